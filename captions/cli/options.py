@@ -1,0 +1,41 @@
+"""Options shared by several commands (the preset and its overrides)."""
+
+from __future__ import annotations
+
+import functools
+
+import click
+
+from ..presets import DEFAULT_PRESET, PRESETS, Preset, get_preset
+
+_OVERRIDES = (
+    ("--max-chars", "max_chars", int, "characters per line"),
+    ("--max-lines", "max_lines", int, "lines per cue"),
+    ("--max-cps", "max_cps", float, "reading speed, characters per second"),
+    ("--min-duration-ms", "min_duration_ms", int, "shortest display time"),
+    ("--max-duration-ms", "max_duration_ms", int, "longest display time"),
+    ("--min-gap-ms", "min_gap_ms", int, "minimum gap between cues"),
+    ("--fps", "fps", float, "frame rate the gap is counted in"),
+)
+
+
+def preset_options(command):
+    """Add ``--preset`` and one option per preset number; the command receives ``preset``."""
+
+    @functools.wraps(command)
+    def wrapper(*args, **kwargs):
+        name = kwargs.pop("preset_name")
+        overrides = {key: kwargs.pop(key) for _, key, _, _ in _OVERRIDES}
+        kwargs["preset"] = get_preset(name).with_overrides(**overrides)
+        return command(*args, **kwargs)
+
+    for flag, key, kind, text in reversed(_OVERRIDES):
+        wrapper = click.option(flag, key, type=kind, default=None, help=f"Override the preset's {text}.")(wrapper)
+    wrapper = click.option(
+        "--preset", "preset_name", type=click.Choice(list(PRESETS)), default=DEFAULT_PRESET,
+        show_default=True, help="Guideline preset (see docs/presets.md).",
+    )(wrapper)
+    return wrapper
+
+
+__all__ = ["preset_options", "Preset"]

@@ -1,0 +1,69 @@
+"""One exception hierarchy for the whole toolkit.
+
+Every error carries a :class:`Location` (file, 1-based line, optional column)
+so that a message reads ``talk.srt:12:5: end is before start``.  Errors pickle,
+because they cross process pools (``captions batch``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = [
+    "Location",
+    "CaptionsError",
+    "ParseError",
+    "ConfigError",
+    "UnsupportedFormatError",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Location:
+    """Where something is: a source name, a 1-based line and an optional column."""
+
+    source: str = "<input>"
+    line: int | None = None
+    column: int | None = None
+
+    def __str__(self) -> str:
+        text = self.source
+        if self.line is not None:
+            text += f":{self.line}"
+            if self.column is not None:
+                text += f":{self.column}"
+        return text
+
+
+class CaptionsError(Exception):
+    """Base of every error the library raises on purpose.
+
+    Args:
+        message: what was found and what was expected, without the location.
+        location: where; rendered in front of the message.
+    """
+
+    def __init__(self, message: str, location: Location | None = None) -> None:
+        super().__init__(message, location)
+        self.message = message
+        self.location = location
+
+    def __str__(self) -> str:
+        if self.location is None:
+            return self.message
+        return f"{self.location}: {self.message}"
+
+    def __reduce__(self):  # keep the class and both fields across pickling
+        return (type(self), (self.message, self.location))
+
+
+class ParseError(CaptionsError, ValueError):
+    """Input text (transcript, SRT, WebVTT) that cannot be read."""
+
+
+class ConfigError(CaptionsError, ValueError):
+    """A bad dictionary, preset, option file or option value."""
+
+
+class UnsupportedFormatError(CaptionsError):
+    """A file or suffix whose format the toolkit does not read or write."""

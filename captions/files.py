@@ -1,0 +1,148 @@
+"""Bytes in and out: decoding every encoding real files come in, and atomic writes.
+
+Readers of every format decode through :func:`decode`, so a UTF-16 transcript
+and a UTF-16 SRT are handled by the same rule, and every output goes through
+:func:`write_text_atomic` so that an interrupted run never leaves half a file.
+"""
+
+from __future__ import annotations
+
+import codecs
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import Location, ParseError
+
+__all__ = ["Decoded", "decode", "read_source", "write_text_atomic", "source_name"]
+
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Decoded:
+    """Decoded text with what was learnt on the way.
+
+    Attributes:
+        text: the text, line ends normalised to ``\\n``.
+        encoding: the codec used (``utf-8``, ``utf-8-sig``, ``utf-16-le``, ``cp1252``...).
+        bom: whether a byte-order mark was removed.
+        newline: the line end found first (``\\n``, ``\\r\\n`` or ``\\r``).
+        fallback: True when the bytes were not Unicode and Windows-1252 was used.
+    """
+
+    text: str
+    encoding: str
+    bom: bool = False
+    newline: str = "\n"
+    fallback: bool = False
+
+
+def decode(data: bytes, source: str = "<input>") -> Decoded:
+    """Decode subtitle or transcript bytes.
+
+    UTF-8 (with or without BOM), UTF-16 and UTF-32 with a BOM; other bytes that are
+    not UTF-8 are read as Windows-1252 (``fallback`` is set so callers can note it).
+
+    Raises:
+        ParseError: for an empty input, NUL bytes in 8-bit text (a binary file), or bytes
+            that no supported encoding reads; the message names the line.
+
+    >>> decode(b"\\xef\\xbb\\xbf00:14Bonsoir\\r\\n").text, decode("é".encode("cp1252")).encoding
+    ('00:14Bonsoir\\n', 'cp1252')
+    """
+    if not data:
+        raise ParseError("the file is empty; expected text with timestamps", Location(source, 1))
+    bom = False
+    for mark, codec in _BOMS:
+        if data.startswith(mark):
+            bom = True
+            try:
+                text = data[len(mark):].decode(codec.replace("-sig", ""))
+            except UnicodeDecodeError as exc:
+                raise _decode_error(data, exc, source, codec) from None
+            encoding = codec
+            break
+    else:
+        if b"\x00" in data:
+            line = data[: data.index(b"\x00")].count(b"\n") + 1
+            raise ParseError(
+                "NUL byte found: this looks like a binary file, expected UTF-8 or UTF-16 text",
+                Location(source, line),
+            )
+        try:
+            text, encoding = data.decode("utf-8"), "utf-8"
+        except UnicodeDecodeError:
+            try:
+                text, encoding = data.decode("cp1252"), "cp1252"
+            except UnicodeDecodeError as exc:
+                raise _decode_error(data, exc, source, "utf-8 or cp1252") from None
+    if "\x00" in text:
+        line = text[: text.index("\x00")].count("\n") + 1
+        raise ParseError("NUL character in text; expected a text file", Location(source, line))
+    newline = "\r\n" if "\r\n" in text else ("\r" if "\r" in text else "\n")
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return Decoded(text, encoding, bom, newline, encoding == "cp1252")
+
+
+def _decode_error(data: bytes, exc: UnicodeDecodeError, source: str, codec: str) -> ParseError:
+    line = data[: exc.start].count(b"\n") + 1
+    bad = data[exc.start: exc.start + 4]
+    return ParseError(f"bytes {bad!r} cannot be decoded as {codec}; expected UTF-8, UTF-16 or Windows-1252 text",
+                      Location(source, line))
+
+
+def source_name(path: str | os.PathLike) -> str:
+    """The name used for ``path`` in messages (``-`` is ``<stdin>``)."""
+    return "<stdin>" if str(path) == "-" else str(path)
+
+
+def read_source(path: str | os.PathLike) -> Decoded:
+    """Read and decode a file (``-`` reads standard input).
+
+    Raises:
+        ParseError: when the file cannot be opened or decoded; the message names it.
+    """
+    name = source_name(path)
+    try:
+        if name == "<stdin>":
+            import sys
+
+            data = sys.stdin.buffer.read()
+        else:
+            data = Path(path).read_bytes()
+    except OSError as exc:
+        raise ParseError(f"cannot read the file: {exc.strerror or exc}", Location(name)) from None
+    return decode(data, name)
+
+
+def write_text_atomic(path: str | os.PathLike, text: str, *, newline: str = "\n", encoding: str = "utf-8") -> None:
+    """Write ``text`` to ``path`` so that readers see the old file or the new one, never half.
+
+    The text goes to a temporary file in the same folder, is flushed to disk, then renamed over
+    ``path``.
+    """
+    target = Path(path)
+    data = text.replace("\n", newline).encode(encoding) if newline != "\n" else text.encode(encoding)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent or ".")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, target)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise
