@@ -1,0 +1,335 @@
+"""Fragments -> cues under a preset: join the running text, cut it again where the
+language and the timing allow, break the lines, time the cues, and list every limit a cue
+could not meet (explanations as data, never silent).
+
+The cut is a shortest-path over the word boundaries (linear in the words: a cue holds at
+most ``max_lines x max_chars`` characters).  A cut costs what
+:func:`captions.typography.break_penalty` says (sentence end < clause punctuation < before
+a conjunction or preposition < elsewhere < never), a little less at a fragment boundary
+(where the timing is known best); a cue costs extra when its available time is under the
+minimum duration, when its speech runs past the maximum duration, and per character over
+the reading speed its available time allows.  A pause or a change of speaker always cuts.
+Words are never lost, added or reordered.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from .linebreak import break_lines, fits
+from .model import Cue, Fragment
+from .presets import Preset, reading_chars
+from .timing import MAX_HANG_MS, CueTiming, SpeechSpan, cue_times
+from .typography import NNBSP, break_penalty, french_spacing
+
+__all__ = ["LimitCode", "LimitMiss", "Words", "Built", "split_words", "build_cues", "check_cues", "layout_cue"]
+
+
+class LimitCode(str, enum.Enum):
+    """A preset limit a built cue does not meet (the same codes ``captions validate`` uses)."""
+
+    LINE_TOO_LONG = "line-too-long"
+    TOO_MANY_LINES = "too-many-lines"
+    TOO_FAST = "too-fast"
+    TOO_SHORT = "too-short"
+    TOO_LONG = "too-long"
+    GAP_TOO_SMALL = "gap-too-small"
+    OVERLAP = "overlap"
+
+
+@dataclass(frozen=True, slots=True)
+class LimitMiss:
+    """One cue that misses one limit.
+
+    Attributes:
+        code: which limit.
+        cue: the 1-based cue index (as written in the SRT).
+        value / limit: what was measured and what the preset allows (chars, lines, cps, ms).
+        start_ms: the cue's start, to find it in a player.
+        line: the source line of the cue's first words (transcript or caption file).
+        reason: why the builder could not meet it, for a person.
+    """
+
+    code: LimitCode
+    cue: int
+    value: float
+    limit: float
+    start_ms: int
+    line: int | None = None
+    reason: str = ""
+
+    def to_dict(self) -> dict:
+        return {"code": self.code.value, "cue": self.cue, "value": round(self.value, 2),
+                "limit": round(self.limit, 2), "start_ms": self.start_ms, "line": self.line,
+                "reason": self.reason}
+
+
+@dataclass(frozen=True, slots=True)
+class Words:
+    """The running text of a transcript as words, each with its fragment and estimated times."""
+
+    text: tuple[str, ...]
+    fragment: tuple[int, ...]      # index of the fragment the word (its first part) comes from
+    start_ms: tuple[int, ...]
+    end_ms: tuple[int, ...]
+
+
+def split_words(fragments: Sequence[Fragment], spans: Sequence[SpeechSpan], *,
+                typography: bool = False) -> Words:
+    """The words of ``fragments`` with times interpolated inside each fragment's speech.
+
+    With ``typography`` the French non-breaking spaces are added over the running text (so
+    ``?`` at the start of a fragment joins the last word of the previous one).
+
+    >>> from captions.timing import SpeechSpan
+    >>> w = split_words([Fragment(0, "Ça va ?", 1)], [SpeechSpan(0, 700, 10.0, True)], typography=True)
+    >>> [x.replace(NNBSP, "_") for x in w.text], w.start_ms
+    (['Ça', 'va_?'], (0, 300))
+    """
+    text: list[str] = []
+    owner: list[int] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    for index, (frag, span) in enumerate(zip(fragments, spans)):
+        words = frag.text.split()
+        total = len(frag.text) or 1
+        width = span.end_ms - span.start_ms
+        offset = 0
+        for word in words:
+            text.append(word)
+            owner.append(index)
+            starts.append(span.start_ms + width * offset // total)
+            offset += len(word)
+            ends.append(span.start_ms + width * min(offset, total) // total)
+            offset += 1
+    if typography and text:
+        text, owner, starts, ends = _merge_spaced(text, owner, starts, ends)
+    return Words(tuple(text), tuple(owner), tuple(starts), tuple(ends))
+
+
+def _merge_spaced(text, owner, starts, ends):
+    """Apply French spacing to the running text and map the new words back to the old ones.
+
+    The spacing only replaces or inserts non-breaking spaces, so each new word is one or more
+    old words glued together: it keeps the first one's fragment and start, the last one's end.
+    """
+    spaced = french_spacing(" ".join(text)).split(" ")
+    out_t, out_o, out_s, out_e = [], [], [], []
+    k = 0
+    for word in spaced:
+        need = len(word.replace(NNBSP, "").replace("\u00a0", ""))
+        first, got = k, 0
+        while got < need:
+            got += len(text[k].replace(NNBSP, "").replace("\u00a0", ""))
+            k += 1
+        out_t.append(word)
+        out_o.append(owner[first])
+        out_s.append(starts[first])
+        out_e.append(ends[max(k - 1, first)])
+    return out_t, out_o, out_s, out_e
+
+
+# cost weights of the cut (see the module docstring)
+_CUT_WEIGHT = 2.0
+_FRAGMENT_BONUS = 0.5
+_SHORT = 60.0
+_TOO_LONG_PER_S = 200.0
+_CPS_PER_CHAR = 0.25
+_CUE = 1.0
+_LINE_WEIGHT = 1.0     # the line cut inside a two-line cue, as costly as a cue cut
+_NO_LINES = 5000.0     # a two-line cue whose text has no cut that fits both lines
+
+
+@dataclass(frozen=True, slots=True)
+class Built:
+    """Cues with what they were built from.
+
+    Attributes:
+        cues: the cues, in order.
+        fragments: per cue, the first and last index of the fragments its words come from.
+        speech: per cue, the estimated speech ``(start_ms, end_ms)`` it carries.
+    """
+
+    cues: tuple[Cue, ...]
+    fragments: tuple[tuple[int, int], ...]
+    speech: tuple[tuple[int, int], ...]
+
+
+def build_cues(fragments: Sequence[Fragment], spans: Sequence[SpeechSpan], preset: Preset, *,
+               lang: str = "fr", typography: bool = False) -> Built:
+    """Cut the running text of ``fragments`` (with their estimated ``spans``) into cues."""
+    words = split_words(fragments, spans, typography=typography)
+    n = len(words.text)
+    if n == 0:
+        return Built((), (), ())
+    pauses = {i for i, span in enumerate(spans) if span.pause_after}
+    speakers = [f.speaker for f in fragments]
+    wt, wo, ws, we = words.text, words.fragment, words.start_ms, words.end_ms
+    # cut[b]: the cost of a cut before word b; forced[b]: a pause or a new speaker before it
+    cut = [0.0] * (n + 1)
+    forced = [False] * (n + 1)
+    forced[n] = True
+    for b in range(1, n):
+        cut[b] = break_penalty(wt[b - 1], wt[b], lang) * _CUT_WEIGHT
+        if wo[b] != wo[b - 1]:
+            cut[b] -= _FRAGMENT_BONUS
+            forced[b] = (speakers[wo[b]] != speakers[wo[b - 1]]
+                         or any(i in pauses for i in range(wo[b - 1], wo[b])))
+    next_forced = [n] * (n + 1)
+    for b in range(n - 1, 0, -1):
+        next_forced[b - 1] = b if forced[b] else next_forced[b]
+    lengths = [0]
+    for word in wt:
+        lengths.append(lengths[-1] + len(word) + 1)
+    capacity = preset.max_chars * preset.max_lines
+    line_max = preset.max_chars
+    two_lines = preset.max_lines == 2
+    allowed = _allowed_chars_table(preset)
+    step = len(allowed) - 1
+    gap, min_dur = preset.min_gap_ms, preset.min_duration_ms
+    max_dur = preset.max_duration_ms if preset.max_duration_ms is not None else 10**9
+    inf = float("inf")
+    best = [inf] * (n + 1)
+    back = [0] * (n + 1)
+    best[0] = 0.0
+    for a in range(n):
+        base = best[a]
+        if base == inf:
+            continue
+        start = ws[a]
+        stop = next_forced[a]
+        if two_lines:
+            # the best line cut of a two-line cue [a, b) is the cheapest k with both lines
+            # fitting: k <= top (the first line fits) and k >= the first k where the second does
+            top = a + 1
+            while top < n and lengths[top + 1] - lengths[a] - 1 <= line_max:
+                top += 1
+            line_best = {top: cut[top]}
+            for k in range(top - 1, a, -1):
+                line_best[k] = min(cut[k], line_best[k + 1])
+            low = a + 1
+        b = a + 1
+        while b <= stop:
+            chars = lengths[b] - lengths[a] - 1
+            if chars > capacity and b > a + 1:
+                break
+            line_cost = 0.0
+            if two_lines and chars > line_max:
+                while low < b and lengths[b] - lengths[low] - 1 > line_max:
+                    low += 1
+                line_cost = line_best[low] * _LINE_WEIGHT if low <= top and low < b else _NO_LINES
+            speech_end = we[b - 1]
+            if b == stop:
+                free_end = speech_end + MAX_HANG_MS
+            else:
+                free_end = ws[b] - gap
+            avail = min(free_end, start + max_dur) - start
+            cost = base + cut[b] + _CUE + line_cost
+            if avail < min_dur:
+                cost += _SHORT
+            if speech_end - start > max_dur:
+                cost += _TOO_LONG_PER_S * (speech_end - start - max_dur) / 1000
+            index = avail // 50 if avail > 0 else 0
+            room = allowed[index if index < step else step]
+            if chars > room:
+                cost += (chars - room) * _CPS_PER_CHAR
+            if cost < best[b]:
+                best[b] = cost
+                back[b] = a
+            b += 1
+    bounds = []
+    b = n
+    while b > 0:
+        bounds.append((back[b], b))
+        b = back[b]
+    bounds.reverse()
+    # a cue whose lines cannot fit is cut again at its best place
+    final: list[tuple[int, int]] = []
+    for a, b in bounds:
+        final.extend(_fit(a, b, wt, cut, preset, lang))
+    timings = []
+    cues_text = []
+    for a, b in final:
+        text = " ".join(wt[a:b])
+        pause_after = b == n or forced[b]
+        timings.append(CueTiming(ws[a], we[b - 1], reading_chars(text), pause_after))
+        cues_text.append((text, a, b))
+    times = cue_times(timings, preset)
+    cues = []
+    for (text, a, b), (start, end) in zip(cues_text, times):
+        cues.append(Cue(start, end, layout_cue(text, preset, lang), line=fragments[wo[a]].line))
+    return Built(tuple(cues), tuple((wo[a], wo[b - 1]) for a, b in final),
+                 tuple((t.speech_start_ms, t.speech_end_ms) for t in timings))
+
+
+def layout_cue(text: str, preset: Preset, lang: str) -> tuple[str, ...]:
+    """The display lines of one cue's text."""
+    return break_lines(text, preset.max_chars, preset.max_lines, lang)
+
+
+def _fit(a: int, b: int, wt, cut, preset: Preset, lang: str) -> list[tuple[int, int]]:
+    """``[a, b)`` as one cue if its lines fit, else cut at the cheapest balanced place."""
+    text = " ".join(wt[a:b])
+    if b - a < 2 or fits(layout_cue(text, preset, lang), preset.max_chars, preset.max_lines):
+        return [(a, b)]
+    middle = (a + b) / 2
+    k = min(range(a + 1, b), key=lambda k: cut[k] + abs(k - middle) / (b - a))
+    return _fit(a, k, wt, cut, preset, lang) + _fit(k, b, wt, cut, preset, lang)
+
+
+def _allowed_chars_table(preset: Preset) -> list[float]:
+    """Characters allowed for each 50 ms of display time up to 60 s (inf: no reading limit)."""
+    if preset.max_chars_for(1000) is None:
+        return [float("inf")]
+    return [preset.max_chars_for(i * 50) for i in range(1201)]
+
+
+def check_cues(cues: Sequence[Cue], preset: Preset, *,
+               speech: Sequence[tuple[int, int]] | None = None) -> tuple[LimitMiss, ...]:
+    """Every limit of ``preset`` each cue misses, in cue order.
+
+    Args:
+        speech: per cue, the estimated speech ``(start_ms, end_ms)``; used to say why a cue is
+            too fast (the speech itself is faster than the limit, or the time is taken).
+    """
+    out: list[LimitMiss] = []
+    gap = preset.min_gap_ms
+    for k, cue in enumerate(cues):
+        number = k + 1
+        for line in cue.lines:
+            if len(line) > preset.max_chars and " " in line:
+                out.append(LimitMiss(LimitCode.LINE_TOO_LONG, number, len(line), preset.max_chars,
+                                     cue.start_ms, cue.line, "no allowed cut keeps every line within the limit"))
+        if len(cue.lines) > preset.max_lines:
+            out.append(LimitMiss(LimitCode.TOO_MANY_LINES, number, len(cue.lines), preset.max_lines,
+                                 cue.start_ms, cue.line))
+        duration = cue.duration_ms
+        chars = reading_chars(cue.text)
+        if duration < preset.min_duration_ms:
+            out.append(LimitMiss(LimitCode.TOO_SHORT, number, duration, preset.min_duration_ms,
+                                 cue.start_ms, cue.line, "the next cue starts too soon"))
+        if preset.max_duration_ms is not None and duration > preset.max_duration_ms:
+            out.append(LimitMiss(LimitCode.TOO_LONG, number, duration, preset.max_duration_ms,
+                                 cue.start_ms, cue.line))
+        room = preset.max_chars_for(duration)
+        if room is not None and chars > room + 1e-9:
+            limit = room * 1000 / duration if duration > 0 else 0.0
+            reason = "no free time around the cue"
+            if speech is not None:
+                s, e = speech[k]
+                speech_cps = chars * 1000 / max(e - s, 1)
+                if speech_cps > limit:
+                    reason = f"the speech runs at {speech_cps:.1f} cps; text is kept verbatim"
+                else:
+                    reason = "the next cue starts before the text can be read"
+            out.append(LimitMiss(LimitCode.TOO_FAST, number, chars * 1000 / max(duration, 1), limit,
+                                 cue.start_ms, cue.line, reason))
+        if k + 1 < len(cues):
+            space = cues[k + 1].start_ms - cue.end_ms
+            if space < 0:
+                out.append(LimitMiss(LimitCode.OVERLAP, number, space, 0, cue.start_ms, cue.line))
+            elif space < gap:
+                out.append(LimitMiss(LimitCode.GAP_TOO_SMALL, number, space, gap, cue.start_ms, cue.line))
+    return tuple(out)

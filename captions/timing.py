@@ -1,0 +1,228 @@
+"""Timing: where speech starts and ends, from start-only stamps floored to the second.
+
+The model (``docs/timing.md`` explains it with numbers):
+
+1. **Local speech rate.**  For each fragment, the characters of its neighbours (a window of
+   :data:`RATE_WINDOW` fragments either side) divided by the time their stamps span.  A gap
+   longer than its text could take even when spoken slowly (:data:`SLOW_CPS`) counts only as
+   that long: the rest is silence, not slow speech.
+2. **Starts.**  An exact stamp (``precision_ms == 1``) is kept.  A floored stamp says the
+   speech began somewhere in ``[stamp, stamp + 1 s)``.  The text before it cannot have been
+   spoken faster than the local rate, which moves the earliest possible start later; the text
+   from it to the next stamp cannot either, which moves the latest possible start earlier.
+   The estimate is the middle of what remains.  Fragments that share a stamp are one group:
+   the group starts as above and its fragments follow one another in proportion to their
+   length.
+3. **Speech ends.**  A fragment's speech lasts its length at the local rate, and never runs
+   into the next fragment's start: speech that would reach it is continuous, speech that
+   ends well before it is followed by a pause.
+4. **Cue times** (:func:`cue_times`): a cue ends when its speech ends plus a lag (at most
+   0.5 s), longer when the reading speed needs it and the time is free, never later than the
+   next cue's start minus the minimum gap; gaps up to ``chain_gap_ms`` are closed to the
+   minimum gap (chaining); a cue never stretches over a pause.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from .model import Fragment
+from .presets import Preset
+
+__all__ = ["SpeechSpan", "estimate_speech", "local_rates", "cue_times", "CueTiming", "DEFAULT_CPS"]
+
+DEFAULT_CPS = 15.0     # used only when a transcript is too short to measure its own rate
+SLOW_CPS = 6.0         # slower than this is not speech but speech and silence
+FAST_FACTOR = 1.0      # the bound on how fast the text before a stamp was spoken, x the local rate
+RATE_WINDOW = 8        # fragments either side used to measure the local rate
+MIN_RATE_SPAN_MS = 3000
+PAUSE_MS = 1500        # silence after a fragment's speech that makes a pause (cues never cross one)
+MAX_HANG_MS = 1500     # how long after its speech a cue may stay to meet the reading speed
+
+
+@dataclass(frozen=True, slots=True)
+class SpeechSpan:
+    """When a fragment's speech is estimated to run.
+
+    Attributes:
+        start_ms / end_ms: the estimated speech, ``[start_ms, end_ms)``.
+        rate_cps: the local speech rate used, characters per second.
+        pause_after: silence or music follows (the next speech starts ``PAUSE_MS`` or more later).
+    """
+
+    start_ms: int
+    end_ms: int
+    rate_cps: float
+    pause_after: bool
+
+
+def _chars(fragment: Fragment) -> int:
+    return len(fragment.text) + 1   # the space that joins it to the next one is spoken time too
+
+
+def local_rates(fragments: Sequence[Fragment], *, window: int = RATE_WINDOW,
+                default_cps: float = DEFAULT_CPS) -> tuple[float, ...]:
+    """The speech rate around each fragment, in characters per second (linear time).
+
+    >>> frags = [Fragment(i * 2000, "x" * 29, i + 1) for i in range(20)]
+    >>> local_rates(frags)[10]
+    15.0
+    """
+    n = len(fragments)
+    chars = [0] * (n + 1)
+    spans = [0] * (n + 1)
+    for i, frag in enumerate(fragments):
+        size = _chars(frag)
+        gap = fragments[i + 1].start_ms - frag.start_ms if i + 1 < n else 0
+        gap = min(gap, size * 1000 / SLOW_CPS)     # the rest of a long gap is silence
+        chars[i + 1] = chars[i] + (size if i + 1 < n else 0)
+        spans[i + 1] = spans[i] + gap
+    rates = []
+    for i in range(n):
+        lo, hi = max(0, i - window), min(n - 1, i + window)
+        span = spans[hi] - spans[lo]
+        if span < MIN_RATE_SPAN_MS:
+            rates.append(default_cps)
+        else:
+            rates.append(min(max((chars[hi] - chars[lo]) * 1000 / span, SLOW_CPS), 40.0))
+    return tuple(rates)
+
+
+def estimate_speech(fragments: Sequence[Fragment], *,
+                    default_cps: float = DEFAULT_CPS) -> tuple[SpeechSpan, ...]:
+    """Estimated speech start and end of each fragment (see the module docstring).
+
+    Starts never go backwards and stay inside each stamp's precision window.
+
+    >>> spans = estimate_speech([Fragment(1000, "Bonsoir à tous.", 1), Fragment(1000, "Merci.", 1),
+    ...                          Fragment(9000, "Voilà.", 2)])
+    >>> [(s.start_ms, s.end_ms, s.pause_after) for s in spans]
+    [(1500, 2533, False), (2533, 2999, True), (9500, 9966, False)]
+    """
+    n = len(fragments)
+    if n == 0:
+        return ()
+    rates = local_rates(fragments, default_cps=default_cps)
+    # groups of fragments sharing one stamp
+    groups: list[tuple[int, int]] = []
+    i = 0
+    while i < n:
+        j = i + 1
+        while j < n and fragments[j].start_ms == fragments[i].start_ms:
+            j += 1
+        groups.append((i, j))
+        i = j
+    size = [_chars(f) for f in fragments]
+    starts = [0.0] * n
+    earliest_next = float("-inf")   # when the previous group's text, spoken fast, is over
+    for g, (a, b) in enumerate(groups):
+        first = fragments[a]
+        stamp, width = first.start_ms, max(first.precision_ms, 1)
+        rate = rates[a] * FAST_FACTOR
+        group_ms = sum(size[a:b]) * 1000 / rate
+        if width == 1:
+            start = float(stamp)
+        else:
+            lo = max(float(stamp), earliest_next)
+            hi = float(stamp + width - 1)
+            if g + 1 < len(groups):
+                nxt = fragments[groups[g + 1][0]]
+                hi = min(hi, nxt.start_ms + max(nxt.precision_ms, 1) - 1 - group_ms)
+            lo, hi = min(lo, stamp + width - 1), max(hi, stamp)
+            start = (lo + hi) / 2   # the middle of what the neighbours leave possible
+        # spread the group's fragments in proportion to their length, inside the time it has
+        room = group_ms
+        if g + 1 < len(groups):
+            nxt_start = fragments[groups[g + 1][0]].start_ms
+            room = min(room, max(nxt_start + 999 - start, 0.0)) if b - a > 1 else room
+        offset = 0.0
+        total = sum(size[a:b])
+        for k in range(a, b):
+            starts[k] = start + room * offset / total
+            offset += size[k]
+        earliest_next = start + group_ms
+    # starts are estimates of an increasing sequence: keep them so
+    out = []
+    prev = float("-inf")
+    for k in range(n):
+        starts[k] = max(starts[k], prev)
+        prev = starts[k]
+    for k in range(n):
+        start = round(starts[k])
+        spoken = start + size[k] * 1000 / rates[k]
+        nxt = round(starts[k + 1]) if k + 1 < n else None
+        if nxt is None:
+            end, pause = round(spoken), True
+        else:
+            end = min(round(spoken), nxt)
+            pause = nxt - end >= PAUSE_MS
+        out.append(SpeechSpan(start, max(end, start + 1), rates[k], pause))
+    return tuple(out)
+
+
+@dataclass(frozen=True, slots=True)
+class CueTiming:
+    """The speech a cue carries: when it starts and ends, and whether a pause follows."""
+
+    speech_start_ms: int
+    speech_end_ms: int
+    chars: int
+    pause_after: bool
+
+
+def cue_times(cues: Sequence[CueTiming], preset: Preset) -> list[tuple[int, int]]:
+    """Display ``(start_ms, end_ms)`` of each cue from its speech (see the module docstring).
+
+    The end is the speech end plus the preset's lag, lengthened into free time (up to
+    :data:`MAX_HANG_MS` after the speech, or across a chained gap) when the reading speed or the
+    minimum duration needs it, and capped by the maximum duration and the next start minus the
+    minimum gap.  Starts never move, except that a cue never starts before the previous one
+    plus the minimum gap.
+
+    >>> from captions.presets import get_preset
+    >>> cue_times([CueTiming(0, 1800, 30, False), CueTiming(2000, 3000, 10, True)], get_preset("fr-tv"))
+    [(0, 1920), (2000, 3500)]
+    """
+    gap = preset.min_gap_ms
+    lag = min(preset.lag_ms, 500)
+    out: list[tuple[int, int]] = []
+    n = len(cues)
+    prev_end = -gap
+    starts = []
+    for cue in cues:
+        start = max(cue.speech_start_ms, prev_end + gap, 0)
+        starts.append(start)
+        prev_end = max(start, cue.speech_end_ms)
+    for k, cue in enumerate(cues):
+        start = starts[k]
+        speech_end = max(cue.speech_end_ms, start + 1)
+        limit = starts[k + 1] - gap if k + 1 < n else None
+        longest = speech_end + max(lag, MAX_HANG_MS)
+        if limit is not None:
+            longest = min(longest, limit)
+        if preset.max_duration_ms is not None:
+            longest = min(longest, start + preset.max_duration_ms)
+        want = max(speech_end + lag, start + preset.min_duration_ms, start + _reading_ms(cue.chars, preset))
+        end = min(want, longest) if want > speech_end + lag else min(speech_end + lag, longest)
+        # chaining: a small gap to the next cue is closed to the minimum gap
+        if limit is not None and not cue.pause_after and 0 < limit - end <= preset.chain_gap_ms:
+            end = limit
+            if preset.max_duration_ms is not None:
+                end = min(end, start + preset.max_duration_ms)
+        out.append((start, max(end, start + 1)))
+    return out
+
+
+def _reading_ms(chars: int, preset: Preset) -> int:
+    """The shortest display time at which ``chars`` meet the preset's reading speed."""
+    if preset.max_chars_for(1000) is None:
+        return 0
+    lo, hi = 0, 60_000
+    while lo < hi:   # max_chars_for is increasing in the duration
+        mid = (lo + hi) // 2
+        if preset.max_chars_for(mid) >= chars:
+            hi = mid
+        else:
+            lo = mid + 1
+    return lo

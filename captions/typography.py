@@ -1,0 +1,143 @@
+"""Per-language text rules: French non-breaking spaces, language detection, and the
+words a line or a cue should not be cut after (used by :mod:`.linebreak` and :mod:`.segment`).
+
+French typography puts a narrow non-breaking space (U+202F) before ``? ! : ;`` and inside
+``« »``.  Because the space is not a regular space, every tokenizer in the toolkit
+(``str.split(" ")``) keeps the punctuation glued to its word: a line can then never start
+with ``?``, and reading speed counts the space as one character.
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = [
+    "NNBSP", "french_spacing", "detect_language", "break_penalty", "UNBREAKABLE",
+    "SENTENCE_END", "CLAUSE_END",
+]
+
+NNBSP = "\u202f"
+_SPACES = " \t\u00a0\u202f"
+
+# A run of ? ! : ; that ends a word (followed by a space, a closing mark or the end), after a
+# character that is not already a space.  Not matched: 20:30, https://, 3:2, ":)".
+_BEFORE_PUNCT = re.compile(r"(?<=[^\s\u00a0\u202f?!:;])[ \t]?(?=[?!:;]+(?:$|[\s»\"'’)\].,…]))")
+_OPEN_GUILLEMET = re.compile(r"«[ \t\u00a0]?(?=\S)")
+_CLOSE_GUILLEMET = re.compile(r"(?<=\S)[ \t\u00a0]?»")
+
+
+def french_spacing(text: str) -> str:
+    """Add the French narrow non-breaking spaces (U+202F) before ``? ! : ;`` and inside « ».
+
+    A regular space already there is replaced (so the character count does not change); an
+    existing non-breaking space is kept as it is.  Times (``20:30``) and URLs are untouched.
+
+    >>> french_spacing("Ça va ? Oui: à 20:30, « super »!").replace(NNBSP, "_")
+    'Ça va_? Oui_: à 20:30, «_super_»_!'
+    """
+    text = _BEFORE_PUNCT.sub(NNBSP, text)
+    text = _OPEN_GUILLEMET.sub("«" + NNBSP, text)
+    return _CLOSE_GUILLEMET.sub(NNBSP + "»", text)
+
+
+_STOPWORDS = {
+    "fr": frozenset("le la les un une des du de et est que qui pour dans pas sur avec ce cette "
+                    "il elle on nous vous ils je tu c'est au aux mais ou donc ça très".split()),
+    "en": frozenset("the a an and is are that which for in not on with this it he she we you "
+                    "they i of to was be have has but or so very".split()),
+}
+
+
+def detect_language(text: str, *, sample_words: int = 5000) -> str:
+    """``"fr"`` or ``"en"``, whichever has more stopwords in the first words of ``text``.
+
+    >>> detect_language("Bonsoir à tous, c'est la quotidienne"), detect_language("This is the show")
+    ('fr', 'en')
+    """
+    counts = dict.fromkeys(_STOPWORDS, 0)
+    for word in text.lower().split()[:sample_words]:
+        word = word.strip(".,;:!?«»\"()")
+        for lang, words in _STOPWORDS.items():
+            if word in words:
+                counts[lang] += 1
+    return max(counts, key=lambda lang: (counts[lang], lang == "fr"))
+
+
+# ---- where text may be cut -------------------------------------------------------------
+
+UNBREAKABLE = 1000.0   # a cut the rules forbid; taken only when nothing else fits
+
+SENTENCE_END = frozenset(".?!…")
+CLAUSE_END = frozenset(",;:–—)»")
+
+_WORDS = {
+    "fr": {
+        # determiners and the like: never end a line on them (article + noun stay together)
+        "determiners": "le la les l' un une des du de d' au aux ce cet cette ces mon ton son ma ta sa "
+                       "mes tes ses notre votre nos vos leur leurs quel quelle quels quelles chaque "
+                       "plusieurs tout toute tous toutes",
+        # subject pronouns: a pronoun stays with its verb
+        "pronouns": "je j' tu il elle on nous vous ils elles ne n' se s' me m' te t' y",
+        # a line may start with these (cut before them)
+        "conjunctions": "et ou mais donc or ni car que qu' qui quand comme si parce puisque lorsque "
+                        "alors puis",
+        "prepositions": "à a dans par pour en vers avec sans sous sur chez entre depuis pendant contre "
+                        "selon avant après jusqu'à malgré parmi durant dès via envers hors",
+    },
+    "en": {
+        "determiners": "a an the this that these those my your his her its our their some any each "
+                       "every no",
+        "pronouns": "i you he she we they it",
+        "conjunctions": "and or but so nor yet because that which who when while if although since "
+                        "unless",
+        "prepositions": "to of in on at by for with from into onto about over under after before "
+                        "between through during without within",
+    },
+}
+_SETS = {lang: {kind: frozenset(words.split()) for kind, words in kinds.items()} for lang, kinds in _WORDS.items()}
+for _kinds in _SETS.values():
+    _kinds["joins"] = _kinds["conjunctions"] | _kinds["prepositions"]
+_NUMBER = re.compile(r"^[+-]?\d[\d.,\u202f\u00a0]*$")
+_UNITS = frozenset("% € $ £ h min s ms km m kg g °C °".split())
+_ELISION_END = ("'", "’")
+
+
+def _bare(word: str) -> str:
+    return word.strip("«»\"“”()[]").lower()
+
+
+def break_penalty(left: str, right: str, lang: str = "fr") -> float:
+    """How bad it is to cut between the words ``left`` and ``right`` (0 is best).
+
+    0 after a sentence end, 1 after clause punctuation, 2 before a conjunction or a
+    preposition, 4 elsewhere, 10 between a pronoun and its verb or after a preposition,
+    and :data:`UNBREAKABLE` between an article and its noun, a number and its unit, a first
+    and a last name, inside an elision, or before ``? ! : ;``.
+
+    >>> break_penalty("Bonsoir.", "Et"), break_penalty("30", "milliards"), break_penalty("vu", "et")
+    (0.0, 1000.0, 2.0)
+    """
+    sets = _SETS.get(lang, _SETS["fr"])
+    last = left[-1:]
+    if not right or right[0] in "?!:;" or last in _ELISION_END:
+        return UNBREAKABLE
+    if right in ("&",) or left == "&":
+        return UNBREAKABLE
+    if last in SENTENCE_END and not _NUMBER.match(left):
+        return 0.0
+    if last in CLAUSE_END:
+        return 1.0
+    lw, rw = _bare(left), _bare(right)
+    if lw in sets["determiners"] or lw.endswith(_ELISION_END):
+        return UNBREAKABLE
+    joins = sets["joins"]
+    if _NUMBER.match(lw) and rw not in joins and (rw in _UNITS or rw.isalpha() or _NUMBER.match(rw)):
+        return UNBREAKABLE
+    if (left[:1].isupper() and right[:1].isupper() and left.isalpha() and right[:1].isalpha()
+            and lw not in sets["pronouns"]):
+        return UNBREAKABLE        # a first and a last name, "Tech Co", "Open AI"
+    if rw in joins:
+        return 2.0
+    if lw in sets["pronouns"] or lw in sets["prepositions"]:
+        return 10.0
+    return 4.0
