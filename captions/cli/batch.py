@@ -1,0 +1,139 @@
+"""``captions batch``: a thin shell over :func:`captions.batch.run_batch`."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+import click
+from click.core import ParameterSource
+
+from ..batch import BatchRequest, BatchSummary, Layer, Progress, check_dirs, parse_formats, run_batch
+from ..errors import ConfigError
+from ..report_html import render_report_html
+from . import main
+from .options import _OVERRIDES, preset_options
+
+
+class _Display:
+    """How results reach the user: JSON lines, plain lines, or a progress bar on a terminal."""
+
+    def __init__(self, as_json: bool, bar: bool) -> None:
+        self.as_json, self.bar = as_json, bar
+        self.last_draw = 0.0
+
+    def result(self, rel: str, entry: dict, progress: Progress) -> None:
+        if self.as_json:
+            line = {"type": "file", "path": rel, **{k: v for k, v in entry.items() if k != "timeline"}}
+            click.echo(json.dumps(line, ensure_ascii=False))
+            sys.stdout.flush()
+            return
+        status = entry["status"]
+        if self.bar:
+            if status == "failed":
+                click.echo("\r\033[K" + _line(rel, entry), err=True)
+            now = time.monotonic()
+            if now - self.last_draw > 0.1 or progress.done == progress.total or status == "failed":
+                self.last_draw = now
+                click.echo("\r\033[K" + _bar(progress), err=True, nl=False)
+            return
+        click.echo(_line(rel, entry))
+
+    def summary(self, summary: BatchSummary) -> None:
+        data = summary.to_dict()
+        if self.as_json:
+            click.echo(json.dumps(data, ensure_ascii=False))
+            return
+        if self.bar:
+            click.echo("\r\033[K", err=True, nl=False)
+        findings = ", ".join(f"{code} {n}" for code, n in data["findings"].items()) or "none"
+        click.echo(f"{data['files']} files: {data['ok']} converted, {data['skipped']} unchanged (skipped), "
+                   f"{data['failed']} failed; {data['errors']} errors, {data['warnings']} warnings "
+                   f"({findings}); {data['elapsed_ms'] / 1000:.1f} s")
+
+
+def _line(rel: str, entry: dict) -> str:
+    status = entry["status"]
+    if status == "failed":
+        return f"FAILED  {entry.get('reason') or rel}"
+    return (f"{status:<7} {rel}: {entry.get('cues', 0)} cues, {entry.get('errors', 0)} errors, "
+            f"{entry.get('warnings', 0)} warnings, {entry.get('corrections', 0)} corrections")
+
+
+def _bar(p: Progress, width: int = 28) -> str:
+    filled = int(width * p.done / p.total) if p.total else width
+    worked = p.done - p.skipped
+    rate = worked / p.elapsed_s if p.elapsed_s > 0 else 0.0
+    left = (p.total - p.done) / rate if rate > 0 else None
+    eta = "--:--" if left is None else f"{int(left) // 60:02d}:{int(left) % 60:02d}"
+    return (f"[{'#' * filled}{'.' * (width - filled)}] {p.done}/{p.total} done, {p.failed} failed, "
+            f"{rate:.1f} files/s, ETA {eta}")
+
+
+@main.command()
+@click.argument("input_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("-o", "--output", "output_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Folder the outputs and the manifest go to (created; never inside INPUT_DIR).")
+@click.option("--to", "to", default=None, metavar="srt,vtt",
+              help="Output formats. Default: srt,vtt for transcripts; caption files are only validated.")
+@click.option("--dict", "dictionaries", multiple=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Correction dictionary (repeatable); added after those of captions.toml files.")
+@preset_options
+@click.option("--lang", default=None, help="Language of the transcripts (default: detected).")
+@click.option("--typography/--no-typography", default=None, help="French typography (default: on).")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=os.cpu_count() or 1, show_default=True,
+              help="Worker processes.")
+@click.option("--force", is_flag=True, help="Redo every input, even those the manifest says are done.")
+@click.option("--json", "as_json", is_flag=True, help="One JSON line per file as it finishes, then a summary line.")
+@click.option("--report-html", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write a self-contained HTML report of the run to this file.")
+@click.option("--fail-on", type=click.Choice(["error", "warning"]), default="error", show_default=True,
+              help="Exit 1 when a finding of this severity (or worse) is found.")
+def batch(input_dir: Path, output_dir: Path, to: str | None, dictionaries: tuple[Path, ...], preset,
+          lang: str | None, typography: bool | None, jobs: int, force: bool, as_json: bool,
+          report_html: Path | None, fail_on: str) -> None:
+    """Convert and check every transcript (.txt) and caption file (.srt, .vtt) below INPUT_DIR.
+
+    Outputs mirror the folder tree under OUTPUT_DIR with the suffix replaced; a manifest
+    there records each input so that a rerun only redoes what changed.  Options come from
+    the command line, then the nearest captions.toml, then those of parent folders, then
+    the defaults (see docs/batch.md).  Exit 0 when every file succeeded and nothing
+    reached --fail-on, 1 otherwise, 2 for a bad invocation.
+
+    \b
+    Example:
+      captions batch samples/ -o out/ --to srt,vtt --report-html out/report.html
+      captions batch replays/ -o captions/ --dict show.toml --jobs 4 --json
+    """
+    ctx = click.get_current_context()
+    try:
+        src, dst = check_dirs(input_dir, output_dir)
+        if report_html is not None and Path(report_html).resolve().is_relative_to(src):
+            raise ConfigError(f"--report-html {report_html} is inside INPUT_DIR; batch never writes there")
+        formats = None if to is None else parse_formats(to)
+    except ConfigError as exc:
+        raise click.UsageError(str(exc)) from None
+    explicit = ctx.get_parameter_source("preset_name") not in (ParameterSource.DEFAULT, None)
+    overrides = tuple(sorted((key, ctx.params[key]) for _, key, _, _ in _OVERRIDES if ctx.params.get(key) is not None))
+    cli = Layer("command line", preset=preset.name if explicit else None, options=overrides, formats=formats,
+                dictionaries=tuple(d.resolve() for d in dictionaries), lang=lang, typography=typography)
+    display = _Display(as_json, bar=not as_json and sys.stderr.isatty())
+    request = BatchRequest(src, dst, cli, jobs=jobs, force=force)
+    try:
+        summary = run_batch(request, on_result=display.result)
+    except KeyboardInterrupt:
+        click.echo("\ncaptions: interrupted; finished files are recorded in the manifest, rerun to do the rest",
+                   err=True)
+        ctx.exit(130)
+    display.summary(summary)
+    if report_html is not None:
+        from ..files import write_text_atomic
+
+        Path(report_html).parent.mkdir(parents=True, exist_ok=True)
+        write_text_atomic(report_html, render_report_html(summary.to_dict(), summary.entries))
+    data = summary.to_dict()
+    bad = data["failed"] > 0 or data["errors"] > 0 or (fail_on == "warning" and data["warnings"] > 0)
+    ctx.exit(1 if bad else 0)
