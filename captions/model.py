@@ -6,10 +6,14 @@ mutates: derive a changed value with :func:`dataclasses.replace`.
 
 from __future__ import annotations
 
+import dataclasses
 import enum
 from dataclasses import dataclass, field
+from typing import Callable, TypeVar
 
-__all__ = ["Fragment", "Cue", "Transcript", "Note", "NoteCode", "Layout", "Piece"]
+T = TypeVar("T")
+
+__all__ = ["Fragment", "Cue", "Transcript", "Note", "NoteCode", "Layout", "Piece", "fast_constructor"]
 
 
 class NoteCode(str, enum.Enum):
@@ -156,3 +160,19 @@ class Transcript:
             "fragments": [f.to_dict() for f in self.fragments],
             "notes": [n.to_dict() for n in self.notes],
         }
+
+
+def fast_constructor(cls: type[T]) -> Callable[..., T]:
+    """A positional constructor for a frozen slotted dataclass, for readers' hot loops.
+
+    It builds the same value as ``cls(*args)`` (every field, positionally, no defaults) but
+    sets the slots through their descriptors instead of the frozen ``__setattr__`` detour,
+    which is about three times faster: it matters when a reader makes 300,000 fragments.
+    """
+    names = [f.name for f in dataclasses.fields(cls)]
+    scope = {"new": object.__new__, "cls": cls}
+    scope.update({f"set_{name}": getattr(cls, name).__set__ for name in names})
+    body = "".join(f"    set_{name}(obj, {name})\n" for name in names)
+    # Generated like dataclasses' own __init__, so each field costs one call, no loop.
+    exec(f"def make_{cls.__name__.lower()}({', '.join(names)}):\n    obj = new(cls)\n{body}    return obj\n", scope)
+    return scope[f"make_{cls.__name__.lower()}"]
