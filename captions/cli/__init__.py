@@ -42,3 +42,5 @@ def main() -> None:
 # Each command registers itself on ``main`` when imported.
 from . import inspect  # noqa: E402,F401
 from . import batch  # noqa: E402,F401
+from . import correct  # noqa: E402,F401
+from . import convert  # noqa: E402,F401

@@ -1,0 +1,154 @@
+"""``captions correct`` and ``captions dict check``: thin shells over :mod:`captions.corrections`."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from ..corrections import (
+    check_dictionaries, correct_caption_source, correct_transcript_source, load_dictionaries,
+)
+from ..dictionary import Severity, discover_dictionaries
+from ..files import Decoded, read_source, source_name, write_text_atomic
+from . import main
+
+
+def _kind(path: str, decoded: Decoded) -> str:
+    suffix = Path(path).suffix.lower()
+    if suffix in (".srt", ".vtt"):
+        return suffix[1:]
+    head = decoded.text.lstrip("\ufeff")
+    if path == "-" and head.startswith("WEBVTT"):
+        return "vtt"
+    if path == "-" and any("-->" in row for row in head.split("\n", 40)[:40]):
+        return "srt"
+    return "transcript"
+
+
+def _encode(text: str, decoded: Decoded) -> tuple[str, str]:
+    """The text and codec that give back the input's encoding, byte-order mark included."""
+    if decoded.bom and not decoded.encoding.endswith("-sig"):
+        return "\ufeff" + text, decoded.encoding
+    return text, decoded.encoding
+
+
+def _same_file(a: str, b: str) -> bool:
+    try:
+        return a != "-" and b != "-" and os.path.exists(b) and os.path.samefile(a, b)
+    except OSError:
+        return False
+
+
+@main.command()
+@click.argument("input_path", metavar="INPUT|-")
+@click.option("--dict", "dict_paths", multiple=True, type=click.Path(dir_okay=False),
+              help="A dictionary (.toml, .tsv, .csv); repeat for several, the first listed wins a shared key.")
+@click.option("--no-discover", is_flag=True,
+              help="Do not add the dictionaries found next to INPUT (NAME.dict.toml, captions.dict.toml).")
+@click.option("-o", "--output", "output", default="-", metavar="OUTPUT|-",
+              help="Where the corrected text goes (default: standard output). Never the input.")
+@click.option("--explain", is_flag=True, help="List every change for a person, on standard error.")
+@click.option("--json", "as_json", is_flag=True,
+              help="Print the changes as JSON on standard output (the text then needs -o FILE).")
+def correct(input_path: str, dict_paths: tuple[str, ...], no_discover: bool, output: str, explain: bool,
+            as_json: bool) -> None:
+    """Repair speech-recognition errors in a transcript, SRT or WebVTT file with correction
+    dictionaries.  Only the corrected words change: stamps, line breaks, spacing, encoding and
+    line ends are written back as they were.
+
+    Dictionaries apply in this order, the first holding a key wins: every --dict in the order
+    given, then NAME.dict.toml/.tsv/.csv next to INPUT whose NAME starts INPUT's file name
+    (longest first), then captions.dict.* in INPUT's folder.  A dictionary with an error is
+    refused before any text is touched (see `captions dict check`).
+
+    \b
+    Example:
+      captions correct samples/techco-2026-03-05.txt \\
+          --dict samples/techco.dict.toml --explain -o corrected.txt
+    """
+    if _same_file(input_path, output):
+        raise click.UsageError(f"-o {output} is the input file; write the corrected text somewhere else")
+    paths = [Path(p) for p in dict_paths]
+    if not no_discover:
+        for found in discover_dictionaries(input_path):
+            if not any(_same_file(str(found), str(p)) for p in paths):
+                paths.append(found)
+    if not paths:
+        raise click.UsageError("no dictionary: give --dict FILE or put NAME.dict.toml next to the input "
+                               "(see docs/dictionaries.md)")
+    dictionary = load_dictionaries(paths)  # refused here, before the input is even read
+    decoded = read_source(input_path)
+    kind = _kind(input_path, decoded)
+    if kind == "transcript":
+        from ..transcript import parse_transcript
+
+        transcript = parse_transcript(decoded.text, source=source_name(input_path))
+        text, changes = correct_transcript_source(decoded.text, transcript, dictionary)
+    else:
+        text, changes = correct_caption_source(decoded.text, dictionary)
+    body, codec = _encode(text, decoded)
+    if output != "-":
+        write_text_atomic(output, body, newline=decoded.newline, encoding=codec)
+    elif not as_json:
+        data = body.replace("\n", decoded.newline) if decoded.newline != "\n" else body
+        sys.stdout.buffer.write(data.encode(codec))
+        sys.stdout.buffer.flush()
+    if as_json:
+        click.echo(json.dumps({"version": 1, "source": source_name(input_path), "format": kind,
+                               "dictionaries": [str(p) for p in paths],
+                               "changes": [c.to_dict() for c in changes]}, ensure_ascii=False, indent=1))
+    if explain:
+        for change in changes:
+            click.echo(change.explain(), err=True)
+        rules = len({c.rule for c in changes})
+        click.echo(f"{len(changes)} change(s) by {rules} rule(s) from {len(paths)} dictionar"
+                   f"{'y' if len(paths) == 1 else 'ies'}", err=True)
+
+
+@main.group(name="dict")
+def dict_group() -> None:
+    """Work with correction dictionaries (see docs/dictionaries.md).
+
+    \b
+    Example:
+      captions dict check samples/techco.dict.toml
+    """
+
+
+@dict_group.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(dir_okay=False), metavar="FILE...")
+@click.option("--against", "against", multiple=True, type=click.Path(dir_okay=False),
+              help="A transcript to try the context/unless guards on (guards matching nowhere are reported).")
+@click.option("--fail-on", type=click.Choice(["error", "warning"]), default="warning", show_default=True,
+              help="The lowest severity that makes the exit status 1.")
+@click.option("--json", "as_json", is_flag=True, help="Findings as JSON.")
+def check(paths: tuple[str, ...], against: tuple[str, ...], fail_on: str, as_json: bool) -> None:
+    """Lint dictionaries, given in the order they would apply: unreadable entries, duplicate
+    keys, conflicting fixes, chains (a key that matches a replacement), regular expressions
+    that do not compile or can backtrack catastrophically, and guards that never match.
+
+    Each finding is a line `file:line: severity: code: message`; exit status 1 when a finding
+    reaches --fail-on.
+
+    \b
+    Example:
+      captions dict check samples/techco.dict.toml --against samples/techco-2026-03-05.txt
+    """
+    texts = [read_source(p).text for p in against]
+    findings = check_dictionaries(paths, against=texts)
+    if as_json:
+        click.echo(json.dumps({"version": 1, "files": list(paths), "findings": [f.to_dict() for f in findings]},
+                              ensure_ascii=False, indent=1))
+    else:
+        for finding in findings:
+            click.echo(str(finding))
+    counts = {s: sum(f.severity is s for f in findings) for s in Severity}
+    click.echo(f"{len(paths)} dictionar{'y' if len(paths) == 1 else 'ies'}: {counts[Severity.ERROR]} error(s), "
+               f"{counts[Severity.WARNING]} warning(s)", err=True)
+    failing = counts[Severity.ERROR] + (counts[Severity.WARNING] if fail_on == "warning" else 0)
+    if failing:
+        raise SystemExit(1)

@@ -1,0 +1,628 @@
+"""Correction dictionaries applied to text: compile once, match in one pass, explain, replay.
+
+How a dictionary is applied:
+
+* **One compiled matcher.** Every word key goes into a trie-shaped regular expression (one
+  for case-insensitive keys, one for case-sensitive ones), so the cost of a scan grows with
+  the text, not with the number of keys.  ``match = "regex"`` keys share one alternation.
+* **Words, never parts of words.** A hit may not start or end between two word characters
+  (Unicode ``\\w``); an apostrophe is not a word character, so ``d'Anthropik`` is fixed and
+  ``OpenA`` never touches ``OpenAI``.  Whitespace inside a key matches any run of whitespace,
+  line breaks and fragment boundaries included.
+* **One pass, leftmost-longest.** At each place the longest key wins; replaced text is never
+  looked at again, so corrections do not chain.
+* **Guards** (``context``/``unless``) are searched in the original text, ``window``
+  characters either side of the hit.
+* **Fuzzy** keys are found through a deletion-neighbourhood index built from the keys: each
+  distinct word of the text is looked up once, whatever the number of entries.  A fuzzy hit is
+  always a whole word, never a word of the dictionary itself (a key or a replacement), and at
+  most ``fuzzy`` edits away with at least as many letters kept as changed.
+* **Explained as data.** Every change is a :class:`Change` (rule, key, place, before, after);
+  :func:`replay` applies recorded changes and gives the same text.
+"""
+
+from __future__ import annotations
+
+import bisect
+import enum
+import os
+from dataclasses import dataclass, replace
+from functools import cached_property
+from typing import Iterable, Sequence
+
+import regex
+
+from .dictionary import (
+    WORD, CaseMode, Finding, Fix, MatchMode, Severity, TOKEN, _gaps, key_tokens, lint_fixes, read_dictionary,
+)
+from .errors import ConfigError, Location
+from .model import Transcript
+
+__all__ = [
+    "Change", "ChangeKind", "Dictionary", "load_dictionaries", "check_dictionaries",
+    "apply_to_segments", "apply_to_transcript", "replay", "replay_segments", "replay_transcript",
+    "correct_transcript_source", "correct_caption_source",
+]
+
+# Not between two word characters: a hit never starts or ends inside a longer word.
+_EDGE = r"(?!(?<=\w)\w)"
+
+
+class ChangeKind(str, enum.Enum):
+    WORD = "word"      # a word key matched exactly (modulo case and spacing)
+    REGEX = "regex"    # a regular-expression key
+    FUZZY = "fuzzy"    # a near-miss of a one-word key
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """One correction, as data.
+
+    Attributes:
+        rule: the fix that made it, as ``file:line`` of its ``[[fix]]`` table or TSV row.
+        kind: how the key matched.
+        key: the dictionary key that matched (for fuzzy hits: the key it is near).
+        start / end: the replaced span in the text the dictionary was applied to (for several
+            segments, such as a transcript's fragments: their texts joined with ``\\n``).
+        before / after: the text replaced and the text written.
+        line: the source line of the text (a transcript's fragment line, a plain text's line).
+        start_ms: the stamp of the fragment the change went into, for transcripts.
+        segment: the index of the segment (fragment) the change went into.
+    """
+
+    rule: str
+    kind: ChangeKind
+    key: str
+    start: int
+    end: int
+    before: str
+    after: str
+    line: int | None = None
+    start_ms: int | None = None
+    segment: int = 0
+
+    def to_dict(self) -> dict:
+        return {"rule": self.rule, "kind": self.kind.value, "key": self.key, "start": self.start, "end": self.end,
+                "before": self.before, "after": self.after, "line": self.line, "start_ms": self.start_ms,
+                "segment": self.segment}
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "Change":
+        return cls(rule=data["rule"], kind=ChangeKind(data["kind"]), key=data["key"], start=int(data["start"]),
+                   end=int(data["end"]), before=data["before"], after=data["after"], line=data.get("line"),
+                   start_ms=data.get("start_ms"), segment=int(data.get("segment", 0)))
+
+    def explain(self) -> str:
+        """One line for a person: ``line 14 [00:41] 'Open AI' -> 'OpenAI' (rule d.toml:3, word)``."""
+        where = f"line {self.line}" if self.line is not None else f"offset {self.start}"
+        if self.start_ms is not None:
+            seconds = self.start_ms // 1000
+            where += f" [{seconds // 3600}:{seconds // 60 % 60:02d}:{seconds % 60:02d}]" if seconds >= 3600 else \
+                f" [{seconds // 60:02d}:{seconds % 60:02d}]"
+        how = self.kind.value if self.kind is not ChangeKind.FUZZY else f"fuzzy, near {self.key!r}"
+        return f"{where}: {self.before!r} -> {self.after!r} (rule {self.rule}, {how})"
+
+
+@dataclass(frozen=True, slots=True)
+class _Hit:
+    start: int
+    end: int
+    fix: int
+    key: str
+    kind: ChangeKind
+
+
+def _atoms(key: str, case: CaseMode) -> tuple[str, ...]:
+    """A word key as regex atoms: escaped characters and ``\\s+`` where the key has whitespace."""
+    tokens = [m for m in TOKEN.finditer(key)]
+    atoms: list[str] = []
+    for index, token in enumerate(tokens):
+        if index and tokens[index - 1].end() < token.start():
+            atoms.append(r"\s+")
+        text = token[0].lower() if case is CaseMode.INSENSITIVE else token[0]
+        atoms.extend(regex.escape(ch) for ch in text)
+    return tuple(atoms)
+
+
+def _trie_pattern(sequences: Iterable[tuple[str, ...]]) -> str:
+    """One regular expression for many keys, shaped like a trie so that matching a place costs
+    the length of the longest key there, not the number of keys.  Greedy optional tails make
+    the longest key win; the edge check after the trie makes it back off to a shorter key
+    when the longer one would end inside a word."""
+    root: dict = {}
+    for atoms in sequences:
+        node = root
+        for atom in atoms:
+            node = node.setdefault(atom, {})
+        node[""] = {}
+
+    def emit(node: dict) -> str:
+        ends = "" in node
+        branches = [atom + emit(child) for atom, child in sorted(node.items()) if atom]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return f"(?:{body})?" if ends else body
+
+    # A sequence in the text: iterate rather than recurse over siblings, recurse over depth.
+    return emit(root)
+
+
+class Dictionary:
+    """Fixes compiled into one matcher.  Build it with :func:`load_dictionaries` or
+    :meth:`from_fixes`; it is immutable and can be applied to any number of texts.
+
+    >>> d = Dictionary.from_fixes([Fix("OpenAI", ("Open AI", "OpenA"))])
+    >>> d.apply("Open AI et OpenAI, d'OpenA.")[0]
+    "OpenAI et OpenAI, d'OpenAI."
+    """
+
+    def __init__(self, fixes: Sequence[Fix], sources: Sequence[str] = ()) -> None:
+        self.fixes: tuple[Fix, ...] = tuple(fixes)
+        self.sources: tuple[str, ...] = tuple(sources)
+        self._words: dict[tuple[bool, tuple[str, ...], tuple[bool, ...]], tuple[int, str]] = {}
+        sequences: dict[CaseMode, list[tuple[str, ...]]] = {CaseMode.INSENSITIVE: [], CaseMode.SENSITIVE: []}
+        regex_parts: list[str] = []
+        self._regex_keys: list[tuple[int, str, "regex.Pattern"]] = []
+        fuzzy_keys: list[tuple[int, str]] = []
+        for number, fix in enumerate(self.fixes):
+            for key in fix.keys:
+                if fix.match is MatchMode.REGEX:
+                    flags = "(?i)" if fix.case is CaseMode.INSENSITIVE else ""
+                    pattern = f"{_EDGE}(?:{flags}(?:{key})){_EDGE}" if not flags else f"{_EDGE}(?i:{key}){_EDGE}"
+                    self._regex_keys.append((number, key, regex.compile(pattern)))
+                    regex_parts.append(pattern)
+                    continue
+                ident = (fix.case is CaseMode.SENSITIVE, key_tokens(key, fix.case), _gaps(key))
+                if ident in self._words:
+                    continue  # an earlier fix (or dictionary) has this key: it wins
+                self._words[ident] = (number, key)
+                sequences[fix.case].append(_atoms(key, fix.case))
+                if fix.fuzzy and len(ident[1]) == 1 and WORD.fullmatch(ident[1][0]):
+                    fuzzy_keys.append((number, key))
+        self._scanners: list[tuple[bool, regex.Pattern]] = []
+        for case, seqs in sequences.items():
+            if seqs:
+                flags = regex.IGNORECASE if case is CaseMode.INSENSITIVE else 0
+                self._scanners.append((case is CaseMode.SENSITIVE,
+                                       regex.compile(f"{_EDGE}(?:{_trie_pattern(seqs)}){_EDGE}", flags)))
+        self._regex_any = regex.compile("|".join(regex_parts)) if regex_parts else None
+        self._guards = [(regex.compile(f.context) if f.context else None, regex.compile(f.unless) if f.unless else None)
+                        for f in self.fixes]
+        self._fuzzy = _FuzzyIndex(self.fixes, fuzzy_keys) if fuzzy_keys else None
+
+    @classmethod
+    def from_fixes(cls, fixes: Sequence[Fix]) -> "Dictionary":
+        """Compile fixes after checking them; raises :class:`ConfigError` on the first error."""
+        _refuse_errors(lint_fixes(fixes))
+        return cls(fixes)
+
+    def __len__(self) -> int:
+        return sum(len(f.keys) for f in self.fixes)
+
+    def __repr__(self) -> str:
+        return f"Dictionary({len(self.fixes)} fixes, {len(self)} keys)"
+
+    # ----------------------------------------------------------------- matching
+
+    def find(self, text: str) -> tuple[_Hit, ...]:
+        """The hits of one pass over ``text``: leftmost-longest, non-overlapping, guards applied."""
+        streams = [self._scan_words(text, sensitive, scanner) for sensitive, scanner in self._scanners]
+        if self._regex_any is not None:
+            streams.append(self._scan_regex(text))
+        if self._fuzzy is not None:
+            streams.append(self._fuzzy.scan(text))
+        heads = [next(stream) for stream in streams]
+        hits: list[_Hit] = []
+        while True:
+            live = [(h.start, -h.end, h.fix, i) for i, h in enumerate(heads) if h is not None]
+            if not live:
+                return tuple(hits)
+            best = heads[min(live)[3]]
+            hits.append(best)
+            for index, head in enumerate(heads):
+                if head is not None and head.start < best.end:
+                    heads[index] = _advance(streams[index], best.end)
+
+    def _allowed(self, text: str, hit: _Hit) -> bool:
+        context, unless = self._guards[hit.fix]
+        if context is None and unless is None:
+            return True
+        window = self.fixes[hit.fix].window
+        begin, end = max(0, hit.start - window), min(len(text), hit.end + window)
+        if context is not None and context.search(text, begin, end) is None:
+            return False
+        return unless is None or unless.search(text, begin, end) is None
+
+    def _scan_words(self, text: str, sensitive: bool, scanner: "regex.Pattern"):
+        position = 0
+        while True:
+            found = scanner.search(text, position)
+            if found is None:
+                yield None
+                return
+            tokens = key_tokens(found[0], CaseMode.SENSITIVE if sensitive else CaseMode.INSENSITIVE)
+            entry = self._words.get((sensitive, tokens, _gaps(found[0])))
+            if entry is None:  # a case pairing the regex engine folds but str.lower() does not
+                position = found.start() + 1
+                continue
+            number, key = entry
+            hit = _Hit(found.start(), found.end(), number, key, ChangeKind.WORD)
+            if not self._allowed(text, hit):
+                position = found.start() + 1
+                continue
+            wanted = yield hit
+            position = max(wanted, found.end()) if wanted is not None else found.end()
+
+    def _scan_regex(self, text: str):
+        position = 0
+        while True:
+            found = self._regex_any.search(text, position)
+            if found is None:
+                yield None
+                return
+            start = found.start()
+            best: _Hit | None = None
+            for number, key, pattern in self._regex_keys:
+                match = pattern.match(text, start)
+                if match is not None and match.end() > start and (best is None or match.end() > best.end):
+                    candidate = _Hit(start, match.end(), number, key, ChangeKind.REGEX)
+                    if self._allowed(text, candidate):
+                        best = candidate
+            if best is None:
+                position = start + 1
+                continue
+            wanted = yield best
+            position = max(wanted, best.end) if wanted is not None else best.end
+
+    # ----------------------------------------------------------------- applying
+
+    def replacement(self, hit_text: str, fix: Fix) -> str:
+        """What ``fix`` writes for ``hit_text``: ``to`` as given, or following the hit's case."""
+        to = fix.to
+        if not fix.keep_case:
+            return to
+        letters = [c for c in hit_text if c.isalpha()]
+        if not letters:
+            return to
+        if all(c.islower() for c in letters):
+            return to.lower()
+        if len(letters) > 1 and all(c.isupper() for c in letters):
+            return to.upper()
+        if letters[0].isupper():
+            return to[:1].upper() + to[1:]
+        return to
+
+    def apply(self, text: str) -> tuple[str, tuple[Change, ...]]:
+        """Correct one text; line breaks in it count as spaces for multi-word keys.
+
+        Returns:
+            The corrected text and the changes made, in text order.
+        """
+        segments, changes = apply_to_segments((text,), self, lines=(1,))
+        return segments[0], changes
+
+
+def _advance(stream, position: int):
+    try:
+        return stream.send(position)
+    except StopIteration:
+        return None
+
+
+class _FuzzyIndex:
+    """Deletion-neighbourhood index (the SymSpell idea): every key with up to ``k`` letters
+    deleted points back to the key.  A word is near a key when their neighbourhoods meet, so
+    a lookup costs the word's own neighbourhood, independent of the number of keys."""
+
+    def __init__(self, fixes: Sequence[Fix], keys: Sequence[tuple[int, str]]) -> None:
+        self.fixes = fixes
+        self.index: dict[str, list[tuple[int, str]]] = {}
+        self.max_edits = max(fixes[n].fuzzy for n, _ in keys)
+        for number, key in keys:
+            for variant in _deletions(key.lower(), fixes[number].fuzzy):
+                self.index.setdefault(variant, []).append((number, key))
+        # Words of the dictionary itself are never fuzzy-corrected.
+        self.protected = {w.lower() for f in fixes for text in (f.to, *f.keys) for w in WORD.findall(text)}
+
+    def nearest(self, word: str) -> tuple[int, str] | None:
+        lowered = word.lower()
+        if lowered in self.protected:
+            return None
+        best: tuple[int, int, str] | None = None
+        for variant in _deletions(lowered, self.max_edits):
+            for number, key in self.index.get(variant, ()):
+                fix = self.fixes[number]
+                a, b = (lowered, key.lower()) if fix.case is CaseMode.INSENSITIVE else (word, key)
+                distance = _distance(a, b, fix.fuzzy)
+                if distance <= fix.fuzzy and len(word) > 2 * distance and (
+                        best is None or (distance, number) < best[:2]):
+                    best = (distance, number, key)
+        return None if best is None else (best[1], best[2])
+
+    def scan(self, text: str):
+        near = {}
+        for word in set(WORD.findall(text)):
+            found = self.nearest(word)
+            if found is not None:
+                near[word] = found
+        if not near:
+            yield None
+            return
+        finder = regex.compile(r"(?<!\w)\L<words>(?!\w)", words=list(near))
+        position = 0
+        while True:
+            found = finder.search(text, position)
+            if found is None:
+                yield None
+                return
+            number, key = near[found[0]]
+            wanted = yield _Hit(found.start(), found.end(), number, key, ChangeKind.FUZZY)
+            position = max(wanted, found.end()) if wanted is not None else found.end()
+
+
+def _deletions(word: str, edits: int) -> set[str]:
+    found = {word}
+    frontier = {word}
+    for _ in range(edits):
+        frontier = {w[:i] + w[i + 1:] for w in frontier for i in range(len(w))}
+        found |= frontier
+    return found
+
+
+def _distance(a: str, b: str, limit: int) -> int:
+    """Optimal-string-alignment edit distance (a swap of neighbours is one edit), cut at limit+1."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    previous2: list[int] = []
+    previous = list(range(len(b) + 1))
+    for i in range(1, len(a) + 1):
+        current = [i] + [0] * len(b)
+        for j in range(1, len(b) + 1):
+            cost = a[i - 1] != b[j - 1]
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                current[j] = min(current[j], previous2[j - 2] + 1)
+        if min(current) > limit:
+            return limit + 1
+        previous2, previous = previous, current
+    return previous[-1]
+
+
+# --------------------------------------------------------------------------- segments
+
+
+def _offsets(segments: Sequence[str]) -> list[int]:
+    offsets, at = [], 0
+    for segment in segments:
+        offsets.append(at)
+        at += len(segment) + 1
+    return offsets
+
+
+def _rewrite(segments: Sequence[str], edits: Sequence[tuple[int, int, str]]) -> tuple[str, ...]:
+    """Write each edit (span of the ``\\n``-joined segments, new text) into the segment where it
+    starts; what it covers in later segments is removed from them, with the whitespace that
+    followed it, so a fix spanning two fragments goes into the first and the second keeps its
+    start."""
+    offsets = _offsets(segments)
+    out = list(segments)
+    pending: dict[int, list[tuple[int, int, str]]] = {}
+    for start, end, after in edits:
+        first = bisect.bisect_right(offsets, start) - 1
+        for index in range(first, len(segments)):
+            begin = offsets[index]
+            if index > first and begin > end:
+                break
+            local_start = max(start, begin) - begin
+            local_end = min(end, begin + len(segments[index])) - begin
+            if index == first:
+                pending.setdefault(index, []).append((local_start, local_end, after))
+            else:
+                rest = segments[index][local_end:]
+                local_end += len(rest) - len(rest.lstrip())
+                pending.setdefault(index, []).append((0, local_end, ""))
+    for index, spans in pending.items():
+        text = out[index]
+        for local_start, local_end, after in sorted(spans, reverse=True):
+            text = text[:local_start] + after + text[local_end:]
+        out[index] = text
+    return tuple(out)
+
+
+def apply_to_segments(segments: Sequence[str], dictionary: Dictionary, *, lines: Sequence[int | None] | None = None,
+                      stamps: Sequence[int | None] | None = None) -> tuple[tuple[str, ...], tuple[Change, ...]]:
+    """Correct a sequence of texts read as one (joined by line breaks): multi-word keys match
+    across segments, and a fix that spans two goes into the first.
+
+    Args:
+        lines: the source line of each segment (for the changes' ``line``).
+        stamps: the start of each segment in ms (for the changes' ``start_ms``).
+    """
+    joined = "\n".join(segments)
+    offsets = _offsets(segments)
+    edits: list[tuple[int, int, str]] = []
+    changes: list[Change] = []
+    for hit in dictionary.find(joined):
+        fix = dictionary.fixes[hit.fix]
+        before = joined[hit.start:hit.end]
+        after = dictionary.replacement(before, fix)
+        if after == before:
+            continue  # the hit is already right ("Nvidia" for a case-insensitive "NVIDIA" key)
+        index = bisect.bisect_right(offsets, hit.start) - 1
+        line = lines[index] if lines is not None else None
+        if line is not None:
+            line += joined.count("\n", offsets[index], hit.start)
+        changes.append(Change(fix.rule, hit.kind, hit.key, hit.start, hit.end, before, after, line,
+                              stamps[index] if stamps is not None else None, index))
+        edits.append((hit.start, hit.end, after))
+    return _rewrite(segments, edits), tuple(changes)
+
+
+def apply_to_transcript(transcript: Transcript, dictionary: Dictionary) -> tuple[Transcript, tuple[Change, ...]]:
+    """Correct every fragment's text.  Fragments keep their start, line and speaker (a fix that
+    spans two fragments goes into the first); the transcript's other fields are kept, except
+    ``pieces``, which no longer describe the corrected text and are dropped."""
+    texts, changes = apply_to_segments([f.text for f in transcript.fragments], dictionary,
+                                       lines=[f.line for f in transcript.fragments],
+                                       stamps=[f.start_ms for f in transcript.fragments])
+    return _with_texts(transcript, texts), changes
+
+
+def _with_texts(transcript: Transcript, texts: Sequence[str]) -> Transcript:
+    fragments = tuple(f if f.text == t else replace(f, text=t) for f, t in zip(transcript.fragments, texts))
+    return replace(transcript, fragments=fragments, pieces=())
+
+
+def replay_segments(segments: Sequence[str], changes: Iterable[Change]) -> tuple[str, ...]:
+    """Apply recorded changes to the segments they were made on.
+
+    Raises:
+        ConfigError: when a change's ``before`` is not found at its place (the text is not the
+            one the changes were recorded on).
+    """
+    joined = "\n".join(segments)
+    edits = []
+    previous_end = 0
+    for number, change in enumerate(sorted(changes, key=lambda c: c.start), start=1):
+        if change.start < previous_end or joined[change.start:change.end] != change.before:
+            raise ConfigError(f"change {number} ({change.before!r} -> {change.after!r}) does not apply: the text at "
+                              f"{change.start}..{change.end} is {joined[change.start:change.end]!r}",
+                              Location(change.rule))
+        edits.append((change.start, change.end, change.after))
+        previous_end = change.end
+    return _rewrite(segments, edits)
+
+
+def replay(text: str, changes: Iterable[Change]) -> str:
+    """Apply recorded changes to the text they were recorded on.
+
+    >>> d = Dictionary.from_fixes([Fix("Anthropic", ("Anthropik",))])
+    >>> text, changes = d.apply("d'Anthropik")
+    >>> replay("d'Anthropik", changes) == text == "d'Anthropic"
+    True
+    """
+    return replay_segments((text,), changes)[0]
+
+
+def replay_transcript(transcript: Transcript, changes: Iterable[Change]) -> Transcript:
+    """Apply the changes recorded by :func:`apply_to_transcript` to the same transcript."""
+    return _with_texts(transcript, replay_segments([f.text for f in transcript.fragments], changes))
+
+
+# --------------------------------------------------------------------------- loading
+
+
+def _refuse_errors(findings: Sequence[Finding]) -> None:
+    errors = [f for f in findings if f.severity is Severity.ERROR]
+    if errors:
+        first = errors[0]
+        more = f" ({len(errors) - 1} more: run `captions dict check`)" if len(errors) > 1 else ""
+        raise ConfigError(f"{first.code.value}: {first.message}{more}", first.location)
+
+
+def _read_all(paths: Sequence[str | os.PathLike]) -> tuple[list[Fix], list[Finding]]:
+    fixes: list[Fix] = []
+    findings: list[Finding] = []
+    for path in paths:
+        found, problems = read_dictionary(path)
+        fixes.extend(found)
+        findings.extend(problems)
+    return fixes, findings
+
+
+def load_dictionaries(paths: Sequence[str | os.PathLike]) -> Dictionary:
+    """Read, check and compile dictionaries; for a key listed in several, the first file wins.
+
+    Raises:
+        ConfigError: at the first error ``captions dict check`` would report (unreadable entry,
+            conflicting fix, chain, bad or catastrophic regex), with its file:line, before any
+            text is touched.
+    """
+    if not paths:
+        raise ConfigError("no dictionary given; expected at least one .toml, .tsv or .csv file")
+    fixes, findings = _read_all(paths)
+    _refuse_errors(findings)
+    _refuse_errors(lint_fixes(fixes))
+    return Dictionary(fixes, [str(p) for p in paths])
+
+
+def check_dictionaries(paths: Sequence[str | os.PathLike], *, against: Iterable[str] = ()) -> tuple[Finding, ...]:
+    """Every problem in the dictionaries, as findings (``captions dict check``); never raises for
+    bad content, only for a file that cannot be read at all.
+
+    Args:
+        against: transcript texts on which guards are tried (``context-never-matches``).
+    """
+    fixes, findings = _read_all(paths)
+    return tuple(findings) + lint_fixes(fixes, against=against)
+
+
+# --------------------------------------------------------------------------- files
+
+
+def correct_transcript_source(text: str, transcript: Transcript, dictionary: Dictionary) -> tuple[
+        str, tuple[Change, ...]]:
+    """Correct a transcript's source text in place: stamps, line breaks, page chrome and spacing
+    stay byte for byte; only the words a fix changes do.
+
+    Args:
+        text: the decoded source (``\\n`` line ends) that ``transcript`` was parsed from.
+        transcript: its reading, with ``pieces`` telling where each fragment's text sits.
+
+    Returns:
+        The corrected source and the changes; a change's ``segment`` is the index of the piece
+        it went into, its ``line`` the source line and ``start_ms`` the fragment's stamp.
+    """
+    if transcript.fragments and not transcript.pieces:
+        raise ConfigError("the transcript carries no text positions (pieces); cannot keep its layout",
+                          Location(transcript.source))
+    lines = text.split("\n")
+    pieces = transcript.pieces
+    segments = [lines[p.line - 1][p.start:p.end] for p in pieces]
+    corrected, changes = apply_to_segments(
+        segments, dictionary, lines=[p.line for p in pieces],
+        stamps=[transcript.fragments[p.fragment].start_ms for p in pieces])
+    return _put_back(lines, [(p.line, p.start, p.end) for p in pieces], segments, corrected), changes
+
+
+def _put_back(lines: list[str], places: Sequence[tuple[int, int, int]], old: Sequence[str],
+              new: Sequence[str]) -> str:
+    out = list(lines)
+    for (line, start, end), before, after in sorted(zip(places, old, new), reverse=True):
+        if before != after:
+            row = out[line - 1]
+            out[line - 1] = row[:start] + after + row[end:]
+    return "\n".join(out)
+
+
+_CUE_TIMING = regex.compile(r"^\s*(?:(\d+):)?(\d{1,2}):(\d{2})[,.](\d{1,3})\s*-->")
+
+
+def correct_caption_source(text: str, dictionary: Dictionary) -> tuple[str, tuple[Change, ...]]:
+    """Correct the cue text of an SRT or WebVTT source, keeping everything else byte for byte.
+
+    Cue text is every non-blank line after a timing line (``... --> ...``) up to the next blank
+    line; indexes, identifiers, headers and NOTE/STYLE blocks are never touched.  Each cue line
+    is a segment: a multi-word key matches across the lines (and cues) it spans and the fix goes
+    into the first.  WebVTT tags and entities are matched as written (``&amp;`` is not ``&``).
+    """
+    lines = text.split("\n")
+    places: list[tuple[int, int, int]] = []
+    stamps: list[int] = []
+    start_ms: int | None = None
+    for number, row in enumerate(lines, start=1):
+        if not row.strip():
+            start_ms = None
+            continue
+        timing = _CUE_TIMING.match(row)
+        if timing is not None:
+            hours, minutes, seconds, millis = timing.groups()
+            start_ms = ((int(hours or 0) * 60 + int(minutes)) * 60 + int(seconds)) * 1000 + int(millis.ljust(3, "0"))
+            continue
+        if start_ms is not None:
+            places.append((number, 0, len(row)))
+            stamps.append(start_ms)
+    segments = [lines[line - 1] for line, _, _ in places]
+    corrected, changes = apply_to_segments(segments, dictionary, lines=[line for line, _, _ in places], stamps=stamps)
+    return _put_back(lines, places, segments, corrected), changes

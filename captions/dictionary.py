@@ -1,0 +1,531 @@
+"""Correction dictionaries as data: reading TOML/TSV/CSV files, finding them, and linting them.
+
+A dictionary is a tuple of :class:`Fix` values, each remembering the file and line it came
+from, so every later message and every recorded change can point at it.  Applying fixes to
+text lives in :mod:`captions.corrections`; this module never touches transcript text.
+
+What a *word* is, for keys and for the text they are matched in, is decided here once
+(:data:`TOKEN`): a run of Unicode word characters, or any single other visible character.
+An apostrophe is therefore its own token, so ``d'Anthropik`` holds the word ``Anthropik``.
+"""
+
+from __future__ import annotations
+
+import enum
+import os
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable, Sequence
+
+import regex
+
+from .errors import ConfigError, Location
+from .files import read_source
+
+__all__ = [
+    "CaseMode", "MatchMode", "Fix", "Severity", "FindingCode", "Finding",
+    "TOKEN", "key_tokens", "parse_dictionary", "read_dictionary", "discover_dictionaries",
+    "lint_fixes", "DICTIONARY_SUFFIXES",
+]
+
+#: One token: a run of word characters, or one other non-space character (an apostrophe,
+#: a hyphen, "&", "."). Keys and text are cut the same way.
+TOKEN = regex.compile(r"\w+|[^\w\s]")
+WORD = regex.compile(r"\w+")
+
+DICTIONARY_SUFFIXES = (".toml", ".tsv", ".csv")
+_FIELDS = {"to", "from", "case", "match", "fuzzy", "context", "unless", "window", "keep_case"}
+
+
+class CaseMode(str, enum.Enum):
+    INSENSITIVE = "insensitive"
+    SENSITIVE = "sensitive"
+
+
+class MatchMode(str, enum.Enum):
+    WORD = "word"
+    REGEX = "regex"
+
+
+@dataclass(frozen=True, slots=True)
+class Fix:
+    """One ``[[fix]]`` table (or one TSV/CSV row): every key in ``keys`` becomes ``to``.
+
+    Attributes:
+        to: the replacement, written exactly as given (unless ``keep_case``).
+        keys: the wrong forms (words, or regular expressions when ``match`` is regex).
+        location: the file and line of the table header or row; its text is the rule id.
+        key_lines: the line of each key, for lint messages.
+    """
+
+    to: str
+    keys: tuple[str, ...]
+    case: CaseMode = CaseMode.INSENSITIVE
+    match: MatchMode = MatchMode.WORD
+    fuzzy: int = 0
+    context: str = ""
+    unless: str = ""
+    window: int = 120
+    keep_case: bool = False
+    location: Location = field(default_factory=Location)
+    key_lines: tuple[int | None, ...] = ()
+
+    @property
+    def rule(self) -> str:
+        """The stable id of this fix in explanations: ``file:line``."""
+        return str(self.location)
+
+    def key_location(self, index: int) -> Location:
+        line = self.key_lines[index] if index < len(self.key_lines) else None
+        return Location(self.location.source, line or self.location.line)
+
+
+def key_tokens(key: str, case: CaseMode = CaseMode.INSENSITIVE) -> tuple[str, ...]:
+    """A word key as the tokens it must match (lower-cased when case-insensitive).
+
+    >>> key_tokens("d'Open  AI")
+    ('d', "'", 'open', 'ai')
+    """
+    tokens = tuple(TOKEN.findall(key))
+    return tuple(t.lower() for t in tokens) if case is CaseMode.INSENSITIVE else tokens
+
+
+# --------------------------------------------------------------------------- findings
+
+
+class Severity(str, enum.Enum):
+    ERROR = "error"      # the dictionary is refused
+    WARNING = "warning"  # it loads, but a person should look
+
+
+class FindingCode(str, enum.Enum):
+    UNREADABLE_ENTRY = "unreadable-entry"          # bad TOML, missing `to`, wrong type, unknown field
+    DUPLICATE_KEY = "duplicate-key"                # the same key twice with the same replacement
+    CONFLICTING_FIX = "conflicting-fix"            # one key, two different replacements (same file)
+    OVERRIDDEN_KEY = "overridden-key"              # a later dictionary's key hidden by an earlier one
+    CHAIN = "chain"                                # a key that matches another fix's replacement
+    BAD_REGEX = "bad-regex"                        # does not compile
+    CATASTROPHIC_REGEX = "catastrophic-regex"      # nested quantifiers: exponential backtracking
+    EMPTY_MATCH_REGEX = "empty-match-regex"        # a key regex that can match nothing at all
+    CONTEXT_ALWAYS_MATCHES = "context-always-matches"  # a guard that matches the empty string
+    CONTEXT_NEVER_MATCHES = "context-never-matches"    # a guard that never matches the checked text
+    GUARD_SEES_REPLACEMENT = "guard-sees-replacement"  # a guard a second run could decide differently
+    FUZZY_MULTIWORD = "fuzzy-multiword"            # fuzzy applies to one-word keys only
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One problem in a dictionary, located at its file and line."""
+
+    code: FindingCode
+    severity: Severity
+    location: Location
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.location}: {self.severity.value}: {self.code.value}: {self.message}"
+
+    def to_dict(self) -> dict:
+        return {"code": self.code.value, "severity": self.severity.value, "source": self.location.source,
+                "line": self.location.line, "message": self.message}
+
+
+def _error(code: FindingCode, location: Location, message: str) -> Finding:
+    return Finding(code, Severity.ERROR, location, message)
+
+
+def _warning(code: FindingCode, location: Location, message: str) -> Finding:
+    return Finding(code, Severity.WARNING, location, message)
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def parse_dictionary(text: str, source: str = "<dictionary>", *, kind: str = "toml") -> tuple[
+        tuple[Fix, ...], tuple[Finding, ...]]:
+    """Read a dictionary's text into fixes, and findings for the entries that cannot be read.
+
+    Args:
+        kind: ``toml``, ``tsv`` or ``csv``.
+
+    Returns:
+        The readable fixes and one ``unreadable-entry`` finding per entry that is not
+        (a whole file that is not TOML gives one finding and no fix).
+
+    >>> fixes, problems = parse_dictionary('[[fix]]\\nto = "OpenAI"\\nfrom = ["Open AI"]\\n', "d.toml")
+    >>> fixes[0].keys, fixes[0].rule, problems
+    (('Open AI',), 'd.toml:1', ())
+    """
+    if kind == "toml":
+        return _parse_toml(text, source)
+    if kind in ("tsv", "csv"):
+        return _parse_table(text, source, "\t" if kind == "tsv" else ",")
+    raise ConfigError(f"unknown dictionary kind {kind!r}; expected toml, tsv or csv", Location(source))
+
+
+def read_dictionary(path: str | os.PathLike) -> tuple[tuple[Fix, ...], tuple[Finding, ...]]:
+    """Read a dictionary file (any encoding :func:`captions.files.decode` reads).
+
+    Raises:
+        ConfigError: when the file cannot be read or its suffix is not .toml, .tsv or .csv.
+    """
+    suffix = Path(path).suffix.lower()
+    if suffix not in DICTIONARY_SUFFIXES:
+        raise ConfigError(f"dictionary {path} has suffix {suffix!r}; expected .toml, .tsv or .csv",
+                          Location(str(path)))
+    try:
+        decoded = read_source(path)
+    except ConfigError:
+        raise
+    except Exception as exc:  # a ParseError from decoding: a dictionary is configuration
+        raise ConfigError(getattr(exc, "message", str(exc)), getattr(exc, "location", Location(str(path)))) from None
+    return parse_dictionary(decoded.text, str(path), kind=suffix[1:])
+
+
+_TOML_AT = regex.compile(r"\(at line (\d+), column (\d+)\)")
+_FIX_HEADER = regex.compile(r"^[ \t]*\[\[[ \t]*fix[ \t]*\]\]", regex.M)
+
+
+def _parse_toml(text: str, source: str) -> tuple[tuple[Fix, ...], tuple[Finding, ...]]:
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        found = _TOML_AT.search(str(exc))
+        where = Location(source, int(found[1]), int(found[2])) if found else Location(source)
+        message = _TOML_AT.sub("", str(exc)).strip()
+        return (), (_error(FindingCode.UNREADABLE_ENTRY, where, f"not valid TOML: {message}"),)
+    problems: list[Finding] = []
+    for name in data:
+        if name != "fix":
+            line = _line_of_key(text, name, 0, len(text))
+            problems.append(_error(FindingCode.UNREADABLE_ENTRY, Location(source, line),
+                                   f"unknown top-level entry {name!r}; expected only [[fix]] tables"))
+    tables = data.get("fix", [])
+    if not isinstance(tables, list):
+        return (), (*problems, _error(FindingCode.UNREADABLE_ENTRY, Location(source, _line_of_key(text, "fix", 0, len(text))),
+                                      "`fix` must be an array of tables written [[fix]]"))
+    # tomllib gives no positions: the n-th [[fix]] header in the text is the n-th table.
+    headers = [m.start() for m in _FIX_HEADER.finditer(text)]
+    fixes: list[Fix] = []
+    for index, table in enumerate(tables):
+        begin = headers[index] if index < len(headers) else 0
+        end = headers[index + 1] if index + 1 < len(headers) else len(text)
+        header_line = text.count("\n", 0, begin) + 1 if index < len(headers) else None
+        fix, found = _read_table(table, source, text, begin, end, header_line)
+        problems.extend(found)
+        if fix is not None:
+            fixes.append(fix)
+    return tuple(fixes), tuple(problems)
+
+
+def _line_of_key(text: str, key: str, begin: int, end: int) -> int | None:
+    pattern = regex.compile(rf"^[ \t]*(?:{regex.escape(key)}|\"{regex.escape(key)}\")[ \t]*=", regex.M)
+    found = pattern.search(text, begin, end)
+    if found is None:
+        return text.count("\n", 0, begin) + 1 if begin else None
+    return text.count("\n", 0, found.start()) + 1
+
+
+def _key_lines(text: str, begin: int, end: int, keys: Sequence[str]) -> tuple[int | None, ...]:
+    """The line of each key string inside one table (first occurrence after the previous one)."""
+    lines: list[int | None] = []
+    cursor = begin
+    for key in keys:
+        for quoted in (f'"{key}"', f"'{key}'", key):
+            at = text.find(quoted, cursor, end)
+            if at >= 0:
+                lines.append(text.count("\n", 0, at) + 1)
+                cursor = at + len(quoted)
+                break
+        else:
+            lines.append(None)
+    return tuple(lines)
+
+
+def _read_table(table: object, source: str, text: str, begin: int, end: int,
+                header_line: int | None) -> tuple[Fix | None, list[Finding]]:
+    here = Location(source, header_line)
+
+    def at(key: str) -> Location:
+        return Location(source, _line_of_key(text, key, begin, end) or header_line)
+
+    if not isinstance(table, dict):
+        return None, [_error(FindingCode.UNREADABLE_ENTRY, here, "a fix must be a table written [[fix]]")]
+    problems = [_error(FindingCode.UNREADABLE_ENTRY, at(name), f"unknown field {name!r} in [[fix]]; expected one of "
+                       + ", ".join(sorted(_FIELDS))) for name in table if name not in _FIELDS]
+    to = table.get("to")
+    if not isinstance(to, str) or not to.strip():
+        problems.append(_error(FindingCode.UNREADABLE_ENTRY, at("to") if "to" in table else here,
+                               f"`to` must be a non-empty string, found {to!r}"))
+    keys = table.get("from")
+    if isinstance(keys, str):
+        keys = [keys]
+    if (not isinstance(keys, list) or not keys
+            or not all(isinstance(k, str) and k.strip() for k in keys)):
+        problems.append(_error(FindingCode.UNREADABLE_ENTRY, at("from") if "from" in table else here,
+                               f"`from` must be a non-empty string or list of non-empty strings, found {keys!r}"))
+    options: dict[str, object] = {}
+    for name, enum_type in (("case", CaseMode), ("match", MatchMode)):
+        if name in table:
+            try:
+                options[name] = enum_type(table[name])
+            except ValueError:
+                allowed = " or ".join(repr(m.value) for m in enum_type)
+                problems.append(_error(FindingCode.UNREADABLE_ENTRY, at(name),
+                                       f"`{name}` is {table[name]!r}; expected {allowed}"))
+    for name, low in (("fuzzy", 0), ("window", 0)):
+        if name in table:
+            value = table[name]
+            if isinstance(value, bool) or not isinstance(value, int) or value < low or (name == "fuzzy" and value > 3):
+                expected = "an integer from 0 to 3" if name == "fuzzy" else "a non-negative integer"
+                problems.append(_error(FindingCode.UNREADABLE_ENTRY, at(name), f"`{name}` is {value!r}; expected {expected}"))
+            else:
+                options[name] = value
+    for name in ("context", "unless"):
+        if name in table:
+            if not isinstance(table[name], str):
+                problems.append(_error(FindingCode.UNREADABLE_ENTRY, at(name),
+                                       f"`{name}` is {table[name]!r}; expected a regular expression string"))
+            else:
+                options[name] = table[name]
+    if "keep_case" in table:
+        if not isinstance(table["keep_case"], bool):
+            problems.append(_error(FindingCode.UNREADABLE_ENTRY, at("keep_case"),
+                                   f"`keep_case` is {table['keep_case']!r}; expected true or false"))
+        else:
+            options["keep_case"] = table["keep_case"]
+    if problems:
+        return None, problems
+    key_lines = _key_lines(text, begin, end, keys)
+    return Fix(to=to, keys=tuple(keys), location=here, key_lines=key_lines, **options), []
+
+
+def _parse_table(text: str, source: str, separator: str) -> tuple[tuple[Fix, ...], tuple[Finding, ...]]:
+    import csv
+    import io
+
+    fixes: list[Fix] = []
+    problems: list[Finding] = []
+    for number, raw in enumerate(text.split("\n"), start=1):
+        if not raw.strip() or raw.lstrip().startswith("#"):
+            continue
+        row = next(csv.reader(io.StringIO(raw), delimiter=separator)) if separator == "," else raw.split("\t")
+        row = [cell.strip() for cell in row]
+        while len(row) > 2 and not row[-1]:
+            row.pop()
+        where = Location(source, number)
+        if len(row) != 2 or not row[0] or not row[1]:
+            name = "TAB" if separator == "\t" else "comma"
+            problems.append(_error(FindingCode.UNREADABLE_ENTRY, where,
+                                   f"found {raw.strip()!r}; expected two columns `wrong{separator}right` separated by a {name}"))
+            continue
+        if not fixes and not problems and [c.lower() for c in row] in (["wrong", "right"], ["from", "to"]):
+            continue  # a spreadsheet header row
+        fixes.append(Fix(to=row[1], keys=(row[0],), location=where, key_lines=(number,)))
+    return tuple(fixes), tuple(problems)
+
+
+def discover_dictionaries(input_path: str | os.PathLike) -> tuple[Path, ...]:
+    """The dictionaries that apply to a transcript because of where they sit, most specific first.
+
+    In the transcript's folder: ``NAME.dict.toml`` (or ``.tsv``/``.csv``) where the transcript's
+    file name is ``NAME`` or starts with ``NAME`` followed by ``-``, ``_`` or ``.`` (so
+    ``techco.dict.toml`` serves ``techco-2026-03-05.txt``), longest ``NAME`` first; then
+    ``captions.dict.*``, which serves every file in the folder.
+    """
+    path = Path(input_path)
+    if str(input_path) == "-" or not path.parent.is_dir():
+        return ()
+    stem = path.stem
+    named: list[tuple[int, str, Path]] = []
+    folder: list[Path] = []
+    for candidate in sorted(path.parent.iterdir()):
+        name = candidate.name
+        suffix = candidate.suffix.lower()
+        if suffix not in DICTIONARY_SUFFIXES or not name[: -len(suffix)].endswith(".dict") or not candidate.is_file():
+            continue
+        base = name[: -len(suffix) - len(".dict")]
+        if base == "captions":
+            folder.append(candidate)
+        elif base and (stem == base or (stem.startswith(base) and stem[len(base)] in "-_.")):
+            named.append((-len(base), name, candidate))
+    return tuple(p for _, _, p in sorted(named)) + tuple(folder)
+
+
+# --------------------------------------------------------------------------- linting
+
+
+def lint_fixes(fixes: Sequence[Fix], *, against: Iterable[str] = ()) -> tuple[Finding, ...]:
+    """Every problem of a list of fixes (several files already concatenated in priority order).
+
+    Args:
+        against: texts (transcripts) to test the ``context``/``unless`` guards on; a guard that
+            matches none of them is reported as ``context-never-matches``.
+    """
+    findings: list[Finding] = []
+    seen: dict[tuple, tuple[Fix, int]] = {}
+    for fix in fixes:
+        findings.extend(_lint_regexes(fix))
+        if fix.fuzzy and any(len(key_tokens(k)) > 1 for k in fix.keys if fix.match is MatchMode.WORD):
+            findings.append(_warning(FindingCode.FUZZY_MULTIWORD, fix.location,
+                                     "`fuzzy` applies to one-word keys only; the multi-word keys of this fix match exactly"))
+        for index, key in enumerate(fix.keys):
+            ident = _key_identity(fix, key)
+            if ident not in seen:
+                seen[ident] = (fix, index)
+                continue
+            first, first_index = seen[ident]
+            where = fix.key_location(index)
+            before = first.key_location(first_index)
+            if first.to == fix.to:
+                findings.append(_warning(FindingCode.DUPLICATE_KEY, where, f"key {key!r} is already listed at {before}"))
+            elif first.location.source != fix.location.source:
+                findings.append(_warning(FindingCode.OVERRIDDEN_KEY, where,
+                                         f"key {key!r} -> {fix.to!r} is hidden by {before} ({first.to!r}), "
+                                         "which comes first"))
+            else:
+                findings.append(_error(FindingCode.CONFLICTING_FIX, where,
+                                       f"key {key!r} -> {fix.to!r} but {before} already sends it to {first.to!r}"))
+    findings.extend(_lint_chains(fixes))
+    texts = tuple(against)
+    if texts:
+        for fix in fixes:
+            for name in ("context", "unless"):
+                pattern = getattr(fix, name)
+                compiled = _compile_quietly(pattern)
+                if pattern and compiled is not None and not any(compiled.search(t) for t in texts):
+                    findings.append(_warning(FindingCode.CONTEXT_NEVER_MATCHES, fix.location,
+                                             f"`{name}` {pattern!r} matches nowhere in the checked text"))
+    return tuple(sorted(findings, key=lambda f: (f.location.source, f.location.line or 0, f.code.value)))
+
+
+def _key_identity(fix: Fix, key: str) -> tuple:
+    if fix.match is MatchMode.REGEX:
+        return ("regex", fix.case, key)
+    return ("word", key_tokens(key, CaseMode.INSENSITIVE), _gaps(key))
+
+
+def _gaps(key: str) -> tuple[bool, ...]:
+    """For each pair of neighbouring tokens of a key, whether whitespace separates them."""
+    spans = [m.span() for m in TOKEN.finditer(key)]
+    return tuple(spans[i][1] < spans[i + 1][0] for i in range(len(spans) - 1))
+
+
+def _compile_quietly(pattern: str):
+    try:
+        return regex.compile(pattern)
+    except (regex.error, ValueError):
+        return None
+
+
+def _lint_regexes(fix: Fix) -> list[Finding]:
+    findings: list[Finding] = []
+    patterns = [(f"`context`", fix.context, fix.location), (f"`unless`", fix.unless, fix.location)]
+    if fix.match is MatchMode.REGEX:
+        patterns += [(f"key {k!r}", k, fix.key_location(i)) for i, k in enumerate(fix.keys)]
+    for label, pattern, where in patterns:
+        if not pattern:
+            continue
+        try:
+            compiled = regex.compile(pattern)
+        except (regex.error, ValueError) as exc:
+            findings.append(_error(FindingCode.BAD_REGEX, where, f"{label} {pattern!r} does not compile: {exc}"))
+            continue
+        if _nested_quantifier(pattern):
+            findings.append(_error(FindingCode.CATASTROPHIC_REGEX, where,
+                                   f"{label} {pattern!r} repeats a group that itself repeats (like (a+)+); "
+                                   "it can backtrack for minutes on a near-miss: remove the inner or outer repeat"))
+        if compiled.fullmatch(""):
+            if label.startswith("key"):
+                findings.append(_error(FindingCode.EMPTY_MATCH_REGEX, where,
+                                       f"{label} matches the empty string; it would insert text everywhere"))
+            else:
+                findings.append(_warning(FindingCode.CONTEXT_ALWAYS_MATCHES, where,
+                                         f"{label} {pattern!r} matches the empty string, so it holds everywhere"))
+    return findings
+
+
+def _nested_quantifier(pattern: str) -> bool:
+    """True when an unbounded repeat contains another unbounded repeat (the classic
+    exponential-backtracking shape).  Uses the standard library's regex parser: the
+    syntax ``regex`` adds is rare in dictionaries, and a pattern it cannot parse is not flagged."""
+    try:
+        from re import _parser as parser  # Python 3.11+
+        tree = parser.parse(pattern)
+    except Exception:
+        return False
+    repeats = {parser.MAX_REPEAT, parser.MIN_REPEAT, getattr(parser, "POSSESSIVE_REPEAT", None)}
+    unbounded = parser.MAXREPEAT
+
+    def walk(items, inside: bool) -> bool:
+        for op, arg in items:
+            if op in repeats:
+                low, high, body = arg
+                if high == unbounded or high > 50:
+                    if inside or walk(body, True):
+                        return True
+                    continue
+                if walk(body, inside):
+                    return True
+            elif op is parser.SUBPATTERN:
+                if walk(arg[-1], inside):
+                    return True
+            elif op is parser.BRANCH:
+                if any(walk(branch, inside) for branch in arg[1]):
+                    return True
+            elif op in (parser.ASSERT, parser.ASSERT_NOT):
+                if walk(arg[1], inside):
+                    return True
+        return False
+
+    return walk(tree, False)
+
+
+def _lint_chains(fixes: Sequence[Fix]) -> list[Finding]:
+    """A key that could match over another fix's replacement would fire on a second run:
+    corrections would chain, and applying twice would differ from once."""
+    findings: list[Finding] = []
+    replacements = {fix.to for fix in fixes}
+    for fix in fixes:
+        for index, key in enumerate(fix.keys):
+            for replacement in sorted(replacements):
+                if replacement == fix.to and fix.match is MatchMode.WORD and key_tokens(key, fix.case) == key_tokens(
+                        replacement, fix.case):
+                    continue  # "NVIDIA" -> "Nvidia" case-insensitively: a hit on the replacement changes nothing
+                if _overlaps(fix, key, replacement):
+                    findings.append(_error(FindingCode.CHAIN, fix.key_location(index),
+                                           f"key {key!r} also matches the replacement {replacement!r}, so a second "
+                                           "run would change the text again; make the key more specific"))
+                    break
+        for name in ("context", "unless"):
+            compiled = _compile_quietly(getattr(fix, name)) if getattr(fix, name) else None
+            if compiled is not None:
+                # A guard that sees a replacement but not the keys it replaces could decide
+                # differently once that fix has run; one that sees both decides the same.
+                seen = [other.to for other in fixes if other.to != fix.to and compiled.search(other.to)
+                        and not all(compiled.search(k) for k in other.keys)]
+                if seen:
+                    findings.append(_warning(FindingCode.GUARD_SEES_REPLACEMENT, fix.location,
+                                             f"`{name}` matches the replacement {seen[0]!r}: once that fix is "
+                                             "applied a second run may decide this guard differently"))
+    return findings
+
+
+def _overlaps(fix: Fix, key: str, replacement: str) -> bool:
+    if fix.match is MatchMode.REGEX:
+        flags = regex.IGNORECASE if fix.case is CaseMode.INSENSITIVE else 0
+        compiled = _compile_quietly(f"(?{'i' if flags else ''}:{key})") if key else None
+        return bool(compiled and compiled.search(replacement))
+    k = key_tokens(key, fix.case)
+    r = key_tokens(replacement, fix.case)
+    if not k or not r:
+        return False
+    # k inside r, r inside k, or a prefix of one equal to a suffix of the other.
+    for start in range(len(r)):
+        if r[start:start + len(k)] == k[: len(r) - start]:
+            return True
+    for start in range(1, len(k)):
+        if k[start:start + len(r)] == r[: len(k) - start]:
+            return True
+    return False
