@@ -13,12 +13,15 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ..errors import UnsupportedFormatError
-from ..files import write_text_atomic
+from ..errors import Location, ParseError
+from ..files import source_name, write_text_atomic
 from ..model import Cue
+from .reading import CaptionDocument, Problem, ProblemCode, Severity
 
 __all__ = [
     "Format", "format_for_path", "render_srt", "render_vtt", "render_captions", "write_captions",
-    "to_pysrt", "to_webvtt",
+    "to_pysrt", "to_webvtt", "CaptionDocument", "Problem", "ProblemCode", "Severity", "parse_captions",
+    "parse_captions_bytes", "read_captions",
 ]
 
 
@@ -95,3 +98,50 @@ def write_captions(path: str | os.PathLike, cues: Sequence[Cue], fmt: Format | N
     fmt = format_for_path(path) if fmt is None else Format(fmt)
     text = render_captions(cues, fmt, header_notes=header_notes)
     write_text_atomic(path, text)
+
+
+def parse_captions(text: str, fmt: Format, source: str = "<input>") -> CaptionDocument:
+    """Read decoded SRT or WebVTT text into cues and problems (never raises for bad content)."""
+    if Format(fmt) is Format.SRT:
+        from .srt_reader import parse_srt
+
+        return parse_srt(text, source)
+    from .vtt_reader import parse_vtt
+
+    return parse_vtt(text, source)
+
+
+def parse_captions_bytes(data: bytes, fmt: Format, source: str = "<input>") -> CaptionDocument:
+    """Decode (any encoding :func:`captions.files.decode` reads) and read caption bytes.
+
+    Raises:
+        ParseError: only when the bytes are not text at all.
+    """
+    if Format(fmt) is Format.SRT:
+        from .srt_reader import parse_srt_bytes
+
+        return parse_srt_bytes(data, source)
+    from .vtt_reader import parse_vtt_bytes
+
+    return parse_vtt_bytes(data, source)
+
+
+def read_captions(path: str | os.PathLike, fmt: Format | None = None) -> CaptionDocument:
+    """Read an SRT or WebVTT file (``-`` is standard input, which needs ``fmt``).
+
+    Raises:
+        UnsupportedFormatError: when ``fmt`` is None and the suffix names no caption format.
+        ParseError: when the file cannot be opened or is not text at all.
+    """
+    name = source_name(path)
+    fmt = format_for_path(path) if fmt is None else Format(fmt)
+    try:
+        if name == "<stdin>":
+            import sys
+
+            data = sys.stdin.buffer.read()
+        else:
+            data = Path(path).read_bytes()
+    except OSError as exc:
+        raise ParseError(f"cannot read the file: {exc.strerror or exc}", Location(name)) from None
+    return parse_captions_bytes(data, fmt, name)

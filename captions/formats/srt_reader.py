@@ -1,0 +1,163 @@
+"""A line-by-line SubRip reader that reports every problem with its line.
+
+Tolerances (each use is reported as a problem, never silent):
+
+* a missing index (the timing line opens the block) - ``missing-index``;
+* a non-numeric index just above a timing line - ``bad-index``;
+* timestamps with ``.`` instead of ``,``, one-digit fields, one or two millisecond digits
+  (read as a decimal fraction: ``,5`` is 500 ms, as players do) or hours above 99 -
+  ``malformed-timestamp``; the cue is kept;
+* a blank line inside a cue, recognised when the next line is neither an index nor a timing
+  line: the text is kept in the cue (pysrt drops it) - ``blank-line-in-cue``;
+* a new block that starts without a blank line before it - ``missing-blank-line``.
+
+A block whose timing cannot be read at all is reported (``unparseable-block`` or
+``missing-arrow``) and its text lines are named in the message, never dropped silently.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..model import Cue
+from .reading import CaptionDocument, Problem, ProblemCode, Severity, decode_caption_bytes
+
+__all__ = ["parse_srt", "parse_srt_bytes"]
+
+_TS = r"(\d{1,3}):(\d{1,2}):(\d{1,2})(?:([,.])(\d{1,3}))?"
+_TIMING = re.compile(r"^\s*" + _TS + r"\s*-->\s*" + _TS + r"(.*)$")
+_STRICT_TS = re.compile(r"\d\d:\d\d:\d\d,\d\d\d")
+_TIMING_LIKE = re.compile(r"\d+:\d+[:.,]\d+.*(?:-->|->|—>|–>|\s)\s*\d+:\d+")
+_INDEX = re.compile(r"^\s*\d+\s*$")
+
+
+def _timestamp(groups: tuple, line: int, column: int, problems: list[Problem]) -> int:
+    h, m, s, sep, frac = groups
+    ms = int(frac.ljust(3, "0")) if frac else 0
+    text = f"{h}:{m}:{s}" + (f"{sep}{frac}" if sep else "")
+    issues = []
+    if not _STRICT_TS.fullmatch(text):
+        if sep == ".":
+            issues.append("'.' instead of ','")
+        if not frac:
+            issues.append("no milliseconds")
+        elif len(frac) != 3:
+            issues.append(f"{len(frac)} millisecond digit(s), read as {ms} ms")
+        if len(h) != 2 or len(m) != 2 or len(s) != 2:
+            issues.append("fields must have two digits")
+    if int(h) > 99:
+        issues.append("hours above 99")
+    if int(m) > 59 or int(s) > 59:
+        issues.append("minutes or seconds above 59")
+    if issues:
+        problems.append(Problem(ProblemCode.MALFORMED_TIMESTAMP, Severity.ERROR, line,
+                                f"timestamp {text!r}: {', '.join(issues)}; expected HH:MM:SS,mmm", column))
+    return ((int(h) * 60 + int(m)) * 60 + int(s)) * 1000 + ms
+
+
+def _parse_timing(text: str, line: int, problems: list[Problem]) -> tuple[int, int, str] | None:
+    match = _TIMING.match(text)
+    if match is None:
+        return None
+    start = _timestamp(match.groups()[0:5], line, match.start(1) + 1, problems)
+    end = _timestamp(match.groups()[5:10], line, match.start(6) + 1, problems)
+    return start, end, match.group(11).strip()
+
+
+def parse_srt(text: str, source: str = "<input>", *, problems: list[Problem] | None = None,
+              encoding: str = "utf-8") -> CaptionDocument:
+    """Read SRT text (already decoded, LF line ends) into cues and problems.
+
+    Never raises for bad content.
+
+    >>> doc = parse_srt("1\\n00:00:01,000 --> 00:00:02,500\\nBonsoir\\n\\n3\\n00:00:03,000 -> 00:00:04,000\\nx\\n")
+    >>> [(c.start_ms, c.end_ms, c.lines, c.line) for c in doc.cues]
+    [(1000, 2500, ('Bonsoir',), 2)]
+    >>> [(p.code.value, p.line) for p in doc.problems]
+    [('missing-arrow', 6)]
+    """
+    problems = list(problems or [])
+    lines = text.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    n = len(lines)
+    cues: list[Cue] = []
+    i = 0
+
+    def is_timing(k: int) -> bool:
+        return 0 <= k < n and "-->" in lines[k] and _TIMING.match(lines[k]) is not None
+
+    def block_starts(k: int) -> bool:
+        """A block starts at k: an index line then a timing line, or a timing line."""
+        return is_timing(k) or (k + 1 < n and _INDEX.match(lines[k]) is not None and is_timing(k + 1))
+
+    while i < n:
+        if not lines[i].strip():
+            i += 1
+            continue
+        lineno = i + 1
+        identifier = ""
+        if is_timing(i):
+            problems.append(Problem(ProblemCode.MISSING_INDEX, Severity.WARNING, lineno,
+                                    "cue without an index line; expected a number before the timing line"))
+        elif i + 1 < n and is_timing(i + 1):
+            identifier = lines[i].strip()
+            if not _INDEX.match(lines[i]):
+                problems.append(Problem(ProblemCode.BAD_INDEX, Severity.ERROR, lineno,
+                                        f"index {identifier!r} is not a number"))
+            i += 1
+        else:
+            # Not a block start: either text after a blank line inside the previous cue, or a
+            # block whose timing line cannot be read.
+            j = i
+            while j < n and lines[j].strip() and not (j > i and block_starts(j)):
+                j += 1
+            block = lines[i:j]
+            timing_at = next((k for k, t in enumerate(block[:2]) if _TIMING_LIKE.search(t) or "-->" in t), None)
+            if timing_at is not None:
+                bad = block[timing_at]
+                code = ProblemCode.MISSING_ARROW if "-->" not in bad else ProblemCode.UNPARSEABLE_BLOCK
+                expected = "'-->' between the times" if code is ProblemCode.MISSING_ARROW else \
+                    "HH:MM:SS,mmm --> HH:MM:SS,mmm"
+                problems.append(Problem(code, Severity.ERROR, i + timing_at + 1,
+                                        f"timing line {bad.strip()!r} cannot be read; expected {expected}; "
+                                        f"block of lines {i + 1}-{j} left out"))
+            elif cues and i > 0 and not lines[i - 1].strip() and cues[-1].line is not None:
+                prev = cues[-1]
+                problems.append(Problem(ProblemCode.BLANK_LINE_IN_CUE, Severity.ERROR, i,
+                                        f"blank line inside cue {len(cues)}: the text of lines {i + 1}-{j} is "
+                                        f"kept in it (pysrt and others drop it)"))
+                cues[-1] = Cue(prev.start_ms, prev.end_ms, prev.lines + tuple(block), prev.identifier,
+                               prev.settings, prev.line)
+            else:
+                problems.append(Problem(ProblemCode.TEXT_WITHOUT_TIMING, Severity.ERROR, lineno,
+                                        f"text without a timing line (lines {i + 1}-{j}) left out: "
+                                        f"{block[0].strip()[:40]!r}"))
+            i = j
+            continue
+        timing_line = i + 1
+        parsed = _parse_timing(lines[i], timing_line, problems)
+        assert parsed is not None  # is_timing() said so
+        start, end, settings = parsed
+        i += 1
+        text: list[str] = []
+        while i < n and lines[i].strip():
+            if block_starts(i):
+                problems.append(Problem(ProblemCode.MISSING_BLANK_LINE, Severity.ERROR, i + 1,
+                                        "a new cue starts without a blank line before it"))
+                break
+            text.append(lines[i])
+            i += 1
+        cues.append(Cue(start, end, tuple(text), identifier, settings, timing_line))
+    problems.sort(key=lambda p: p.line)
+    return CaptionDocument(source, "srt", tuple(cues), tuple(problems), encoding)
+
+
+def parse_srt_bytes(data: bytes, source: str = "<input>") -> CaptionDocument:
+    """Decode SRT bytes (any encoding :func:`captions.files.decode` reads) and parse them.
+
+    Raises:
+        ParseError: only when the bytes are not text at all.
+    """
+    text, encoding, problems = decode_caption_bytes(data, source)
+    return parse_srt(text, source, problems=problems, encoding=encoding)

@@ -1,0 +1,265 @@
+"""A WebVTT reader that follows the W3C parsing rules and reports every problem with its line.
+
+It keeps exactly the cues a conforming parser (browsers, the W3C ``webvtt-parser``) keeps:
+signature, header, blocks collected as the specification says (a ``-->`` line ends the
+block before it), NOTE/STYLE/REGION blocks, identifiers, timings, settings.  Cue text is
+read as a viewer sees it: tags dropped, character references decoded.  What the
+specification drops silently (a block without timing, a style after a cue, an unknown
+setting, a ``<`` that swallows text) is reported here.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+from ..model import Cue
+from .reading import CaptionDocument, Problem, ProblemCode, Severity, decode_caption_bytes
+
+__all__ = ["parse_vtt", "parse_vtt_bytes", "parse_cue_text"]
+
+_KNOWN_TAGS = frozenset({"c", "i", "b", "u", "ruby", "rt", "v", "lang"})
+_SETTINGS = frozenset({"vertical", "line", "position", "size", "align", "region"})
+_CHAR_REF = re.compile(r"&(?:#[0-9]+;?|#[xX][0-9a-fA-F]+;?|[A-Za-z][A-Za-z0-9]*;?)")
+_WS = " \t\f"
+
+
+def _timestamp(s: str, pos: int) -> tuple[int, int] | None:
+    """The W3C 'collect a WebVTT timestamp' algorithm: (ms, new position) or None."""
+    n = len(s)
+    if pos >= n or not s[pos].isascii() or not s[pos].isdigit():
+        return None
+
+    def digits(p: int) -> tuple[str, int]:
+        q = p
+        while q < n and "0" <= s[q] <= "9":
+            q += 1
+        return s[p:q], q
+
+    first, pos = digits(pos)
+    hours_first = len(first) != 2 or int(first) > 59
+    if pos >= n or s[pos] != ":":
+        return None
+    second, pos = digits(pos + 1)
+    if len(second) != 2:
+        return None
+    if hours_first or (pos < n and s[pos] == ":"):
+        if pos >= n or s[pos] != ":":
+            return None
+        third, pos = digits(pos + 1)
+        if len(third) != 2:
+            return None
+        h, m, sec = int(first), int(second), int(third)
+    else:
+        h, m, sec = 0, int(first), int(second)
+    if pos >= n or s[pos] != ".":
+        return None
+    frac, pos = digits(pos + 1)
+    if len(frac) != 3 or m > 59 or sec > 59:
+        return None
+    return ((h * 60 + m) * 60 + sec) * 1000 + int(frac), pos
+
+
+def _timings(line: str) -> tuple[int, int, str] | str:
+    """Parse a timing line; a string is the reason it failed (the cue is then dropped)."""
+    pos, n = 0, len(line)
+    while pos < n and line[pos] in _WS:
+        pos += 1
+    got = _timestamp(line, pos)
+    if got is None:
+        return "start time is not HH:MM:SS.mmm or MM:SS.mmm"
+    start, pos = got
+    while pos < n and line[pos] in _WS:
+        pos += 1
+    if not line.startswith("-->", pos):
+        return "expected ' --> ' after the start time"
+    pos += 3
+    while pos < n and line[pos] in _WS:
+        pos += 1
+    got = _timestamp(line, pos)
+    if got is None:
+        return "end time is not HH:MM:SS.mmm or MM:SS.mmm"
+    end, pos = got
+    return start, end, line[pos:]
+
+
+def _check_settings(settings: str, line: int, problems: list[Problem]) -> None:
+    for token in settings.split():
+        name, colon, value = token.partition(":")
+        if not colon or name not in _SETTINGS or not value:
+            problems.append(Problem(ProblemCode.BAD_CUE_SETTING, Severity.WARNING, line,
+                                    f"cue setting {token!r} is ignored by players; expected "
+                                    f"name:value with name one of {', '.join(sorted(_SETTINGS))}"))
+
+
+def parse_cue_text(payload: str, first_line: int = 1, problems: list[Problem] | None = None) -> str:
+    """The text a viewer sees for a cue payload: tags dropped, character references decoded,
+    following the W3C cue-text tokenizer (a ``<`` always opens a tag, up to the next ``>``).
+
+    >>> parse_cue_text("<v Bob>R&amp;D &lt;3</v> <i>ok</i>")
+    'R&D <3 ok'
+    """
+    out: list[str] = []
+    pos, n = 0, len(payload)
+    while pos < n:
+        ch = payload[pos]
+        if ch == "<":
+            close = payload.find(">", pos + 1)
+            tag = payload[pos + 1: close if close >= 0 else n]
+            name = re.split(r"[\s.]", tag.lstrip("/"), maxsplit=1)[0] if tag else ""
+            if problems is not None and not (tag[:1].isdigit()):
+                line = first_line + payload.count("\n", 0, pos)
+                column = pos - (payload.rfind("\n", 0, pos) + 1) + 1
+                if not name or tag[:1] in _WS + "\n":
+                    problems.append(Problem(ProblemCode.UNESCAPED_LT, Severity.ERROR, line,
+                                            f"'<' not followed by a tag: {payload[pos:pos + 20]!r} is hidden "
+                                            f"by players; write '&lt;'", column))
+                elif name not in _KNOWN_TAGS:
+                    problems.append(Problem(ProblemCode.UNKNOWN_TAG, Severity.WARNING, line,
+                                            f"unknown tag <{name}> is dropped by players; write '&lt;' "
+                                            f"for text", column))
+            pos = close + 1 if close >= 0 else n
+        elif ch == "&":
+            match = _CHAR_REF.match(payload, pos)
+            # html.unescape follows the HTML rules WebVTT refers to (legacy names without ';' too)
+            decoded = html.unescape(match.group(0)) if match else None
+            if match and decoded != match.group(0):
+                out.append(decoded)
+                pos = match.end()
+            else:
+                if problems is not None:
+                    line = first_line + payload.count("\n", 0, pos)
+                    column = pos - (payload.rfind("\n", 0, pos) + 1) + 1
+                    problems.append(Problem(ProblemCode.UNESCAPED_AMPERSAND, Severity.ERROR, line,
+                                            "'&' that is not a character reference; write '&amp;'", column))
+                out.append("&")
+                pos += 1
+        else:
+            nxt = min((k for k in (payload.find("<", pos), payload.find("&", pos)) if k >= 0), default=n)
+            out.append(payload[pos:nxt])
+            pos = nxt
+    return "".join(out)
+
+
+def parse_vtt(text: str, source: str = "<input>", *, problems: list[Problem] | None = None,
+              encoding: str = "utf-8") -> CaptionDocument:
+    """Read WebVTT text (decoded, LF line ends) as the W3C parser does, reporting problems.
+
+    Never raises for bad content.
+
+    >>> doc = parse_vtt("WEBVTT\\n\\nNOTE t\\n\\nid\\n00:01.000 --> 00:02.000 align:start\\nR&amp;D\\n")
+    >>> [(c.identifier, c.start_ms, c.end_ms, c.lines, c.settings, c.line) for c in doc.cues], doc.notes
+    ([('id', 1000, 2000, ('R&D',), 'align:start', 6)], ('t',))
+    """
+    problems = list(problems or [])
+    text = text.replace("\x00", "\ufffd")
+    lines = text.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    n = len(lines)
+    first = lines[0] if lines else ""
+    if not (first.startswith("WEBVTT") and (len(first) == 6 or first[6] in " \t")):
+        problems.append(Problem(ProblemCode.BAD_SIGNATURE, Severity.ERROR, 1,
+                                f"first line {first[:30]!r} is not the WebVTT signature; expected 'WEBVTT' "
+                                f"alone or followed by a space or tab; players read no cue from this file"))
+        return CaptionDocument(source, "vtt", (), tuple(problems), encoding)
+
+    cues: list[Cue] = []
+    notes: list[str] = []
+    seen_cue = False
+
+    def collect(i: int, in_header: bool):
+        """The W3C 'collect a block' algorithm on lines: returns (next index, kind, data)."""
+        nonlocal seen_cue
+        start_i, line_count, prev, buffer = i, 0, i, []
+        seen_arrow, cue, kind = False, None, None
+        broke_on_arrow = False
+        while i < n:
+            line = lines[i]
+            line_count += 1
+            i += 1
+            if "-->" in line:
+                if not in_header and (line_count == 1 or (line_count == 2 and not seen_arrow)):
+                    seen_arrow = True
+                    prev = i
+                    parsed = _timings(line)
+                    if isinstance(parsed, str):
+                        problems.append(Problem(ProblemCode.MALFORMED_TIMESTAMP, Severity.ERROR, i,
+                                                f"timing line {line.strip()[:60]!r}: {parsed}; the cue is "
+                                                f"dropped by players"))
+                        cue = None
+                        kind = "bad-timing"
+                    else:
+                        cue = ("\n".join(buffer), parsed, i)
+                        buffer = []
+                        seen_cue = True
+                else:
+                    i = prev
+                    broke_on_arrow = True
+                    break
+            elif line == "":
+                break
+            else:
+                if not in_header and line_count == 2 and buffer:
+                    head = buffer[0]
+                    for word in ("STYLE", "REGION"):
+                        if head.startswith(word) and head[len(word):].strip(" \t") == "":
+                            if seen_cue:
+                                kind = "after-cue"
+                            else:
+                                kind = word.lower()
+                            buffer = []
+                buffer.append(line)
+                prev = i
+        return i, start_i, cue, kind, buffer, broke_on_arrow
+
+    i = 1
+    if i < n and lines[i] != "":
+        i, _, _, _, _, broke = collect(i, True)
+        if broke:
+            problems.append(Problem(ProblemCode.MISSING_BLANK_LINE, Severity.WARNING, i + 1,
+                                    "a cue starts right after the header, without a blank line"))
+    previous_broke = False
+    while True:
+        while i < n and lines[i] == "":
+            i += 1
+        if i >= n:
+            break
+        i, start_i, cue, kind, buffer, broke = collect(i, False)
+        if cue is not None:
+            identifier, (start, end, settings), timing_line = cue
+            if previous_broke:
+                problems.append(Problem(ProblemCode.MISSING_BLANK_LINE, Severity.ERROR, start_i + 1,
+                                        "a cue starts without a blank line before it"))
+            _check_settings(settings, timing_line, problems)
+            payload = "\n".join(buffer)
+            shown = parse_cue_text(payload, timing_line + 1, problems)
+            cue_lines = tuple(shown.split("\n")) if buffer else ()
+            cues.append(Cue(start, end, cue_lines, identifier, settings.strip(), timing_line))
+        elif kind == "bad-timing":
+            if previous_broke:
+                problems.append(Problem(ProblemCode.ARROW_IN_TEXT, Severity.ERROR, start_i + 1,
+                                        "'-->' in cue text ends the cue there; write '--&gt;'"))
+        elif kind in ("style", "region"):
+            pass
+        elif kind == "after-cue":
+            problems.append(Problem(ProblemCode.BLOCK_AFTER_CUE, Severity.WARNING, start_i + 1,
+                                    "STYLE and REGION blocks must come before the first cue; players ignore it"))
+        elif buffer and re.match(r"NOTE($|[ \t])", buffer[0]):
+            notes.append("\n".join([buffer[0][5:], *buffer[1:]]).strip())
+        elif buffer:
+            problems.append(Problem(ProblemCode.TEXT_WITHOUT_TIMING, Severity.ERROR, start_i + 1,
+                                    f"block without a timing line ignored by players: {buffer[0][:40]!r}"))
+        previous_broke = broke
+    problems.sort(key=lambda p: p.line)
+    return CaptionDocument(source, "vtt", tuple(cues), tuple(problems), encoding, tuple(notes))
+
+
+def parse_vtt_bytes(data: bytes, source: str = "<input>") -> CaptionDocument:
+    """Decode WebVTT bytes and parse them (non-UTF-8 encodings are read and reported).
+
+    Raises:
+        ParseError: only when the bytes are not text at all.
+    """
+    text, encoding, problems = decode_caption_bytes(data, source)
+    return parse_vtt(text, source, problems=problems, encoding=encoding)
