@@ -516,7 +516,11 @@ def _overlaps(fix: Fix, key: str, replacement: str) -> bool:
     if fix.match is MatchMode.REGEX:
         flags = regex.IGNORECASE if fix.case is CaseMode.INSENSITIVE else 0
         compiled = _compile_quietly(f"(?{'i' if flags else ''}:{key})") if key else None
-        return bool(compiled and compiled.search(replacement))
+        if compiled is None:
+            return False
+        if replacement == fix.to and compiled.fullmatch(replacement):
+            return False  # a hit on its own replacement changes nothing
+        return bool(compiled.search(replacement))
     k = key_tokens(key, fix.case)
     r = key_tokens(replacement, fix.case)
     if not k or not r:
