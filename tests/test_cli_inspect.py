@@ -1,0 +1,77 @@
+"""``captions inspect`` and the CLI's error contract, in-process and as a real process."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from click.testing import CliRunner
+
+from captions.cli import main
+from conftest import REPO
+
+SAMPLE = REPO / "samples" / "techco-2026-03-05.txt"
+
+
+def test_inspect_for_a_person() -> None:
+    result = CliRunner().invoke(main, ["inspect", str(SAMPLE)])
+    assert result.exit_code == 0, result.output
+    assert "fragments: 2802 (lines 6-2807)" in result.output
+    assert "layout:    glued" in result.output
+    assert "footer:    Commentaires" in result.output
+    assert f"{SAMPLE}:2808: footer:" in result.output
+
+
+def test_inspect_json_follows_the_schema() -> None:
+    result = CliRunner().invoke(main, ["inspect", "--json", str(SAMPLE)])
+    assert result.exit_code == 0
+    data = json.loads(result.output)
+    assert data["version"] == 1 and data["layout"] == "glued"
+    assert len(data["fragments"]) == 2802
+    assert data["fragments"][0] == {"start_ms": 7000, "line": 6, "speaker": None,
+                                    "text": "BFM Business et Tech & Co présente Tech & Co, la quotidienne, François Sorel."}
+    assert {n["code"] for n in data["notes"]} == {"metadata", "footer"}
+
+
+def test_inspect_reads_stdin() -> None:
+    result = CliRunner().invoke(main, ["inspect", "--fragments", "-"], input="Titre\n00:14Bonsoir\n")
+    assert result.exit_code == 0
+    assert "00:14  Bonsoir" in result.output and "metadata:  Titre" in result.output
+
+
+def test_bad_input_is_one_clean_error_with_file_and_line(tmp_path) -> None:
+    bad = tmp_path / "show.txt"
+    bad.write_text("00:10Un\n00:05Deux\n")
+    result = CliRunner().invoke(main, ["inspect", str(bad)])
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"captions: error: {bad}:1: stamps go backwards")
+    assert "Traceback" not in result.output + result.stderr
+
+
+def test_missing_file_is_an_error_not_a_traceback(tmp_path) -> None:
+    result = CliRunner().invoke(main, ["inspect", str(tmp_path / "nope.txt")])
+    assert result.exit_code == 1
+    assert "cannot read the file" in result.stderr
+
+
+def test_bad_invocation_exits_2() -> None:
+    assert CliRunner().invoke(main, ["inspect"]).exit_code == 2
+
+
+def test_every_command_help_has_an_example() -> None:
+    for name, command in main.commands.items():
+        result = CliRunner().invoke(main, [name, "--help"])
+        assert result.exit_code == 0
+        assert "Example" in result.output, f"captions {name} --help has no example"
+    assert "Example" in CliRunner().invoke(main, ["--help"]).output
+
+
+def test_python_dash_m_runs_as_a_process() -> None:
+    proc = subprocess.run([sys.executable, "-m", "captions", "inspect", "--json", str(SAMPLE)],
+                          capture_output=True, text=True, check=False)
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)["layout"] == "glued"
+    bad = subprocess.run([sys.executable, "-m", "captions", "inspect", "-"], input="rien\n",
+                         capture_output=True, text=True, check=False)
+    assert bad.returncode == 1 and bad.stderr.startswith("captions: error: <stdin>:1:")
