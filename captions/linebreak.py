@@ -46,7 +46,8 @@ def break_lines(text: str, max_chars: int, max_lines: int = 2, lang: str = "fr")
     total = len(joined)
     first_fit = -(-total // max_chars)
     best: tuple[float, tuple[int, ...]] | None = None
-    for count in range(max(2, first_fit), max(2, max_lines) + 1):
+    most = min(max_lines, len(words))
+    for count in range(min(max(2, first_fit), most), most + 1):
         found = _best_split(words, cuts, count, max_chars, total)
         if found is not None and (best is None or found[0] < best[0]):
             best = found

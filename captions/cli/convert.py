@@ -1,0 +1,53 @@
+"""``captions convert``: a transcript (or SRT/WebVTT) in, SRT and/or WebVTT out."""
+
+from __future__ import annotations
+
+import click
+
+from ..pipeline import convert_file
+from . import main
+from .options import preset_options
+
+
+@main.command()
+@click.argument("input_path", metavar="INPUT|-")
+@click.option("-o", "--output", "outputs", multiple=True, metavar="OUTPUT",
+              help="Output file; its suffix (.srt, .vtt) picks the format. Repeat for several; "
+                   "'-' is standard output (needs --to). Default: INPUT with the --to suffix "
+                   "(.srt) beside it, or standard output for standard input.")
+@click.option("--to", "to", type=click.Choice(["srt", "vtt"]), default=None,
+              help="Format for '-o -', for outputs without a known suffix, and for the default output.")
+@preset_options
+@click.option("--lang", type=click.Choice(["fr", "en"]), default=None,
+              help="Language for line breaking and typography (default: detected).")
+@click.option("--no-typography", "no_typography", is_flag=True,
+              help="Keep the text as is (no French non-breaking spaces).")
+@click.option("--report", "report_path", type=click.Path(dir_okay=False), default=None,
+              help="Write a JSON report: every cue that misses a limit, and the reader's notes.")
+def convert(input_path, outputs, to, preset, lang, no_typography, report_path):
+    """Build broadcast-quality captions from a replay-page transcript.
+
+    Times are estimated inside each floored second, the text is cut at sentence ends, clause
+    punctuation and before conjunctions, lines are balanced, and every cue that cannot meet
+    the preset (reading speed, duration, lines) is kept verbatim and listed in the report.
+    An SRT or WebVTT input keeps its times and gets its lines re-broken.
+
+    \b
+    Example:
+      captions convert samples/techco-2026-03-05.txt -o show.srt -o show.vtt --report report.json
+      captions convert show.txt --preset netflix --max-cps 17 -o - --to vtt
+    """
+    done = convert_file(input_path, outputs, preset, to=to, lang=lang, typography=not no_typography,
+                        report_path=report_path)
+    if done.stdout is not None:
+        click.echo(done.stdout, nl=False)
+    report = done.result.report
+    summary = f"captions: {report.cues} cues ({report.lang}, preset {report.preset})"
+    if report.reading is not None:
+        summary += (f"; reading speed median {report.reading.median_cps:.1f} cps, "
+                    f"{report.reading.too_fast} over the limit")
+    if report.misses:
+        summary += f"; {len(report.misses)} limit(s) missed" + ("" if report_path else " (see --report)")
+    for path in done.written:
+        click.echo(f"captions: wrote {path}", err=True)
+    click.echo(summary, err=True)

@@ -1,0 +1,325 @@
+"""The jobs: a transcript (or a caption file) in, cues and a report out, files written last.
+
+:func:`convert_transcript` is the library call; :func:`convert_file` adds reading the input,
+choosing the outputs, rendering them all, and writing them atomically (the CLI and
+``captions batch`` call it).  Nothing here prints.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from .errors import ConfigError, UnsupportedFormatError
+from .files import read_source, source_name, write_text_atomic
+from .formats import Format, format_for_path, render_captions
+from .model import Cue, Fragment, Note, Transcript
+from .presets import Preset, reading_chars
+from .segment import LimitCode, LimitMiss, build_cues, check_cues, layout_cue
+from .timing import estimate_speech
+from .typography import detect_language, french_spacing
+
+__all__ = [
+    "Report", "ReadingSpeed", "ConvertResult", "Corrector", "convert_transcript", "convert_cues",
+    "convert_file", "plan_outputs", "OutputPlan", "ConvertedFile",
+]
+
+Corrector = Callable[[Transcript], "tuple[Transcript, Sequence[object]]"]
+
+
+@dataclass(frozen=True, slots=True)
+class ReadingSpeed:
+    """The reading speed of the built cues and of the speech they carry.
+
+    Attributes:
+        median_cps / p90_cps / max_cps: over the cues, characters per second of display.
+        speech_median_cps: the median local speech rate of the transcript (None for caption input).
+        limit_cps: the preset's limit for a one-second-per-... cue (its ``max_cps``; None if stepped).
+        too_fast: cues over the limit.
+        too_fast_speech: of those, cues whose speech itself is faster than the limit (no timing
+            can fix them without changing the words).
+    """
+
+    median_cps: float
+    p90_cps: float
+    max_cps: float
+    speech_median_cps: float | None
+    limit_cps: float | None
+    too_fast: int
+    too_fast_speech: int
+
+    def to_dict(self) -> dict:
+        return {k: (round(v, 2) if isinstance(v, float) else v)
+                for k, v in ((f, getattr(self, f)) for f in self.__slots__)}
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    """What the conversion could not do, and what the reader and the corrector decided.
+
+    Attributes:
+        source: the input's name.
+        preset: the preset's name; ``preset_source``: the guideline it cites.
+        lang: the language used for line breaking and typography.
+        cues: how many cues were built.
+        misses: every limit a cue misses (code, cue index, value, limit, reason).
+        notes: the transcript reader's notes.
+        changes: what the corrector changed (its own records, shown with their ``to_dict``).
+        reading: the reading-speed summary.
+    """
+
+    source: str
+    preset: str
+    preset_source: str
+    lang: str
+    cues: int
+    misses: tuple[LimitMiss, ...] = ()
+    notes: tuple[Note, ...] = ()
+    changes: tuple[object, ...] = ()
+    reading: ReadingSpeed | None = None
+
+    def count(self, code: LimitCode) -> int:
+        return sum(1 for m in self.misses if m.code is code)
+
+    def to_dict(self) -> dict:
+        counts: dict[str, int] = {}
+        for miss in self.misses:
+            counts[miss.code.value] = counts.get(miss.code.value, 0) + 1
+        return {
+            "version": 1,
+            "source": self.source,
+            "preset": self.preset,
+            "preset_source": self.preset_source,
+            "lang": self.lang,
+            "cues": self.cues,
+            "misses_per_code": dict(sorted(counts.items())),
+            "reading_speed": self.reading.to_dict() if self.reading else None,
+            "misses": [m.to_dict() for m in self.misses],
+            "notes": [n.to_dict() for n in self.notes],
+            "changes": [_as_data(c) for c in self.changes],
+        }
+
+
+def _as_data(change: object) -> object:
+    if hasattr(change, "to_dict"):
+        return change.to_dict()
+    if isinstance(change, dict):
+        return change
+    return str(change)
+
+
+@dataclass(frozen=True, slots=True)
+class ConvertResult:
+    """Cues built from one input, the report, and what a WebVTT header may show."""
+
+    cues: tuple[Cue, ...]
+    report: Report
+    lang: str
+    header_notes: tuple[str, ...] = field(default=())
+
+
+def _language(lang: str | None, texts: Sequence[str]) -> str:
+    if lang is None:
+        return detect_language(" ".join(texts[:2000]))
+    if lang not in ("fr", "en"):
+        raise ConfigError(f"unsupported language {lang!r}; expected fr or en")
+    return lang
+
+
+def convert_transcript(transcript: Transcript, preset: Preset, *, lang: str | None = None,
+                       typography: bool = True, corrector: Corrector | None = None) -> ConvertResult:
+    """Build cues from a transcript.
+
+    Args:
+        lang: ``"fr"`` or ``"en"``; detected from the text when None.
+        typography: add the French non-breaking spaces (French only).
+        corrector: applied to the transcript before cues are built (so line lengths see the
+            corrected text); returns the new transcript and its changes, which go to the report.
+
+    >>> from captions.presets import get_preset
+    >>> t = Transcript("t", (Fragment(0, "Bonsoir à tous, ça va ?", 1), Fragment(3000, "Oui.", 2)))
+    >>> r = convert_transcript(t, get_preset("fr-tv"))
+    >>> [(c.start_ms, c.end_ms, c.text.replace("\\u202f", "_")) for c in r.cues], r.lang
+    ([(500, 2920, 'Bonsoir à tous, ça va_?'), (3000, 3833, 'Oui.')], 'fr')
+    """
+    changes: tuple[object, ...] = ()
+    if corrector is not None:
+        transcript, found = corrector(transcript)
+        changes = tuple(found)
+    fragments = transcript.fragments
+    lang = _language(lang, [f.text for f in fragments])
+    spans = estimate_speech(fragments)
+    built = build_cues(fragments, spans, preset, lang=lang, typography=typography and lang == "fr")
+    misses = check_cues(built.cues, preset, speech=built.speech)
+    rates = sorted(s.rate_cps for s in spans)
+    reading = _reading(built.cues, misses, preset, statistics.median(rates) if rates else None)
+    report = Report(transcript.source, preset.name, preset.source, lang, len(built.cues), misses,
+                    transcript.notes, changes, reading)
+    return ConvertResult(built.cues, report, lang, tuple(transcript.metadata))
+
+
+def convert_cues(cues: Sequence[Cue], preset: Preset, *, source: str = "<input>", lang: str | None = None,
+                 typography: bool = True) -> ConvertResult:
+    """Re-break the lines of existing cues to ``preset`` (times kept; text verbatim)."""
+    lang = _language(lang, [c.text for c in cues])
+    out = []
+    for cue in cues:
+        text = " ".join(" ".join(cue.lines).split())
+        if typography and lang == "fr":
+            text = french_spacing(text)
+        out.append(replace(cue, lines=layout_cue(text, preset, lang)))
+    built = tuple(out)
+    misses = check_cues(built, preset)
+    report = Report(source, preset.name, preset.source, lang, len(built), misses,
+                    reading=_reading(built, misses, preset, None))
+    return ConvertResult(built, report, lang)
+
+
+def _reading(cues: Sequence[Cue], misses: Sequence[LimitMiss], preset: Preset,
+             speech_cps: float | None) -> ReadingSpeed:
+    speeds = sorted(reading_chars(c.text) * 1000 / max(c.duration_ms, 1) for c in cues) or [0.0]
+    fast = [m for m in misses if m.code is LimitCode.TOO_FAST]
+    return ReadingSpeed(
+        median_cps=statistics.median(speeds),
+        p90_cps=speeds[min(len(speeds) - 1, int(len(speeds) * 0.9))],
+        max_cps=speeds[-1],
+        speech_median_cps=speech_cps,
+        limit_cps=preset.max_cps,
+        too_fast=len(fast),
+        too_fast_speech=sum(1 for m in fast if m.reason.startswith("the speech runs")),
+    )
+
+
+# ---- files -----------------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class OutputPlan:
+    """Where one output goes (``None``: standard output) and in which format."""
+
+    path: Path | None
+    format: Format
+
+
+@dataclass(frozen=True, slots=True)
+class ConvertedFile:
+    """The outcome of :func:`convert_file`: the result, the files written, and the text meant
+    for standard output (the caller prints it)."""
+
+    result: ConvertResult
+    written: tuple[Path, ...]
+    stdout: str | None
+
+
+_CAPTION_SUFFIXES = {".srt", ".vtt"}
+
+
+def plan_outputs(input_path: str | os.PathLike, outputs: Sequence[str], to: str | None = None) -> tuple[OutputPlan, ...]:
+    """Decide the outputs: each ``-o`` suffix picks its format; ``-`` is standard output in
+    the ``--to`` format; with no ``-o``, a file beside the input with the ``--to`` suffix
+    (default ``.srt``), or standard output when the input is standard input.
+
+    Raises:
+        ConfigError: ``-o -`` without ``--to``, an unknown suffix, or an output that is the input.
+    """
+    fmt = Format(to) if to else None
+    name = source_name(input_path)
+    plans: list[OutputPlan] = []
+    if not outputs:
+        if name == "<stdin>":
+            return (OutputPlan(None, fmt or Format.SRT),)
+        target = Path(input_path).with_suffix("." + (fmt or Format.SRT).value)
+        outputs = [str(target)]
+    for out in outputs:
+        if out == "-":
+            if fmt is None:
+                raise ConfigError("-o - writes to standard output: say which format with --to srt or --to vtt")
+            plans.append(OutputPlan(None, fmt))
+            continue
+        try:
+            out_fmt = format_for_path(out)
+        except UnsupportedFormatError:
+            if fmt is None:
+                raise ConfigError(f"cannot tell the format of {out!r} from its suffix; use .srt or .vtt, "
+                                  "or give --to") from None
+            out_fmt = fmt
+        if name != "<stdin>" and _same_file(Path(out), Path(input_path)):
+            raise ConfigError(f"refusing to write over the input {name}; choose another -o")
+        plans.append(OutputPlan(Path(out), out_fmt))
+    if sum(1 for p in plans if p.path is None) > 1:
+        raise ConfigError("standard output can be given only once")
+    return tuple(plans)
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.resolve() == b.resolve() or (a.exists() and a.samefile(b))
+    except OSError:
+        return False
+
+
+def read_input(input_path: str | os.PathLike):
+    """A transcript, or cues when the input is an SRT or WebVTT file (by suffix or content)."""
+    from .transcript import parse_transcript
+
+    decoded = read_source(input_path)
+    name = source_name(input_path)
+    suffix = Path(name).suffix.lower()
+    head = decoded.text.lstrip("\ufeff")[:200]
+    looks_vtt = head.startswith("WEBVTT")
+    looks_srt = suffix == ".srt" or (suffix not in (".txt",) and _looks_srt(head))
+    if suffix in _CAPTION_SUFFIXES or looks_vtt or looks_srt:
+        return _read_captions(decoded.text, name, Format.VTT if (suffix == ".vtt" or looks_vtt) else Format.SRT)
+    return parse_transcript(decoded.text, source=name)
+
+
+def _looks_srt(head: str) -> bool:
+    lines = [line.strip() for line in head.splitlines() if line.strip()]
+    return len(lines) >= 2 and lines[0].isdigit() and "-->" in lines[1]
+
+
+def _read_captions(text: str, name: str, fmt: Format) -> tuple[Cue, ...]:
+    try:
+        from . import formats
+        reader = getattr(formats, "parse_srt" if fmt is Format.SRT else "parse_vtt")
+    except AttributeError:
+        raise UnsupportedFormatError(
+            f"{name}: reading {fmt.value.upper()} as convert input needs the caption readers, "
+            "which are not in this version yet; give a transcript") from None
+    return tuple(reader(text, source=name))
+
+
+def convert_file(input_path: str | os.PathLike, outputs: Sequence[str], preset: Preset, *,
+                 to: str | None = None, lang: str | None = None, typography: bool = True,
+                 corrector: Corrector | None = None, report_path: str | os.PathLike | None = None) -> ConvertedFile:
+    """Read ``input_path``, build the cues, render every output, then write them atomically.
+
+    Everything is computed before anything is written, so a bad input or option leaves no
+    file behind.  The report goes to ``report_path`` as JSON when given.
+    """
+    import json
+
+    plans = plan_outputs(input_path, outputs, to)
+    if report_path is not None and _same_file(Path(report_path), Path(input_path)):
+        raise ConfigError(f"refusing to write the report over the input {source_name(input_path)}")
+    source = read_input(input_path)
+    if isinstance(source, Transcript):
+        result = convert_transcript(source, preset, lang=lang, typography=typography, corrector=corrector)
+    else:
+        result = convert_cues(source, preset, source=source_name(input_path), lang=lang, typography=typography)
+    rendered = [(plan, render_captions(result.cues, plan.format, header_notes=result.header_notes))
+                for plan in plans]
+    report_text = json.dumps(result.report.to_dict(), ensure_ascii=False, indent=2) + "\n"
+    written = []
+    stdout = None
+    for plan, text in rendered:
+        if plan.path is None:
+            stdout = text
+        else:
+            write_text_atomic(plan.path, text)
+            written.append(plan.path)
+    if report_path is not None:
+        write_text_atomic(report_path, report_text)
+    return ConvertedFile(result, tuple(written), stdout)

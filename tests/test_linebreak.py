@@ -1,0 +1,82 @@
+"""Line breaking: one line when it fits, balanced and bottom-heavy otherwise, per-language rules."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from captions.linebreak import break_lines, fits
+from captions.typography import NNBSP, french_spacing
+
+
+def test_one_line_when_it_fits():
+    assert break_lines("Bonsoir à tous.", 42, 2) == ("Bonsoir à tous.",)
+
+
+def test_cut_after_punctuation_rather_than_in_the_middle():
+    assert break_lines("Bonsoir à tous, merci d'être là en ce jeudi soir.", 42) == \
+        ("Bonsoir à tous,", "merci d'être là en ce jeudi soir.")
+
+
+@pytest.mark.parametrize("text, max_chars, together", [
+    ("on va revenir sur la folle semaine des acteurs", 28, "la folle"),
+    ("Il a investi 30 milliards dans la société cette année", 30, "30 milliards"),
+    ("le patron Jensen Huang qui l'a fait comprendre", 24, "Jensen Huang"),
+    ("on parlera aussi de l'énergie qui devient capitale demain", 30, "l'énergie"),
+    ("la folle semaine des acteurs majeurs de l'IA", 24, "l'IA"),
+    ("Bienvenue sur BFM Business et c'est Tech & Co ce soir", 30, "Tech & Co"),
+], ids=["article-noun", "number-unit", "first-last-name", "elision", "elision-short", "ampersand"])
+def test_never_splits(text, max_chars, together):
+    lines = break_lines(text, max_chars, 2)
+    assert len(lines) == 2 and fits(lines, max_chars, 2)
+    assert any(together in line for line in lines), lines
+
+
+def test_never_starts_a_line_with_french_punctuation():
+    text = french_spacing("Et pourquoi le fait qu'ils entrent en bourse, ça coupe ?")
+    for width in range(28, 45):
+        lines = break_lines(text, width, 2)
+        assert not any(line.startswith(("?", NNBSP)) for line in lines)
+        assert lines[-1].endswith(f"coupe{NNBSP}?") or len(lines) == 1
+
+
+def test_bottom_heavy_when_both_lines_are_long():
+    lines = break_lines("qui est au milieu qui a annoncé pas mal de choses concernant les investissements", 42)
+    assert len(lines) == 2 and len(lines[0]) <= len(lines[1])
+
+
+def test_three_lines_when_allowed():
+    lines = break_lines("un deux trois quatre cinq six sept huit neuf dix onze douze", 20, 3)
+    assert len(lines) == 3 and fits(lines, 20, 3)
+
+
+def test_a_word_longer_than_a_line_stays_whole():
+    assert break_lines("supercalifragilisticexpialidocious", 10, 2) == ("supercalifragilisticexpialidocious",)
+
+
+_WORD = st.text(alphabet="abcdéèàçABZ0123,.?!'&%", min_size=1, max_size=12)
+
+
+@given(words=st.lists(_WORD, min_size=1, max_size=25), max_chars=st.integers(8, 50),
+       max_lines=st.integers(1, 4), lang=st.sampled_from(["fr", "en"]))
+@settings(max_examples=200, deadline=None)
+def test_break_lines_loses_no_word_and_fits_when_possible(words, max_chars, max_lines, lang):
+    text = " ".join(words)
+    lines = break_lines(text, max_chars, max_lines, lang)
+    assert " ".join(lines).split(" ") == words              # no word lost, added or reordered
+    assert 1 <= len(lines) <= max(1, max_lines)
+    if _greedy_fits(words, max_chars, max_lines):
+        assert fits(lines, max_chars, max_lines), lines     # limits respected whenever possible
+
+
+def _greedy_fits(words, max_chars, max_lines) -> bool:
+    lines, current = 0, -1
+    for word in words:
+        if len(word) > max_chars:
+            return False
+        if current >= 0 and current + 1 + len(word) <= max_chars:
+            current += 1 + len(word)
+        else:
+            lines, current = lines + 1, len(word)
+    return lines <= max_lines
