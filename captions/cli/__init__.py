@@ -44,3 +44,4 @@ from . import inspect  # noqa: E402,F401
 from . import batch  # noqa: E402,F401
 from . import correct  # noqa: E402,F401
 from . import convert  # noqa: E402,F401
+from . import validate  # noqa: E402,F401

@@ -1,0 +1,367 @@
+"""Caption checks: cues + a preset -> findings, each with a stable code, its cue and line.
+
+Never raises for bad content: what the readers meet (:mod:`captions.formats.reading`) and
+what the checks find are both :class:`Finding` values.  :func:`fix_cues` repairs what can be
+repaired without touching the words and lists every repair.
+"""
+
+from __future__ import annotations
+
+import bisect
+import enum
+import os
+import statistics
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+from .model import Cue
+from .presets import Preset, reading_chars
+
+__all__ = [
+    "FindingCode", "Finding", "Summary", "ValidationResult", "RepairCode", "Repair",
+    "check_cues", "check_document", "check_text", "validate_file", "fix_cues", "summarize",
+]
+
+
+class _Checks(str, enum.Enum):
+    END_NOT_AFTER_START = "end-not-after-start"
+    OUT_OF_ORDER = "out-of-order"
+    OVERLAP = "overlap"
+    EMPTY_CUE = "empty-cue"
+    INDEX_SEQUENCE = "index-sequence"
+    LINE_TOO_LONG = "line-too-long"
+    TOO_MANY_LINES = "too-many-lines"
+    TOO_FAST = "too-fast"
+    TOO_SHORT = "too-short"
+    TOO_LONG = "too-long"
+    GAP_TOO_SMALL = "gap-too-small"
+    NO_GAP = "no-gap"
+    CHAIN_GAP = "chain-gap"
+    EDGE_SPACE = "edge-space"
+    DOUBLE_SPACE = "double-space"
+    MISSING_NBSP = "missing-nbsp"
+    REPEATED_CUE = "repeated-cue"
+
+
+def _finding_codes() -> dict[str, str]:
+    from .formats.reading import ProblemCode
+
+    codes = {m.name: m.value for m in ProblemCode}
+    codes.update({m.name: m.value for m in _Checks})
+    return codes
+
+
+#: Every finding code: the readers' problem codes and the checks' codes (kebab-case, stable;
+#: each is described in docs/validate.md).
+FindingCode = enum.Enum("FindingCode", _finding_codes(), type=str, module=__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One problem, located.
+
+    Attributes:
+        code: a :data:`FindingCode`.
+        severity: ``error``, ``warning`` or ``info`` (a :class:`captions.formats.Severity`).
+        cue: the 1-based cue number in file order (None for a problem outside any cue).
+        line: the 1-based source line (None for cues that were not read from a file).
+        value / limit: what was measured and the limit it broke (None when not a measure).
+        preset: the preset the limit comes from ("" for format rules).
+        message: a sentence for a person.
+    """
+
+    code: FindingCode
+    severity: object
+    cue: int | None
+    line: int | None
+    message: str
+    value: float | int | str | None = None
+    limit: float | int | str | None = None
+    preset: str = ""
+
+    def to_dict(self) -> dict:
+        return {"code": self.code.value, "severity": self.severity.value, "cue": self.cue, "line": self.line,
+                "value": self.value, "limit": self.limit, "preset": self.preset, "message": self.message}
+
+
+@dataclass(frozen=True, slots=True)
+class Summary:
+    """Figures of a file: cue count, time span and shown time, reading speed, findings per code."""
+
+    cues: int
+    duration_ms: int
+    shown_ms: int
+    cps_median: float
+    cps_p90: float
+    cps_max: float
+    counts: tuple[tuple[str, int], ...]
+
+    def to_dict(self) -> dict:
+        return {"cues": self.cues, "duration_ms": self.duration_ms, "shown_ms": self.shown_ms,
+                "cps": {"median": self.cps_median, "p90": self.cps_p90, "max": self.cps_max},
+                "findings": dict(self.counts)}
+
+
+@dataclass(frozen=True, slots=True)
+class ValidationResult:
+    source: str
+    format: str
+    preset: str
+    cues: tuple[Cue, ...]
+    findings: tuple[Finding, ...]
+    summary: Summary
+    encoding: str = "utf-8"
+    notes: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict:
+        return {"path": self.source, "format": self.format, "preset": self.preset, "cues": len(self.cues),
+                "summary": self.summary.to_dict(), "findings": [f.to_dict() for f in self.findings]}
+
+
+def _severity(name: str):
+    from .formats.reading import Severity
+
+    return Severity(name)
+
+
+def _line_of(cue: Cue, k: int) -> int | None:
+    return None if cue.line is None else cue.line + 1 + k
+
+
+def check_cues(cues: Sequence[Cue], preset: Preset, *, fmt=None, lang: str | None = None) -> tuple[Finding, ...]:
+    """Check cues against the format rules and ``preset``; never raises for bad content.
+
+    Args:
+        fmt: ``"srt"`` enables the SRT index-sequence check.
+        lang: ``"fr"`` enables the French non-breaking space check; None detects the language.
+
+    >>> from captions.presets import get_preset
+    >>> [f.code.value for f in check_cues([Cue(0, 900, ("a",)), Cue(500, 2000, ("b",))], get_preset("netflix"))]
+    ['overlap']
+    """
+    from .formats.reading import Severity
+    from .typography import detect_language, french_spacing
+
+    E, W = Severity.ERROR, Severity.WARNING
+    name = preset.name
+    out: list[Finding] = []
+    C = FindingCode
+    if lang is None:
+        lang = detect_language(" ".join(" ".join(c.lines) for c in cues[:500])) if cues else ""
+    fmt_value = getattr(fmt, "value", fmt)
+    min_gap = preset.min_gap_ms
+    prev: Cue | None = None
+    prev_index: int | None = None
+    for number, cue in enumerate(cues, start=1):
+        add = lambda code, sev, msg, value=None, limit=None, line=cue.line, src=name: out.append(  # noqa: E731
+            Finding(code, sev, number, line, msg, value, limit, src))
+        text = " ".join(line.strip() for line in cue.lines if line.strip())
+        duration = cue.end_ms - cue.start_ms
+        if fmt_value == "srt" and cue.identifier.strip().isdigit():
+            index = int(cue.identifier)
+            if prev_index is not None and index != prev_index + 1:
+                add(C.INDEX_SEQUENCE, E, f"index {index} follows {prev_index}; expected {prev_index + 1}",
+                    index, prev_index + 1, src="")
+            prev_index = index
+        if duration <= 0:
+            add(C.END_NOT_AFTER_START, E, f"end {cue.end_ms} ms is not after start {cue.start_ms} ms",
+                duration, 1, src="")
+        if not text:
+            add(C.EMPTY_CUE, E, "the cue has no text", src="")
+        if prev is not None:
+            gap = cue.start_ms - prev.end_ms
+            if cue.start_ms < prev.start_ms:
+                add(C.OUT_OF_ORDER, E, f"starts {prev.start_ms - cue.start_ms} ms before cue {number - 1}",
+                    cue.start_ms, prev.start_ms, src="")
+            elif gap < 0:
+                add(C.OVERLAP, E, f"overlaps cue {number - 1} by {-gap} ms", -gap, 0, src="")
+            elif gap == 0 and min_gap > 0:
+                add(C.NO_GAP, W, f"starts when cue {number - 1} ends; expected a gap of {min_gap} ms",
+                    gap, min_gap)
+            elif gap < min_gap:
+                add(C.GAP_TOO_SMALL, W, f"gap of {gap} ms after cue {number - 1}; expected at least {min_gap} ms",
+                    gap, min_gap)
+            elif min_gap < gap <= preset.chain_gap_ms:
+                add(C.CHAIN_GAP, W, f"gap of {gap} ms after cue {number - 1} should be chained to {min_gap} ms",
+                    gap, preset.chain_gap_ms)
+            if text and text == " ".join(line.strip() for line in prev.lines if line.strip()):
+                add(C.REPEATED_CUE, W, f"same text as cue {number - 1}", src="")
+        if duration > 0:
+            if duration < preset.min_duration_ms:
+                add(C.TOO_SHORT, W, f"shown {duration} ms; expected at least {preset.min_duration_ms} ms",
+                    duration, preset.min_duration_ms)
+            if preset.max_duration_ms is not None and duration > preset.max_duration_ms:
+                add(C.TOO_LONG, W, f"shown {duration} ms; expected at most {preset.max_duration_ms} ms",
+                    duration, preset.max_duration_ms)
+            allowed = preset.max_chars_for(duration)
+            chars = reading_chars("\n".join(cue.lines))
+            if allowed is not None and chars > allowed + 1e-9:
+                cps, limit = round(chars * 1000 / duration, 1), round(allowed * 1000 / duration, 1)
+                add(C.TOO_FAST, W, f"{cps} characters per second; limit {limit}", cps, limit)
+        if len(cue.lines) > preset.max_lines:
+            add(C.TOO_MANY_LINES, W, f"{len(cue.lines)} lines; expected at most {preset.max_lines}",
+                len(cue.lines), preset.max_lines)
+        for k, line in enumerate(cue.lines):
+            size = reading_chars(line)
+            where = _line_of(cue, k)
+            if size > preset.max_chars:
+                add(C.LINE_TOO_LONG, W, f"line of {size} characters; expected at most {preset.max_chars}",
+                    size, preset.max_chars, line=where)
+            if line != line.strip():
+                add(C.EDGE_SPACE, W, "line starts or ends with a space", line=where, src="")
+            if "  " in line:
+                add(C.DOUBLE_SPACE, W, "two spaces in a row", line=where, src="")
+            if lang == "fr" and french_spacing(line) != line:
+                add(C.MISSING_NBSP, W, "French punctuation without its non-breaking space (U+202F)",
+                    line=where, src="")
+        prev = cue
+    return tuple(out)
+
+
+def summarize(cues: Sequence[Cue], findings: Sequence[Finding]) -> Summary:
+    """The figures of a file (reading speeds over cues with a positive duration)."""
+    speeds = sorted(reading_chars("\n".join(c.lines)) * 1000 / (c.end_ms - c.start_ms)
+                    for c in cues if c.end_ms > c.start_ms)
+    p90 = speeds[min(len(speeds) - 1, int(0.9 * len(speeds)))] if speeds else 0.0
+    span = (max(c.end_ms for c in cues) - min(c.start_ms for c in cues)) if cues else 0
+    counts = Counter(f.code.value for f in findings)
+    return Summary(len(cues), span, sum(max(0, c.end_ms - c.start_ms) for c in cues),
+                   round(statistics.median(speeds), 1) if speeds else 0.0, round(p90, 1),
+                   round(speeds[-1], 1) if speeds else 0.0, tuple(sorted(counts.items())))
+
+
+def check_document(document, preset: Preset, *, lang: str | None = None) -> ValidationResult:
+    """Findings of a :class:`captions.formats.CaptionDocument`: its reading problems, then the checks."""
+    starts = [c.line or 0 for c in document.cues]
+    found: list[Finding] = []
+    for p in document.problems:
+        k = bisect.bisect_right(starts, p.line) - 1
+        cue = k + 1 if k >= 0 and p.line <= starts[k] + len(document.cues[k].lines) else None
+        found.append(Finding(FindingCode(p.code.value), p.severity, cue, p.line, p.message))
+    found.extend(check_cues(document.cues, preset, fmt=document.format, lang=lang))
+    found.sort(key=lambda f: (f.line if f.line is not None else 0, f.cue or 0))
+    return ValidationResult(document.source, document.format, preset.name, document.cues, tuple(found),
+                            summarize(document.cues, found), document.encoding, document.notes)
+
+
+def check_text(data: bytes, source: str, preset: Preset, *, fmt=None, lang: str | None = None) -> ValidationResult:
+    """Validate caption bytes named ``source`` (its suffix gives the format unless ``fmt``).
+
+    Raises:
+        ParseError: only when the bytes are not text at all.
+        UnsupportedFormatError: when the format cannot be told.
+    """
+    from .formats import format_for_path, parse_captions_bytes
+
+    fmt = format_for_path(source) if fmt is None else fmt
+    return check_document(parse_captions_bytes(data, fmt, str(source)), preset, lang=lang)
+
+
+def validate_file(path: str | os.PathLike, preset: Preset, *, lang: str | None = None, fmt=None) -> ValidationResult:
+    """Read and validate an SRT or WebVTT file (``-`` is standard input and needs ``fmt``).
+
+    Raises:
+        ParseError: when the file cannot be read at all (missing, unreadable, binary).
+        UnsupportedFormatError: when the format cannot be told.
+    """
+    from .formats import read_captions
+
+    return check_document(read_captions(path, fmt), preset, lang=lang)
+
+
+# --- repairs ----------------------------------------------------------------------------------
+
+
+class RepairCode(str, enum.Enum):
+    SORT = "sort"
+    RESOLVE_OVERLAP = "resolve-overlap"
+    LENGTHEN = "lengthen"
+    CHAIN_GAP = "chain-gap"
+    REBREAK = "rebreak"
+    FRENCH_SPACING = "french-spacing"
+
+
+@dataclass(frozen=True, slots=True)
+class Repair:
+    """One change :func:`fix_cues` made (``cue`` is the 1-based number after sorting)."""
+
+    code: RepairCode
+    cue: int
+    before: str
+    after: str
+    message: str
+
+    def to_dict(self) -> dict:
+        return {"code": self.code.value, "cue": self.cue, "before": self.before, "after": self.after,
+                "message": self.message}
+
+
+def _span(cue: Cue) -> str:
+    return f"{cue.start_ms}-{cue.end_ms}"
+
+
+def fix_cues(cues: Sequence[Cue], preset: Preset, *, lang: str | None = None) -> tuple[tuple[Cue, ...], tuple[Repair, ...]]:
+    """Repair what can be repaired without touching the words, and list every repair.
+
+    In order: French non-breaking spaces (when French), re-break lines over the limits,
+    sort by start, shorten a cue that overlaps the next one or sits closer than the minimum
+    gap, lengthen a too-short cue into the free time after it, chain small gaps.
+
+    >>> from captions.presets import get_preset
+    >>> fixed, repairs = fix_cues([Cue(2000, 2400, ("b",)), Cue(0, 1000, ("a",))], get_preset("netflix"), lang="en")
+    >>> [(c.start_ms, c.end_ms) for c in fixed], [r.code.value for r in repairs]
+    ([(0, 1000), (2000, 2833)], ['sort', 'lengthen'])
+    """
+    from .linebreak import break_lines, fits
+    from .typography import detect_language, french_spacing
+
+    if lang is None:
+        lang = detect_language(" ".join(" ".join(c.lines) for c in cues[:500])) if cues else ""
+    repairs: list[Repair] = []
+    work = list(cues)
+    for i, cue in enumerate(work):
+        lines = cue.lines
+        if lang == "fr":
+            spaced = tuple(french_spacing(line) for line in lines)
+            if spaced != lines:
+                repairs.append(Repair(RepairCode.FRENCH_SPACING, i + 1, "\n".join(lines), "\n".join(spaced),
+                                      "added French non-breaking spaces"))
+                lines = spaced
+        if not fits(lines, preset.max_chars, preset.max_lines):
+            broken = break_lines(" ".join(" ".join(line.split(" ")) for line in lines),
+                                 preset.max_chars, preset.max_lines, lang or "fr")
+            if broken != lines and " ".join(broken).split() == " ".join(lines).split():
+                repairs.append(Repair(RepairCode.REBREAK, i + 1, "\n".join(lines), "\n".join(broken),
+                                      f"lines re-broken to {preset.max_lines} x {preset.max_chars} characters"))
+                lines = broken
+        work[i] = replace(cue, lines=lines)
+    order = sorted(range(len(work)), key=lambda k: (work[k].start_ms, work[k].end_ms))
+    if order != list(range(len(work))):
+        moved = sum(1 for a, b in enumerate(order) if a != b)
+        repairs.append(Repair(RepairCode.SORT, 1, "", "", f"{moved} cues moved into time order"))
+        repairs.sort(key=lambda r: r.cue)
+        work = [work[k] for k in order]
+    gap = preset.min_gap_ms
+    for i, cue in enumerate(work):
+        nxt = work[i + 1] if i + 1 < len(work) else None
+        end = cue.end_ms
+        if nxt is not None and end > nxt.start_ms - gap and nxt.start_ms - gap > cue.start_ms:
+            end = nxt.start_ms - gap
+            repairs.append(Repair(RepairCode.RESOLVE_OVERLAP, i + 1, _span(cue), f"{cue.start_ms}-{end}",
+                                  f"end moved to {gap} ms before cue {i + 2}"))
+        free_until = nxt.start_ms - gap if nxt is not None else None
+        if end - cue.start_ms < preset.min_duration_ms:
+            target = cue.start_ms + preset.min_duration_ms
+            new_end = target if free_until is None else max(end, min(target, free_until))
+            if new_end > end:
+                repairs.append(Repair(RepairCode.LENGTHEN, i + 1, f"{cue.start_ms}-{end}", f"{cue.start_ms}-{new_end}",
+                                      f"lengthened into free time (minimum {preset.min_duration_ms} ms)"))
+                end = new_end
+        if free_until is not None and gap < nxt.start_ms - end <= preset.chain_gap_ms and free_until > end:
+            repairs.append(Repair(RepairCode.CHAIN_GAP, i + 1, f"{cue.start_ms}-{end}", f"{cue.start_ms}-{free_until}",
+                                  f"gap of {nxt.start_ms - end} ms chained to {gap} ms"))
+            end = free_until
+        if end != cue.end_ms:
+            work[i] = replace(cue, end_ms=end)
+    return tuple(work), tuple(repairs)
