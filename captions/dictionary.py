@@ -192,7 +192,10 @@ def _parse_toml(text: str, source: str) -> tuple[tuple[Fix, ...], tuple[Finding,
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         found = _TOML_AT.search(str(exc))
-        where = Location(source, int(found[1]), int(found[2])) if found else Location(source)
+        if found:
+            where = Location(source, int(found[1]), int(found[2]))
+        else:  # "at end of document": something opened is never closed
+            where = Location(source, text.rstrip().count("\n") + 1)
         message = _TOML_AT.sub("", str(exc)).strip()
         return (), (_error(FindingCode.UNREADABLE_ENTRY, where, f"not valid TOML: {message}"),)
     problems: list[Finding] = []
