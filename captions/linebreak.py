@@ -33,10 +33,10 @@ def break_lines(text: str, max_chars: int, max_lines: int = 2, lang: str = "fr")
     still has at most ``max_lines`` lines and the overflow is as small as possible; callers
     check :func:`fits` and report it.
 
-    >>> break_lines("Bonsoir à tous, merci d'être là en ce jeudi soir.", 32)
+    >>> break_lines("Bonsoir à tous, merci d'être là en ce jeudi soir.", 42)
     ('Bonsoir à tous,', "merci d'être là en ce jeudi soir.")
-    >>> break_lines("Il a investi 30 milliards dans la société", 20)
-    ('Il a investi', '30 milliards dans la société')
+    >>> break_lines("Il a investi 30 milliards dans la société", 28)
+    ('Il a investi 30 milliards', 'dans la société')
     """
     words = [w for w in text.split(" ") if w]
     joined = " ".join(words)

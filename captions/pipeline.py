@@ -66,7 +66,7 @@ class Report:
         lang: the language used for line breaking and typography.
         cues: how many cues were built.
         misses: every limit a cue misses (code, cue index, value, limit, reason).
-        notes: the transcript reader's notes.
+        notes: the transcript reader's notes (or the caption reader's problems).
         changes: what the corrector changed (its own records, shown with their ``to_dict``).
         reading: the reading-speed summary.
     """
@@ -77,7 +77,7 @@ class Report:
     lang: str
     cues: int
     misses: tuple[LimitMiss, ...] = ()
-    notes: tuple[Note, ...] = ()
+    notes: tuple[object, ...] = ()
     changes: tuple[object, ...] = ()
     reading: ReadingSpeed | None = None
 
@@ -98,7 +98,7 @@ class Report:
             "misses_per_code": dict(sorted(counts.items())),
             "reading_speed": self.reading.to_dict() if self.reading else None,
             "misses": [m.to_dict() for m in self.misses],
-            "notes": [n.to_dict() for n in self.notes],
+            "notes": [_as_data(n) for n in self.notes],
             "changes": [_as_data(c) for c in self.changes],
         }
 
@@ -113,12 +113,18 @@ def _as_data(change: object) -> object:
 
 @dataclass(frozen=True, slots=True)
 class ConvertResult:
-    """Cues built from one input, the report, and what a WebVTT header may show."""
+    """Cues built from one input, the report, and what a WebVTT header may show.
+
+    Attributes:
+        sources: per cue, the first and last index of the transcript fragments its words come
+            from (for caption input: the cue's own index twice).
+    """
 
     cues: tuple[Cue, ...]
     report: Report
     lang: str
     header_notes: tuple[str, ...] = field(default=())
+    sources: tuple[tuple[int, int], ...] = field(default=())
 
 
 def _language(lang: str | None, texts: Sequence[str]) -> str:
@@ -140,10 +146,10 @@ def convert_transcript(transcript: Transcript, preset: Preset, *, lang: str | No
             corrected text); returns the new transcript and its changes, which go to the report.
 
     >>> from captions.presets import get_preset
-    >>> t = Transcript("t", (Fragment(0, "Bonsoir à tous, ça va ?", 1), Fragment(3000, "Oui.", 2)))
+    >>> t = Transcript("t", (Fragment(0, "Bonsoir à tous, ça va ?", 1), Fragment(6000, "Oui.", 2)))
     >>> r = convert_transcript(t, get_preset("fr-tv"))
     >>> [(c.start_ms, c.end_ms, c.text.replace("\\u202f", "_")) for c in r.cues], r.lang
-    ([(500, 2920, 'Bonsoir à tous, ça va_?'), (3000, 3833, 'Oui.')], 'fr')
+    ([(500, 2600, 'Bonsoir à tous, ça va_?'), (6500, 7333, 'Oui.')], 'fr')
     """
     changes: tuple[object, ...] = ()
     if corrector is not None:
@@ -158,12 +164,23 @@ def convert_transcript(transcript: Transcript, preset: Preset, *, lang: str | No
     reading = _reading(built.cues, misses, preset, statistics.median(rates) if rates else None)
     report = Report(transcript.source, preset.name, preset.source, lang, len(built.cues), misses,
                     transcript.notes, changes, reading)
-    return ConvertResult(built.cues, report, lang, tuple(transcript.metadata))
+    return ConvertResult(built.cues, report, lang, tuple(transcript.metadata), built.fragments)
 
 
 def convert_cues(cues: Sequence[Cue], preset: Preset, *, source: str = "<input>", lang: str | None = None,
-                 typography: bool = True) -> ConvertResult:
-    """Re-break the lines of existing cues to ``preset`` (times kept; text verbatim)."""
+                 typography: bool = True, notes: Sequence[object] = (),
+                 header_notes: Sequence[str] = ()) -> ConvertResult:
+    """Re-break the lines of existing cues to ``preset`` (times kept; text verbatim).
+
+    Args:
+        notes: what the caption reader met (its problems), passed on to the report.
+        header_notes: WebVTT NOTE texts to carry over.
+
+    >>> from captions.presets import get_preset
+    >>> r = convert_cues([Cue(0, 3000, ("Bonsoir à tous, merci", "d'être là ce soir ?"))], get_preset("fr-tv"))
+    >>> r.cues[0].lines
+    ("Bonsoir à tous, merci d'être là ce soir\u202f?",)
+    """
     lang = _language(lang, [c.text for c in cues])
     out = []
     for cue in cues:
@@ -173,9 +190,9 @@ def convert_cues(cues: Sequence[Cue], preset: Preset, *, source: str = "<input>"
         out.append(replace(cue, lines=layout_cue(text, preset, lang)))
     built = tuple(out)
     misses = check_cues(built, preset)
-    report = Report(source, preset.name, preset.source, lang, len(built), misses,
+    report = Report(source, preset.name, preset.source, lang, len(built), misses, tuple(notes),
                     reading=_reading(built, misses, preset, None))
-    return ConvertResult(built, report, lang)
+    return ConvertResult(built, report, lang, tuple(header_notes), tuple((k, k) for k in range(len(built))))
 
 
 def _reading(cues: Sequence[Cue], misses: Sequence[LimitMiss], preset: Preset,
@@ -261,7 +278,8 @@ def _same_file(a: Path, b: Path) -> bool:
 
 
 def read_input(input_path: str | os.PathLike):
-    """A transcript, or cues when the input is an SRT or WebVTT file (by suffix or content)."""
+    """A :class:`Transcript`, or a caption document (cues and problems) when the input is an
+    SRT or WebVTT file (by suffix, or by content for standard input)."""
     from .transcript import parse_transcript
 
     decoded = read_source(input_path)
@@ -280,15 +298,10 @@ def _looks_srt(head: str) -> bool:
     return len(lines) >= 2 and lines[0].isdigit() and "-->" in lines[1]
 
 
-def _read_captions(text: str, name: str, fmt: Format) -> tuple[Cue, ...]:
-    try:
-        from . import formats
-        reader = getattr(formats, "parse_srt" if fmt is Format.SRT else "parse_vtt")
-    except AttributeError:
-        raise UnsupportedFormatError(
-            f"{name}: reading {fmt.value.upper()} as convert input needs the caption readers, "
-            "which are not in this version yet; give a transcript") from None
-    return tuple(reader(text, source=name))
+def _read_captions(text: str, name: str, fmt: Format):
+    from .formats import parse_captions
+
+    return parse_captions(text, fmt, source=name)
 
 
 def convert_file(input_path: str | os.PathLike, outputs: Sequence[str], preset: Preset, *,
@@ -308,7 +321,8 @@ def convert_file(input_path: str | os.PathLike, outputs: Sequence[str], preset: 
     if isinstance(source, Transcript):
         result = convert_transcript(source, preset, lang=lang, typography=typography, corrector=corrector)
     else:
-        result = convert_cues(source, preset, source=source_name(input_path), lang=lang, typography=typography)
+        result = convert_cues(source.cues, preset, source=source.source, lang=lang, typography=typography,
+                              notes=source.problems, header_notes=source.notes)
     rendered = [(plan, render_captions(result.cues, plan.format, header_notes=result.header_notes))
                 for plan in plans]
     report_text = json.dumps(result.report.to_dict(), ensure_ascii=False, indent=2) + "\n"

@@ -2,14 +2,15 @@
 
 The model (``docs/timing.md`` explains it with numbers):
 
-1. **Local speech rate.**  For each fragment, the characters of its neighbours (a window of
-   :data:`RATE_WINDOW` fragments either side) divided by the time their stamps span.  A gap
-   longer than its text could take even when spoken slowly (:data:`SLOW_CPS`) counts only as
-   that long: the rest is silence, not slow speech.
+1. **Local speech rate.**  Each stamp measures one rate (the characters said from it to the
+   next stamp over the time between them); a fragment's rate is the median of the
+   :data:`RATE_WINDOW` measures either side, so a pause is ignored instead of being taken
+   for slow speech.
 2. **Starts.**  An exact stamp (``precision_ms == 1``) is kept.  A floored stamp says the
    speech began somewhere in ``[stamp, stamp + 1 s)``.  The text before it cannot have been
-   spoken faster than the local rate, which moves the earliest possible start later; the text
-   from it to the next stamp cannot either, which moves the latest possible start earlier.
+   spoken faster than :data:`FAST_FACTOR` times the local rate, which moves the earliest
+   possible start later; the text from it to the next stamp cannot either, which moves the
+   latest possible start earlier.
    The estimate is the middle of what remains.  Fragments that share a stamp are one group:
    the group starts as above and its fragments follow one another in proportion to their
    length.
@@ -34,9 +35,9 @@ __all__ = ["SpeechSpan", "estimate_speech", "local_rates", "cue_times", "CueTimi
 
 DEFAULT_CPS = 15.0     # used only when a transcript is too short to measure its own rate
 SLOW_CPS = 6.0         # slower than this is not speech but speech and silence
-FAST_FACTOR = 1.0      # the bound on how fast the text before a stamp was spoken, x the local rate
+MAX_CPS = 40.0         # faster than this is a stamp error, not speech
+FAST_FACTOR = 2.0      # text is never spoken faster than this many times the local rate
 RATE_WINDOW = 8        # fragments either side used to measure the local rate
-MIN_RATE_SPAN_MS = 3000
 PAUSE_MS = 1500        # silence after a fragment's speech that makes a pause (cues never cross one)
 MAX_HANG_MS = 1500     # how long after its speech a cue may stay to meet the reading speed
 
@@ -63,30 +64,36 @@ def _chars(fragment: Fragment) -> int:
 
 def local_rates(fragments: Sequence[Fragment], *, window: int = RATE_WINDOW,
                 default_cps: float = DEFAULT_CPS) -> tuple[float, ...]:
-    """The speech rate around each fragment, in characters per second (linear time).
+    """The speech rate around each fragment, in characters per second.
+
+    Each stamp gives one measure: the characters of the fragments that share it divided by
+    the time to the next stamp.  A fragment's rate is the median of the measures of the
+    ``window`` stamps either side: a pause (silence, music) gives one very slow measure, which
+    the median ignores, where a mean would take it for slow speech.  Fewer than three
+    measures: ``default_cps``.  Linear in the fragments (the window is fixed).
 
     >>> frags = [Fragment(i * 2000, "x" * 29, i + 1) for i in range(20)]
     >>> local_rates(frags)[10]
     15.0
     """
     n = len(fragments)
-    chars = [0] * (n + 1)
-    spans = [0] * (n + 1)
-    for i, frag in enumerate(fragments):
-        size = _chars(frag)
-        gap = fragments[i + 1].start_ms - frag.start_ms if i + 1 < n else 0
-        gap = min(gap, size * 1000 / SLOW_CPS)     # the rest of a long gap is silence
-        chars[i + 1] = chars[i] + (size if i + 1 < n else 0)
-        spans[i + 1] = spans[i] + gap
-    rates = []
-    for i in range(n):
-        lo, hi = max(0, i - window), min(n - 1, i + window)
-        span = spans[hi] - spans[lo]
-        if span < MIN_RATE_SPAN_MS:
-            rates.append(default_cps)
-        else:
-            rates.append(min(max((chars[hi] - chars[lo]) * 1000 / span, SLOW_CPS), 40.0))
-    return tuple(rates)
+    measures: list[float | None] = []   # one per group of fragments sharing a stamp
+    group_of = [0] * n
+    i = 0
+    while i < n:
+        j, chars = i, 0
+        while j < n and fragments[j].start_ms == fragments[i].start_ms:
+            chars += _chars(fragments[j])
+            group_of[j] = len(measures)
+            j += 1
+        gap = fragments[j].start_ms - fragments[i].start_ms if j < n else 0
+        measures.append(min(max(chars * 1000 / gap, SLOW_CPS), MAX_CPS) if gap > 0 else None)
+        i = j
+    rates_per_group = []
+    for g in range(len(measures)):
+        near = sorted(m for m in measures[max(0, g - window): g + window + 1] if m is not None)
+        rates_per_group.append(near[len(near) // 2] if len(near) >= 3 else default_cps)
+    return tuple(rates_per_group[group_of[k]] for k in range(n))
 
 
 def estimate_speech(fragments: Sequence[Fragment], *,
@@ -98,7 +105,7 @@ def estimate_speech(fragments: Sequence[Fragment], *,
     >>> spans = estimate_speech([Fragment(1000, "Bonsoir à tous.", 1), Fragment(1000, "Merci.", 1),
     ...                          Fragment(9000, "Voilà.", 2)])
     >>> [(s.start_ms, s.end_ms, s.pause_after) for s in spans]
-    [(1500, 2533, False), (2533, 2999, True), (9500, 9966, False)]
+    [(1500, 2566, False), (2566, 3033, True), (9500, 9967, True)]
     """
     n = len(fragments)
     if n == 0:
@@ -119,8 +126,8 @@ def estimate_speech(fragments: Sequence[Fragment], *,
     for g, (a, b) in enumerate(groups):
         first = fragments[a]
         stamp, width = first.start_ms, max(first.precision_ms, 1)
-        rate = rates[a] * FAST_FACTOR
-        group_ms = sum(size[a:b]) * 1000 / rate
+        fast_ms = sum(size[a:b]) * 1000 / (rates[a] * FAST_FACTOR)   # the least time it can take
+        group_ms = sum(size[a:b]) * 1000 / rates[a]
         if width == 1:
             start = float(stamp)
         else:
@@ -128,7 +135,7 @@ def estimate_speech(fragments: Sequence[Fragment], *,
             hi = float(stamp + width - 1)
             if g + 1 < len(groups):
                 nxt = fragments[groups[g + 1][0]]
-                hi = min(hi, nxt.start_ms + max(nxt.precision_ms, 1) - 1 - group_ms)
+                hi = min(hi, nxt.start_ms + max(nxt.precision_ms, 1) - 1 - fast_ms)
             lo, hi = min(lo, stamp + width - 1), max(hi, stamp)
             start = (lo + hi) / 2   # the middle of what the neighbours leave possible
         # spread the group's fragments in proportion to their length, inside the time it has
@@ -141,7 +148,7 @@ def estimate_speech(fragments: Sequence[Fragment], *,
         for k in range(a, b):
             starts[k] = start + room * offset / total
             offset += size[k]
-        earliest_next = start + group_ms
+        earliest_next = start + fast_ms
     # starts are estimates of an increasing sequence: keep them so
     out = []
     prev = float("-inf")
