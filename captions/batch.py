@@ -35,11 +35,17 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 
 from . import __version__
+from .corrections import apply_to_transcript, load_dictionaries
+from .dictionary import discover_dictionaries
 from .errors import CaptionsError, ConfigError, Location
-from .formats import Format
+from .files import decode, write_text_atomic
+from .formats import Format, render_captions
 from .manifest import MANIFEST_NAME, Manifest, sha256_bytes, sha256_json
-from .model import Cue
-from .presets import DEFAULT_PRESET, Preset, chars_per_second, get_preset, reading_chars
+from .model import Cue, Note, NoteCode
+from .pipeline import convert_cues, convert_transcript
+from .presets import DEFAULT_PRESET, Preset, chars_per_second, get_preset
+from .transcript import parse_transcript
+from .validate import check_cues, check_text
 
 __all__ = [
     "CONFIG_NAME", "Kind", "Status", "Layer", "DictionaryRef", "FileSettings", "FileJob", "FileResult",
@@ -268,7 +274,7 @@ def resolve_settings(layers: Sequence[Layer], kind: Kind, *, adjacent: Sequence[
         typography = layer.typography if layer.typography is not None else typography
     ordered = [*layers[-1:]] + [Layer("adjacent", dictionaries=tuple(adjacent))] + [*reversed(layers[:-1])]
     dictionaries: list[Path] = []
-    for layer in ordered:
+    for layer in ordered if kind is Kind.TRANSCRIPT else ():  # caption files are not corrected
         dictionaries.extend(d for d in layer.dictionaries if d not in dictionaries)
     if formats is None:
         formats = (Format.SRT, Format.VTT) if kind is Kind.TRANSCRIPT else ()
@@ -462,8 +468,6 @@ def timeline_points(cues: Sequence[Cue], preset: Preset,
 @functools.lru_cache(maxsize=8)
 def _dictionary(refs: tuple[DictionaryRef, ...]):
     """The compiled dictionary of ``refs``, once per worker process (jobs share it)."""
-    from .corrections import load_dictionaries
-
     return load_dictionaries([ref.path for ref in refs])
 
 
@@ -484,48 +488,36 @@ def process_file(job: FileJob) -> FileResult:
 
 
 def _convert_transcript(job: FileJob) -> FileResult:
-    from .files import decode
-    from .model import Note, NoteCode
-    from .pipeline import convert_transcript
-    from .transcript import parse_transcript
 
     decoded = decode(job.data, job.rel)
     transcript = parse_transcript(decoded.text, job.rel, encoding=decoded.encoding)
-    if decoded.fallback:
-        note = Note(NoteCode.ENCODING_FALLBACK, 1, "read as Windows-1252")
+    if decoded.fallback:  # as read_transcript does for a file
+        note = Note(NoteCode.ENCODING_FALLBACK, 1,
+                    "the bytes are not UTF-8 or UTF-16: read as Windows-1252; check accented letters")
         transcript = replace(transcript, notes=(note,) + transcript.notes, pieces=transcript.pieces)
-    corrections = 0
     settings = job.settings
+    corrector = None
     if settings.dictionaries:
-        from .corrections import apply_to_transcript
-
-        transcript, changes = apply_to_transcript(transcript, _dictionary(settings.dictionaries))
-        corrections = len(changes)
+        dictionary = _dictionary(settings.dictionaries)
+        corrector = lambda t: apply_to_transcript(t, dictionary)  # noqa: E731 (never pickled)
     converted = convert_transcript(transcript, settings.preset, lang=settings.lang,
-                                   typography=settings.typography)
+                                   typography=settings.typography, corrector=corrector)
     cues = tuple(converted.cues)
-    notes = _count(n.code.value for n in transcript.notes)
-    header = tuple(transcript.metadata)
-    return _finish(job, cues, _check(cues, settings.preset), notes, corrections, header)
+    notes = _count(n.code.value for n in converted.report.notes)
+    findings = check_cues(cues, settings.preset, lang=converted.lang)
+    return _finish(job, cues, _summarise(findings), notes, len(converted.report.changes),
+                   converted.header_notes)
 
 
 def _check_captions(job: FileJob) -> FileResult:
-    from .validate import check_text
 
-    checked = check_text(job.data, job.rel, job.settings.preset)
+    settings = job.settings
+    checked = check_text(job.data, job.rel, settings.preset, lang=settings.lang)
     cues = tuple(checked.cues)
-    if job.settings.formats:
-        from .pipeline import convert_cues
-
-        cues = tuple(convert_cues(cues, job.settings.preset, lang=job.settings.lang,
-                                  typography=job.settings.typography).cues)
-    return _finish(job, cues, _summarise(checked.findings), (), 0, ())
-
-
-def _check(cues: Sequence[Cue], preset: Preset) -> tuple[tuple[str, str, int], ...]:
-    from .validate import check_cues
-
-    return _summarise(check_cues(cues, preset))
+    if settings.formats:  # times and words kept: the findings and the timeline stay the input's
+        cues = tuple(convert_cues(cues, settings.preset, source=job.rel, lang=settings.lang,
+                                  typography=settings.typography).cues)
+    return _finish(job, cues, _summarise(checked.findings), (), 0, tuple(checked.notes))
 
 
 def _summarise(findings: Iterable) -> tuple[tuple[str, str, int], ...]:
@@ -545,8 +537,6 @@ def _count(codes: Iterable[str]) -> tuple[tuple[str, int], ...]:
 
 def _finish(job: FileJob, cues: tuple[Cue, ...], findings, notes, corrections: int,
             header: tuple[str, ...]) -> FileResult:
-    from .formats import render_captions
-
     outputs = tuple((fmt, render_captions(cues, fmt, header_notes=header)) for fmt in job.settings.formats)
     return FileResult(job.rel, job.kind, Status.OK, outputs, len(cues), findings, notes, corrections,
                       timeline_points(cues, job.settings.preset), max((c.end_ms for c in cues), default=0))
@@ -724,6 +714,7 @@ def _entry(result: FileResult, *, sha256: str | None, settings: FileSettings | N
         "findings": {code: n for code, _, n in result.findings},
         "errors": result.count("error"),
         "warnings": result.count("warning"),
+        "infos": result.count("info"),
         "notes": dict(result.notes),
         "corrections": result.corrections,
         "media_ms": result.media_ms,
@@ -802,8 +793,9 @@ def run_batch(request: BatchRequest, *,
         return hashes[path]
 
     def settings_for(found: Found) -> FileSettings:
+        adjacent = discover_dictionaries(src / found.rel) if found.kind is Kind.TRANSCRIPT else ()
         settings = resolve_settings(_layers_for(found.rel, src, request.cli, cache), found.kind,
-                                    dictionary_hash=dictionary_hash)
+                                    adjacent=[p.resolve() for p in adjacent], dictionary_hash=dictionary_hash)
         if settings.dictionaries:
             _dictionary(settings.dictionaries)  # a bad folder dictionary fails its files, before any text
         return settings
@@ -874,8 +866,6 @@ def run_batch(request: BatchRequest, *,
 def _write_outputs(src: Path, dst: Path, plan: Planned, result: FileResult, previous: dict | None) -> list[dict]:
     """Write every output of ``result`` atomically; remove outputs an earlier run made for this
     input that this run no longer makes (they would not match the input any more)."""
-    from .files import write_text_atomic
-
     written = []
     for (fmt, text), rel in zip(result.outputs, plan.outputs):
         target = safe_output_path(src, dst, rel)

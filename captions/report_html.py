@@ -67,11 +67,12 @@ def _timeline_svg(rel: str, timeline: Sequence[Sequence], preset: str | None) ->
     """Bars of reading speed over the show (red above the limit) and the limit as a dashed line."""
     if not timeline:
         return "<p>No cues.</p>"
-    end = max(p[1] for p in timeline) or 1
+    begin = min(p[0] for p in timeline)
+    end = max(max(p[1] for p in timeline), begin + 1)
     top = max([p[2] for p in timeline] + [(p[3] or 0) * 1.25 for p in timeline] + [1.0])
 
     def x(ms: float) -> float:
-        return round(_PAD + (_W - 2 * _PAD) * ms / end, 1)
+        return round(_PAD + (_W - 2 * _PAD) * (ms - begin) / (end - begin), 1)
 
     def y(cps: float) -> float:
         return round(_H - _PAD + (-(_H - 2 * _PAD)) * min(cps, top) / top, 1)
@@ -86,9 +87,10 @@ def _timeline_svg(rel: str, timeline: Sequence[Sequence], preset: str | None) ->
     limits = [(p[0], p[1], p[3]) for p in timeline if p[3] is not None]
     if limits:
         points = " ".join(f"{x(a)},{y(v)} {x(b)},{y(v)}" for a, b, v in limits)
-        parts.append(f'<polyline class="limit" points="{points}"/>')
+        parts.append(f'<polyline class="limit" points="{points}"/>'
+                     f'<text x="{_W - _PAD + 2}" y="{y(limits[-1][2]) + 4}" font-size="11">limit</text>')
     axis = (f'<line x1="{_PAD}" y1="{_H - _PAD}" x2="{_W - _PAD}" y2="{_H - _PAD}" stroke="#999"/>'
-            f'<text x="{_PAD}" y="{_H - 8}" font-size="11">0:00:00</text>'
+            f'<text x="{_PAD}" y="{_H - 8}" font-size="11">{_e(_clock(begin))}</text>'
             f'<text x="{_W - _PAD}" y="{_H - 8}" font-size="11" text-anchor="end">{_e(_clock(end))}</text>'
             f'<text x="4" y="{_PAD - 10}" font-size="11">{top:.0f} cps</text>')
     label = f"Reading speed of {rel} against the {preset or 'preset'} limit"
@@ -136,7 +138,7 @@ def render_report_html(summary: Mapping, entries: Mapping[str, Mapping], *, titl
                 else f'<p class="bad">Failed: {_e(e.get("reason", ""))}</p>')
         sections.append(f'<section id="{anchor}" data-file="{_e(rel)}"><h2>{_e(rel)}</h2>{body}</section>')
     heads = [("File", ""), ("Kind", ""), ("Status", ""), ("Cues", "n"), ("Errors", "n"), ("Warnings", "n"),
-             ("Findings", "n"), ("Corrections", "n"), ("Duration", "n"), ("Codes / reason", "")]
+             ("Findings", "n"), ("Corrections", "n"), ("Ends at", "n"), ("Codes / reason", "")]
     thead = "".join(f'<th data-type="{t}"><button type="button">{_e(name)}</button></th>' for name, t in heads)
     facts = [("files", summary.get("files", len(entries))), ("ok", summary.get("ok", 0)),
              ("skipped (unchanged)", summary.get("skipped", 0)), ("failed", summary.get("failed", 0)),
