@@ -1,0 +1,66 @@
+"""Transcript reader: a 300,000-line transcript, against a bare regex loop over the same lines.
+
+The bare loop only splits the text and matches a stamp on each line (no fragments built): it
+is the floor any reader in Python pays.  Memory is the peak traced by tracemalloc while
+reading 100,000 / 200,000 / 300,000 lines, to show it grows linearly.
+"""
+
+from __future__ import annotations
+
+import re
+import tracemalloc
+from pathlib import Path
+
+from harness import median_seconds, print_table
+
+from captions import parse_transcript
+from captions.timecode import format_clock
+
+SAMPLE = Path(__file__).resolve().parents[1] / "samples" / "techco-2026-03-05.txt"
+_LEAD = re.compile(r"(?:\d{1,2}:)?\d{1,3}:\d{2}")
+
+
+def make_transcript(n_lines: int) -> str:
+    """``n_lines`` lines of the sample's speech with stamps that keep increasing (past 1 hour)."""
+    texts = [_LEAD.sub("", line, count=1) for line in SAMPLE.read_text(encoding="utf-8").split("\n")[5:-1]]
+    out = []
+    for i in range(n_lines):
+        out.append(format_clock((i // 2) * 1000) + texts[i % len(texts)])
+    return "\n".join(out) + "\n"
+
+
+def bare_regex_loop(text: str) -> int:
+    match = _LEAD.match
+    count = 0
+    for line in text.split("\n"):
+        if match(line):
+            count += 1
+    return count
+
+
+def peak_bytes(text: str) -> int:
+    tracemalloc.start()
+    parse_transcript(text)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    return peak
+
+
+def main() -> None:
+    n = 300_000
+    text = make_transcript(n)
+    ours = median_seconds(lambda: parse_transcript(text), repeat=5)
+    bare = median_seconds(lambda: bare_regex_loop(text), repeat=5)
+    print_table(f"read a {n:,}-line transcript (median of 5)", [
+        ("bare regex loop (split + match)", bare, "no fragments built"),
+        ("captions.parse_transcript", ours, "fragments, pieces, notes"),
+    ], unit_count=n, unit="lines")
+    print(f"\nspeed relative to the bare loop: {bare / ours:.2f} (goal: at least 0.5)")
+    print("\n| lines | peak traced MiB | MiB per 100k lines |\n|---:|---:|---:|")
+    for size in (100_000, 200_000, 300_000):
+        peak = peak_bytes(make_transcript(size)) / 2**20
+        print(f"| {size:,} | {peak:.1f} | {peak / (size / 100_000):.1f} |")
+
+
+if __name__ == "__main__":
+    main()
