@@ -107,10 +107,11 @@ def parse_cue_text(payload: str, first_line: int = 1, problems: list[Problem] | 
             close = payload.find(">", pos + 1)
             tag = payload[pos + 1: close if close >= 0 else n]
             name = re.split(r"[\s.]", tag.lstrip("/"), maxsplit=1)[0] if tag else ""
-            if problems is not None and not (tag[:1].isdigit()):
+            is_timestamp = tag[:1].isdigit() and (_timestamp(tag, 0) or (0, -1))[1] == len(tag)
+            if problems is not None and not is_timestamp:
                 line = first_line + payload.count("\n", 0, pos)
                 column = pos - (payload.rfind("\n", 0, pos) + 1) + 1
-                if not name or tag[:1] in _WS + "\n":
+                if not name or tag[:1] in _WS + "\n" or tag[:1].isdigit():
                     problems.append(Problem(ProblemCode.UNESCAPED_LT, Severity.ERROR, line,
                                             f"'<' not followed by a tag: {payload[pos:pos + 20]!r} is hidden "
                                             f"by players; write '&lt;'", column))
@@ -168,7 +169,7 @@ def parse_vtt(text: str, source: str = "<input>", *, problems: list[Problem] | N
     notes: list[str] = []
     seen_cue = False
 
-    def collect(i: int, in_header: bool):
+    def collect(i: int, in_header: bool, after_arrow: bool = False):
         """The W3C 'collect a block' algorithm on lines: returns (next index, kind, data)."""
         nonlocal seen_cue
         start_i, line_count, prev, buffer = i, 0, i, []
@@ -183,10 +184,11 @@ def parse_vtt(text: str, source: str = "<input>", *, problems: list[Problem] | N
                     seen_arrow = True
                     prev = i
                     parsed = _timings(line)
-                    if isinstance(parsed, str):
+                    if isinstance(parsed, str) and not after_arrow:  # else reported as arrow-in-text
                         problems.append(Problem(ProblemCode.MALFORMED_TIMESTAMP, Severity.ERROR, i,
                                                 f"timing line {line.strip()[:60]!r}: {parsed}; the cue is "
                                                 f"dropped by players"))
+                    if isinstance(parsed, str):
                         cue = None
                         kind = "bad-timing"
                     else:
@@ -225,7 +227,7 @@ def parse_vtt(text: str, source: str = "<input>", *, problems: list[Problem] | N
             i += 1
         if i >= n:
             break
-        i, start_i, cue, kind, buffer, broke = collect(i, False)
+        i, start_i, cue, kind, buffer, broke = collect(i, False, previous_broke)
         if cue is not None:
             identifier, (start, end, settings), timing_line = cue
             if previous_broke:
