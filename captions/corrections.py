@@ -555,7 +555,9 @@ def check_dictionaries(paths: Sequence[str | os.PathLike], *, against: Iterable[
         against: transcript texts on which guards are tried (``context-never-matches``).
     """
     fixes, findings = _read_all(paths)
-    return tuple(findings) + lint_fixes(fixes, against=against)
+    order = {str(p): n for n, p in enumerate(paths)}
+    return tuple(sorted((*findings, *lint_fixes(fixes, against=against)),
+                        key=lambda f: (order.get(f.location.source, len(order)), f.location.line or 0)))
 
 
 # --------------------------------------------------------------------------- files

@@ -424,9 +424,9 @@ def _compile_quietly(pattern: str):
 
 def _lint_regexes(fix: Fix) -> list[Finding]:
     findings: list[Finding] = []
-    patterns = [(f"`context`", fix.context, fix.location), (f"`unless`", fix.unless, fix.location)]
+    patterns = [("`context`", fix.context, fix.location), ("`unless`", fix.unless, fix.location)]
     if fix.match is MatchMode.REGEX:
-        patterns += [(f"key {k!r}", k, fix.key_location(i)) for i, k in enumerate(fix.keys)]
+        patterns += [("key", k, fix.key_location(i)) for i, k in enumerate(fix.keys)]
     for label, pattern, where in patterns:
         if not pattern:
             continue
@@ -440,9 +440,9 @@ def _lint_regexes(fix: Fix) -> list[Finding]:
                                    f"{label} {pattern!r} repeats a group that itself repeats (like (a+)+); "
                                    "it can backtrack for minutes on a near-miss: remove the inner or outer repeat"))
         if compiled.fullmatch(""):
-            if label.startswith("key"):
+            if label == "key":
                 findings.append(_error(FindingCode.EMPTY_MATCH_REGEX, where,
-                                       f"{label} matches the empty string; it would insert text everywhere"))
+                                       f"{label} {pattern!r} matches the empty string; it would insert text everywhere"))
             else:
                 findings.append(_warning(FindingCode.CONTEXT_ALWAYS_MATCHES, where,
                                          f"{label} {pattern!r} matches the empty string, so it holds everywhere"))
@@ -489,17 +489,20 @@ def _lint_chains(fixes: Sequence[Fix]) -> list[Finding]:
     """A key that could match over another fix's replacement would fire on a second run:
     corrections would chain, and applying twice would differ from once."""
     findings: list[Finding] = []
-    replacements = {fix.to for fix in fixes}
+    replacements: dict[str, Fix] = {}
+    for fix in fixes:
+        replacements.setdefault(fix.to, fix)
     for fix in fixes:
         for index, key in enumerate(fix.keys):
-            for replacement in sorted(replacements):
+            for replacement, owner in replacements.items():
                 if replacement == fix.to and fix.match is MatchMode.WORD and key_tokens(key, fix.case) == key_tokens(
                         replacement, fix.case):
                     continue  # "NVIDIA" -> "Nvidia" case-insensitively: a hit on the replacement changes nothing
                 if _overlaps(fix, key, replacement):
                     findings.append(_error(FindingCode.CHAIN, fix.key_location(index),
-                                           f"key {key!r} also matches the replacement {replacement!r}, so a second "
-                                           "run would change the text again; make the key more specific"))
+                                           f"key {key!r} also matches {replacement!r}, the replacement written by "
+                                           f"{owner.rule}, so a second run would change the text again; "
+                                           "make the key more specific"))
                     break
         for name in ("context", "unless"):
             compiled = _compile_quietly(getattr(fix, name)) if getattr(fix, name) else None
