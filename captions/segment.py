@@ -198,7 +198,7 @@ def build_cues(fragments: Sequence[Fragment], spans: Sequence[SpeechSpan], prese
         base = best[a]
         if base == inf:
             continue
-        start = ws[a]
+        start = ws[a] if a == 0 else max(ws[a], we[a - 1] + gap)   # as cue_times will place it
         stop = next_forced[a]
         if two_lines:
             # the best line cut of a two-line cue [a, b) is the cheapest k with both lines
@@ -249,19 +249,53 @@ def build_cues(fragments: Sequence[Fragment], spans: Sequence[SpeechSpan], prese
     final: list[tuple[int, int]] = []
     for a, b in bounds:
         final.extend(_fit(a, b, wt, cut, preset, lang))
+    pieces = _dialogues(final, wt, wo, ws, speakers, forced, preset, allowed)
     timings = []
-    cues_text = []
-    for a, b in final:
+    for a, b, _ in pieces:
         text = " ".join(wt[a:b])
-        pause_after = b == n or forced[b]
-        timings.append(CueTiming(ws[a], we[b - 1], reading_chars(text), pause_after))
-        cues_text.append((text, a, b))
+        timings.append(CueTiming(ws[a], we[b - 1], reading_chars(text) + (4 if _ else 0), b == n or forced[b]))
     times = cue_times(timings, preset)
     cues = []
-    for (text, a, b), (start, end) in zip(cues_text, times):
-        cues.append(Cue(start, end, layout_cue(text, preset, lang), line=fragments[wo[a]].line))
-    return Built(tuple(cues), tuple((wo[a], wo[b - 1]) for a, b in final),
+    for (a, b, turn), (start, end) in zip(pieces, times):
+        if turn:
+            lines = ("- " + " ".join(wt[a:turn]), "- " + " ".join(wt[turn:b]))
+        else:
+            lines = layout_cue(" ".join(wt[a:b]), preset, lang)
+        cues.append(Cue(start, end, lines, line=fragments[wo[a]].line))
+    return Built(tuple(cues), tuple((wo[a], wo[b - 1]) for a, b, _ in pieces),
                  tuple((t.speech_start_ms, t.speech_end_ms) for t in timings))
+
+
+def _dialogues(ranges, wt, wo, ws, speakers, forced, preset: Preset, allowed) -> list[tuple[int, int, int]]:
+    """Join two cues of two speakers into one dialogue cue (``- `` before each line) when the
+    first or the second is too short or too fast on its own, both fit one line with the dash, and the
+    speech fits the maximum duration.  Returns ``(a, b, turn)``: ``turn`` is the first word
+    of the second speaker (0: not a dialogue)."""
+    out: list[tuple[int, int, int]] = []
+    max_dur = preset.max_duration_ms if preset.max_duration_ms is not None else 10**9
+    step = len(allowed) - 1
+    k = 0
+    while k < len(ranges):
+        a, b = ranges[k]
+        if k + 1 < len(ranges) and preset.max_lines >= 2:
+            c, d = ranges[k + 1]
+            first, second = " ".join(wt[a:b]), " ".join(wt[c:d])
+            avail = ws[c] - preset.min_gap_ms - ws[a]
+            room = allowed[min(max(avail, 0) // 50, step)]
+            avail2 = (ws[d] - preset.min_gap_ms - ws[c]) if d < len(ws) else 10**9
+            room2 = allowed[min(max(avail2, 0) // 50, step)]
+            turn = (speakers[wo[a]] != speakers[wo[c]] and speakers[wo[a]] is not None
+                    and speakers[wo[c]] is not None and len(set(speakers[wo[i]] for i in range(c, d))) == 1)
+            if (turn and len(first) + 2 <= preset.max_chars and len(second) + 2 <= preset.max_chars
+                    and (avail < preset.min_duration_ms or len(first) > room
+                         or avail2 < preset.min_duration_ms or len(second) > room2)
+                    and ws[d - 1] - ws[a] <= max_dur):
+                out.append((a, d, c))
+                k += 2
+                continue
+        out.append((a, b, 0))
+        k += 1
+    return out
 
 
 def layout_cue(text: str, preset: Preset, lang: str) -> tuple[str, ...]:

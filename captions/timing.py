@@ -200,7 +200,7 @@ def cue_times(cues: Sequence[CueTiming], preset: Preset) -> list[tuple[int, int]
     for cue in cues:
         start = max(cue.speech_start_ms, prev_end + gap, 0)
         starts.append(start)
-        prev_end = max(start, cue.speech_end_ms)
+        prev_end = max(start + 1, cue.speech_end_ms)
     for k, cue in enumerate(cues):
         start = starts[k]
         speech_end = max(cue.speech_end_ms, start + 1)

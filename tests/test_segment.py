@@ -1,0 +1,118 @@
+"""Cue building: no word lost, added or reordered; cues sorted and apart; cuts where the
+language allows; dialogue dashes for two speakers; limits that cannot be met are reported."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from captions.linebreak import fits
+from captions.model import Cue, Fragment, Transcript
+from captions.pipeline import convert_transcript
+from captions.presets import PRESETS, get_preset
+from captions.segment import LimitCode, check_cues
+from captions.typography import NNBSP
+
+
+def cue_words(cues) -> list[str]:
+    """The words shown, in order (dialogue dashes and French narrow spaces taken out)."""
+    out = []
+    for cue in cues:
+        lines = cue.lines
+        if len(lines) > 1 and all(line.startswith("- ") for line in lines):
+            lines = tuple(line[2:] for line in lines)
+        out.extend(" ".join(lines).replace(f"{NNBSP}", " ").split())
+    return out
+
+
+def transcript_words(transcript) -> list[str]:
+    return " ".join(f.text for f in transcript.fragments).replace(NNBSP, " ").split()
+
+
+_WORD = st.sampled_from("le la un chat 30 milliards Jensen Huang et mais dans l'IA d'Anthropic ça va ? ! : ; "
+                        "« » Bonsoir. tous, soir. x supercalifragilistique 19h30 &".split())
+
+
+@st.composite
+def transcripts(draw):
+    count = draw(st.integers(1, 30))
+    t, frags = 0, []
+    for i in range(count):
+        t += draw(st.sampled_from([0, 0, 1000, 1000, 2000, 3000, 15_000]))
+        words = draw(st.lists(_WORD, min_size=1, max_size=18))
+        speaker = draw(st.sampled_from([None, None, "A", "B"]))
+        frags.append(Fragment(t, " ".join(words), i + 1, speaker=speaker))
+    return Transcript("<test>", tuple(frags))
+
+
+@given(transcripts(), st.sampled_from(sorted(PRESETS)), st.booleans())
+@settings(max_examples=60, deadline=None)
+def test_cue_building_keeps_every_word_in_order_and_cues_apart(transcript, preset_name, typography):
+    preset = get_preset(preset_name)
+    result = convert_transcript(transcript, preset, lang="fr", typography=typography)
+    assert cue_words(result.cues) == transcript_words(transcript)
+    for cue in result.cues:
+        assert cue.start_ms < cue.end_ms
+    for a, b in zip(result.cues, result.cues[1:]):
+        assert a.end_ms + preset.min_gap_ms <= b.start_ms
+    # every limit missed is in the report, and nothing else
+    assert [(m.code, m.cue) for m in result.report.misses] == \
+        [(m.code, m.cue) for m in check_cues(result.cues, preset)]
+
+
+def test_a_sentence_running_across_fragments_is_joined():
+    t = Transcript("t", (Fragment(14_000, "Bonsoir à tous, 19h30, merci d'être là en ce jeudi soir. "
+                                          "Bienvenue sur BFM Business et c'est Tech", 1),
+                         Fragment(20_000, "& Co, la quotidienne.", 2)))
+    result = convert_transcript(t, get_preset("fr-tv"))
+    assert any("Tech & Co" in line for cue in result.cues for line in cue.lines)
+
+
+def test_cuts_at_sentence_ends_first():
+    text = ("Voilà le sommaire de ce soir. Un grand merci d'être là et bienvenue à tous "
+            "pour cette émission qui commence maintenant avec nos invités.")
+    t = Transcript("t", (Fragment(0, text, 1), Fragment(9000, "Fin.", 2)))
+    result = convert_transcript(t, get_preset("fr-tv"))
+    assert result.cues[0].text.replace("\n", " ").endswith("ce soir.")
+
+
+def test_a_pause_always_ends_a_cue():
+    t = Transcript("t", (Fragment(0, "Bonsoir", 1), Fragment(20_000, "à tous.", 2)))
+    result = convert_transcript(t, get_preset("fr-tv"))
+    assert [c.text for c in result.cues] == ["Bonsoir", "à tous."]
+    assert result.cues[0].end_ms < 3000        # never stretched over the silence
+
+
+def test_two_speakers_in_one_cue_get_dialogue_dashes():
+    t = Transcript("t", (Fragment(0, "Tu viens ce soir ?", 1, speaker="Anna"),
+                         Fragment(0, "Oui, bien sûr.", 2, speaker="Marc"),
+                         Fragment(2000, "Alors à tout à l'heure, on se retrouve devant le cinéma.", 3,
+                                  speaker="Anna")))
+    result = convert_transcript(t, get_preset("fr-tv"))
+    # alone, "Oui, bien sûr." would have 0.65 s: under the minimum duration
+    assert result.cues[0].lines == (f"- Tu viens ce soir{NNBSP}?", "- Oui, bien sûr.")
+
+
+def test_a_cue_that_cannot_meet_the_reading_speed_is_kept_and_reported():
+    # 120 characters said in 2 seconds, then the next speech: no timing can make it readable
+    text = "On va très vite parce que le temps presse et que nous avons énormément de choses à dire ce soir."
+    t = Transcript("t", (Fragment(0, text, 1), Fragment(2000, "Fin.", 2), Fragment(2000, "Oui.", 3)))
+    result = convert_transcript(t, get_preset("fr-tv"))
+    assert cue_words(result.cues) == transcript_words(t)
+    fast = [m for m in result.report.misses if m.code is LimitCode.TOO_FAST]
+    assert fast and fast[0].value > fast[0].limit and "speech runs" in fast[0].reason
+
+
+def test_check_cues_reports_every_kind_of_miss():
+    preset = get_preset("fr-tv")
+    cues = [Cue(0, 500, ("a" * 50,)), Cue(520, 9000, ("b", "c", "d")), Cue(8900, 9500, ("e",))]
+    codes = {m.code for m in check_cues(cues, preset)}
+    assert codes == {LimitCode.TOO_SHORT, LimitCode.TOO_FAST, LimitCode.GAP_TOO_SMALL,
+                     LimitCode.TOO_MANY_LINES, LimitCode.TOO_LONG, LimitCode.OVERLAP}
+
+
+def test_lines_fit_the_preset_when_words_allow():
+    text = " ".join(["mot"] * 60)
+    result = convert_transcript(Transcript("t", (Fragment(0, text, 1), Fragment(30_000, "x", 2))),
+                                get_preset("vertical"), lang="fr")
+    assert all(fits(c.lines, 24, 2) for c in result.cues)
