@@ -29,7 +29,7 @@ import stat
 import time
 import tomllib
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
@@ -467,7 +467,15 @@ def timeline_points(cues: Sequence[Cue], preset: Preset,
 
 @functools.lru_cache(maxsize=8)
 def _dictionary(refs: tuple[DictionaryRef, ...]):
-    """The compiled dictionary of ``refs``, once per worker process (jobs share it)."""
+    """The compiled dictionary of ``refs``, once per worker process (jobs share it).
+
+    The files must still have the hashes the driver recorded, so that a result is a function of
+    the recorded hashes even on a worker of another machine reading shared storage.
+    """
+    for ref in refs:
+        if _dictionary_hash(Path(ref.path)) != ref.sha256:
+            raise ConfigError("the dictionary changed while the batch was running (its hash differs from the "
+                              "one recorded); rerun", Location(ref.path))
     return load_dictionaries([ref.path for ref in refs])
 
 
@@ -654,14 +662,18 @@ def safe_output_path(src: Path, dst: Path, rel: str) -> Path:
 _TMP = re.compile(r"^\..+\.[A-Za-z0-9_]+\.tmp$")
 
 
-def _remove_stale_temporaries(dst: Path, outputs: Iterable[str]) -> None:
-    """Remove what an interrupted atomic write left: ``.NAME.XXXX.tmp`` next to an output NAME."""
+def _remove_stale_temporaries(src: Path, dst: Path, outputs: Iterable[str]) -> None:
+    """Remove what an interrupted atomic write left: ``.NAME.XXXX.tmp`` next to an output NAME
+    (only in folders that really are inside OUTPUT_DIR and outside INPUT_DIR)."""
     folders: dict[Path, set[str]] = {}
     for rel in outputs:
         path = dst / rel
         folders.setdefault(path.parent, set()).add(path.name)
     folders.setdefault(dst, set()).add(MANIFEST_NAME)
     for folder, names in folders.items():
+        real = Path(os.path.realpath(folder))
+        if not _inside(real, dst) or _inside(real, src):
+            continue
         try:
             entries = list(os.scandir(folder))
         except OSError:
@@ -729,14 +741,19 @@ def _ignore_sigint() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def _run_jobs(jobs: Iterable[FileJob], workers: int) -> Iterator[FileResult]:
+def _run_jobs(jobs: Iterable[FileJob], workers: int, executor: Executor | None = None) -> Iterator[FileResult]:
     """Results of ``jobs`` as they finish, with at most ``2 * workers`` jobs in flight (memory is
-    bounded by the files in flight, not by the folder)."""
-    if workers <= 1:
+    bounded by the files in flight, not by the folder).
+
+    ``executor``: any :class:`concurrent.futures.Executor` (a Dask ``client.get_executor()``, a
+    thread pool...) used instead of a local process pool; it is not shut down here.
+    """
+    if workers <= 1 and executor is None:
         for job in jobs:
             yield process_file(job)
         return
-    pool = ProcessPoolExecutor(workers, initializer=_ignore_sigint)
+    own = executor is None
+    pool = executor or ProcessPoolExecutor(workers, initializer=_ignore_sigint)
     pending: dict[Future, FileJob] = {}
     try:
         iterator = iter(jobs)
@@ -750,6 +767,8 @@ def _run_jobs(jobs: Iterable[FileJob], workers: int) -> Iterator[FileResult]:
                 try:
                     pending[pool.submit(process_file, job)] = job
                 except BrokenProcessPool:
+                    if not own:
+                        raise
                     pool = ProcessPoolExecutor(workers, initializer=_ignore_sigint)
                     pending[pool.submit(process_file, job)] = job
             if not pending:
@@ -763,14 +782,24 @@ def _run_jobs(jobs: Iterable[FileJob], workers: int) -> Iterator[FileResult]:
                     yield FileResult(job.rel, job.kind, Status.FAILED,
                                      reason=f"{job.rel}: the worker process died ({exc}); rerun to retry")
     except BaseException:
-        pool.shutdown(wait=False, cancel_futures=True)
+        if own:
+            pool.shutdown(wait=False, cancel_futures=True)
+        else:
+            for future in pending:
+                future.cancel()
         raise
-    pool.shutdown(wait=True)
+    if own:
+        pool.shutdown(wait=True)
 
 
-def run_batch(request: BatchRequest, *,
-              on_result: Callable[[str, dict, Progress], None] | None = None) -> BatchSummary:
+def run_batch(request: BatchRequest, *, on_result: Callable[[str, dict, Progress], None] | None = None,
+              executor: Executor | None = None) -> BatchSummary:
     """Run a batch; ``on_result(rel, manifest_entry, progress)`` is called as each input ends.
+
+    The jobs run in a local process pool of ``request.jobs`` workers, or on ``executor`` (any
+    :class:`concurrent.futures.Executor`, such as a Dask client's ``get_executor()``; see
+    docs/scaling.md), with ``2 * request.jobs`` files in flight.  This process stays the only
+    writer of outputs and of the manifest.
 
     Raises:
         ConfigError: a bad folder layout, an unreadable manifest, or a bad dictionary given on
@@ -801,7 +830,7 @@ def run_batch(request: BatchRequest, *,
         return settings
 
     plans = plan_outputs(discover(src), settings_for)
-    _remove_stale_temporaries(dst, (out for p in plans for out in p.outputs))
+    _remove_stale_temporaries(src, dst, (out for p in plans for out in p.outputs))
     summary = BatchSummary(src, dst)
     counts = {status: 0 for status in Status}
     hashes_of: dict[str, str | None] = {}
@@ -844,7 +873,7 @@ def run_batch(request: BatchRequest, *,
                 continue
             yield FileJob(rel, data, plan.found.kind, settings)
 
-    for result in _run_jobs(jobs(), request.jobs):
+    for result in _run_jobs(jobs(), request.jobs, executor):
         plan = by_rel[result.rel]
         sha = hashes_of.get(result.rel)
         if result.status is Status.FAILED:

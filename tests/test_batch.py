@@ -264,3 +264,78 @@ def test_subprocess_entry_point(tmp_path):
                           capture_output=True, text=True, timeout=60)
     assert proc.returncode in (0, 1) and "Traceback" not in proc.stderr
     assert (tmp_path / "out" / "a.srt").is_file() and (tmp_path / "out" / "a.vtt").is_file()
+
+
+DICTIONARY = Path(__file__).resolve().parents[1] / "samples" / "techco.dict.toml"
+
+
+def test_dictionaries_next_to_a_transcript_in_folder_options_and_on_the_command_line(tmp_path):
+    src = tmp_path / "in"
+    (src / "bfm").mkdir(parents=True)
+    (src / "other").mkdir()
+    text = sample_slice(6, 80)
+    assert "Anthropik" in text and "Open AI" in text
+    (src / "bfm" / "techco-03-05.txt").write_text(text, encoding="utf-8")
+    (src / "bfm" / "techco.dict.toml").write_text(DICTIONARY.read_text(encoding="utf-8"), encoding="utf-8")
+    (src / "other" / "captions.toml").write_text(f'dictionaries = ["{DICTIONARY}"]\n', encoding="utf-8")
+    (src / "other" / "show.txt").write_text(text, encoding="utf-8")
+    (src / "plain.txt").write_text(text, encoding="utf-8")
+    code, out, err = run(str(src), "-o", str(tmp_path / "out"), "--json", "--jobs", "2")
+    files = {line["path"]: line for line in json_lines(out) if line["type"] == "file"}
+    for rel in ("bfm/techco-03-05", "other/show"):
+        assert files[rel + ".txt"]["corrections"] > 0
+        assert files[rel + ".txt"]["dictionaries"][0]["sha256"] == files["other/show.txt"]["dictionaries"][0]["sha256"]
+        vtt = (tmp_path / "out" / f"{rel}.vtt").read_text(encoding="utf-8")
+        assert "Anthropic" in vtt and "Anthropik" not in vtt
+    assert files["plain.txt"]["corrections"] == 0 and files["plain.txt"]["dictionaries"] == []
+    assert "Anthropik" in (tmp_path / "out" / "plain.vtt").read_text(encoding="utf-8")
+
+    # the command line's dictionary applies everywhere; a changed dictionary redoes its files
+    extra = tmp_path / "extra.tsv"
+    extra.write_text("Bonsoir à tous\tBonsoir à toutes et à tous\n", encoding="utf-8")
+    code, out, err = run(str(src), "-o", str(tmp_path / "out"), "--json", "--dict", str(extra))
+    files = {line["path"]: line for line in json_lines(out) if line["type"] == "file"}
+    assert all(f["status"] == "ok" for f in files.values())
+    assert files["plain.txt"]["corrections"] > 0
+    assert "Bonsoir à toutes et à tous" in (tmp_path / "out" / "plain.srt").read_text(encoding="utf-8")
+    (src / "bfm" / "techco.dict.toml").write_text(DICTIONARY.read_text(encoding="utf-8") + "\n# edited\n")
+    code, out, err = run(str(src), "-o", str(tmp_path / "out"), "--json", "--dict", str(extra))
+    status = {line["path"]: line["status"] for line in json_lines(out) if line["type"] == "file"}
+    assert status == {"bfm/techco-03-05.txt": "ok", "other/show.txt": "skipped", "plain.txt": "skipped"}
+
+
+def test_bad_command_line_dictionary_stops_before_any_file(tmp_path):
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "a.txt").write_text(sample_slice(6, 10), encoding="utf-8")
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[[fix]]\nto = "X"\nfrom = ["(a+)+$"]\nmatch = "regex"\n', encoding="utf-8")
+    code, out, err = run(str(src), "-o", str(tmp_path / "out"), "--dict", str(bad))
+    assert code == 1 and err.startswith("captions: error: ") and "bad.toml" in err
+    assert not (tmp_path / "out" / "a.srt").exists()
+
+
+def test_any_concurrent_futures_executor_runs_the_jobs(folder, tmp_path):
+    """The hook Dask's ``client.get_executor()`` plugs into (docs/scaling.md), here a thread pool."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from captions.batch import BatchRequest, run_batch
+
+    src, dst = folder
+    run(str(src), "-o", str(dst), "--jobs", "1")
+    with ThreadPoolExecutor(3) as pool:
+        summary = run_batch(BatchRequest(src, tmp_path / "threads", jobs=3), executor=pool)
+    assert summary.to_dict()["ok"] == len(GOOD) and summary.to_dict()["failed"] == len(BAD)
+    for path in dst.rglob("*.[sv][rt][tt]"):
+        assert path.read_bytes() == (tmp_path / "threads" / path.relative_to(dst)).read_bytes()
+
+
+def test_progress_bar_shows_done_failures_rate_and_time_left():
+    from captions.batch import Progress
+    from captions.cli.batch import _bar
+
+    bar = _bar(Progress(total=200, done=50, ok=45, failed=5, skipped=0, elapsed_s=10.0), width=20)
+    assert bar == "[#####...............] 50/200 done, 5 failed, 5.0 files/s, ETA 00:30"
+    # skipped files cost nothing: they do not count in the rate
+    start = _bar(Progress(total=10, done=4, ok=0, failed=0, skipped=4, elapsed_s=1.0), width=10)
+    assert start.endswith("0.0 files/s, ETA --:--")

@@ -185,8 +185,12 @@ def test_stale_temporaries_of_outputs_are_removed_and_nothing_else(tmp_path):
     manifest_tmp = tmp_path / f".{MANIFEST_NAME}.abc123.tmp"
     for p in (stale, keep, manifest_tmp):
         p.write_text("half")
-    _remove_stale_temporaries(tmp_path, ["a/show.srt"])
-    assert not stale.exists() and not manifest_tmp.exists() and keep.exists()
+    (tmp_path / "in").mkdir()
+    trapped = tmp_path / "in" / ".show.srt.k2j3_x.tmp"  # reached through a link planted in OUTPUT_DIR
+    trapped.write_text("input")
+    (tmp_path / "b").symlink_to(tmp_path / "in")
+    _remove_stale_temporaries(tmp_path / "in", tmp_path, ["a/show.srt", "b/show.srt"])
+    assert not stale.exists() and not manifest_tmp.exists() and keep.exists() and trapped.exists()
 
 
 def test_manifest_round_trip_and_currency(tmp_path):
