@@ -138,7 +138,7 @@ _SHORT = 60.0
 _TOO_LONG_PER_S = 200.0
 _CPS_PER_CHAR = 0.25
 _CUE = 1.0
-_LINE_WEIGHT = 1.0     # the line cut inside a two-line cue, as costly as a cue cut
+_LINE_WEIGHT = 0.5     # a line cut inside a cue costs half a cue cut at the same place
 _NO_LINES = 5000.0     # a two-line cue whose text has no cut that fits both lines
 
 
@@ -169,10 +169,11 @@ def build_cues(fragments: Sequence[Fragment], spans: Sequence[SpeechSpan], prese
     wt, wo, ws, we = words.text, words.fragment, words.start_ms, words.end_ms
     # cut[b]: the cost of a cut before word b; forced[b]: a pause or a new speaker before it
     cut = [0.0] * (n + 1)
+    line_cut = [0.0] * (n + 1)     # the same cut inside a cue (no fragment bonus: no timing there)
     forced = [False] * (n + 1)
     forced[n] = True
     for b in range(1, n):
-        cut[b] = break_penalty(wt[b - 1], wt[b], lang) * _CUT_WEIGHT
+        line_cut[b] = cut[b] = break_penalty(wt[b - 1], wt[b], lang) * _CUT_WEIGHT
         if wo[b] != wo[b - 1]:
             cut[b] -= _FRAGMENT_BONUS
             forced[b] = (speakers[wo[b]] != speakers[wo[b - 1]]
@@ -206,9 +207,9 @@ def build_cues(fragments: Sequence[Fragment], spans: Sequence[SpeechSpan], prese
             top = a + 1
             while top < n and lengths[top + 1] - lengths[a] - 1 <= line_max:
                 top += 1
-            line_best = {top: cut[top]}
+            line_best = {top: line_cut[top]}
             for k in range(top - 1, a, -1):
-                line_best[k] = min(cut[k], line_best[k + 1])
+                line_best[k] = min(line_cut[k], line_best[k + 1])
             low = a + 1
         b = a + 1
         while b <= stop:

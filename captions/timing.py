@@ -205,7 +205,7 @@ def cue_times(cues: Sequence[CueTiming], preset: Preset) -> list[tuple[int, int]
         start = starts[k]
         speech_end = max(cue.speech_end_ms, start + 1)
         limit = starts[k + 1] - gap if k + 1 < n else None
-        longest = speech_end + max(lag, MAX_HANG_MS)
+        longest = max(speech_end + max(lag, MAX_HANG_MS), start + preset.min_duration_ms)
         if limit is not None:
             longest = min(longest, limit)
         if preset.max_duration_ms is not None:

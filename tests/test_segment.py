@@ -69,11 +69,12 @@ def test_a_sentence_running_across_fragments_is_joined():
 
 
 def test_cuts_at_sentence_ends_first():
-    text = ("Voilà le sommaire de ce soir. Un grand merci d'être là et bienvenue à tous "
-            "pour cette émission qui commence maintenant avec nos invités.")
+    # 100 characters: two cues; the sentence end beats the comma and the conjunctions
+    text = "Voilà le sommaire de ce soir, avec nos invités du jour. Un grand merci et bienvenue à tous."
     t = Transcript("t", (Fragment(0, text, 1), Fragment(9000, "Fin.", 2)))
     result = convert_transcript(t, get_preset("fr-tv"))
-    assert result.cues[0].text.replace("\n", " ").endswith("ce soir.")
+    assert [c.text.replace("\n", " ") for c in result.cues[:2]] == [
+        "Voilà le sommaire de ce soir, avec nos invités du jour.", "Un grand merci et bienvenue à tous."]
 
 
 def test_a_pause_always_ends_a_cue():

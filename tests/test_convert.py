@@ -1,0 +1,189 @@
+"""`captions convert` end to end: golden cases for the hard cases, the bundled sample against the
+default preset, the CLI (outputs, stdout, never over the input, report), real clients."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from captions.cli import main
+from captions.formats import Format, render_captions
+from captions.linebreak import fits
+from captions.pipeline import convert_file, convert_transcript, plan_outputs
+from captions.presets import DEFAULT_PRESET, get_preset, reading_chars
+from captions.segment import LimitCode
+from captions.errors import ConfigError
+from captions.transcript import read_transcript
+from conftest import REPO, check_golden
+from test_segment import cue_words, transcript_words
+
+DATA = Path(__file__).resolve().parent / "data" / "convert"
+CASES = sorted(p.name for p in DATA.iterdir() if p.is_dir())
+SAMPLE = REPO / "samples" / "techco-2026-03-05.txt"
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_golden(case, update_goldens, tmp_path):
+    folder = DATA / case
+    options = json.loads((folder / "options.json").read_text()) if (folder / "options.json").exists() else {}
+    preset = get_preset(options.get("preset", DEFAULT_PRESET))
+    source = next(folder.glob("input.*"))
+    done = convert_file(source, [str(tmp_path / "out.srt"), str(tmp_path / "out.vtt")], preset,
+                        report_path=tmp_path / "report.json")
+    check_golden(folder / "expected.srt", (tmp_path / "out.srt").read_text("utf-8"), update_goldens)
+    check_golden(folder / "expected.vtt", (tmp_path / "out.vtt").read_text("utf-8"), update_goldens)
+    report = json.loads((tmp_path / "report.json").read_text("utf-8"))
+    report["source"] = source.name                      # the temporary path is not behaviour
+    check_golden(folder / "report.json", report, update_goldens)
+    assert done.written == (tmp_path / "out.srt", tmp_path / "out.vtt")
+
+
+@pytest.fixture(scope="module")
+def sample_result():
+    return read_transcript(SAMPLE), convert_transcript(read_transcript(SAMPLE), get_preset())
+
+
+def test_sample_meets_the_default_preset_layout_and_timing(sample_result):
+    transcript, result = sample_result
+    preset = get_preset()
+    assert preset.name == DEFAULT_PRESET and len(result.cues) > 500
+    for cue in result.cues:
+        assert fits(cue.lines, preset.max_chars, preset.max_lines), cue
+        assert preset.min_duration_ms <= cue.duration_ms <= preset.max_duration_ms, cue
+    for a, b in zip(result.cues, result.cues[1:]):
+        assert b.start_ms - a.end_ms >= preset.min_gap_ms, (a, b)
+    assert cue_words(result.cues) == transcript_words(transcript)
+
+
+def test_sample_report_lists_exactly_the_fast_cues(sample_result):
+    _, result = sample_result
+    preset = get_preset()
+    over = [i + 1 for i, c in enumerate(result.cues)
+            if reading_chars(c.text) > preset.max_chars_for(c.duration_ms) + 1e-9]
+    fast = [m.cue for m in result.report.misses if m.code is LimitCode.TOO_FAST]
+    assert fast == over and result.report.reading.too_fast == len(over)
+    # the show speaks about 20 cps: most of what is missed is the speech itself, not the timing
+    assert result.report.reading.speech_median_cps > 18
+    assert result.report.reading.too_fast_speech >= 0.8 * len(fast)
+    assert {m.code for m in result.report.misses} <= {LimitCode.TOO_FAST}
+    data = result.report.to_dict()
+    assert data["notes"] and data["notes"][0]["code"] == "metadata"
+
+
+def test_sample_vtt_header_carries_the_page_metadata(sample_result):
+    _, result = sample_result
+    text = render_captions(result.cues, Format.VTT, header_notes=result.header_notes)
+    assert text.startswith("WEBVTT\n\nNOTE\n- il y a 2 jours\n")
+
+
+def test_corrector_runs_before_cues_and_its_changes_go_to_the_report():
+    from captions.model import Fragment, Transcript
+    from dataclasses import replace
+
+    t = Transcript("t", (Fragment(0, "Open AI et Anthropik.", 1),))
+
+    def corrector(transcript):
+        frag = transcript.fragments[0]
+        return replace(transcript, fragments=(replace(frag, text="OpenAI et Anthropic."),)), \
+            [{"before": "Anthropik", "after": "Anthropic"}]
+
+    result = convert_transcript(t, get_preset(), corrector=corrector)
+    assert result.cues[0].text == "OpenAI et Anthropic."
+    assert result.report.to_dict()["changes"] == [{"before": "Anthropik", "after": "Anthropic"}]
+
+
+# ---- CLI ---------------------------------------------------------------------------------
+
+def test_cli_writes_each_output_in_the_format_of_its_suffix(tmp_path):
+    out = CliRunner().invoke(main, ["convert", str(SAMPLE), "-o", str(tmp_path / "a.srt"),
+                                    "-o", str(tmp_path / "a.vtt"), "--report", str(tmp_path / "r.json")])
+    assert out.exit_code == 0, out.output
+    assert (tmp_path / "a.srt").read_text("utf-8").startswith("1\n00:00:07,500 --> ")
+    assert (tmp_path / "a.vtt").read_text("utf-8").startswith("WEBVTT")
+    report = json.loads((tmp_path / "r.json").read_text("utf-8"))
+    assert report["preset"] == DEFAULT_PRESET and report["cues"] > 500
+    assert "wrote" in out.stderr and "cues" in out.stderr
+
+
+def test_cli_stdout_needs_to(tmp_path):
+    runner = CliRunner()
+    out = runner.invoke(main, ["convert", "-", "-o", "-", "--to", "vtt"], input="00:01Bonsoir à tous.\n")
+    assert out.exit_code == 0 and out.stdout.startswith("WEBVTT") and "Bonsoir à tous." in out.stdout
+    out = runner.invoke(main, ["convert", "-", "-o", "-"], input="00:01Bonsoir.\n")
+    assert out.exit_code == 1 and "--to" in out.stderr
+
+
+def test_cli_default_output_is_beside_the_input(tmp_path):
+    src = tmp_path / "show.txt"
+    src.write_text("00:01Bonsoir à tous.\n00:04Voilà.\n", "utf-8")
+    out = CliRunner().invoke(main, ["convert", str(src), "--to", "vtt", "--no-typography", "--lang", "fr"])
+    assert out.exit_code == 0, out.output
+    assert (tmp_path / "show.vtt").read_text("utf-8").startswith("WEBVTT")
+
+
+def test_cli_never_writes_over_the_input(tmp_path):
+    src = tmp_path / "show.srt"
+    src.write_text("1\n00:00:01,000 --> 00:00:02,000\nBonsoir\n", "utf-8")
+    before = src.read_bytes()
+    out = CliRunner().invoke(main, ["convert", str(src), "-o", str(src)])
+    assert out.exit_code == 1 and "refusing to write over the input" in out.stderr
+    out = CliRunner().invoke(main, ["convert", str(src)])     # the default would be show.srt itself
+    assert out.exit_code == 1 and src.read_bytes() == before
+
+
+def test_cli_bad_input_is_a_clean_error(tmp_path):
+    src = tmp_path / "empty.txt"
+    src.write_bytes(b"")
+    out = CliRunner().invoke(main, ["convert", str(src), "-o", str(tmp_path / "x.srt")])
+    assert out.exit_code == 1 and out.stderr.startswith("captions: error: ") and "Traceback" not in out.output
+    assert not (tmp_path / "x.srt").exists()
+
+
+def test_cli_overrides_reach_the_preset(tmp_path):
+    out = CliRunner().invoke(main, ["convert", str(SAMPLE), "-o", str(tmp_path / "a.srt"),
+                                    "--preset", "netflix", "--max-chars", "32", "--report", str(tmp_path / "r.json")])
+    assert out.exit_code == 0, out.output
+    lines = [l for l in (tmp_path / "a.srt").read_text("utf-8").splitlines() if l and "-->" not in l and not l.isdigit()]
+    assert max(len(l) for l in lines) <= 32
+
+
+def test_plan_outputs_rules(tmp_path):
+    assert [p.format for p in plan_outputs("x.txt", ["a.vtt", "b.srt"])] == [Format.VTT, Format.SRT]
+    with pytest.raises(ConfigError):
+        plan_outputs("x.txt", ["a.doc"])
+    assert plan_outputs("-", [])[0].path is None
+
+
+def test_help_has_an_example():
+    out = CliRunner().invoke(main, ["convert", "--help"])
+    assert out.exit_code == 0 and "Example:" in out.output and "--max-cps" in out.output
+
+
+def test_convert_as_a_process(tmp_path):
+    done = subprocess.run([sys.executable, "-m", "captions", "convert", str(SAMPLE), "-o", str(tmp_path / "s.srt")],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "s.srt").stat().st_size > 10_000
+
+
+# ---- real clients --------------------------------------------------------------------------
+
+@pytest.mark.parametrize("suffix", ["srt", "vtt"])
+def test_sample_is_read_back_by_real_clients(suffix, tmp_path, sample_result):
+    from realclients import read_with_all
+
+    _, result = sample_result
+    path = tmp_path / f"sample.{suffix}"
+    path.write_text(render_captions(result.cues, Format(suffix), header_notes=result.header_notes), "utf-8")
+    expected = [(c.start_ms, c.end_ms, "\n".join(c.lines)) for c in result.cues]
+    clients = read_with_all(path)
+    assert set(clients) == ({"webvtt-parser", "ffmpeg", "chromium"} if suffix == "vtt" else {"ffmpeg"})
+    for name, got in clients.items():
+        assert got.errors == (), f"{name}: {got.errors[:3]}"
+        assert len(got.cues) == len(expected), name
+        assert [(c.start_ms, c.end_ms, c.text) for c in got.cues] == expected, name
