@@ -25,6 +25,8 @@ from __future__ import annotations
 
 import bisect
 import enum
+import itertools
+import operator
 import os
 from dataclasses import dataclass, replace
 from functools import cached_property
@@ -393,19 +395,21 @@ def _distance(a: str, b: str, limit: int) -> int:
 
 
 def _offsets(segments: Sequence[str]) -> list[int]:
-    offsets, at = [], 0
-    for segment in segments:
-        offsets.append(at)
-        at += len(segment) + 1
-    return offsets
+    """Where each segment starts in the ``\n``-joined text."""
+    # The i-th start is the lengths before it plus one separator each (all in C, no Python loop).
+    starts = itertools.accumulate(map(len, segments), initial=0)
+    return list(map(operator.add, starts, range(len(segments))))
 
 
-def _rewrite(segments: Sequence[str], edits: Sequence[tuple[int, int, str]]) -> tuple[str, ...]:
+def _rewrite(segments: Sequence[str], edits: Sequence[tuple[int, int, str]],
+             offsets: list[int] | None = None) -> tuple[str, ...]:
     """Write each edit (span of the ``\\n``-joined segments, new text) into the segment where it
     starts; what it covers in later segments is removed from them, with the whitespace that
     followed it, so a fix spanning two fragments goes into the first and the second keeps its
     start."""
-    offsets = _offsets(segments)
+    if not edits:
+        return tuple(segments)
+    offsets = offsets if offsets is not None else _offsets(segments)
     out = list(segments)
     pending: dict[int, list[tuple[int, int, str]]] = {}
     for start, end, after in edits:
@@ -423,10 +427,12 @@ def _rewrite(segments: Sequence[str], edits: Sequence[tuple[int, int, str]]) -> 
                 local_end += len(rest) - len(rest.lstrip())
                 pending.setdefault(index, []).append((0, local_end, ""))
     for index, spans in pending.items():
-        text = out[index]
-        for local_start, local_end, after in sorted(spans, reverse=True):
-            text = text[:local_start] + after + text[local_end:]
-        out[index] = text
+        text, parts, at = out[index], [], 0
+        for local_start, local_end, after in sorted(spans):
+            parts += (text[at:max(at, local_start)], after)
+            at = max(at, local_end)
+        parts.append(text[at:])
+        out[index] = "".join(parts)
     return tuple(out)
 
 
@@ -443,6 +449,7 @@ def apply_to_segments(segments: Sequence[str], dictionary: Dictionary, *, lines:
     offsets = _offsets(segments)
     edits: list[tuple[int, int, str]] = []
     changes: list[Change] = []
+    counted_to, breaks = 0, 0  # line breaks before counted_to: counted once, left to right
     for hit in dictionary.find(joined):
         fix = dictionary.fixes[hit.fix]
         before = joined[hit.start:hit.end]
@@ -451,12 +458,15 @@ def apply_to_segments(segments: Sequence[str], dictionary: Dictionary, *, lines:
             continue  # the hit is already right ("Nvidia" for a case-insensitive "NVIDIA" key)
         index = bisect.bisect_right(offsets, hit.start) - 1
         line = lines[index] if lines is not None else None
-        if line is not None:
-            line += joined.count("\n", offsets[index], hit.start)
+        if line is not None and "\n" in segments[index]:
+            begin = max(counted_to, offsets[index])
+            breaks = (breaks if begin == counted_to else 0) + joined.count("\n", begin, hit.start)
+            counted_to = hit.start
+            line += breaks
         changes.append(Change(fix.rule, hit.kind, hit.key, hit.start, hit.end, before, after, line,
                               stamps[index] if stamps is not None else None, index))
         edits.append((hit.start, hit.end, after))
-    return _rewrite(segments, edits), tuple(changes)
+    return _rewrite(segments, edits, offsets), tuple(changes)
 
 
 def apply_to_transcript(transcript: Transcript, dictionary: Dictionary) -> tuple[Transcript, tuple[Change, ...]]:
