@@ -28,6 +28,7 @@ import signal
 import stat
 import time
 import tomllib
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
@@ -496,7 +497,6 @@ def process_file(job: FileJob) -> FileResult:
 
 
 def _convert_transcript(job: FileJob) -> FileResult:
-
     decoded = decode(job.data, job.rel)
     transcript = parse_transcript(decoded.text, job.rel, encoding=decoded.encoding)
     if decoded.fallback:  # as read_transcript does for a file
@@ -518,7 +518,6 @@ def _convert_transcript(job: FileJob) -> FileResult:
 
 
 def _check_captions(job: FileJob) -> FileResult:
-
     settings = job.settings
     checked = check_text(job.data, job.rel, settings.preset, lang=settings.lang)
     cues = tuple(checked.cues)
@@ -529,18 +528,12 @@ def _check_captions(job: FileJob) -> FileResult:
 
 
 def _summarise(findings: Iterable) -> tuple[tuple[str, str, int], ...]:
-    counts: dict[tuple[str, str], int] = {}
-    for f in findings:
-        key = (getattr(f.code, "value", f.code), getattr(f.severity, "value", f.severity))
-        counts[key] = counts.get(key, 0) + 1
+    counts = Counter((f.code.value, f.severity.value) for f in findings)
     return tuple((code, sev, n) for (code, sev), n in sorted(counts.items()))
 
 
 def _count(codes: Iterable[str]) -> tuple[tuple[str, int], ...]:
-    counts: dict[str, int] = {}
-    for code in codes:
-        counts[code] = counts.get(code, 0) + 1
-    return tuple(sorted(counts.items()))
+    return tuple(sorted(Counter(codes).items()))
 
 
 def _finish(job: FileJob, cues: tuple[Cue, ...], findings, notes, corrections: int,
@@ -850,6 +843,7 @@ def run_batch(request: BatchRequest, *, on_result: Callable[[str, dict, Progress
         finish(plan.found.rel, entry, Status.FAILED)
 
     by_rel = {p.found.rel: p for p in plans}
+    planned_outputs = {out for p in plans for out in p.outputs}
 
     def jobs() -> Iterator[FileJob]:
         for plan in plans:
@@ -880,7 +874,7 @@ def run_batch(request: BatchRequest, *, on_result: Callable[[str, dict, Progress
             fail(plan, result.reason or "failed", sha)
             continue
         try:
-            outputs = _write_outputs(src, dst, plan, result, manifest.files.get(result.rel))
+            outputs = _write_outputs(src, dst, plan, result, manifest.files.get(result.rel), planned_outputs)
         except (CaptionsError, OSError) as exc:
             fail(plan, f"{result.rel}: cannot write the output: {exc}", sha)
             continue
@@ -892,9 +886,11 @@ def run_batch(request: BatchRequest, *, on_result: Callable[[str, dict, Progress
     return summary
 
 
-def _write_outputs(src: Path, dst: Path, plan: Planned, result: FileResult, previous: dict | None) -> list[dict]:
+def _write_outputs(src: Path, dst: Path, plan: Planned, result: FileResult, previous: dict | None,
+                   planned: set[str]) -> list[dict]:
     """Write every output of ``result`` atomically; remove outputs an earlier run made for this
-    input that this run no longer makes (they would not match the input any more)."""
+    input that this run no longer makes (they would not match the input any more), unless
+    another input of this run now makes them (``planned``)."""
     written = []
     for (fmt, text), rel in zip(result.outputs, plan.outputs):
         target = safe_output_path(src, dst, rel)
@@ -903,7 +899,7 @@ def _write_outputs(src: Path, dst: Path, plan: Planned, result: FileResult, prev
     keep = {w["path"] for w in written}
     for old in (previous or {}).get("outputs", ()):
         rel = old.get("path", "")
-        if rel not in keep:
+        if rel not in keep and rel not in planned:
             try:
                 stale = safe_output_path(src, dst, rel)
             except CaptionsError:

@@ -339,3 +339,26 @@ def test_progress_bar_shows_done_failures_rate_and_time_left():
     # skipped files cost nothing: they do not count in the rate
     start = _bar(Progress(total=10, done=4, ok=0, failed=0, skipped=4, elapsed_s=1.0), width=10)
     assert start.endswith("0.0 files/s, ETA --:--")
+
+
+def test_help_has_an_example_and_the_docs_name_every_option():
+    from captions.cli.batch import batch
+
+    result = CliRunner().invoke(main, ["batch", "--help"])
+    assert result.exit_code == 0 and "Example:" in result.output
+    assert "\n    captions batch samples/ -o out/ --to srt,vtt --report-html out/report.html\n" in result.output
+    docs = (Path(__file__).resolve().parents[1] / "docs" / "batch.md").read_text(encoding="utf-8")
+    missing = [opt for param in batch.params for opt in param.opts if opt.startswith("--") and opt not in docs]
+    assert missing == []
+
+
+def test_an_output_no_longer_asked_for_is_removed(tmp_path):
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "a.txt").write_text(sample_slice(6, 10), encoding="utf-8")
+    run(str(src), "-o", str(tmp_path / "out"))
+    assert (tmp_path / "out" / "a.vtt").is_file()
+    code, out, _ = run(str(src), "-o", str(tmp_path / "out"), "--to", "srt", "--json")
+    assert json_lines(out)[0]["outputs"] == [{"path": "a.srt", "format": "srt", "sha256": json_lines(out)[0][
+        "outputs"][0]["sha256"]}]
+    assert (tmp_path / "out" / "a.srt").is_file() and not (tmp_path / "out" / "a.vtt").exists()

@@ -82,7 +82,8 @@ def _bar(p: Progress, width: int = 28) -> str:
 @click.option("--dict", "dictionaries", multiple=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="Correction dictionary (repeatable); added after those of captions.toml files.")
 @preset_options
-@click.option("--lang", default=None, help="Language of the transcripts (default: detected).")
+@click.option("--lang", type=click.Choice(["fr", "en"]), default=None,
+              help="Language of the texts (default: detected).")
 @click.option("--typography/--no-typography", default=None, help="French typography (default: on).")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=os.cpu_count() or 1, show_default=True,
               help="Worker processes.")
