@@ -237,29 +237,28 @@ class Dictionary:
         return unless is None or unless.search(text, begin, end) is None
 
     def _scan_words(self, text: str, sensitive: bool, scanner: "regex.Pattern"):
+        case = CaseMode.SENSITIVE if sensitive else CaseMode.INSENSITIVE
+        cursor = _Cursor(scanner, text)
         position = 0
         while True:
-            found = scanner.search(text, position)
+            found = cursor.next_at(position)
             if found is None:
                 yield None
                 return
-            tokens = key_tokens(found[0], CaseMode.SENSITIVE if sensitive else CaseMode.INSENSITIVE)
-            entry = self._words.get((sensitive, tokens, _gaps(found[0])))
-            if entry is None:  # a case pairing the regex engine folds but str.lower() does not
-                position = found.start() + 1
-                continue
-            number, key = entry
-            hit = _Hit(found.start(), found.end(), number, key, ChangeKind.WORD)
-            if not self._allowed(text, hit):
+            entry = self._words.get((sensitive, key_tokens(found[0], case), _gaps(found[0])))
+            # No entry: a case pairing the regex engine folds but str.lower() does not.
+            hit = entry and _Hit(found.start(), found.end(), entry[0], entry[1], ChangeKind.WORD)
+            if hit is None or not self._allowed(text, hit):
                 position = found.start() + 1
                 continue
             wanted = yield hit
             position = max(wanted, found.end()) if wanted is not None else found.end()
 
     def _scan_regex(self, text: str):
+        cursor = _Cursor(self._regex_any, text)
         position = 0
         while True:
-            found = self._regex_any.search(text, position)
+            found = cursor.next_at(position)
             if found is None:
                 yield None
                 return
@@ -312,6 +311,37 @@ def _advance(stream, position: int):
         return None
 
 
+class _Cursor:
+    """The matches of one pattern, asked for in order: "the first match starting at or after
+    this position".  One ``finditer`` serves as long as its matches fit (a ``search`` call per
+    hit pays the engine's set-up for the whole trie every time); it restarts only when asked
+    for a position it has already gone past, or when a match overlaps the position asked for.
+    """
+
+    def __init__(self, pattern: "regex.Pattern", text: str) -> None:
+        self.pattern, self.text = pattern, text
+        self.matches = pattern.finditer(text)
+        self.scanned_to = 0
+
+    def next_at(self, position: int):
+        if position < self.scanned_to:
+            self._restart(position)
+        while True:
+            found = next(self.matches, None)
+            if found is None:
+                self.scanned_to = len(self.text) + 1
+                return None
+            if found.start() >= position:
+                self.scanned_to = found.end()
+                return found
+            if found.end() > position:
+                self._restart(position)
+
+    def _restart(self, position: int) -> None:
+        self.matches = self.pattern.finditer(self.text, position)
+        self.scanned_to = position
+
+
 class _FuzzyIndex:
     """Deletion-neighbourhood index (the SymSpell idea): every key with up to ``k`` letters
     deleted points back to the key.  A word is near a key when their neighbourhoods meet, so
@@ -352,9 +382,10 @@ class _FuzzyIndex:
             yield None
             return
         finder = regex.compile(r"(?<!\w)\L<words>(?!\w)", words=list(near))
+        cursor = _Cursor(finder, text)
         position = 0
         while True:
-            found = finder.search(text, position)
+            found = cursor.next_at(position)
             if found is None:
                 yield None
                 return

@@ -73,3 +73,45 @@ def test_transcript_fragments_keep_their_starts_and_replay(fix_list: list[Fix], 
     corrected, changes = apply_to_transcript(transcript, dictionary)
     assert [f.start_ms for f in corrected.fragments] == [f.start_ms for f in fragments]
     assert replay_transcript(transcript, changes) == corrected
+
+
+def _reference(fix_list: list[Fix], text: str) -> str:
+    """Leftmost-longest by definition: at each character try every key, keep the longest."""
+    import regex
+
+    compiled = []
+    seen = set()
+    for fix in fix_list:
+        for key in fix.keys:
+            body = r"\s+".join(regex.escape(part) for part in key.split())
+            flags = regex.IGNORECASE if fix.case is CaseMode.INSENSITIVE else 0
+            ident = (fix.case, key.lower() if flags else key)
+            if ident not in seen:  # the first fix holding a key wins
+                seen.add(ident)
+                compiled.append((regex.compile(r"(?!(?<=\w)\w)" + body + r"(?!(?<=\w)\w)", flags), fix))
+    out, at = [], 0
+    while at < len(text):
+        best = None
+        for pattern, fix in compiled:
+            found = pattern.match(text, at)
+            if found and found.end() > at and (best is None or found.end() > best[0]):
+                best = (found.end(), fix)
+        if best is None:
+            out.append(text[at])
+            at += 1
+            continue
+        end, fix = best
+        out.append(Dictionary([fix]).replacement(text[at:end], fix))
+        at = end
+    return "".join(out)
+
+
+plain_fixes = st.builds(Fix, to=st.lists(words, min_size=1, max_size=2).map(" ".join),
+                        keys=st.lists(keys, min_size=1, max_size=3).map(tuple),
+                        case=st.sampled_from(list(CaseMode)), keep_case=st.booleans())
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(plain_fixes, min_size=1, max_size=5), texts)
+def test_one_compiled_matcher_equals_trying_every_key_at_every_place(fix_list: list[Fix], text: str) -> None:
+    assert Dictionary(fix_list).apply(text)[0] == _reference(fix_list, text)
