@@ -79,6 +79,16 @@ def json_lines(stdout: str) -> list[dict]:
     return [json.loads(line) for line in stdout.splitlines() if line.strip()]
 
 
+def by_path(stdout: str) -> dict[str, dict]:
+    """The ``--json`` file lines of a run, by input path."""
+    return {line["path"]: line for line in json_lines(stdout) if line["type"] == "file"}
+
+
+def run_json(*args: str) -> tuple[int, dict[str, dict]]:
+    code, out, _ = run(*args, "--json")
+    return code, by_path(out)
+
+
 @pytest.fixture()
 def folder(tmp_path):
     return build_folder(tmp_path), tmp_path / "out"
@@ -90,7 +100,7 @@ def test_good_and_bad_files(folder):
     code, out, err = run(str(src), "-o", str(dst), "--jobs", "2", "--json")
     assert code == 1, err
     lines = json_lines(out)
-    files = {line["path"]: line for line in lines if line["type"] == "file"}
+    files = by_path(out)
     assert set(files) == GOOD | set(BAD)
     summary = lines[-1]
     assert summary["type"] == "summary" and summary["failed"] == len(BAD) and summary["ok"] == len(GOOD)
@@ -126,8 +136,7 @@ def test_rerun_skips_what_is_done_and_redoes_what_changed(folder):
     src, dst = folder
     run(str(src), "-o", str(dst), "--jobs", "1")
     outputs = snapshot(dst)
-    code, out, _ = run(str(src), "-o", str(dst), "--jobs", "2", "--json")
-    files = {line["path"]: line for line in json_lines(out) if line["type"] == "file"}
+    code, files = run_json(str(src), "-o", str(dst), "--jobs", "2")
     assert code == 1
     assert {rel for rel, f in files.items() if f["status"] == "skipped"} == GOOD
     assert {rel for rel, f in files.items() if f["status"] == "failed"} == set(BAD)  # failures are retried
@@ -136,16 +145,13 @@ def test_rerun_skips_what_is_done_and_redoes_what_changed(folder):
            {k: v for k, v in outputs.items() if k != MANIFEST_NAME}  # skipped outputs untouched
 
     (src / "windows.txt").write_text(sample_slice(700, 15), encoding="utf-8")
-    files = {line["path"]: line for line in json_lines(run(str(src), "-o", str(dst), "--json")[1])
-             if line["type"] == "file"}
+    files = run_json(str(src), "-o", str(dst))[1]
     assert [rel for rel, f in files.items() if f["status"] == "ok"] == ["windows.txt"]
 
-    files = {line["path"]: line for line in json_lines(run(str(src), "-o", str(dst), "--json", "--force")[1])
-             if line["type"] == "file"}
+    files = run_json(str(src), "-o", str(dst), "--force")[1]
     assert {rel for rel, f in files.items() if f["status"] == "ok"} == GOOD
 
-    files = {line["path"]: line for line in json_lines(run(str(src), "-o", str(dst), "--json",
-                                                           "--max-chars", "30")[1]) if line["type"] == "file"}
+    files = run_json(str(src), "-o", str(dst), "--max-chars", "30")[1]
     assert {rel for rel, f in files.items() if f["status"] == "ok"} == GOOD  # new options: all redone
 
 
@@ -153,8 +159,7 @@ def test_deleted_output_is_redone(folder):
     src, dst = folder
     run(str(src), "-o", str(dst))
     (dst / "windows.srt").unlink()
-    files = {line["path"]: line for line in json_lines(run(str(src), "-o", str(dst), "--json")[1])
-             if line["type"] == "file"}
+    files = run_json(str(src), "-o", str(dst))[1]
     assert files["windows.txt"]["status"] == "ok" and (dst / "windows.srt").is_file()
     assert files["2026/mars/show.txt"]["status"] == "skipped"
 
@@ -173,8 +178,7 @@ def test_collisions_are_reported_and_nothing_overwritten(tmp_path):
     (src / "show.txt").write_text(sample_slice(6, 20), encoding="utf-8")
     (src / "show.srt").write_text(SRT_OK, encoding="utf-8")
     (src / "other.txt").write_text(sample_slice(100, 20), encoding="utf-8")
-    code, out, _ = run(str(src), "-o", str(tmp_path / "out"), "--to", "srt", "--json")
-    files = {line["path"]: line for line in json_lines(out) if line["type"] == "file"}
+    code, files = run_json(str(src), "-o", str(tmp_path / "out"), "--to", "srt")
     assert code == 1
     for rel in ("show.txt", "show.srt"):
         assert files[rel]["status"] == "failed" and "collision" in files[rel]["reason"]
@@ -188,8 +192,7 @@ def test_folder_options_apply_below_their_folder(tmp_path):
     (src / "vertical" / "captions.toml").write_text('preset = "netflix"\nto = ["srt"]\n[options]\nmax_chars = 24\n')
     (src / "vertical" / "short.txt").write_text(sample_slice(6, 30), encoding="utf-8")
     (src / "tv.txt").write_text(sample_slice(6, 30), encoding="utf-8")
-    code, out, err = run(str(src), "-o", str(tmp_path / "out"), "--json")
-    files = {line["path"]: line for line in json_lines(out) if line["type"] == "file"}
+    code, files = run_json(str(src), "-o", str(tmp_path / "out"))
     assert files["vertical/short.txt"]["preset"] == "netflix" and files["tv.txt"]["preset"] == "fr-tv"
     assert [o["path"] for o in files["vertical/short.txt"]["outputs"]] == ["vertical/short.srt"]
     short = list(srt.parse((tmp_path / "out" / "vertical" / "short.srt").read_text(encoding="utf-8")))
@@ -198,8 +201,7 @@ def test_folder_options_apply_below_their_folder(tmp_path):
     tv = list(srt.parse((tmp_path / "out" / "tv.srt").read_text(encoding="utf-8")))
     assert max(len(line) for cue in tv for line in cue.content.split("\n")) > 24
     # the command line beats the folder
-    code, out, _ = run(str(src), "-o", str(tmp_path / "out3"), "--json", "--preset", "bbc")
-    files = {line["path"]: line for line in json_lines(out) if line["type"] == "file"}
+    files = run_json(str(src), "-o", str(tmp_path / "out3"), "--preset", "bbc")[1]
     assert files["vertical/short.txt"]["preset"] == "bbc"
 
 
@@ -209,8 +211,7 @@ def test_bad_folder_options_fail_the_files_below_only(tmp_path):
     (src / "broken" / "captions.toml").write_text("preset = 12\n")
     (src / "broken" / "a.txt").write_text(sample_slice(6, 10), encoding="utf-8")
     (src / "b.txt").write_text(sample_slice(6, 10), encoding="utf-8")
-    code, out, _ = run(str(src), "-o", str(tmp_path / "out"), "--json")
-    files = {line["path"]: line for line in json_lines(out) if line["type"] == "file"}
+    code, files = run_json(str(src), "-o", str(tmp_path / "out"))
     assert code == 1
     assert files["broken/a.txt"]["status"] == "failed" and "captions.toml" in files["broken/a.txt"]["reason"]
     assert files["b.txt"]["status"] == "ok"
@@ -280,8 +281,7 @@ def test_dictionaries_next_to_a_transcript_in_folder_options_and_on_the_command_
     (src / "other" / "captions.toml").write_text(f'dictionaries = ["{DICTIONARY}"]\n', encoding="utf-8")
     (src / "other" / "show.txt").write_text(text, encoding="utf-8")
     (src / "plain.txt").write_text(text, encoding="utf-8")
-    code, out, err = run(str(src), "-o", str(tmp_path / "out"), "--json", "--jobs", "2")
-    files = {line["path"]: line for line in json_lines(out) if line["type"] == "file"}
+    files = run_json(str(src), "-o", str(tmp_path / "out"), "--jobs", "2")[1]
     for rel in ("bfm/techco-03-05", "other/show"):
         assert files[rel + ".txt"]["corrections"] > 0
         assert files[rel + ".txt"]["dictionaries"][0]["sha256"] == files["other/show.txt"]["dictionaries"][0]["sha256"]
@@ -293,14 +293,13 @@ def test_dictionaries_next_to_a_transcript_in_folder_options_and_on_the_command_
     # the command line's dictionary applies everywhere; a changed dictionary redoes its files
     extra = tmp_path / "extra.tsv"
     extra.write_text("Bonsoir à tous\tBonsoir à toutes et à tous\n", encoding="utf-8")
-    code, out, err = run(str(src), "-o", str(tmp_path / "out"), "--json", "--dict", str(extra))
-    files = {line["path"]: line for line in json_lines(out) if line["type"] == "file"}
+    files = run_json(str(src), "-o", str(tmp_path / "out"), "--dict", str(extra))[1]
     assert all(f["status"] == "ok" for f in files.values())
     assert files["plain.txt"]["corrections"] > 0
     assert "Bonsoir à toutes et à tous" in (tmp_path / "out" / "plain.srt").read_text(encoding="utf-8")
     (src / "bfm" / "techco.dict.toml").write_text(DICTIONARY.read_text(encoding="utf-8") + "\n# edited\n")
-    code, out, err = run(str(src), "-o", str(tmp_path / "out"), "--json", "--dict", str(extra))
-    status = {line["path"]: line["status"] for line in json_lines(out) if line["type"] == "file"}
+    status = {rel: f["status"] for rel, f in run_json(str(src), "-o", str(tmp_path / "out"), "--dict",
+                                                        str(extra))[1].items()}
     assert status == {"bfm/techco-03-05.txt": "ok", "other/show.txt": "skipped", "plain.txt": "skipped"}
 
 
