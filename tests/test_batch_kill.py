@@ -1,5 +1,5 @@
-"""An interrupted batch (kill -9 of the whole process group mid-run) leaves no partial output,
-and the rerun finishes only what was not recorded."""
+"""An interrupted batch (kill -9 of the whole process group mid-run, or Ctrl-C) leaves no
+partial output, and the rerun finishes only what was not recorded."""
 
 from __future__ import annotations
 
@@ -9,6 +9,8 @@ import signal
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
 
 from captions.manifest import MANIFEST_NAME
 
@@ -27,28 +29,52 @@ def outputs(folder: Path) -> dict[str, bytes]:
             if p.is_file() and p.name != MANIFEST_NAME}
 
 
-def test_kill_mid_run_then_resume(tmp_path):
-    src = tmp_path / "in"
+@pytest.fixture(scope="module")
+def archive(tmp_path_factory) -> tuple[Path, dict[str, bytes]]:
+    """A folder of transcripts and the outputs of an uninterrupted run over it."""
+    root = tmp_path_factory.mktemp("kill")
+    src = root / "in"
     for i in range(FILES):
         folder = src / f"week{i % 3}"
         folder.mkdir(parents=True, exist_ok=True)
         (folder / f"show {i:02d}.txt").write_text(sample_slice(6 + 90 * i, 400), encoding="utf-8")
-    reference = tmp_path / "reference"
+    reference = root / "reference"
     subprocess.run([sys.executable, "-m", "captions", "batch", str(src), "-o", str(reference), "--jobs", "2"],
                    capture_output=True, check=False, timeout=300)
     expected = outputs(reference)
     assert len(expected) == 2 * FILES
+    return src, expected
 
-    dst = tmp_path / "out"
+
+def interrupt_after(src: Path, dst: Path, files: int, sig: signal.Signals) -> subprocess.Popen:
+    """Start a run, wait until ``files`` files are recorded, then send ``sig`` to its whole group."""
     proc = start(src, dst, "--jobs", "2")
     seen = 0
-    for line in proc.stdout:  # wait until a few files are recorded, then kill -9 everything
+    for line in proc.stdout:
         if json.loads(line)["type"] == "file":
             seen += 1
-            if seen == 4:
-                os.killpg(proc.pid, signal.SIGKILL)
+            if seen == files:
+                os.killpg(proc.pid, sig)
                 break
-    proc.wait(timeout=30)
+    proc.wait(timeout=60)
+    return proc
+
+
+def rerun_finishes_the_rest(src: Path, dst: Path, recorded: dict, expected: dict[str, bytes]) -> None:
+    rerun = subprocess.run([sys.executable, "-m", "captions", "batch", str(src), "-o", str(dst), "--json",
+                            "--jobs", "2"], capture_output=True, text=True, timeout=300)
+    lines = [json.loads(line) for line in rerun.stdout.splitlines()]
+    status = {line["path"]: line["status"] for line in lines if line["type"] == "file"}
+    assert {rel for rel, s in status.items() if s == "skipped"} == set(recorded)
+    assert {rel for rel, s in status.items() if s == "ok"} == {
+        p.relative_to(src).as_posix() for p in src.rglob("*.txt")} - set(recorded)
+    assert outputs(dst) == expected  # complete, identical, no temporary left
+
+
+def test_kill_mid_run_then_resume(archive, tmp_path):
+    src, expected = archive
+    dst = tmp_path / "out"
+    proc = interrupt_after(src, dst, 4, signal.SIGKILL)
     assert proc.returncode == -signal.SIGKILL
 
     recorded = json.loads((dst / MANIFEST_NAME).read_text(encoding="utf-8"))["files"]
@@ -59,14 +85,19 @@ def test_kill_mid_run_then_resume(tmp_path):
     assert all(expected[k] == v for k, v in finished.items())
     # ...and only temporaries (hidden, never under an output's name) may be left by the kill
     assert all(Path(k).name.endswith(".tmp") for k in set(partial) - set(finished))
-    for rel, entry in recorded.items():
+    for entry in recorded.values():
         assert entry["status"] == "ok" and all(o["path"] in finished for o in entry["outputs"])
+    rerun_finishes_the_rest(src, dst, recorded, expected)
 
-    rerun = subprocess.run([sys.executable, "-m", "captions", "batch", str(src), "-o", str(dst), "--json",
-                            "--jobs", "2"], capture_output=True, text=True, timeout=300)
-    lines = [json.loads(line) for line in rerun.stdout.splitlines()]
-    status = {line["path"]: line["status"] for line in lines if line["type"] == "file"}
-    assert {rel for rel, s in status.items() if s == "skipped"} == set(recorded)
-    assert {rel for rel, s in status.items() if s == "ok"} == {
-        p.relative_to(src).as_posix() for p in src.rglob("*.txt")} - set(recorded)
-    assert outputs(dst) == expected  # complete, identical, no temporary left
+
+def test_ctrl_c_stops_cleanly_then_resume(archive, tmp_path):
+    src, expected = archive
+    dst = tmp_path / "out"
+    proc = interrupt_after(src, dst, 3, signal.SIGINT)
+    assert proc.returncode == 130
+    err = proc.stderr.read()
+    assert "captions: interrupted" in err and "Traceback" not in err
+    recorded = json.loads((dst / MANIFEST_NAME).read_text(encoding="utf-8"))["files"]
+    assert 3 <= len(recorded) < FILES
+    assert all(expected[k] == v for k, v in outputs(dst).items())  # no temporary left by a clean stop
+    rerun_finishes_the_rest(src, dst, recorded, expected)
