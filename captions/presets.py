@@ -179,7 +179,12 @@ def reading_chars(text: str) -> int:
     >>> reading_chars("Bonjour\\n<i>à tous</i>\\u202f!")
     15
     """
-    return sum(1 for ch in _TAG.sub("", text) if ch not in "\n\r" and unicodedata.category(ch)[0] != "C")
+    if "<" in text:
+        text = _TAG.sub("", text)
+    plain = text.replace("\n", "").replace("\r", "")
+    if plain.replace("\u202f", " ").replace("\u00a0", " ").isprintable():
+        return len(plain)   # the common case: no control or format character to skip
+    return sum(1 for ch in plain if unicodedata.category(ch)[0] != "C")
 
 
 _TAG = re.compile(r"</?[A-Za-z0-9.:][^<>\n]*>")

@@ -195,45 +195,51 @@ def build_cues(fragments: Sequence[Fragment], spans: Sequence[SpeechSpan], prese
     best = [inf] * (n + 1)
     back = [0] * (n + 1)
     best[0] = 0.0
+    free_at = [ws[b] - gap for b in range(n)] + [0]
+    cue_cost, line_weight, hang = _CUE, _LINE_WEIGHT, MAX_HANG_MS
     for a in range(n):
         base = best[a]
         if base == inf:
             continue
-        start = ws[a] if a == 0 else max(ws[a], we[a - 1] + gap)   # as cue_times will place it
+        start = ws[a]
+        if a and we[a - 1] + gap > start:
+            start = we[a - 1] + gap        # where cue_times will place it
+        latest = start + max_dur
         stop = next_forced[a]
+        first_chars = lengths[a] + 1
         if two_lines:
             # the best line cut of a two-line cue [a, b) is the cheapest k with both lines
             # fitting: k <= top (the first line fits) and k >= the first k where the second does
             top = a + 1
-            while top < n and lengths[top + 1] - lengths[a] - 1 <= line_max:
+            while top < n and lengths[top + 1] - first_chars <= line_max:
                 top += 1
-            line_best = {top: line_cut[top]}
-            for k in range(top - 1, a, -1):
-                line_best[k] = min(line_cut[k], line_best[k + 1])
+            line_best = line_cut[a:top + 1]
+            for k in range(len(line_best) - 2, 0, -1):
+                if line_best[k + 1] < line_best[k]:
+                    line_best[k] = line_best[k + 1]
             low = a + 1
         b = a + 1
         while b <= stop:
-            chars = lengths[b] - lengths[a] - 1
+            chars = lengths[b] - first_chars
             if chars > capacity and b > a + 1:
                 break
-            line_cost = 0.0
+            cost = base + cut[b] + cue_cost
             if two_lines and chars > line_max:
                 while low < b and lengths[b] - lengths[low] - 1 > line_max:
                     low += 1
-                line_cost = line_best[low] * _LINE_WEIGHT if low <= top and low < b else _NO_LINES
+                cost += line_best[low - a] * line_weight if low <= top and low < b else _NO_LINES
             speech_end = we[b - 1]
-            if b == stop:
-                free_end = speech_end + MAX_HANG_MS
-            else:
-                free_end = ws[b] - gap
-            avail = min(free_end, start + max_dur) - start
-            cost = base + cut[b] + _CUE + line_cost
+            free_end = speech_end + hang if b == stop else free_at[b]
+            avail = (free_end if free_end < latest else latest) - start
             if avail < min_dur:
                 cost += _SHORT
-            if speech_end - start > max_dur:
-                cost += _TOO_LONG_PER_S * (speech_end - start - max_dur) / 1000
-            index = avail // 50 if avail > 0 else 0
-            room = allowed[index if index < step else step]
+            if speech_end > latest:
+                cost += _TOO_LONG_PER_S * (speech_end - latest) / 1000
+            if avail <= 0 or not step:
+                room = allowed[0]
+            else:
+                index = avail // 50
+                room = allowed[index] if index < step else allowed[step] * avail / (step * 50)
             if chars > room:
                 cost += (chars - room) * _CPS_PER_CHAR
             if cost < best[b]:
@@ -248,8 +254,9 @@ def build_cues(fragments: Sequence[Fragment], spans: Sequence[SpeechSpan], prese
     bounds.reverse()
     # a cue whose lines cannot fit is cut again at its best place
     final: list[tuple[int, int]] = []
+    layouts: dict[tuple[int, int], tuple[str, ...]] = {}
     for a, b in bounds:
-        final.extend(_fit(a, b, wt, cut, preset, lang))
+        final.extend(_fit(a, b, wt, cut, preset, lang, layouts))
     pieces = _dialogues(final, wt, wo, ws, speakers, forced, preset, allowed)
     timings = []
     for a, b, _ in pieces:
@@ -261,7 +268,7 @@ def build_cues(fragments: Sequence[Fragment], spans: Sequence[SpeechSpan], prese
         if turn:
             lines = ("- " + " ".join(wt[a:turn]), "- " + " ".join(wt[turn:b]))
         else:
-            lines = layout_cue(" ".join(wt[a:b]), preset, lang)
+            lines = layouts[a, b] if (a, b) in layouts else layout_cue(" ".join(wt[a:b]), preset, lang)
         cues.append(Cue(start, end, lines, line=fragments[wo[a]].line))
     return Built(tuple(cues), tuple((wo[a], wo[b - 1]) for a, b, _ in pieces),
                  tuple((t.speech_start_ms, t.speech_end_ms) for t in timings))
@@ -304,14 +311,16 @@ def layout_cue(text: str, preset: Preset, lang: str) -> tuple[str, ...]:
     return break_lines(text, preset.max_chars, preset.max_lines, lang)
 
 
-def _fit(a: int, b: int, wt, cut, preset: Preset, lang: str) -> list[tuple[int, int]]:
-    """``[a, b)`` as one cue if its lines fit, else cut at the cheapest balanced place."""
-    text = " ".join(wt[a:b])
-    if b - a < 2 or fits(layout_cue(text, preset, lang), preset.max_chars, preset.max_lines):
+def _fit(a: int, b: int, wt, cut, preset: Preset, lang: str, layouts: dict) -> list[tuple[int, int]]:
+    """``[a, b)`` as one cue if its lines fit, else cut at the cheapest balanced place.
+    The lines found are kept in ``layouts`` so that no cue is laid out twice."""
+    lines = layout_cue(" ".join(wt[a:b]), preset, lang)
+    if b - a < 2 or fits(lines, preset.max_chars, preset.max_lines):
+        layouts[a, b] = lines
         return [(a, b)]
     middle = (a + b) / 2
     k = min(range(a + 1, b), key=lambda k: cut[k] + abs(k - middle) / (b - a))
-    return _fit(a, k, wt, cut, preset, lang) + _fit(k, b, wt, cut, preset, lang)
+    return _fit(a, k, wt, cut, preset, lang, layouts) + _fit(k, b, wt, cut, preset, lang, layouts)
 
 
 def _allowed_chars_table(preset: Preset) -> list[float]:

@@ -9,6 +9,7 @@ with ``?``, and reading speed counts the space as one character.
 
 from __future__ import annotations
 
+import functools
 import re
 
 __all__ = [
@@ -106,6 +107,7 @@ def _bare(word: str) -> str:
     return word.strip("«»\"“”()[]").lower()
 
 
+@functools.lru_cache(maxsize=1 << 16)   # a show repeats its word pairs: cache the verdicts
 def break_penalty(left: str, right: str, lang: str = "fr") -> float:
     """How bad it is to cut between the words ``left`` and ``right`` (0 is best).
 
