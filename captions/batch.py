@@ -20,6 +20,7 @@ INPUT_DIR, never writes outside OUTPUT_DIR, and never follows a symbolic link ou
 
 from __future__ import annotations
 
+import contextlib
 import enum
 import functools
 import os
@@ -52,7 +53,7 @@ __all__ = [
     "CONFIG_NAME", "Kind", "Status", "Layer", "DictionaryRef", "FileSettings", "FileJob", "FileResult",
     "Found", "Planned", "BatchRequest", "BatchSummary", "Progress",
     "discover", "read_folder_config", "resolve_settings", "plan_outputs", "process_file", "run_batch",
-    "parse_formats", "timeline_points",
+    "parse_formats", "timeline_points", "dask_executor",
 ]
 
 CONFIG_NAME = "captions.toml"
@@ -727,6 +728,39 @@ def _entry(result: FileResult, *, sha256: str | None, settings: FileSettings | N
         "reason": result.reason,
         "timeline": [list(p) for p in result.timeline],
     }
+
+
+def _captions_version() -> str:
+    return __version__
+
+
+@contextlib.contextmanager
+def dask_executor(address: str, *, timeout_s: float = 30) -> Iterator[tuple[Executor, int]]:
+    """A :class:`concurrent.futures.Executor` on the Dask cluster at ``address`` and its number
+    of worker threads (the ``captions[dask]`` extra; see docs/scaling.md).
+
+    Raises:
+        ConfigError: Dask's ``distributed`` is not installed, the scheduler cannot be reached, or
+            a worker runs another version of captions (its results would not match the manifest).
+    """
+    try:
+        from distributed import Client
+    except ImportError:
+        raise ConfigError("--executor dask needs Dask's distributed package: pip install 'captions[dask]'") from None
+    try:
+        client = Client(address, timeout=timeout_s)
+    except (OSError, TimeoutError) as exc:
+        raise ConfigError(f"cannot reach the Dask scheduler at {address}: {exc}") from None
+    with client:
+        versions = client.run(_captions_version)
+        other = {worker: v for worker, v in versions.items() if v != __version__}
+        if other:
+            raise ConfigError(f"Dask workers run another captions version than this one ({__version__}): "
+                              + ", ".join(f"{w}: {v}" for w, v in sorted(other.items())))
+        threads = sum(client.nthreads().values())
+        if not threads:
+            raise ConfigError(f"the Dask scheduler at {address} has no worker")
+        yield client.get_executor(pure=False), threads
 
 
 def _ignore_sigint() -> None:

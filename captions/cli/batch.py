@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sys
@@ -11,7 +12,7 @@ from pathlib import Path
 import click
 from click.core import ParameterSource
 
-from ..batch import BatchRequest, BatchSummary, Layer, Progress, check_dirs, parse_formats, run_batch
+from ..batch import BatchRequest, BatchSummary, Layer, Progress, check_dirs, dask_executor, parse_formats, run_batch
 from ..errors import ConfigError
 from ..report_html import render_report_html
 from . import main
@@ -93,9 +94,13 @@ def _bar(p: Progress, width: int = 28) -> str:
               help="Write a self-contained HTML report of the run to this file.")
 @click.option("--fail-on", type=click.Choice(["error", "warning"]), default="error", show_default=True,
               help="Exit 1 when a finding of this severity (or worse) is found.")
+@click.option("--executor", type=click.Choice(["local", "dask"]), default="local", show_default=True,
+              help="Where the jobs run: local worker processes, or a Dask cluster (needs captions[dask]).")
+@click.option("--scheduler", metavar="ADDRESS", default=None,
+              help="The Dask scheduler for --executor dask (tcp://host:8786).")
 def batch(input_dir: Path, output_dir: Path, to: str | None, dictionaries: tuple[Path, ...], preset,
           lang: str | None, typography: bool | None, jobs: int, force: bool, as_json: bool,
-          report_html: Path | None, fail_on: str) -> None:
+          report_html: Path | None, fail_on: str, executor: str, scheduler: str | None) -> None:
     """Convert and check every transcript (.txt) and caption file (.srt, .vtt) below INPUT_DIR.
 
     Outputs mirror the folder tree under OUTPUT_DIR with the suffix replaced; a manifest
@@ -108,6 +113,7 @@ def batch(input_dir: Path, output_dir: Path, to: str | None, dictionaries: tuple
     Example:
       captions batch samples/ -o out/ --to srt,vtt --report-html out/report.html
       captions batch replays/ -o captions/ --dict show.toml --jobs 4 --json
+      captions batch archive/ -o captions/ --executor dask --scheduler tcp://10.0.0.5:8786
     """
     ctx = click.get_current_context()
     try:
@@ -115,6 +121,8 @@ def batch(input_dir: Path, output_dir: Path, to: str | None, dictionaries: tuple
         if report_html is not None and Path(report_html).resolve().is_relative_to(src):
             raise ConfigError(f"--report-html {report_html} is inside INPUT_DIR; batch never writes there")
         formats = None if to is None else parse_formats(to)
+        if (executor == "dask") != (scheduler is not None):
+            raise ConfigError("--executor dask and --scheduler ADDRESS go together")
     except ConfigError as exc:
         raise click.UsageError(str(exc)) from None
     explicit = ctx.get_parameter_source("preset_name") not in (ParameterSource.DEFAULT, None)
@@ -122,9 +130,15 @@ def batch(input_dir: Path, output_dir: Path, to: str | None, dictionaries: tuple
     cli = Layer("command line", preset=preset.name if explicit else None, options=overrides, formats=formats,
                 dictionaries=tuple(d.resolve() for d in dictionaries), lang=lang, typography=typography)
     display = _Display(as_json, bar=not as_json and sys.stderr.isatty())
-    request = BatchRequest(src, dst, cli, jobs=jobs, force=force)
     try:
-        summary = run_batch(request, on_result=display.result)
+        with contextlib.ExitStack() as stack:
+            pool = None
+            if scheduler is not None:
+                pool, threads = stack.enter_context(dask_executor(scheduler))
+                if ctx.get_parameter_source("jobs") is ParameterSource.DEFAULT:
+                    jobs = threads
+            request = BatchRequest(src, dst, cli, jobs=jobs, force=force)
+            summary = run_batch(request, on_result=display.result, executor=pool)
     except KeyboardInterrupt:
         click.echo("\ncaptions: interrupted; finished files are recorded in the manifest, rerun to do the rest",
                    err=True)
