@@ -170,8 +170,7 @@ def read_folder_config(path: str | os.PathLike) -> Layer:
 
     def expect(key: str, kinds: type | tuple[type, ...], what: str):
         value = data.get(key)
-        if value is not None and (not isinstance(value, kinds) or isinstance(value, bool) and bool not in
-                                  (kinds if isinstance(kinds, tuple) else (kinds,))):
+        if value is not None and not isinstance(value, kinds):
             raise ConfigError(f"{key} = {value!r}: expected {what}", Location(source))
         return value
 
@@ -194,6 +193,9 @@ def read_folder_config(path: str | os.PathLike) -> Layer:
         if isinstance(value, bool) or not isinstance(value, (int, float)) or kind is int and not isinstance(value, int):
             raise ConfigError(f"options.{key} = {value!r}: expected {'an integer' if kind is int else 'a number'}",
                               Location(source))
+    lang = expect("lang", str, '"fr" or "en"')
+    if lang not in (None, "fr", "en"):
+        raise ConfigError(f'lang = {lang!r}: expected "fr" or "en"', Location(source))
     try:
         formats = None if to is None else parse_formats(to, source=source)
     except ConfigError as exc:
@@ -204,7 +206,7 @@ def read_folder_config(path: str | os.PathLike) -> Layer:
         options=tuple(sorted(options.items())),
         formats=formats,
         dictionaries=tuple((path.parent / d).resolve() for d in dictionaries),
-        lang=expect("lang", str, 'a language code such as "fr"'),
+        lang=lang,
         typography=expect("typography", bool, "true or false"),
     )
 

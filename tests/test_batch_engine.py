@@ -47,6 +47,8 @@ def test_folder_config_reads_every_key(tmp_path):
     ('preset = "nope"\n', "unknown preset 'nope'"),
     ("preset = 3\n", "expected a preset name"),
     ("typography = 1\n", "expected true or false"),
+    ('lang = "de"\n', 'expected "fr" or "en"'),
+    ('dictionaries = "a.toml"\n', "expected a list of file names"),
     ("[options]\nmax_chars = 3.5\n", "expected an integer"),
     ("[options]\nmax_chars = true\n", "expected an integer"),
     ("[options]\nwidth = 3\n", "unknown option 'width'"),

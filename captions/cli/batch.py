@@ -81,7 +81,8 @@ def _bar(p: Progress, width: int = 28) -> str:
 @click.option("--to", "to", default=None, metavar="srt,vtt",
               help="Output formats. Default: srt,vtt for transcripts; caption files are only validated.")
 @click.option("--dict", "dictionaries", multiple=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="Correction dictionary (repeatable); added after those of captions.toml files.")
+              help="Correction dictionary (repeatable); it takes precedence over those found next to "
+                   "transcripts and in captions.toml files.")
 @preset_options
 @click.option("--lang", type=click.Choice(["fr", "en"]), default=None,
               help="Language of the texts (default: detected).")
