@@ -16,7 +16,7 @@ from pathlib import Path
 from .errors import ConfigError, UnsupportedFormatError
 from .files import read_source, source_name, write_text_atomic
 from .formats import Format, format_for_path, render_captions
-from .model import Cue, Fragment, Note, Transcript
+from .model import Cue, Fragment, Transcript  # Fragment: used by the doctests
 from .presets import Preset, reading_chars
 from .segment import LimitCode, LimitMiss, build_cues, check_cues, layout_cue
 from .timing import estimate_speech
