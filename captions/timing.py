@@ -140,9 +140,9 @@ def estimate_speech(fragments: Sequence[Fragment], *,
             start = (lo + hi) / 2   # the middle of what the neighbours leave possible
         # spread the group's fragments in proportion to their length, inside the time it has
         room = group_ms
-        if g + 1 < len(groups):
-            nxt_start = fragments[groups[g + 1][0]].start_ms
-            room = min(room, max(nxt_start + 999 - start, 0.0)) if b - a > 1 else room
+        if g + 1 < len(groups) and b - a > 1:
+            nxt = fragments[groups[g + 1][0]]   # the last one starts before the next stamp's window ends
+            room = min(room, max(nxt.start_ms + max(nxt.precision_ms, 1) - 1 - start, 0.0))
         offset = 0.0
         total = sum(size[a:b])
         for k in range(a, b):

@@ -35,10 +35,14 @@ def test_exact_stamps_are_kept():
 
 
 def test_starts_stay_inside_their_second_and_never_go_back():
-    frags = [Fragment(s * 1000, "mot " * n, i) for i, (s, n) in enumerate([(0, 3), (1, 9), (1, 2), (2, 5), (9, 4)])]
+    stamps = [0, 1, 1, 2, 9]
+    frags = [Fragment(s * 1000, "mot " * n, i) for i, (s, n) in enumerate(zip(stamps, [3, 9, 2, 5, 4]))]
     spans = estimate_speech(frags)
-    for frag, span in zip(frags, spans):
-        assert frag.start_ms <= span.start_ms < frag.start_ms + 1000 or frag.start_ms == 1000
+    for k, (frag, span) in enumerate(zip(frags, spans)):
+        if k == 0 or frags[k - 1].start_ms != frag.start_ms:     # the first of its stamp
+            assert frag.start_ms <= span.start_ms < frag.start_ms + 1000
+        else:   # the next ones follow it, at the latest within the next stamp's second
+            assert spans[k - 1].start_ms < span.start_ms < frags[k + 1].start_ms + 1000
     assert [s.start_ms for s in spans] == sorted(s.start_ms for s in spans)
 
 
@@ -108,6 +112,9 @@ def test_speech_and_cue_times_are_ordered(steps):
     spans = estimate_speech(frags)
     for a, b in zip(spans, spans[1:]):
         assert a.start_ms <= b.start_ms and a.end_ms <= b.start_ms + 1
+    for k, (frag, span) in enumerate(zip(frags, spans)):
+        if k == 0 or frags[k - 1].start_ms != frag.start_ms:   # first of its stamp: inside its window
+            assert frag.start_ms <= span.start_ms < frag.start_ms + frag.precision_ms
     timings = [CueTiming(s.start_ms, s.end_ms, 10, s.pause_after) for s in spans]
     times = cue_times(timings, PRESET)
     for (s1, e1), (s2, e2) in zip(times, times[1:]):
