@@ -20,7 +20,8 @@ The model (``docs/timing.md`` explains it with numbers):
 4. **Cue times** (:func:`cue_times`): a cue ends when its speech ends plus a lag (at most
    0.5 s), longer when the reading speed needs it and the time is free, never later than the
    next cue's start minus the minimum gap; gaps up to ``chain_gap_ms`` are closed to the
-   minimum gap (chaining); a cue never stretches over a pause.
+   minimum gap (chaining; where the maximum duration stops a chain, the next cue starts up to
+   two frames early instead); a cue never stretches over a pause.
 """
 
 from __future__ import annotations
@@ -215,9 +216,14 @@ def cue_times(cues: Sequence[CueTiming], preset: Preset) -> list[tuple[int, int]
         # chaining: a small gap to the next cue is closed to the minimum gap
         if limit is not None and not cue.pause_after and 0 < limit - end <= preset.chain_gap_ms:
             end = limit
-            if preset.max_duration_ms is not None:
-                end = min(end, start + preset.max_duration_ms)
-        out.append((start, max(end, start + 1)))
+            if preset.max_duration_ms is not None and end > start + preset.max_duration_ms:
+                end = start + preset.max_duration_ms
+                # the maximum duration stops the chain: the next cue may start up to two
+                # frames before its speech (Netflix allows it) to close the gap instead
+                if limit - end <= round(2000 / preset.fps):
+                    starts[k + 1] = end + gap
+        end = max(end, start + 1)
+        out.append((start, end))
     return out
 
 

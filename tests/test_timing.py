@@ -119,3 +119,10 @@ def test_speech_and_cue_times_are_ordered(steps):
     times = cue_times(timings, PRESET)
     for (s1, e1), (s2, e2) in zip(times, times[1:]):
         assert s1 < e1 and e1 + PRESET.min_gap_ms <= s2
+
+
+def test_a_chain_stopped_by_the_maximum_duration_starts_the_next_cue_two_frames_early():
+    # the first cue needs its full 7 s; the next speech starts 7,100 ms in: 100 ms gap > 80 ms
+    times = cue_times([CueTiming(0, 6900, 140, False), CueTiming(7100, 9000, 20, True)], PRESET)
+    assert times[0] == (0, 7000)
+    assert times[1][0] == 7000 + PRESET.min_gap_ms and 7100 - times[1][0] <= 2000 / PRESET.fps
