@@ -1,11 +1,25 @@
 """Validate a 100,000-cue SRT and WebVTT: our reader + checks vs peers merely parsing.
 
+Two measures, both medians of several runs (ratios against our validator):
+
+* in process: ``validate_file`` (read, decode, every check, summary) against pysrt, srt,
+  pysubs2 and webvtt-py parsing the same file, and a bare regex loop over it;
+* as a process (issue 5's goal), interpreter start and imports included:
+  ``python -m captions validate FILE`` (which also prints its findings) against
+  ``python -c 'import pysrt; pysrt.open(FILE)'`` and the webvtt-py equivalent, with a bare
+  ``python -c pass`` for the interpreter start alone.
+
+The cues are 2.5 s long with 500 ms gaps, so every cue but the first gets a ``chain-gap``
+warning: the validator builds and prints 99,999 findings, the peers nothing.
+
 Run: python benchmarks/run.py validate
 """
 
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 import tempfile
 from pathlib import Path
 
@@ -17,11 +31,20 @@ from captions.presets import get_preset
 from captions.validate import validate_file
 
 N = 100_000
+ROOT = Path(__file__).resolve().parents[1]
 _SRT_RE = re.compile(r"(\d+)\n(\d\d):(\d\d):(\d\d),(\d{3}) --> (\d\d):(\d\d):(\d\d),(\d{3})\n(.*?)\n\n", re.S)
 
 
 def _cues():
     return [Cue(i * 3000, i * 3000 + 2500, (f"Ligne numéro {i} du texte,", "et une seconde ligne.")) for i in range(N)]
+
+
+def _process(*args: str) -> float:
+    """Median wall time of running ``python ARGS`` (output discarded), from the repository root."""
+    def run() -> None:
+        subprocess.run([sys.executable, *args], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                       check=False)
+    return median_seconds(run, repeat=5)
 
 
 def main() -> None:
@@ -44,13 +67,25 @@ def main() -> None:
             ("pysubs2.load", median_seconds(lambda: pysubs2.load(str(srt_path)), repeat=3), "parse only"),
             ("bare regex loop", median_seconds(lambda: sum(1 for _ in _SRT_RE.finditer(srt_text)), repeat=3), "no checks"),
         ]
-        print_table(f"SRT, {N:,} cues", rows, unit_count=N, unit="cues")
+        print_table(f"SRT, {N:,} cues, in process", rows, unit_count=N, unit="cues")
         rows = [
             ("captions validate (read + all checks)", median_seconds(lambda: validate_file(vtt_path, preset, lang="fr"), repeat=3), ""),
             ("webvtt-py read", median_seconds(lambda: webvtt.read(str(vtt_path)), repeat=3), "parse only"),
             ("pysubs2.load", median_seconds(lambda: pysubs2.load(str(vtt_path)), repeat=3), "parse only"),
         ]
-        print_table(f"WebVTT, {N:,} cues", rows, unit_count=N, unit="cues")
+        print_table(f"WebVTT, {N:,} cues, in process", rows, unit_count=N, unit="cues")
+
+        start = _process("-c", "pass")
+        for label, path, peer, call in (("SRT", srt_path, "pysrt", "pysrt.open"),
+                                        ("WebVTT", vtt_path, "webvtt", "webvtt.read")):
+            rows = [
+                ("python -m captions validate FILE", _process("-m", "captions", "validate", str(path)),
+                 "start + imports + read + checks + 99,999 lines printed"),
+                (f"python -c 'import {peer}; {call}(FILE)'",
+                 _process("-c", f"import {peer}; {call}({str(path)!r})"), "start + import + parse only"),
+                ("python -c pass", start, "interpreter start alone"),
+            ]
+            print_table(f"{label}, {N:,} cues, as a process", rows, unit_count=N, unit="cues")
 
 
 if __name__ == "__main__":

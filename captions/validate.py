@@ -10,12 +10,13 @@ from __future__ import annotations
 import bisect
 import enum
 import os
+import re
 import statistics
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from .model import Cue
+from .model import Cue, fast_constructor
 from .presets import Preset, reading_chars
 
 __all__ = [
@@ -119,14 +120,13 @@ class ValidationResult:
                 "summary": self.summary.to_dict(), "findings": [f.to_dict() for f in self.findings]}
 
 
+_make_finding = fast_constructor(Finding)
+
+
 def _severity(name: str):
     from .formats.reading import Severity
 
     return Severity(name)
-
-
-def _line_of(cue: Cue, k: int) -> int | None:
-    return None if cue.line is None else cue.line + 1 + k
 
 
 def check_cues(cues: Sequence[Cue], preset: Preset, *, fmt=None, lang: str | None = None) -> tuple[Finding, ...]:
@@ -134,95 +134,140 @@ def check_cues(cues: Sequence[Cue], preset: Preset, *, fmt=None, lang: str | Non
 
     Args:
         fmt: ``"srt"`` enables the SRT index-sequence check.
-        lang: ``"fr"`` enables the French non-breaking space check; None detects the language.
+        lang: ``"fr"`` enables the French non-breaking space check; None detects the language
+            once, on the first 500 cues.
 
     >>> from captions.presets import get_preset
     >>> [f.code.value for f in check_cues([Cue(0, 900, ("a",)), Cue(500, 2000, ("b",))], get_preset("netflix"))]
     ['overlap']
     """
+    return _check(cues, preset, fmt, lang)[0]
+
+
+def _line_chars(line: str) -> int:
+    """:func:`captions.presets.reading_chars` of one line, without the per-character walk for
+    the usual line (no tag, every character printable or a space)."""
+    if "<" not in line and (line.isprintable() or line.translate(_SPACES_TO_ASCII).isprintable()):
+        return len(line)
+    return reading_chars(line)
+
+
+# Spaces str.isprintable() refuses but reading speed counts (they are not category C).
+_SPACES_TO_ASCII = {ord(c): " " for c in "\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007"
+                    "\u2008\u2009\u200a\u202f\u205f\u3000"}
+# A line without any of these is left unchanged by typography.french_spacing.
+_FRENCH_MARKS = re.compile(r"[?!:;«»]")
+
+
+def _check(cues: Sequence[Cue], preset: Preset, fmt, lang: str | None) -> tuple[tuple[Finding, ...], list[int]]:
+    """The findings of :func:`check_cues` and each cue's reading characters (for the summary)."""
     from .formats.reading import Severity
     from .typography import detect_language, french_spacing
 
     E, W = Severity.ERROR, Severity.WARNING
     name = preset.name
     out: list[Finding] = []
+    add = out.append
+    make = _make_finding
     C = FindingCode
     if lang is None:
         lang = detect_language(" ".join(" ".join(c.lines) for c in cues[:500])) if cues else ""
-    fmt_value = getattr(fmt, "value", fmt)
-    min_gap = preset.min_gap_ms
+    french = _FRENCH_MARKS.search if lang == "fr" else None
+    srt = getattr(fmt, "value", fmt) == "srt"
+    min_gap, chain_gap = preset.min_gap_ms, preset.chain_gap_ms
+    min_duration, max_duration = preset.min_duration_ms, preset.max_duration_ms
+    max_chars, max_lines = preset.max_chars, preset.max_lines
+    max_chars_for = preset.max_chars_for
+    chars_of: list[int] = []
     prev: Cue | None = None
+    prev_text = ""
     prev_index: int | None = None
     for number, cue in enumerate(cues, start=1):
-        add = lambda code, sev, msg, value=None, limit=None, line=cue.line, src=name: out.append(  # noqa: E731
-            Finding(code, sev, number, line, msg, value, limit, src))
-        text = " ".join(line.strip() for line in cue.lines if line.strip())
-        duration = cue.end_ms - cue.start_ms
-        if fmt_value == "srt" and cue.identifier.strip().isdigit():
+        start, end, lines, where = cue.start_ms, cue.end_ms, cue.lines, cue.line
+        duration = end - start
+        if srt and cue.identifier.strip().isdigit():
             index = int(cue.identifier)
             if prev_index is not None and index != prev_index + 1:
-                add(C.INDEX_SEQUENCE, E, f"index {index} follows {prev_index}; expected {prev_index + 1}",
-                    index, prev_index + 1, src="")
+                add(make(C.INDEX_SEQUENCE, E, number, where, f"index {index} follows {prev_index}; expected "
+                         f"{prev_index + 1}", index, prev_index + 1, ""))
             prev_index = index
+        # per line: its reading characters, and the line checks (reported after the cue's own)
+        chars = 0
+        parts: list[str] = []
+        line_findings: list[Finding] = []
+        for k, line in enumerate(lines):
+            size = len(line) if "<" not in line and line.isprintable() else _line_chars(line)
+            chars += size
+            stripped = line.strip()
+            if stripped:
+                parts.append(stripped)
+            if size > max_chars or stripped != line or "  " in line or (french and french(line)):
+                at = None if where is None else where + 1 + k
+                if size > max_chars:
+                    line_findings.append(make(C.LINE_TOO_LONG, W, number, at, f"line of {size} characters; "
+                                              f"expected at most {max_chars}", size, max_chars, name))
+                if line != stripped:
+                    line_findings.append(make(C.EDGE_SPACE, W, number, at, "line starts or ends with a space",
+                                              None, None, ""))
+                if "  " in line:
+                    line_findings.append(make(C.DOUBLE_SPACE, W, number, at, "two spaces in a row", None, None, ""))
+                if french and french(line) and french_spacing(line) != line:
+                    line_findings.append(make(C.MISSING_NBSP, W, number, at, "French punctuation without its "
+                                              "non-breaking space (U+202F)", None, None, ""))
+        chars_of.append(chars)
+        text = " ".join(parts)
         if duration <= 0:
-            add(C.END_NOT_AFTER_START, E, f"end {cue.end_ms} ms is not after start {cue.start_ms} ms",
-                duration, 1, src="")
+            add(make(C.END_NOT_AFTER_START, E, number, where, f"end {end} ms is not after start {start} ms",
+                     duration, 1, ""))
         if not text:
-            add(C.EMPTY_CUE, E, "the cue has no text", src="")
+            add(make(C.EMPTY_CUE, E, number, where, "the cue has no text", None, None, ""))
         if prev is not None:
-            gap = cue.start_ms - prev.end_ms
-            if cue.start_ms < prev.start_ms:
-                add(C.OUT_OF_ORDER, E, f"starts {prev.start_ms - cue.start_ms} ms before cue {number - 1}",
-                    cue.start_ms, prev.start_ms, src="")
+            gap = start - prev.end_ms
+            if start < prev.start_ms:
+                add(make(C.OUT_OF_ORDER, E, number, where, f"starts {prev.start_ms - start} ms before cue "
+                         f"{number - 1}", start, prev.start_ms, ""))
             elif gap < 0:
-                add(C.OVERLAP, E, f"overlaps cue {number - 1} by {-gap} ms", -gap, 0, src="")
+                add(make(C.OVERLAP, E, number, where, f"overlaps cue {number - 1} by {-gap} ms", -gap, 0, ""))
             elif gap == 0 and min_gap > 0:
-                add(C.NO_GAP, W, f"starts when cue {number - 1} ends; expected a gap of {min_gap} ms",
-                    gap, min_gap)
+                add(make(C.NO_GAP, W, number, where, f"starts when cue {number - 1} ends; expected a gap of "
+                         f"{min_gap} ms", gap, min_gap, name))
             elif gap < min_gap:
-                add(C.GAP_TOO_SMALL, W, f"gap of {gap} ms after cue {number - 1}; expected at least {min_gap} ms",
-                    gap, min_gap)
-            elif min_gap < gap <= preset.chain_gap_ms:
-                add(C.CHAIN_GAP, W, f"gap of {gap} ms after cue {number - 1} should be chained to {min_gap} ms",
-                    gap, preset.chain_gap_ms)
-            if text and text == " ".join(line.strip() for line in prev.lines if line.strip()):
-                add(C.REPEATED_CUE, W, f"same text as cue {number - 1}", src="")
+                add(make(C.GAP_TOO_SMALL, W, number, where, f"gap of {gap} ms after cue {number - 1}; expected "
+                         f"at least {min_gap} ms", gap, min_gap, name))
+            elif min_gap < gap <= chain_gap:
+                add(make(C.CHAIN_GAP, W, number, where, f"gap of {gap} ms after cue {number - 1} should be "
+                         f"chained to {min_gap} ms", gap, chain_gap, name))
+            if text and text == prev_text:
+                add(make(C.REPEATED_CUE, W, number, where, f"same text as cue {number - 1}", None, None, ""))
         if duration > 0:
-            if duration < preset.min_duration_ms:
-                add(C.TOO_SHORT, W, f"shown {duration} ms; expected at least {preset.min_duration_ms} ms",
-                    duration, preset.min_duration_ms)
-            if preset.max_duration_ms is not None and duration > preset.max_duration_ms:
-                add(C.TOO_LONG, W, f"shown {duration} ms; expected at most {preset.max_duration_ms} ms",
-                    duration, preset.max_duration_ms)
-            allowed = preset.max_chars_for(duration)
-            chars = reading_chars("\n".join(cue.lines))
+            if duration < min_duration:
+                add(make(C.TOO_SHORT, W, number, where, f"shown {duration} ms; expected at least "
+                         f"{min_duration} ms", duration, min_duration, name))
+            if max_duration is not None and duration > max_duration:
+                add(make(C.TOO_LONG, W, number, where, f"shown {duration} ms; expected at most "
+                         f"{max_duration} ms", duration, max_duration, name))
+            allowed = max_chars_for(duration)
             if allowed is not None and chars > allowed + 1e-9:
                 cps, limit = round(chars * 1000 / duration, 1), round(allowed * 1000 / duration, 1)
-                add(C.TOO_FAST, W, f"{cps} characters per second; limit {limit}", cps, limit)
-        if len(cue.lines) > preset.max_lines:
-            add(C.TOO_MANY_LINES, W, f"{len(cue.lines)} lines; expected at most {preset.max_lines}",
-                len(cue.lines), preset.max_lines)
-        for k, line in enumerate(cue.lines):
-            size = reading_chars(line)
-            where = _line_of(cue, k)
-            if size > preset.max_chars:
-                add(C.LINE_TOO_LONG, W, f"line of {size} characters; expected at most {preset.max_chars}",
-                    size, preset.max_chars, line=where)
-            if line != line.strip():
-                add(C.EDGE_SPACE, W, "line starts or ends with a space", line=where, src="")
-            if "  " in line:
-                add(C.DOUBLE_SPACE, W, "two spaces in a row", line=where, src="")
-            if lang == "fr" and french_spacing(line) != line:
-                add(C.MISSING_NBSP, W, "French punctuation without its non-breaking space (U+202F)",
-                    line=where, src="")
-        prev = cue
-    return tuple(out)
+                add(make(C.TOO_FAST, W, number, where, f"{cps} characters per second; limit {limit}",
+                         cps, limit, name))
+        if len(lines) > max_lines:
+            add(make(C.TOO_MANY_LINES, W, number, where, f"{len(lines)} lines; expected at most {max_lines}",
+                     len(lines), max_lines, name))
+        if line_findings:
+            out.extend(line_findings)
+        prev, prev_text = cue, text
+    return tuple(out), chars_of
 
 
 def summarize(cues: Sequence[Cue], findings: Sequence[Finding]) -> Summary:
     """The figures of a file (reading speeds over cues with a positive duration)."""
-    speeds = sorted(reading_chars("\n".join(c.lines)) * 1000 / (c.end_ms - c.start_ms)
-                    for c in cues if c.end_ms > c.start_ms)
+    return _summarize(cues, findings, [sum(_line_chars(line) for line in c.lines) for c in cues])
+
+
+def _summarize(cues: Sequence[Cue], findings: Sequence[Finding], chars_of: Sequence[int]) -> Summary:
+    speeds = sorted(chars * 1000 / (c.end_ms - c.start_ms) for c, chars in zip(cues, chars_of)
+                    if c.end_ms > c.start_ms)
     p90 = speeds[min(len(speeds) - 1, int(0.9 * len(speeds)))] if speeds else 0.0
     span = (max(c.end_ms for c in cues) - min(c.start_ms for c in cues)) if cues else 0
     counts = Counter(f.code.value for f in findings)
@@ -239,10 +284,11 @@ def check_document(document, preset: Preset, *, lang: str | None = None) -> Vali
         k = bisect.bisect_right(starts, p.line) - 1
         cue = k + 1 if k >= 0 and p.line <= starts[k] + len(document.cues[k].lines) else None
         found.append(Finding(FindingCode(p.code.value), p.severity, cue, p.line, p.message))
-    found.extend(check_cues(document.cues, preset, fmt=document.format, lang=lang))
+    checked, chars_of = _check(document.cues, preset, document.format, lang)
+    found.extend(checked)
     found.sort(key=lambda f: (f.line if f.line is not None else 0, f.cue or 0))
     return ValidationResult(document.source, document.format, preset.name, document.cues, tuple(found),
-                            summarize(document.cues, found), document.encoding, document.notes)
+                            _summarize(document.cues, found, chars_of), document.encoding, document.notes)
 
 
 def check_text(data: bytes, source: str, preset: Preset, *, fmt=None, lang: str | None = None) -> ValidationResult:

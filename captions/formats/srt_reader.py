@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 
-from ..model import Cue
+from ..model import Cue, fast_constructor
 from .reading import CaptionDocument, Problem, ProblemCode, Severity, decode_caption_bytes
 
 __all__ = ["parse_srt", "parse_srt_bytes"]
@@ -29,6 +29,14 @@ _TIMING = re.compile(r"^\s*" + _TS + r"\s*-->\s*" + _TS + r"(.*)$")
 _STRICT_TS = re.compile(r"\d\d:\d\d:\d\d,\d\d\d")
 _TIMING_LIKE = re.compile(r"\d+:\d+[:.,]\d+.*(?:-->|->|—>|–>|\s)\s*\d+:\d+")
 _INDEX = re.compile(r"^\s*\d+\s*$")
+# Blank lines, an index, a strict timing line, non-blank text lines ("blank" as str.strip()
+# sees it: re's \s is the same set).  Only what needs no report; the rest is read line by line.
+_FAST_BLOCK = re.compile(
+    r"(?:[^\S\n]*\n)*([0-9]+)\n"
+    r"([0-9]{2}):([0-5][0-9]):([0-5][0-9]),([0-9]{3}) --> ([0-9]{2}):([0-5][0-9]):([0-5][0-9]),([0-9]{3})([^\n]*)\n"
+    r"((?:[^\S\n]*\S[^\n]*\n)*)"
+)
+_make_cue = fast_constructor(Cue)
 
 
 def _timestamp(groups: tuple, line: int, column: int, problems: list[Problem]) -> int:
@@ -77,6 +85,8 @@ def parse_srt(text: str, source: str = "<input>", *, problems: list[Problem] | N
     [('missing-arrow', 6)]
     """
     problems = list(problems or [])
+    if text and not text.endswith("\n"):
+        text += "\n"   # the same lines; lets the block pattern end every line with "\n"
     lines = text.split("\n")
     if lines and lines[-1] == "":
         lines.pop()
@@ -91,10 +101,13 @@ def parse_srt(text: str, source: str = "<input>", *, problems: list[Problem] | N
         """A block starts at k: an index line then a timing line, or a timing line."""
         return is_timing(k) or (k + 1 < n and _INDEX.match(lines[k]) is not None and is_timing(k + 1))
 
-    while i < n:
-        if not lines[i].strip():
+    def careful_block(i: int) -> int:
+        """Read the block at line index i (blank lines before it skipped) line by line,
+        reporting every problem; returns the index of the line after it."""
+        while i < n and not lines[i].strip():
             i += 1
-            continue
+        if i >= n:
+            return i
         lineno = i + 1
         identifier = ""
         if is_timing(i):
@@ -133,8 +146,7 @@ def parse_srt(text: str, source: str = "<input>", *, problems: list[Problem] | N
                 problems.append(Problem(ProblemCode.TEXT_WITHOUT_TIMING, Severity.ERROR, lineno,
                                         f"text without a timing line (lines {i + 1}-{j}) left out: "
                                         f"{block[0].strip()[:40]!r}"))
-            i = j
-            continue
+            return j
         timing_line = i + 1
         parsed = _parse_timing(lines[i], timing_line, problems)
         assert parsed is not None  # is_timing() said so
@@ -148,7 +160,32 @@ def parse_srt(text: str, source: str = "<input>", *, problems: list[Problem] | N
                 break
             text.append(lines[i])
             i += 1
-        cues.append(Cue(start, end, tuple(text), identifier, settings, timing_line))
+        cues.append(_make_cue(start, end, tuple(text), identifier, settings, timing_line))
+        return i
+
+    # The usual block (blank lines, index, strict timing, text lines, then a blank line or the
+    # end) is read by one pattern; any block it does not match, or whose text holds "-->" (a
+    # timing line: the next cue starts without a blank line), goes through careful_block.
+    # ``pos`` is the offset of line ``i`` in ``text``.
+    fast = _FAST_BLOCK.match
+    count = text.count
+    pos = 0
+    while i < n:
+        m = fast(text, pos)
+        if m is not None and "-->" not in m.group(11):
+            h1, m1, s1, f1, h2, m2, s2, f2 = m.group(2, 3, 4, 5, 6, 7, 8, 9)
+            body = m.group(11)
+            index_at = i + count("\n", pos, m.start(1))
+            cues.append(_make_cue(((int(h1) * 60 + int(m1)) * 60 + int(s1)) * 1000 + int(f1),
+                                  ((int(h2) * 60 + int(m2)) * 60 + int(s2)) * 1000 + int(f2),
+                                  tuple(body[:-1].split("\n")) if body else (), m.group(1),
+                                  m.group(10).strip(), index_at + 2))
+            i = index_at + 2 + count("\n", m.start(11), m.end(11))
+            pos = m.end()
+            continue
+        j = careful_block(i)
+        pos += sum(len(lines[k]) + 1 for k in range(i, j))
+        i = j
     problems.sort(key=lambda p: p.line)
     return CaptionDocument(source, "srt", tuple(cues), tuple(problems), encoding)
 

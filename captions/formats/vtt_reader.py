@@ -13,7 +13,7 @@ from __future__ import annotations
 import html
 import re
 
-from ..model import Cue
+from ..model import Cue, fast_constructor
 from .reading import CaptionDocument, Problem, ProblemCode, Severity, decode_caption_bytes
 
 __all__ = ["parse_vtt", "parse_vtt_bytes", "parse_cue_text"]
@@ -22,6 +22,14 @@ _KNOWN_TAGS = frozenset({"c", "i", "b", "u", "ruby", "rt", "v", "lang"})
 _SETTINGS = frozenset({"vertical", "line", "position", "size", "align", "region"})
 _CHAR_REF = re.compile(r"&(?:#[0-9]+;?|#[xX][0-9a-fA-F]+;?|[A-Za-z][A-Za-z0-9]*;?)")
 _WS = " \t\f"
+# Blank lines, an optional identifier line, a strict timing line (no digit after the
+# milliseconds), non-empty text lines: what needs no report (see parse_vtt).
+_FAST_CUE = re.compile(
+    r"\n*((?:[^\n]+\n)?)"
+    r"([0-9]{2}):([0-5][0-9]):([0-5][0-9])\.([0-9]{3}) --> ([0-9]{2}):([0-5][0-9]):([0-5][0-9])\.([0-9]{3})"
+    r"(?![0-9])([^\n]*)\n((?:[^\n]+\n)*)"
+)
+_make_cue = fast_constructor(Cue)
 
 
 def _timestamp(s: str, pos: int) -> tuple[int, int] | None:
@@ -154,6 +162,8 @@ def parse_vtt(text: str, source: str = "<input>", *, problems: list[Problem] | N
     """
     problems = list(problems or [])
     text = text.replace("\x00", "\ufffd")
+    if text and not text.endswith("\n"):
+        text += "\n"   # the same lines; lets the cue pattern end every line with "\n"
     lines = text.split("\n")
     if lines and lines[-1] == "":
         lines.pop()
@@ -222,12 +232,42 @@ def parse_vtt(text: str, source: str = "<input>", *, problems: list[Problem] | N
             problems.append(Problem(ProblemCode.MISSING_BLANK_LINE, Severity.WARNING, i + 1,
                                     "a cue starts right after the header, without a blank line"))
     previous_broke = False
+    # The usual cue block (blank lines, an optional identifier, a strict timing line, text
+    # lines, then a blank line or the end) is read by one pattern; a block it does not match,
+    # or whose identifier or text holds "-->", goes through collect() like every other block.
+    # ``pos`` is the offset of line ``i`` in ``text``.
+    fast = _FAST_CUE.match
+    count = text.count
+    pos = sum(len(lines[k]) + 1 for k in range(i))
     while True:
+        m = None if previous_broke else fast(text, pos)
+        if m is not None and "-->" not in m.group(1) and "-->" not in m.group(11):
+            h1, m1, s1, f1, h2, m2, s2, f2 = m.group(2, 3, 4, 5, 6, 7, 8, 9)
+            raw_settings, payload = m.group(10), m.group(11)
+            timing_line = i + count("\n", pos, m.start(2)) + 1
+            if raw_settings and not raw_settings.isspace():
+                _check_settings(raw_settings, timing_line, problems)
+            if payload:
+                payload = payload[:-1]
+                if "<" in payload or "&" in payload:
+                    payload = parse_cue_text(payload, timing_line + 1, problems)
+                cue_lines = tuple(payload.split("\n"))
+            else:
+                cue_lines = ()
+            cues.append(_make_cue(((int(h1) * 60 + int(m1)) * 60 + int(s1)) * 1000 + int(f1),
+                                  ((int(h2) * 60 + int(m2)) * 60 + int(s2)) * 1000 + int(f2),
+                                  cue_lines, m.group(1)[:-1], raw_settings.strip(), timing_line))
+            seen_cue = True
+            i = timing_line + count("\n", m.start(11), m.end(11))
+            pos = m.end()
+            continue
+        before = i
         while i < n and lines[i] == "":
             i += 1
         if i >= n:
             break
         i, start_i, cue, kind, buffer, broke = collect(i, False, previous_broke)
+        pos += sum(len(lines[k]) + 1 for k in range(before, i))
         if cue is not None:
             identifier, (start, end, settings), timing_line = cue
             if previous_broke:
@@ -237,7 +277,7 @@ def parse_vtt(text: str, source: str = "<input>", *, problems: list[Problem] | N
             payload = "\n".join(buffer)
             shown = parse_cue_text(payload, timing_line + 1, problems)
             cue_lines = tuple(shown.split("\n")) if buffer else ()
-            cues.append(Cue(start, end, cue_lines, identifier, settings.strip(), timing_line))
+            cues.append(_make_cue(start, end, cue_lines, identifier, settings.strip(), timing_line))
         elif kind == "bad-timing":
             if previous_broke:
                 problems.append(Problem(ProblemCode.ARROW_IN_TEXT, Severity.ERROR, start_i + 1,
