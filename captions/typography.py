@@ -82,8 +82,15 @@ _WORDS = {
         # a line may start with these (cut before them)
         "conjunctions": "et ou mais donc or ni car que qu' qui quand comme si parce puisque lorsque "
                         "alors puis",
-        "prepositions": "à a dans par pour en vers avec sans sous sur chez entre depuis pendant contre "
+        "prepositions": "à dans par pour en vers avec sans sous sur chez entre depuis pendant contre "
                         "selon avant après jusqu'à malgré parmi durant dès via envers hors",
+        # auxiliaries and adjectives that come before their noun: a line should not end on them
+        "leading": "ai as a avons avez ont suis es est sommes êtes sont était étaient va vais vas "
+                   "allons allez vont peut peux pouvez peuvent faut doit très plus moins "
+                   "grand grande grands grandes petit petite petits petites bon bonne bons bonnes "
+                   "nouveau nouvel nouvelle nouveaux nouvelles vieux vieille beau bel belle "
+                   "premier première premiers premières dernier dernière derniers dernières "
+                   "jeune jeunes gros grosse même mêmes autre autres seul seule folle fou",
     },
     "en": {
         "determiners": "a an the this that these those my your his her its our their some any each "
@@ -93,6 +100,8 @@ _WORDS = {
                         "unless",
         "prepositions": "to of in on at by for with from into onto about over under after before "
                         "between through during without within",
+        "leading": "am is are was were be been has have had will would can could should must do "
+                   "does did very more most new old big small great first last same other",
     },
 }
 _SETS = {lang: {kind: frozenset(words.split()) for kind, words in kinds.items()} for lang, kinds in _WORDS.items()}
@@ -112,7 +121,8 @@ def break_penalty(left: str, right: str, lang: str = "fr") -> float:
     """How bad it is to cut between the words ``left`` and ``right`` (0 is best).
 
     0 after a sentence end, 1 after clause punctuation, 2 before a conjunction or a
-    preposition, 4 elsewhere, 10 between a pronoun and its verb or after a preposition,
+    preposition, 4 elsewhere, 10 between a pronoun and its verb, after a preposition, an
+    auxiliary or an adjective that comes before its noun (``grande | cérémonie``),
     and :data:`UNBREAKABLE` between an article and its noun, a number and its unit, a first
     and a last name, inside an elision, or before ``? ! : ;``.
 
@@ -140,6 +150,6 @@ def break_penalty(left: str, right: str, lang: str = "fr") -> float:
         return UNBREAKABLE        # a first and a last name, "Tech Co", "Open AI"
     if rw in joins:
         return 2.0
-    if lw in sets["pronouns"] or lw in sets["prepositions"]:
+    if lw in sets["pronouns"] or lw in sets["prepositions"] or lw in sets["leading"]:
         return 10.0
     return 4.0

@@ -71,3 +71,9 @@ def test_detect_language(text, lang):
 ])
 def test_break_penalty(left, right, lang, expected):
     assert break_penalty(left, right, lang) == expected
+
+
+@pytest.mark.parametrize("left, right", [("grande", "cérémonie"), ("a", "investi"), ("il", "dit"),
+                                         ("très", "heureux"), ("the", "show")])
+def test_weak_cuts_cost_more_than_a_plain_one(left, right):
+    assert break_penalty(left, right, "en" if left == "the" else "fr") > break_penalty("tech", "quotidienne")
