@@ -184,7 +184,7 @@ def convert_cues(cues: Sequence[Cue], preset: Preset, *, source: str = "<input>"
     lang = _language(lang, [c.text for c in cues])
     out = []
     for cue in cues:
-        text = " ".join(" ".join(cue.lines).split())
+        text = " ".join(w for w in " ".join(cue.lines).replace("\t", " ").split(" ") if w)  # keeps U+202F
         if typography and lang == "fr":
             text = french_spacing(text)
         out.append(replace(cue, lines=layout_cue(text, preset, lang)))

@@ -93,7 +93,7 @@ def split_words(fragments: Sequence[Fragment], spans: Sequence[SpeechSpan], *,
     starts: list[int] = []
     ends: list[int] = []
     for index, (frag, span) in enumerate(zip(fragments, spans)):
-        words = frag.text.split()
+        words = [w for w in frag.text.split(" ") if w]   # not split(): it would cut at U+202F
         total = len(frag.text) or 1
         width = span.end_ms - span.start_ms
         offset = 0

@@ -30,7 +30,7 @@ def transcript_words(transcript) -> list[str]:
 
 
 _WORD = st.sampled_from("le la un chat 30 milliards Jensen Huang et mais dans l'IA d'Anthropic ça va ? ! : ; "
-                        "« » Bonsoir. tous, soir. x supercalifragilistique 19h30 &".split())
+                        "« » Bonsoir. tous, soir. x supercalifragilistique 19h30 &".split() + ["oui\u00a0!", "déjà\u202f?"])
 
 
 @st.composite
