@@ -16,7 +16,7 @@ from pathlib import Path
 from .errors import ConfigError, UnsupportedFormatError
 from .files import read_source, source_name, write_text_atomic
 from .formats import Format, format_for_path, render_captions
-from .model import Cue, Fragment, Transcript  # Fragment: used by the doctests
+from .model import Cue, Fragment, Note, NoteCode, Transcript  # Fragment: used by the doctests
 from .presets import Preset, reading_chars
 from .segment import LimitCode, LimitMiss, build_cues, check_cues, layout_cue
 from .timing import estimate_speech
@@ -37,7 +37,7 @@ class ReadingSpeed:
     Attributes:
         median_cps / p90_cps / max_cps: over the cues, characters per second of display.
         speech_median_cps: the median local speech rate of the transcript (None for caption input).
-        limit_cps: the preset's limit for a one-second-per-... cue (its ``max_cps``; None if stepped).
+        limit_cps: the preset's ``max_cps`` (None when it counts words or uses a stepped table).
         too_fast: cues over the limit.
         too_fast_speech: of those, cues whose speech itself is faster than the limit (no timing
             can fix them without changing the words).
@@ -280,7 +280,7 @@ def _same_file(a: Path, b: Path) -> bool:
 def read_input(input_path: str | os.PathLike):
     """A :class:`Transcript`, or a caption document (cues and problems) when the input is an
     SRT or WebVTT file (by suffix, or by content for standard input)."""
-    from .transcript import parse_transcript
+    from .transcript import parse_transcript, read_transcript
 
     decoded = read_source(input_path)
     name = source_name(input_path)
@@ -290,7 +290,13 @@ def read_input(input_path: str | os.PathLike):
     looks_srt = suffix == ".srt" or (suffix not in (".txt",) and _looks_srt(head))
     if suffix in _CAPTION_SUFFIXES or looks_vtt or looks_srt:
         return _read_captions(decoded.text, name, Format.VTT if (suffix == ".vtt" or looks_vtt) else Format.SRT)
-    return parse_transcript(decoded.text, source=name)
+    if name != "<stdin>":
+        return read_transcript(input_path)   # the reader's own notes (encoding fallback) included
+    transcript = parse_transcript(decoded.text, source=name, encoding=decoded.encoding)
+    if decoded.fallback:
+        note = Note(NoteCode.ENCODING_FALLBACK, 1, "standard input is not UTF-8 or UTF-16: read as Windows-1252")
+        transcript = replace(transcript, notes=(note, *transcript.notes), pieces=transcript.pieces)
+    return transcript
 
 
 def _looks_srt(head: str) -> bool:

@@ -187,3 +187,17 @@ def test_sample_is_read_back_by_real_clients(suffix, tmp_path, sample_result):
         assert got.errors == (), f"{name}: {got.errors[:3]}"
         assert len(got.cues) == len(expected), name
         assert [(c.start_ms, c.end_ms, c.text) for c in got.cues] == expected, name
+
+
+@pytest.mark.parametrize("from_stdin", [False, True])
+def test_reader_notes_reach_the_report(tmp_path, from_stdin):
+    data = "00:01Caf\u00e9 cr\u00e8me.\n00:03Voil\u00e0.\n".encode("cp1252")
+    src = tmp_path / "cp1252.txt"
+    src.write_bytes(data)
+    args = ["convert", "-" if from_stdin else str(src), "-o", str(tmp_path / "o.srt"),
+            "--report", str(tmp_path / "r.json")]
+    out = CliRunner().invoke(main, args, input=data if from_stdin else None)
+    assert out.exit_code == 0, out.output
+    notes = json.loads((tmp_path / "r.json").read_text("utf-8"))["notes"]
+    assert [n["code"] for n in notes] == ["encoding-fallback"]
+    assert "Café crème." in (tmp_path / "o.srt").read_text("utf-8")
