@@ -25,11 +25,11 @@ from __future__ import annotations
 
 import bisect
 import enum
+import functools
 import itertools
 import operator
 import os
 from dataclasses import dataclass, replace
-from functools import cached_property
 from typing import Iterable, Sequence
 
 import regex
@@ -122,8 +122,13 @@ def _atoms(key: str, case: CaseMode) -> tuple[str, ...]:
         if index and tokens[index - 1].end() < token.start():
             atoms.append(r"\s+")
         text = token[0].lower() if case is CaseMode.INSENSITIVE else token[0]
-        atoms.extend(regex.escape(ch) for ch in text)
+        atoms.extend(map(_escape, text))
     return tuple(atoms)
+
+
+@functools.lru_cache(maxsize=4096)
+def _escape(char: str) -> str:
+    return regex.escape(char)
 
 
 def _trie_pattern(sequences: Iterable[tuple[str, ...]]) -> str:

@@ -11,7 +11,9 @@ An apostrophe is therefore its own token, so ``d'Anthropik`` holds the word ``An
 
 from __future__ import annotations
 
+import bisect
 import enum
+import functools
 import os
 import tomllib
 from dataclasses import dataclass, field
@@ -214,7 +216,7 @@ def _parse_toml(text: str, source: str) -> tuple[tuple[Fix, ...], tuple[Finding,
     for index, table in enumerate(tables):
         begin = headers[index] if index < len(headers) else 0
         end = headers[index + 1] if index + 1 < len(headers) else len(text)
-        header_line = text.count("\n", 0, begin) + 1 if index < len(headers) else None
+        header_line = _line_at(text, begin) if index < len(headers) else None
         fix, found = _read_table(table, source, text, begin, end, header_line)
         problems.extend(found)
         if fix is not None:
@@ -222,12 +224,23 @@ def _parse_toml(text: str, source: str) -> tuple[tuple[Fix, ...], tuple[Finding,
     return tuple(fixes), tuple(problems)
 
 
+@functools.lru_cache(maxsize=4)
+def _line_starts(text: str) -> tuple[int, ...]:
+    return tuple(m.end() for m in regex.finditer("\n", text))
+
+
+def _line_at(text: str, position: int) -> int:
+    """The 1-based line of a character offset (a bisection, not a count from the start, so that
+    locating every table of a 10,000-fix dictionary stays linear)."""
+    return bisect.bisect_right(_line_starts(text), position) + 1
+
+
 def _line_of_key(text: str, key: str, begin: int, end: int) -> int | None:
     pattern = regex.compile(rf"^[ \t]*(?:{regex.escape(key)}|\"{regex.escape(key)}\")[ \t]*=", regex.M)
     found = pattern.search(text, begin, end)
     if found is None:
-        return text.count("\n", 0, begin) + 1 if begin else None
-    return text.count("\n", 0, found.start()) + 1
+        return _line_at(text, begin) if begin else None
+    return _line_at(text, found.start())
 
 
 def _key_lines(text: str, begin: int, end: int, keys: Sequence[str]) -> tuple[int | None, ...]:
@@ -238,7 +251,7 @@ def _key_lines(text: str, begin: int, end: int, keys: Sequence[str]) -> tuple[in
         for quoted in (f'"{key}"', f"'{key}'", key):
             at = text.find(quoted, cursor, end)
             if at >= 0:
-                lines.append(text.count("\n", 0, at) + 1)
+                lines.append(_line_at(text, at))
                 cursor = at + len(quoted)
                 break
         else:
@@ -492,9 +505,20 @@ def _lint_chains(fixes: Sequence[Fix]) -> list[Finding]:
     replacements: dict[str, Fix] = {}
     for fix in fixes:
         replacements.setdefault(fix.to, fix)
+    # A word key can only overlap a replacement it shares a token with: look those up instead
+    # of pairing every key with every replacement (10,000 x 10,000 would take minutes).
+    by_token: dict[str, list[str]] = {}
+    for replacement in replacements:
+        for token in set(key_tokens(replacement)):
+            by_token.setdefault(token, []).append(replacement)
     for fix in fixes:
         for index, key in enumerate(fix.keys):
-            for replacement, owner in replacements.items():
+            if fix.match is MatchMode.REGEX:
+                candidates = list(replacements)
+            else:
+                candidates = sorted({r for t in key_tokens(key) for r in by_token.get(t, ())})
+            for replacement in candidates:
+                owner = replacements[replacement]
                 if replacement == fix.to and fix.match is MatchMode.WORD and key_tokens(key, fix.case) == key_tokens(
                         replacement, fix.case):
                     continue  # "NVIDIA" -> "Nvidia" case-insensitively: a hit on the replacement changes nothing
