@@ -688,8 +688,9 @@ def _layers_for(rel: str, src: Path, cli: Layer, cache: dict[str, Layer | None])
         key = part.as_posix()
         if key not in cache:
             path = src / key / CONFIG_NAME if key != "." else src / CONFIG_NAME
-            cache[key] = read_folder_config(path) if path.is_file() and _inside(
-                Path(os.path.realpath(path)), src) else None
+            if path.is_file() and not _inside(Path(os.path.realpath(path)), src):
+                raise ConfigError("a symbolic link out of INPUT_DIR: not followed", Location(str(path)))
+            cache[key] = read_folder_config(path) if path.is_file() else None
         if cache[key] is not None:
             layers.append(cache[key])
     layers.append(cli)

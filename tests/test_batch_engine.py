@@ -233,3 +233,12 @@ def test_timeline_keeps_the_fastest_cue_of_each_slice():
     assert all(p[3] == 17.0 for p in points)
     csa = timeline_points(cues[:3], get_preset("csa"))
     assert csa[0][3] is not None and csa[0][3] != 17.0  # a stepped table gives a limit per duration
+
+
+def test_folder_options_behind_a_link_out_of_input_dir_are_refused(tmp_path):
+    (tmp_path / "in" / "sub").mkdir(parents=True)
+    (tmp_path / "elsewhere.toml").write_text('preset = "bbc"\n')
+    (tmp_path / "in" / "sub" / CONFIG_NAME).symlink_to(tmp_path / "elsewhere.toml")
+    with pytest.raises(ConfigError, match="symbolic link out of INPUT_DIR"):
+        _settings(tmp_path / "in", "sub/a.txt")
+    assert _settings(tmp_path / "in", "a.txt").preset.name == DEFAULT_PRESET
