@@ -243,43 +243,28 @@ class Dictionary:
 
     def _scan_words(self, text: str, sensitive: bool, scanner: "regex.Pattern"):
         case = CaseMode.SENSITIVE if sensitive else CaseMode.INSENSITIVE
-        cursor = _Cursor(scanner, text)
-        position = 0
-        while True:
-            found = cursor.next_at(position)
-            if found is None:
-                yield None
-                return
+
+        def hit_of(found) -> _Hit | None:
             entry = self._words.get((sensitive, key_tokens(found[0], case), _gaps(found[0])))
             # No entry: a case pairing the regex engine folds but str.lower() does not.
             hit = entry and _Hit(found.start(), found.end(), entry[0], entry[1], ChangeKind.WORD)
-            if hit is None or not self._allowed(text, hit):
-                position = found.start() + 1
-                continue
-            wanted = yield hit
-            position = max(wanted, found.end()) if wanted is not None else found.end()
+            return hit if hit is not None and self._allowed(text, hit) else None
+
+        return _hits(scanner, text, hit_of)
 
     def _scan_regex(self, text: str):
-        cursor = _Cursor(self._regex_any, text)
-        position = 0
-        while True:
-            found = cursor.next_at(position)
-            if found is None:
-                yield None
-                return
-            start = found.start()
-            best: _Hit | None = None
+        def hit_of(found) -> _Hit | None:
+            # The alternation finds where some regex key matches; the longest one there wins.
+            start, best = found.start(), None
             for number, key, pattern in self._regex_keys:
                 match = pattern.match(text, start)
                 if match is not None and match.end() > start and (best is None or match.end() > best.end):
                     candidate = _Hit(start, match.end(), number, key, ChangeKind.REGEX)
                     if self._allowed(text, candidate):
                         best = candidate
-            if best is None:
-                position = start + 1
-                continue
-            wanted = yield best
-            position = max(wanted, best.end) if wanted is not None else best.end
+            return best
+
+        return _hits(self._regex_any, text, hit_of)
 
     # ----------------------------------------------------------------- applying
 
@@ -314,6 +299,25 @@ def _advance(stream, position: int):
         return stream.send(position)
     except StopIteration:
         return None
+
+
+def _hits(pattern: "regex.Pattern", text: str, hit_of):
+    """One stream of candidate hits for :meth:`Dictionary.find`: the matches of ``pattern``
+    turned into hits by ``hit_of`` (``None`` refuses a match: look again one character later).
+    After each hit, :meth:`Dictionary.find` sends the position where the next may start."""
+    cursor = _Cursor(pattern, text)
+    position = 0
+    while True:
+        found = cursor.next_at(position)
+        if found is None:
+            yield None
+            return
+        hit = hit_of(found)
+        if hit is None:
+            position = found.start() + 1
+            continue
+        wanted = yield hit
+        position = max(wanted, hit.end) if wanted is not None else hit.end
 
 
 class _Cursor:
@@ -387,16 +391,8 @@ class _FuzzyIndex:
             yield None
             return
         finder = regex.compile(r"(?<!\w)\L<words>(?!\w)", words=list(near))
-        cursor = _Cursor(finder, text)
-        position = 0
-        while True:
-            found = cursor.next_at(position)
-            if found is None:
-                yield None
-                return
-            number, key = near[found[0]]
-            wanted = yield _Hit(found.start(), found.end(), number, key, ChangeKind.FUZZY)
-            position = max(wanted, found.end()) if wanted is not None else found.end()
+        yield from _hits(finder, text,
+                         lambda found: _Hit(found.start(), found.end(), *near[found[0]], ChangeKind.FUZZY))
 
 
 def _deletions(word: str, edits: int) -> set[str]:

@@ -208,7 +208,8 @@ def _parse_toml(text: str, source: str) -> tuple[tuple[Fix, ...], tuple[Finding,
                                    f"unknown top-level entry {name!r}; expected only [[fix]] tables"))
     tables = data.get("fix", [])
     if not isinstance(tables, list):
-        return (), (*problems, _error(FindingCode.UNREADABLE_ENTRY, Location(source, _line_of_key(text, "fix", 0, len(text))),
+        where = Location(source, _line_of_key(text, "fix", 0, len(text)))
+        return (), (*problems, _error(FindingCode.UNREADABLE_ENTRY, where,
                                       "`fix` must be an array of tables written [[fix]]"))
     # tomllib gives no positions: the n-th [[fix]] header in the text is the n-th table.
     headers = [m.start() for m in _FIX_HEADER.finditer(text)]
@@ -295,7 +296,8 @@ def _read_table(table: object, source: str, text: str, begin: int, end: int,
             value = table[name]
             if isinstance(value, bool) or not isinstance(value, int) or value < low or (name == "fuzzy" and value > 3):
                 expected = "an integer from 0 to 3" if name == "fuzzy" else "a non-negative integer"
-                problems.append(_error(FindingCode.UNREADABLE_ENTRY, at(name), f"`{name}` is {value!r}; expected {expected}"))
+                problems.append(_error(FindingCode.UNREADABLE_ENTRY, at(name),
+                                       f"`{name}` is {value!r}; expected {expected}"))
             else:
                 options[name] = value
     for name in ("context", "unless"):
@@ -334,7 +336,8 @@ def _parse_table(text: str, source: str, separator: str) -> tuple[tuple[Fix, ...
         if len(row) != 2 or not row[0] or not row[1]:
             name = "TAB" if separator == "\t" else "comma"
             problems.append(_error(FindingCode.UNREADABLE_ENTRY, where,
-                                   f"found {raw.strip()!r}; expected two columns `wrong{separator}right` separated by a {name}"))
+                                   f"found {raw.strip()!r}; expected two columns `wrong{separator}right` "
+                                   f"separated by a {name}"))
             continue
         if not fixes and not problems and [c.lower() for c in row] in (["wrong", "right"], ["from", "to"]):
             continue  # a spreadsheet header row
@@ -385,7 +388,8 @@ def lint_fixes(fixes: Sequence[Fix], *, against: Iterable[str] = ()) -> tuple[Fi
         findings.extend(_lint_regexes(fix))
         if fix.fuzzy and any(len(key_tokens(k)) > 1 for k in fix.keys if fix.match is MatchMode.WORD):
             findings.append(_warning(FindingCode.FUZZY_MULTIWORD, fix.location,
-                                     "`fuzzy` applies to one-word keys only; the multi-word keys of this fix match exactly"))
+                                     "`fuzzy` applies to one-word keys only; the multi-word keys of this fix "
+                                     "match exactly"))
         for index, key in enumerate(fix.keys):
             ident = _key_identity(fix, key)
             if ident not in seen:
@@ -395,7 +399,8 @@ def lint_fixes(fixes: Sequence[Fix], *, against: Iterable[str] = ()) -> tuple[Fi
             where = fix.key_location(index)
             before = first.key_location(first_index)
             if first.to == fix.to:
-                findings.append(_warning(FindingCode.DUPLICATE_KEY, where, f"key {key!r} is already listed at {before}"))
+                findings.append(_warning(FindingCode.DUPLICATE_KEY, where,
+                                         f"key {key!r} is already listed at {before}"))
             elif first.location.source != fix.location.source:
                 findings.append(_warning(FindingCode.OVERRIDDEN_KEY, where,
                                          f"key {key!r} -> {fix.to!r} is hidden by {before} ({first.to!r}), "
@@ -455,7 +460,8 @@ def _lint_regexes(fix: Fix) -> list[Finding]:
         if compiled.fullmatch(""):
             if label == "key":
                 findings.append(_error(FindingCode.EMPTY_MATCH_REGEX, where,
-                                       f"{label} {pattern!r} matches the empty string; it would insert text everywhere"))
+                                       f"{label} {pattern!r} matches the empty string; "
+                                       "it would insert text everywhere"))
             else:
                 findings.append(_warning(FindingCode.CONTEXT_ALWAYS_MATCHES, where,
                                          f"{label} {pattern!r} matches the empty string, so it holds everywhere"))
