@@ -140,6 +140,7 @@ _CPS_PER_CHAR = 0.25
 _CUE = 1.0
 _LINE_WEIGHT = 0.5     # a line cut inside a cue costs half a cue cut at the same place
 _NO_LINES = 5000.0     # a two-line cue whose text has no cut that fits both lines
+_GOOD_CUT = 4.0 * _CUT_WEIGHT   # cue ends are searched at cuts this good or better first
 
 
 @dataclass(frozen=True, slots=True)
@@ -196,6 +197,11 @@ def build_cues(fragments: Sequence[Fragment], spans: Sequence[SpeechSpan], prese
     back = [0] * (n + 1)
     best[0] = 0.0
     free_at = [ws[b] - gap for b in range(n)] + [0]
+    next_any = list(range(1, n + 2))
+    next_good = [n + 1] * (n + 2)   # the next position whose cut is acceptable (or forced)
+    for b in range(n, 0, -1):
+        next_good[b - 1] = b if (forced[b] or line_cut[b] <= _GOOD_CUT) else next_good[b]
+    lengths.append(lengths[-1] + 10**9)    # position n + 1 is never within reach
     cue_cost, line_weight, hang = _CUE, _LINE_WEIGHT, MAX_HANG_MS
     for a in range(n):
         base = best[a]
@@ -218,7 +224,10 @@ def build_cues(fragments: Sequence[Fragment], spans: Sequence[SpeechSpan], prese
                 if line_best[k + 1] < line_best[k]:
                     line_best[k] = line_best[k + 1]
             low = a + 1
-        b = a + 1
+        # cue ends are tried at acceptable cuts only (a sentence end ... a plain space), unless
+        # none is within reach: then at every word (a long name, a run of numbers)
+        following = next_good if lengths[next_good[a]] - first_chars <= capacity else next_any
+        b = following[a]
         while b <= stop:
             chars = lengths[b] - first_chars
             if chars > capacity and b > a + 1:
@@ -245,7 +254,7 @@ def build_cues(fragments: Sequence[Fragment], spans: Sequence[SpeechSpan], prese
             if cost < best[b]:
                 best[b] = cost
                 back[b] = a
-            b += 1
+            b = following[b]
     bounds = []
     b = n
     while b > 0:
