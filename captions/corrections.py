@@ -151,7 +151,6 @@ def _trie_pattern(sequences: Iterable[tuple[str, ...]]) -> str:
         body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
         return f"(?:{body})?" if ends else body
 
-    # A sequence in the text: iterate rather than recurse over siblings, recurse over depth.
     return emit(root)
 
 
@@ -175,8 +174,8 @@ class Dictionary:
         for number, fix in enumerate(self.fixes):
             for key in fix.keys:
                 if fix.match is MatchMode.REGEX:
-                    flags = "(?i)" if fix.case is CaseMode.INSENSITIVE else ""
-                    pattern = f"{_EDGE}(?:{flags}(?:{key})){_EDGE}" if not flags else f"{_EDGE}(?i:{key}){_EDGE}"
+                    scoped = "(?i:" if fix.case is CaseMode.INSENSITIVE else "(?:"
+                    pattern = f"{_EDGE}{scoped}{key}){_EDGE}"
                     self._regex_keys.append((number, key, regex.compile(pattern)))
                     regex_parts.append(pattern)
                     continue
