@@ -18,10 +18,11 @@ from dataclasses import dataclass, replace
 
 from .model import Cue, fast_constructor
 from .presets import Preset, reading_chars
+from .timecode import format_clock
 
 __all__ = [
     "FindingCode", "Finding", "Summary", "ValidationResult", "RepairCode", "Repair",
-    "check_cues", "check_document", "check_text", "validate_file", "fix_cues", "summarize",
+    "check_cues", "check_document", "check_text", "validate_file", "fix_cues", "summarize", "format_result",
 ]
 
 
@@ -315,6 +316,27 @@ def validate_file(path: str | os.PathLike, preset: Preset, *, lang: str | None =
 
     return check_document(read_captions(path, fmt), preset, lang=lang)
 
+
+
+def format_result(result: ValidationResult) -> str:
+    """The report for a person: one ``file:line: code: message (cue N)`` line per finding, then
+    the summary line; each line ends with a newline.  Built as one string, so that a file with
+    100,000 findings is written at once rather than line by line.
+
+    >>> from captions.presets import get_preset
+    >>> print(format_result(check_text(b"1\\n00:00:01,000 --> 00:00:01,500\\nOui.\\n", "a.srt",
+    ...                                get_preset("netflix"), lang="fr")), end="")
+    a.srt:2: too-short: shown 500 ms; expected at least 833 ms (cue 1)
+    a.srt: 1 cues over 00:00, reading speed median 8.0 / p90 8.0 / max 8.0 cps (netflix); findings: too-short 1
+    """
+    source = result.source
+    out = [f"{source}{'' if f.line is None else f':{f.line}'}: {f.code.value}: {f.message}"
+           f"{f' (cue {f.cue})' if f.cue else ''}" for f in result.findings]
+    s = result.summary
+    counts = ", ".join(f"{code} {n}" for code, n in s.counts) or "none"
+    out.append(f"{source}: {s.cues} cues over {format_clock(s.duration_ms)}, reading speed median "
+               f"{s.cps_median} / p90 {s.cps_p90} / max {s.cps_max} cps ({result.preset}); findings: {counts}")
+    return "\n".join(out) + "\n"
 
 # --- repairs ----------------------------------------------------------------------------------
 
