@@ -23,11 +23,11 @@ from typing import Iterable, Sequence
 import regex
 
 from .errors import ConfigError, Location
-from .files import read_source
+from .files import read_source, same_file
 
 __all__ = [
     "CaseMode", "MatchMode", "Fix", "Severity", "FindingCode", "Finding",
-    "TOKEN", "key_tokens", "parse_dictionary", "read_dictionary", "discover_dictionaries",
+    "TOKEN", "key_tokens", "parse_dictionary", "read_dictionary", "discover_dictionaries", "dictionaries_for",
     "lint_fixes", "DICTIONARY_SUFFIXES",
 ]
 
@@ -370,6 +370,21 @@ def discover_dictionaries(input_path: str | os.PathLike) -> tuple[Path, ...]:
         elif base and (stem == base or (stem.startswith(base) and stem[len(base)] in "-_.")):
             named.append((-len(base), name, candidate))
     return tuple(p for _, _, p in sorted(named)) + tuple(folder)
+
+
+def dictionaries_for(input_path: str | os.PathLike, explicit: Sequence[str | os.PathLike] = (), *,
+                     discover: bool = True) -> tuple[Path, ...]:
+    """The dictionaries that apply to an input, in the order they apply (the first holding a key wins).
+
+    Every ``explicit`` one (``--dict``) in the order given, then, unless ``discover`` is off,
+    those :func:`discover_dictionaries` finds next to the input and not already listed.
+    """
+    paths = [Path(p) for p in explicit]
+    if discover:
+        for found in discover_dictionaries(input_path):
+            if not any(same_file(found, p) for p in paths):
+                paths.append(found)
+    return tuple(paths)
 
 
 # --------------------------------------------------------------------------- linting

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from .errors import Location, ParseError
 
-__all__ = ["Decoded", "decode", "read_source", "write_text_atomic", "source_name"]
+__all__ = ["Decoded", "decode", "read_source", "write_text_atomic", "source_name", "same_file"]
 
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32-le"),
@@ -103,6 +103,20 @@ def _decode_error(data: bytes, exc: UnicodeDecodeError, source: str, codec: str)
 def source_name(path: str | os.PathLike) -> str:
     """The name used for ``path`` in messages (``-`` is ``<stdin>``)."""
     return "<stdin>" if str(path) == "-" else str(path)
+
+
+def same_file(a: str | os.PathLike, b: str | os.PathLike) -> bool:
+    """Whether two paths name one file (``-``, standard input or output, is never a file).
+
+    True for the same path written two ways, a link to it, or a hard link; False when either
+    does not exist yet (an output about to be created cannot be the input).
+    """
+    if str(a) == "-" or str(b) == "-":
+        return False
+    try:
+        return Path(a).resolve() == Path(b).resolve() or os.path.samefile(a, b)
+    except OSError:
+        return False
 
 
 def read_source(path: str | os.PathLike) -> Decoded:

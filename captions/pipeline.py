@@ -14,9 +14,9 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .errors import ConfigError, UnsupportedFormatError
-from .files import read_source, source_name, write_text_atomic
+from .files import read_source, same_file, source_name, write_text_atomic
 from .formats import Format, format_for_path, render_captions
-from .model import Cue, Fragment, Note, NoteCode, Transcript  # Fragment: used by the doctests
+from .model import Cue, Note, NoteCode, Transcript  # Fragment: used by the doctests
 from .presets import Preset, reading_chars
 from .segment import LimitCode, LimitMiss, build_cues, check_cues, layout_cue
 from .timing import estimate_speech
@@ -262,19 +262,12 @@ def plan_outputs(input_path: str | os.PathLike, outputs: Sequence[str], to: str 
                 raise ConfigError(f"cannot tell the format of {out!r} from its suffix; use .srt or .vtt, "
                                   "or give --to") from None
             out_fmt = fmt
-        if name != "<stdin>" and _same_file(Path(out), Path(input_path)):
+        if name != "<stdin>" and same_file(out, input_path):
             raise ConfigError(f"refusing to write over the input {name}; choose another -o")
         plans.append(OutputPlan(Path(out), out_fmt))
     if sum(1 for p in plans if p.path is None) > 1:
         raise ConfigError("standard output can be given only once")
     return tuple(plans)
-
-
-def _same_file(a: Path, b: Path) -> bool:
-    try:
-        return a.resolve() == b.resolve() or (a.exists() and a.samefile(b))
-    except OSError:
-        return False
 
 
 def read_input(input_path: str | os.PathLike):
@@ -321,7 +314,7 @@ def convert_file(input_path: str | os.PathLike, outputs: Sequence[str], preset: 
     import json
 
     plans = plan_outputs(input_path, outputs, to)
-    if report_path is not None and _same_file(Path(report_path), Path(input_path)):
+    if report_path is not None and same_file(report_path, input_path):
         raise ConfigError(f"refusing to write the report over the input {source_name(input_path)}")
     source = read_input(input_path)
     if isinstance(source, Transcript):

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from captions.corrections import (
-    apply_to_transcript, correct_caption_source, correct_transcript_source, load_dictionaries,
+    correct_caption_source, correct_transcript_source, load_dictionaries,
 )
 from captions.files import read_source
 from captions.transcript import parse_transcript

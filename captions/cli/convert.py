@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import functools
+
 import click
 
+from ..corrections import apply_to_transcript, load_dictionaries
+from ..dictionary import dictionaries_for
 from ..pipeline import convert_file
 from . import main
 from .options import preset_options
@@ -22,9 +26,14 @@ from .options import preset_options
               help="Language for line breaking and typography (default: detected).")
 @click.option("--no-typography", "no_typography", is_flag=True,
               help="Keep the text as is (no French non-breaking spaces).")
+@click.option("--dict", "dict_paths", multiple=True, type=click.Path(dir_okay=False),
+              help="A correction dictionary applied before cues are built; repeat for several "
+                   "(order as in 'captions correct'). Dictionaries next to INPUT are found too.")
+@click.option("--no-discover", is_flag=True,
+              help="Use only the --dict files, not the NAME.dict.* / captions.dict.* next to INPUT.")
 @click.option("--report", "report_path", type=click.Path(dir_okay=False), default=None,
               help="Write a JSON report: every cue that misses a limit, and the reader's notes.")
-def convert(input_path, outputs, to, preset, lang, no_typography, report_path):
+def convert(input_path, outputs, to, preset, lang, no_typography, dict_paths, no_discover, report_path):
     """Build broadcast-quality captions from a replay-page transcript.
 
     Times are estimated inside each floored second, the text is cut at sentence ends, clause
@@ -34,11 +43,16 @@ def convert(input_path, outputs, to, preset, lang, no_typography, report_path):
 
     \b
     Example:
-      captions convert samples/techco-2026-03-05.txt -o show.srt -o show.vtt --report report.json
+      captions convert samples/techco-2026-03-05.txt --dict samples/techco.dict.toml \\
+          -o show.srt -o show.vtt --report report.json
       captions convert show.txt --preset netflix --max-cps 17 -o - --to vtt
     """
+    corrector = None
+    paths = dictionaries_for(input_path, dict_paths, discover=not no_discover)
+    if paths:
+        corrector = functools.partial(apply_to_transcript, dictionary=load_dictionaries(paths))
     done = convert_file(input_path, outputs, preset, to=to, lang=lang, typography=not no_typography,
-                        report_path=report_path)
+                        corrector=corrector, report_path=report_path)
     if done.stdout is not None:
         click.echo(done.stdout, nl=False)
     report = done.result.report
@@ -48,6 +62,9 @@ def convert(input_path, outputs, to, preset, lang, no_typography, report_path):
                     f"{report.reading.too_fast} over the limit")
     if report.misses:
         summary += f"; {len(report.misses)} limit(s) missed" + ("" if report_path else " (see --report)")
+    if paths:
+        changes = len(report.changes)
+        summary += f"; {changes} correction(s) from {', '.join(str(p) for p in paths)}"
     for path in done.written:
         click.echo(f"captions: wrote {path}", err=True)
     click.echo(summary, err=True)

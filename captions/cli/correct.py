@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import sys
 from pathlib import Path
 
@@ -12,8 +11,8 @@ import click
 from ..corrections import (
     check_dictionaries, correct_caption_source, correct_transcript_source, load_dictionaries,
 )
-from ..dictionary import Severity, discover_dictionaries
-from ..files import Decoded, read_source, source_name, write_text_atomic
+from ..dictionary import Severity, dictionaries_for
+from ..files import Decoded, read_source, same_file, source_name, write_text_atomic
 from . import main
 
 
@@ -34,13 +33,6 @@ def _encode(text: str, decoded: Decoded) -> tuple[str, str]:
     if decoded.bom and not decoded.encoding.endswith("-sig"):
         return "\ufeff" + text, decoded.encoding
     return text, decoded.encoding
-
-
-def _same_file(a: str, b: str) -> bool:
-    try:
-        return a != "-" and b != "-" and os.path.exists(b) and os.path.samefile(a, b)
-    except OSError:
-        return False
 
 
 @main.command()
@@ -70,13 +62,9 @@ def correct(input_path: str, dict_paths: tuple[str, ...], no_discover: bool, out
       captions correct samples/techco-2026-03-05.txt \\
           --dict samples/techco.dict.toml --explain -o corrected.txt
     """
-    if _same_file(input_path, output):
+    if same_file(input_path, output):
         raise click.UsageError(f"-o {output} is the input file; write the corrected text somewhere else")
-    paths = [Path(p) for p in dict_paths]
-    if not no_discover:
-        for found in discover_dictionaries(input_path):
-            if not any(_same_file(str(found), str(p)) for p in paths):
-                paths.append(found)
+    paths = dictionaries_for(input_path, dict_paths, discover=not no_discover)
     if not paths:
         raise click.UsageError("no dictionary: give --dict FILE or put NAME.dict.toml next to the input "
                                "(see docs/dictionaries.md)")

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import json
 import sys
-from pathlib import Path
 
 import click
 
 from ..errors import CaptionsError
+from ..files import same_file
 from ..formats import Format, render_captions
 from ..timecode import format_clock
 from ..validate import check_text, fix_cues, validate_file
@@ -64,7 +64,7 @@ def validate(files, preset, fmt, lang, as_json, fail_on, fix, output, in_place) 
         raise click.UsageError("-o takes one input; use --in-place for several")
     if in_place and "-" in files:
         raise click.UsageError("--in-place cannot write to standard input")
-    if output and output != "-" and files[0] != "-" and Path(output).resolve() == Path(files[0]).resolve():
+    if output and same_file(output, files[0]):
         raise click.UsageError("-o names the input; use --in-place to write over it")
     fmt = Format(fmt) if fmt else None
     results, worst = [], -1
