@@ -53,3 +53,10 @@ def test_the_library_never_imports_the_cli() -> None:
 
 def test_no_utils_module() -> None:
     assert not list(PACKAGE.rglob("utils.py"))
+
+
+def test_every_public_name_resolves() -> None:
+    import captions
+
+    for name in captions.__all__:
+        assert getattr(captions, name) is not None, name
