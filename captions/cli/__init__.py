@@ -6,6 +6,8 @@ in one place; click itself answers a bad invocation with status 2.
 
 from __future__ import annotations
 
+import importlib
+
 import click
 
 from .. import __version__
@@ -15,7 +17,16 @@ __all__ = ["main"]
 
 
 class _Group(click.Group):
-    """A click group that turns every :class:`CaptionsError` into one clean message."""
+    """A click group that loads its commands on demand and turns every :class:`CaptionsError`
+    into one clean message."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(set(super().list_commands(ctx)) | set(_COMMAND_MODULES))
+
+    def get_command(self, ctx: click.Context, name: str):
+        if name not in self.commands and name in _COMMAND_MODULES:
+            importlib.import_module(f"{__name__}.{_COMMAND_MODULES[name]}")
+        return super().get_command(ctx, name)
 
     def invoke(self, ctx: click.Context):
         try:
@@ -39,9 +50,10 @@ def main() -> None:
     """
 
 
-# Each command registers itself on ``main`` when imported.
-from . import inspect  # noqa: E402,F401
-from . import batch  # noqa: E402,F401
-from . import correct  # noqa: E402,F401
-from . import convert  # noqa: E402,F401
-from . import validate  # noqa: E402,F401
+# Each command lives in its own module and registers itself on ``main`` when imported; the
+# group imports a module only when its command runs (or help lists it), so a command pays at
+# start only for the library it uses.
+_COMMAND_MODULES = {
+    "inspect": "inspect", "convert": "convert", "correct": "correct", "dict": "correct",
+    "validate": "validate", "batch": "batch",
+}
