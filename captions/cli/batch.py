@@ -16,7 +16,7 @@ from ..batch import BatchRequest, BatchSummary, Layer, Progress, check_dirs, das
 from ..errors import ConfigError
 from ..report_html import render_report_html
 from . import main
-from .options import _OVERRIDES, preset_options
+from .options import PRESET_OVERRIDES, preset_options
 
 
 class _Display:
@@ -127,7 +127,7 @@ def batch(input_dir: Path, output_dir: Path, to: str | None, dictionaries: tuple
     except ConfigError as exc:
         raise click.UsageError(str(exc)) from None
     explicit = ctx.get_parameter_source("preset_name") not in (ParameterSource.DEFAULT, None)
-    overrides = tuple(sorted((key, ctx.params[key]) for _, key, _, _ in _OVERRIDES if ctx.params.get(key) is not None))
+    overrides = tuple(sorted((key, ctx.params[key]) for _, key, _, _ in PRESET_OVERRIDES if ctx.params.get(key) is not None))
     cli = Layer("command line", preset=preset.name if explicit else None, options=overrides, formats=formats,
                 dictionaries=tuple(d.resolve() for d in dictionaries), lang=lang, typography=typography)
     display = _Display(as_json, bar=not as_json and sys.stderr.isatty())

@@ -8,7 +8,7 @@ import click
 
 from ..presets import DEFAULT_PRESET, PRESETS, Preset, get_preset
 
-_OVERRIDES = (
+PRESET_OVERRIDES = (
     ("--max-chars", "max_chars", int, "characters per line"),
     ("--max-lines", "max_lines", int, "lines per cue"),
     ("--max-cps", "max_cps", float, "reading speed, characters per second"),
@@ -25,11 +25,11 @@ def preset_options(command):
     @functools.wraps(command)
     def wrapper(*args, **kwargs):
         name = kwargs.pop("preset_name")
-        overrides = {key: kwargs.pop(key) for _, key, _, _ in _OVERRIDES}
+        overrides = {key: kwargs.pop(key) for _, key, _, _ in PRESET_OVERRIDES}
         kwargs["preset"] = get_preset(name).with_overrides(**overrides)
         return command(*args, **kwargs)
 
-    for flag, key, kind, text in reversed(_OVERRIDES):
+    for flag, key, kind, text in reversed(PRESET_OVERRIDES):
         wrapper = click.option(flag, key, type=kind, default=None, help=f"Override the preset's {text}.")(wrapper)
     wrapper = click.option(
         "--preset", "preset_name", type=click.Choice(list(PRESETS)), default=DEFAULT_PRESET,
@@ -38,4 +38,4 @@ def preset_options(command):
     return wrapper
 
 
-__all__ = ["preset_options", "Preset"]
+__all__ = ["preset_options", "PRESET_OVERRIDES", "Preset"]
