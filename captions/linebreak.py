@@ -9,11 +9,12 @@ non-breaking space (U+202F) glues ``?`` to its word.
 
 from __future__ import annotations
 
-from .typography import break_penalty
+from .typography import SENTENCE_END, break_penalty, ends_sentence
 
 __all__ = ["break_lines", "fits"]
 
 _OVERFLOW = 100_000.0   # per character over the line length: only when nothing fits
+_MIXED = 30.0           # a line holding a sentence end inside, with part of a sentence before or after it
 
 
 def fits(lines: tuple[str, ...], max_chars: int, max_lines: int) -> bool:
@@ -25,7 +26,8 @@ def fits(lines: tuple[str, ...], max_chars: int, max_lines: int) -> bool:
     return len(lines) <= max_lines and all(len(line) <= max_chars or " " not in line for line in lines)
 
 
-def break_lines(text: str, max_chars: int, max_lines: int = 2, lang: str = "fr") -> tuple[str, ...]:
+def break_lines(text: str, max_chars: int, max_lines: int = 2, lang: str = "fr", *,
+                starts_sentence: bool | None = None) -> tuple[str, ...]:
     """Cut ``text`` into display lines.
 
     Words are never lost, added or reordered: ``" ".join(lines) == " ".join(text.split(" "))``
@@ -33,22 +35,46 @@ def break_lines(text: str, max_chars: int, max_lines: int = 2, lang: str = "fr")
     still has at most ``max_lines`` lines and the overflow is as small as possible; callers
     check :func:`fits` and report it.
 
+    A text that holds the end of one sentence and the start of another (it has a sentence
+    end inside and starts or ends mid-sentence) is broken at the sentence end whenever the
+    lines fit, even when one line would hold it all.  ``starts_sentence`` says whether the
+    text's first word begins a sentence (None: guessed from its first letter's case).
+
     >>> break_lines("Bonsoir à tous, merci d'être là en ce jeudi soir.", 42)
     ('Bonsoir à tous,', "merci d'être là en ce jeudi soir.")
     >>> break_lines("Il a investi 30 milliards dans la société", 28)
     ('Il a investi 30 milliards', 'dans la société')
+    >>> break_lines("européen. Ce sera sur BFM Business", 42)
+    ('européen.', 'Ce sera sur BFM Business')
     """
     words = [w for w in text.split(" ") if w]
     joined = " ".join(words)
-    if len(joined) <= max_chars or len(words) == 1 or max_lines <= 1:
+    if len(words) == 1 or max_lines <= 1:
         return (joined,)
+    short = len(joined) <= max_chars
+    if short and not any(w[-1] in SENTENCE_END for w in words[:-1]):
+        return (joined,)   # the common case, decided without measuring the cuts
     cuts = [break_penalty(words[i], words[i + 1], lang) for i in range(len(words) - 1)]
+    if starts_sentence is None:
+        first = next((c for c in words[0] if c.isalpha()), "")
+        starts_sentence = not first.islower()
+    head = starts_sentence
+    tail = ends_sentence(words[-1])
+    if short:
+        # one line, unless it mixes sentences and a break at a sentence end fits
+        if head and tail or 0.0 not in cuts:
+            return (joined,)
+        found = _best_split(words, cuts, 2, max_chars, len(joined), head, tail)
+        if found is None or found[0] >= _MIXED:
+            return (joined,)
+        k = found[1][0]
+        return (" ".join(words[:k]), " ".join(words[k:]))
     total = len(joined)
     first_fit = -(-total // max_chars)
     best: tuple[float, tuple[int, ...]] | None = None
     most = min(max_lines, len(words))
     for count in range(min(max(2, first_fit), most), most + 1):
-        found = _best_split(words, cuts, count, max_chars, total)
+        found = _best_split(words, cuts, count, max_chars, total, head, tail)
         if found is not None and (best is None or found[0] < best[0]):
             best = found
         if best is not None and best[0] < _OVERFLOW:
@@ -59,8 +85,12 @@ def break_lines(text: str, max_chars: int, max_lines: int = 2, lang: str = "fr")
 
 
 def _best_split(words: list[str], cuts: list[float], count: int, max_chars: int,
-                total: int) -> tuple[float, tuple[int, ...]] | None:
-    """The cheapest way to put ``words`` on ``count`` lines: (cost, cut positions)."""
+                total: int, head: bool = True, tail: bool = True) -> tuple[float, tuple[int, ...]] | None:
+    """The cheapest way to put ``words`` on ``count`` lines: (cost, cut positions).
+
+    ``head`` / ``tail``: whether the first word starts a sentence and the last one ends one
+    (a line with a sentence end inside that starts or ends mid-sentence costs :data:`_MIXED`).
+    """
     n = len(words)
     if n < count:
         return None
@@ -68,6 +98,31 @@ def _best_split(words: list[str], cuts: list[float], count: int, max_chars: int,
     starts = [0]
     for word in words:
         starts.append(starts[-1] + len(word) + 1)   # starts[j] - starts[i] - 1: words[i:j] joined
+    # sentence[i]: a sentence starts at word i; inner[i]: the first sentence start after i
+    sentence = [head] + [c == 0.0 for c in cuts] + [True]
+    inner = [n + 1] * (n + 1)
+    for i in range(n - 1, -1, -1):
+        inner[i] = i + 1 if sentence[i + 1] and i + 1 < n else inner[i + 1]
+    sentence[n] = tail
+
+    def mixed(i: int, j: int) -> float:
+        return _MIXED if inner[i] < j and not (sentence[i] and sentence[j]) else 0.0
+
+    if count == 2:   # the usual case: every cut once, the same choice as the table below
+        best_cost, best_cut = None, 0
+        for i in range(1, n):
+            first, second = starts[i] - 1, total - starts[i]
+            here = (first - ideal) ** 2 / 25 + (second - ideal) ** 2 / 25 + cuts[i - 1] * 2
+            if first > max_chars and i > 1:
+                here += _OVERFLOW * (first - max_chars)
+            if second > max_chars and n - i > 1:
+                here += _OVERFLOW * (second - max_chars)
+            if first > second:
+                here += 0.5 + (first - second) * 0.05
+            here += mixed(0, i) + mixed(i, n)
+            if best_cost is None or here < best_cost:
+                best_cost, best_cut = here, i
+        return best_cost, (best_cut,)
 
     # table[k][j]: cheapest (cost, cuts, last line length) for words[:j] on k lines
     table: list[dict[int, tuple[float, tuple[int, ...], int]]] = [{0: (0.0, (), 0)}]
@@ -79,7 +134,7 @@ def _best_split(words: list[str], cuts: list[float], count: int, max_chars: int,
                 if i >= j:
                     continue
                 length = starts[j] - starts[i] - 1
-                here = cost + (length - ideal) ** 2 / 25
+                here = cost + (length - ideal) ** 2 / 25 + mixed(i, j)
                 if length > max_chars and j - i > 1:
                     here += _OVERFLOW * (length - max_chars)
                 if i > 0:

@@ -8,7 +8,11 @@ most ``max_lines x max_chars`` characters).  A cut costs what
 a conjunction or preposition < elsewhere < never), a little less at a fragment boundary
 (where the timing is known best); a cue costs extra when its available time is under the
 minimum duration, when its speech runs past the maximum duration, and per character over
-the reading speed its available time allows.  A pause or a change of speaker always cuts.
+the reading speed its available time allows.  A cue that holds a sentence end and starts or
+ends mid-sentence (the tail of one sentence glued to the next, or a sentence that begins in
+its last words) costs :data:`_MIX` per side: more than the reading-speed penalty a cue of
+one or two whole sentences usually pays, so sentences stay whole and a speed the speech
+itself forces is reported instead.  A pause or a change of speaker always cuts.
 Words are never lost, added or reordered.
 """
 
@@ -114,11 +118,21 @@ def _merge_spaced(text, owner, starts, ends):
 
     The spacing only replaces or inserts non-breaking spaces, so each new word is one or more
     old words glued together: it keeps the first one's fragment and start, the last one's end.
+    Most words come out unchanged and are matched in one comparison.
     """
     spaced = french_spacing(" ".join(text)).split(" ")
+    if len(spaced) == len(text):   # nothing glued: only spaces inserted inside words
+        return spaced, owner, starts, ends
     out_t, out_o, out_s, out_e = [], [], [], []
     k = 0
     for word in spaced:
+        if word == text[k]:
+            out_t.append(word)
+            out_o.append(owner[k])
+            out_s.append(starts[k])
+            out_e.append(ends[k])
+            k += 1
+            continue
         need = len(word.replace(NNBSP, "").replace("\u00a0", ""))
         first, got = k, 0
         while got < need:
@@ -138,6 +152,7 @@ _SHORT = 60.0
 _TOO_LONG_PER_S = 200.0
 _CPS_PER_CHAR = 0.25
 _CUE = 1.0
+_MIX = 20.0            # a cue with a sentence end inside that starts (or ends) mid-sentence, per side
 _LINE_WEIGHT = 0.5     # a line cut inside a cue costs half a cue cut at the same place
 _NO_LINES = 5000.0     # a two-line cue whose text has no cut that fits both lines
 _GOOD_CUT = 4.0 * _CUT_WEIGHT   # cue ends are searched at cuts this good or better first
@@ -168,20 +183,27 @@ def build_cues(fragments: Sequence[Fragment], spans: Sequence[SpeechSpan], prese
     pauses = {i for i, span in enumerate(spans) if span.pause_after}
     speakers = [f.speaker for f in fragments]
     wt, wo, ws, we = words.text, words.fragment, words.start_ms, words.end_ms
-    # cut[b]: the cost of a cut before word b; forced[b]: a pause or a new speaker before it
-    cut = [0.0] * (n + 1)
+    # cut[b]: the cost of a cut before word b; forced[b]: a pause or a new speaker before it;
+    # sentence[b]: a sentence (or a speaker's turn) starts at word b
+    cut = [0.0] * (n + 2)
     line_cut = [0.0] * (n + 1)     # the same cut inside a cue (no fragment bonus: no timing there)
     forced = [False] * (n + 1)
     forced[n] = True
+    sentence = [True] * (n + 1)
     for b in range(1, n):
-        line_cut[b] = cut[b] = break_penalty(wt[b - 1], wt[b], lang) * _CUT_WEIGHT
+        penalty = break_penalty(wt[b - 1], wt[b], lang)
+        line_cut[b] = cut[b] = penalty * _CUT_WEIGHT
+        sentence[b] = penalty == 0.0
         if wo[b] != wo[b - 1]:
             cut[b] -= _FRAGMENT_BONUS
-            forced[b] = (speakers[wo[b]] != speakers[wo[b - 1]]
-                         or any(i in pauses for i in range(wo[b - 1], wo[b])))
+            turn = speakers[wo[b]] != speakers[wo[b - 1]]
+            forced[b] = turn or any(i in pauses for i in range(wo[b - 1], wo[b]))
+            sentence[b] = sentence[b] or turn
     next_forced = [n] * (n + 1)
+    next_sentence = [n] * (n + 1)   # the first sentence start after word a (n: none)
     for b in range(n - 1, 0, -1):
         next_forced[b - 1] = b if forced[b] else next_forced[b]
+        next_sentence[b - 1] = b if sentence[b] else next_sentence[b]
     lengths = [0]
     for word in wt:
         lengths.append(lengths[-1] + len(word) + 1)
@@ -196,13 +218,17 @@ def build_cues(fragments: Sequence[Fragment], spans: Sequence[SpeechSpan], prese
     best = [inf] * (n + 1)
     back = [0] * (n + 1)
     best[0] = 0.0
+    # what a cue ending before word b costs whatever its start: the cut and the cue itself;
+    # mixed_end[b]: what it adds when the cue also holds a sentence end (it ends mid-sentence)
+    end_cost = [c + _CUE for c in cut]
+    mixed_end = [0.0 if s else _MIX for s in sentence] + [0.0]
     free_at = [ws[b] - gap for b in range(n)] + [0]
     next_any = list(range(1, n + 2))
     next_good = [n + 1] * (n + 2)   # the next position whose cut is acceptable (or forced)
     for b in range(n, 0, -1):
         next_good[b - 1] = b if (forced[b] or line_cut[b] <= _GOOD_CUT) else next_good[b]
     lengths.append(lengths[-1] + 10**9)    # position n + 1 is never within reach
-    cue_cost, line_weight, hang = _CUE, _LINE_WEIGHT, MAX_HANG_MS
+    line_weight, hang, cps_weight = _LINE_WEIGHT, MAX_HANG_MS, _CPS_PER_CHAR
     for a in range(n):
         base = best[a]
         if base == inf:
@@ -213,6 +239,10 @@ def build_cues(fragments: Sequence[Fragment], spans: Sequence[SpeechSpan], prese
         latest = start + max_dur
         stop = next_forced[a]
         first_chars = lengths[a] + 1
+        # a cue holding a sentence end (word inner starts the next sentence) mixes sentences
+        # when it starts or ends mid-sentence: it costs _MIX for each side
+        inner = next_sentence[a]
+        mixed_start = 0.0 if sentence[a] else _MIX
         if two_lines:
             # the best line cut of a two-line cue [a, b) is the cheapest k with both lines
             # fitting: k <= top (the first line fits) and k >= the first k where the second does
@@ -232,7 +262,9 @@ def build_cues(fragments: Sequence[Fragment], spans: Sequence[SpeechSpan], prese
             chars = lengths[b] - first_chars
             if chars > capacity and b > a + 1:
                 break
-            cost = base + cut[b] + cue_cost
+            cost = base + end_cost[b]
+            if b > inner:
+                cost += mixed_start + mixed_end[b]
             if two_lines and chars > line_max:
                 while low < b and lengths[b] - lengths[low] - 1 > line_max:
                     low += 1
@@ -250,7 +282,7 @@ def build_cues(fragments: Sequence[Fragment], spans: Sequence[SpeechSpan], prese
                 index = avail // 50
                 room = allowed[index] if index < step else allowed[step] * avail / (step * 50)
             if chars > room:
-                cost += (chars - room) * _CPS_PER_CHAR
+                cost += (chars - room) * cps_weight
             if cost < best[b]:
                 best[b] = cost
                 back[b] = a
@@ -265,7 +297,7 @@ def build_cues(fragments: Sequence[Fragment], spans: Sequence[SpeechSpan], prese
     final: list[tuple[int, int]] = []
     layouts: dict[tuple[int, int], tuple[str, ...]] = {}
     for a, b in bounds:
-        final.extend(_fit(a, b, wt, cut, preset, lang, layouts))
+        final.extend(_fit(a, b, wt, cut, sentence, preset, lang, layouts))
     pieces = _dialogues(final, wt, wo, ws, speakers, forced, preset, allowed)
     timings = []
     for a, b, _ in pieces:
@@ -277,7 +309,7 @@ def build_cues(fragments: Sequence[Fragment], spans: Sequence[SpeechSpan], prese
         if turn:
             lines = ("- " + " ".join(wt[a:turn]), "- " + " ".join(wt[turn:b]))
         else:
-            lines = layouts[a, b] if (a, b) in layouts else layout_cue(" ".join(wt[a:b]), preset, lang)
+            lines = layouts.get((a, b)) or layout_cue(" ".join(wt[a:b]), preset, lang, starts_sentence=sentence[a])
         cues.append(Cue(start, end, lines, line=fragments[wo[a]].line))
     return Built(tuple(cues), tuple((wo[a], wo[b - 1]) for a, b, _ in pieces),
                  tuple((t.speech_start_ms, t.speech_end_ms) for t in timings))
@@ -315,21 +347,22 @@ def _dialogues(ranges, wt, wo, ws, speakers, forced, preset: Preset, allowed) ->
     return out
 
 
-def layout_cue(text: str, preset: Preset, lang: str) -> tuple[str, ...]:
-    """The display lines of one cue's text."""
-    return break_lines(text, preset.max_chars, preset.max_lines, lang)
+def layout_cue(text: str, preset: Preset, lang: str, *, starts_sentence: bool | None = None) -> tuple[str, ...]:
+    """The display lines of one cue's text (``starts_sentence``: see :func:`.break_lines`)."""
+    return break_lines(text, preset.max_chars, preset.max_lines, lang, starts_sentence=starts_sentence)
 
 
-def _fit(a: int, b: int, wt, cut, preset: Preset, lang: str, layouts: dict) -> list[tuple[int, int]]:
+def _fit(a: int, b: int, wt, cut, sentence, preset: Preset, lang: str, layouts: dict) -> list[tuple[int, int]]:
     """``[a, b)`` as one cue if its lines fit, else cut at the cheapest balanced place.
     The lines found are kept in ``layouts`` so that no cue is laid out twice."""
-    lines = layout_cue(" ".join(wt[a:b]), preset, lang)
+    lines = layout_cue(" ".join(wt[a:b]), preset, lang, starts_sentence=sentence[a])
     if b - a < 2 or fits(lines, preset.max_chars, preset.max_lines):
         layouts[a, b] = lines
         return [(a, b)]
     middle = (a + b) / 2
     k = min(range(a + 1, b), key=lambda k: cut[k] + abs(k - middle) / (b - a))
-    return _fit(a, k, wt, cut, preset, lang, layouts) + _fit(k, b, wt, cut, preset, lang, layouts)
+    return (_fit(a, k, wt, cut, sentence, preset, lang, layouts)
+            + _fit(k, b, wt, cut, sentence, preset, lang, layouts))
 
 
 def _allowed_chars_table(preset: Preset) -> list[float]:

@@ -14,7 +14,7 @@ import re
 
 __all__ = [
     "NNBSP", "french_spacing", "detect_language", "break_penalty", "UNBREAKABLE",
-    "SENTENCE_END", "CLAUSE_END",
+    "SENTENCE_END", "CLAUSE_END", "ends_sentence",
 ]
 
 NNBSP = "\u202f"
@@ -112,6 +112,15 @@ _UNITS = frozenset("% € $ £ h min s ms km m kg g °C °".split())
 _ELISION_END = ("'", "’")
 
 
+def ends_sentence(word: str) -> bool:
+    """Whether ``word`` ends a sentence (``.?!…``, not a number such as ``3.``).
+
+    >>> ends_sentence("soir."), ends_sentence("Co"), ends_sentence("ça ?")
+    (True, False, True)
+    """
+    return word[-1:] in SENTENCE_END and not _NUMBER.match(word)
+
+
 def _bare(word: str) -> str:
     return word.strip("«»\"“”()[]").lower()
 
@@ -136,7 +145,7 @@ def break_penalty(left: str, right: str, lang: str = "fr") -> float:
     if right in ("&",) or left == "&":
         return UNBREAKABLE
     if last in SENTENCE_END and not _NUMBER.match(left):
-        return 0.0
+        return 0.0   # the same test as ends_sentence
     if last in CLAUSE_END:
         return 1.0
     lw, rw = _bare(left), _bare(right)

@@ -41,6 +41,28 @@ def test_never_starts_a_line_with_french_punctuation():
         assert lines[-1].endswith(f"coupe{NNBSP}?") or len(lines) == 1
 
 
+@pytest.mark.parametrize("text, lines", [
+    # a cue holding the end of one sentence and the start of the next: broken at the sentence end
+    ("ça consomme beaucoup d'énergie. Et bien tous ces géants de la tech",
+     ("ça consomme beaucoup d'énergie.", "Et bien tous ces géants de la tech")),
+    ("Ce sera aux alentours de 20h30. Voilà le sommaire de ce Tech & Co",
+     ("Ce sera aux alentours de 20h30.", "Voilà le sommaire de ce Tech & Co")),
+    # even when one line would hold it
+    ("européen. Ce sera sur BFM Business", ("européen.", "Ce sera sur BFM Business")),
+    # whole sentences that fit stay on one line
+    ("Comme dans un rêve. Voilà.", ("Comme dans un rêve. Voilà.",)),
+])
+def test_line_break_at_the_sentence_end(text, lines):
+    assert break_lines(text, 42, 2) == lines
+
+
+def test_sentence_start_can_be_told():
+    # "OpenAI" starts with a capital but the caller knows the sentence began earlier
+    text = "OpenAI et Nvidia. Voilà."
+    assert break_lines(text, 42, 2) == (text,)
+    assert break_lines(text, 42, 2, starts_sentence=False) == ("OpenAI et Nvidia.", "Voilà.")
+
+
 def test_bottom_heavy_when_both_lines_are_long():
     lines = break_lines("qui est au milieu qui a annoncé pas mal de choses concernant les investissements", 42)
     assert len(lines) == 2 and len(lines[0]) <= len(lines[1])
