@@ -145,6 +145,7 @@ def convert_transcript(transcript: Transcript, preset: Preset, *, lang: str | No
         corrector: applied to the transcript before cues are built (so line lengths see the
             corrected text); returns the new transcript and its changes, which go to the report.
 
+    >>> from captions.model import Fragment
     >>> from captions.presets import get_preset
     >>> t = Transcript("t", (Fragment(0, "Bonsoir à tous, ça va ?", 1), Fragment(6000, "Oui.", 2)))
     >>> r = convert_transcript(t, get_preset("fr-tv"))
@@ -176,6 +177,7 @@ def convert_cues(cues: Sequence[Cue], preset: Preset, *, source: str = "<input>"
         notes: what the caption reader met (its problems), passed on to the report.
         header_notes: WebVTT NOTE texts to carry over.
 
+    >>> from captions.model import Fragment
     >>> from captions.presets import get_preset
     >>> r = convert_cues([Cue(0, 3000, ("Bonsoir à tous, merci", "d'être là ce soir ?"))], get_preset("fr-tv"))
     >>> r.cues[0].lines
