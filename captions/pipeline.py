@@ -177,7 +177,6 @@ def convert_cues(cues: Sequence[Cue], preset: Preset, *, source: str = "<input>"
         notes: what the caption reader met (its problems), passed on to the report.
         header_notes: WebVTT NOTE texts to carry over.
 
-    >>> from captions.model import Fragment
     >>> from captions.presets import get_preset
     >>> r = convert_cues([Cue(0, 3000, ("Bonsoir à tous, merci", "d'être là ce soir ?"))], get_preset("fr-tv"))
     >>> r.cues[0].lines
