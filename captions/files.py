@@ -15,7 +15,7 @@ from pathlib import Path
 
 from .errors import Location, ParseError
 
-__all__ = ["Decoded", "decode", "read_source", "write_text_atomic", "source_name", "same_file"]
+__all__ = ["Decoded", "decode", "read_bytes", "read_source", "write_text_atomic", "source_name", "same_file"]
 
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32-le"),
@@ -119,23 +119,30 @@ def same_file(a: str | os.PathLike, b: str | os.PathLike) -> bool:
         return False
 
 
-def read_source(path: str | os.PathLike) -> Decoded:
-    """Read and decode a file (``-`` reads standard input).
+def read_bytes(path: str | os.PathLike) -> bytes:
+    """The bytes of a file (``-`` reads standard input), for readers that decode them their own way.
 
     Raises:
-        ParseError: when the file cannot be opened or decoded; the message names it.
+        ParseError: when the file cannot be opened; the message names it.
     """
     name = source_name(path)
     try:
         if name == "<stdin>":
             import sys
 
-            data = sys.stdin.buffer.read()
-        else:
-            data = Path(path).read_bytes()
+            return sys.stdin.buffer.read()
+        return Path(path).read_bytes()
     except OSError as exc:
         raise ParseError(f"cannot read the file: {exc.strerror or exc}", Location(name)) from None
-    return decode(data, name)
+
+
+def read_source(path: str | os.PathLike) -> Decoded:
+    """Read and decode a file (``-`` reads standard input).
+
+    Raises:
+        ParseError: when the file cannot be opened or decoded; the message names it.
+    """
+    return decode(read_bytes(path), source_name(path))
 
 
 def write_text_atomic(path: str | os.PathLike, text: str, *, newline: str = "\n", encoding: str = "utf-8") -> None:

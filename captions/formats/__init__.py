@@ -13,8 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ..errors import UnsupportedFormatError
-from ..errors import Location, ParseError
-from ..files import source_name, write_text_atomic
+from ..files import read_bytes, source_name, write_text_atomic
 from ..model import Cue
 from .reading import CaptionDocument, Problem, ProblemCode, Severity
 
@@ -133,15 +132,7 @@ def read_captions(path: str | os.PathLike, fmt: Format | None = None) -> Caption
         UnsupportedFormatError: when ``fmt`` is None and the suffix names no caption format.
         ParseError: when the file cannot be opened or is not text at all.
     """
-    name = source_name(path)
     fmt = format_for_path(path) if fmt is None else Format(fmt)
-    try:
-        if name == "<stdin>":
-            import sys
-
-            data = sys.stdin.buffer.read()
-        else:
-            data = Path(path).read_bytes()
-    except OSError as exc:
-        raise ParseError(f"cannot read the file: {exc.strerror or exc}", Location(name)) from None
-    return parse_captions_bytes(data, fmt, name)
+    # the bytes, not files.read_source: sparse NUL bytes are read as U+FFFD here (as WebVTT
+    # parsers do) and reported, where files.decode refuses them
+    return parse_captions_bytes(read_bytes(path), fmt, source_name(path))
