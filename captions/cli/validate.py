@@ -8,24 +8,14 @@ import sys
 import click
 
 from ..errors import CaptionsError
-from ..files import same_file
+from ..files import same_file, write_text_atomic
 from ..formats import Format, render_captions
 from ..timecode import format_clock
-from ..validate import check_text, fix_cues, validate_file
+from ..validate import check_text, fix_cues, format_result, validate_file
 from . import main
 from .options import preset_options
 
 _RANK = {"error": 2, "warning": 1, "info": 0}
-
-
-def _echo_result(result) -> None:
-    for f in result.findings:
-        where = f"{result.source}:{f.line}" if f.line is not None else result.source
-        click.echo(f"{where}: {f.code.value}: {f.message}" + (f" (cue {f.cue})" if f.cue else ""))
-    s = result.summary
-    counts = ", ".join(f"{code} {n}" for code, n in s.counts) or "none"
-    click.echo(f"{result.source}: {s.cues} cues over {format_clock(s.duration_ms)}, reading speed median "
-               f"{s.cps_median} / p90 {s.cps_p90} / max {s.cps_max} cps ({result.preset}); findings: {counts}")
 
 
 @main.command()
@@ -83,8 +73,6 @@ def validate(files, preset, fmt, lang, as_json, fail_on, fix, output, in_place) 
             if target == "-":
                 sys.stdout.write(text)
             else:
-                from ..files import write_text_atomic
-
                 write_text_atomic(target, text)
             for r in repairs:
                 change = f" ({r.before} -> {r.after})".replace("\n", " / ") if r.before or r.after else ""
@@ -98,7 +86,7 @@ def validate(files, preset, fmt, lang, as_json, fail_on, fix, output, in_place) 
         worst = max([worst, *(_RANK[f.severity.value] for f in findings)])
         results.append(result)
         if not as_json and not (fix and output == "-"):
-            _echo_result(result)
+            click.echo(format_result(result), nl=False)
     if as_json:
         stream = sys.stderr if fix and output == "-" else sys.stdout
         stream.write(json.dumps({"version": 1, "files": [r.to_dict() for r in results]},
