@@ -10,7 +10,6 @@ import click
 from ..errors import CaptionsError
 from ..files import same_file, write_text_atomic
 from ..formats import Format, render_captions
-from ..timecode import format_clock
 from ..validate import check_text, fix_cues, format_result, validate_file
 from . import main
 from .options import preset_options
