@@ -1,17 +1,21 @@
 """Converting: the bundled sample end to end as a process, and the builder's growth in the input.
 
 1. ``captions convert`` on the sample as a new process (interpreter start, imports, reading,
-   timing, cue building, SRT writing) against ``python -c "import captions"`` (the floor any
-   command pays).  Goal: under twice that floor.
+   timing, cue building, SRT and WebVTT writing) against ``python -c "import captions"`` (the
+   floor any command pays), with the bytecode cached as an installed package has it (and
+   without, when the environment forbids writing it).  Goal: under twice that floor.
+   Then where the in-process time of the sample goes.
 2. The library (timing + cue building + line breaking, no I/O) on 25,000 to 100,000 fragments
    made of the sample's own fragments shifted in time: time per fragment should stay flat
    (linear builder).
+3. How often the sample's cues mix sentences (the tail of one glued to the next).
 
 Run: ``python benchmarks/run.py convert``.
 """
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import tempfile
@@ -32,23 +36,97 @@ from captions.transcript import read_transcript  # noqa: E402
 SAMPLE = REPO / "samples" / "techco-2026-03-05.txt"
 
 
-def _process(argv: list[str]) -> None:
-    subprocess.run(argv, check=True, capture_output=True, cwd=REPO)
+def _process(argv: list[str], env: dict[str, str]) -> None:
+    subprocess.run(argv, check=True, capture_output=True, cwd=REPO, env=env)
+
+
+def _environments(tmp: str) -> list[tuple[str, dict[str, str]]]:
+    """Bytecode cached (as after ``pip install``, which compiles every module once) and, when
+    the environment sets PYTHONDONTWRITEBYTECODE, also as it is (every module compiled from
+    source at every start: the figure earlier runs of this benchmark printed)."""
+    cached = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    cached["PYTHONPYCACHEPREFIX"] = str(Path(tmp, "pycache"))   # never writes into the tree
+    out = [("bytecode cached", cached)]
+    if os.environ.get("PYTHONDONTWRITEBYTECODE"):
+        out.append(("no bytecode (PYTHONDONTWRITEBYTECODE)", dict(os.environ)))
+    return out
 
 
 def bench_process() -> None:
     with tempfile.TemporaryDirectory() as tmp:
-        out = str(Path(tmp, "sample.srt"))
-        rows = [
-            ("python -c 'import captions'", median_seconds(
-                lambda: _process([sys.executable, "-c", "import captions"]), repeat=7), "the floor"),
-            ("python -c 'import captions.cli'", median_seconds(
-                lambda: _process([sys.executable, "-c", "import captions.cli"]), repeat=7), "+ click and every command"),
-            ("captions convert sample -o sample.srt", median_seconds(
-                lambda: _process([sys.executable, "-m", "captions", "convert", str(SAMPLE), "-o", out]), repeat=7),
-             "2,802 fragments, end to end"),
-        ]
-    print_table("The sample end to end as a process (goal: < 2x the import floor)", rows)
+        srt, vtt = str(Path(tmp, "sample.srt")), str(Path(tmp, "sample.vtt"))
+        convert = [sys.executable, "-m", "captions", "convert", str(SAMPLE), "-o", srt, "-o", vtt]
+        for label, env in _environments(tmp):
+            _process(convert, env)   # the bytecode cache is filled before anything is timed
+            rows = [
+                ("python -c 'import captions'", median_seconds(
+                    lambda: _process([sys.executable, "-c", "import captions"], env), repeat=7), "the floor"),
+                ("python -c 'import captions.cli'", median_seconds(
+                    lambda: _process([sys.executable, "-c", "import captions.cli"], env), repeat=7),
+                 "+ click and every command"),
+                ("captions convert sample -o .srt -o .vtt", median_seconds(
+                    lambda: _process(convert, env), repeat=7), "2,802 fragments, end to end"),
+            ]
+            print_table(f"The sample end to end as a process, {label} (goal: < 2x the import floor)", rows)
+
+
+def bench_phases() -> None:
+    """Where the in-process time of the sample goes (timing, cue building, rendering)."""
+    from captions.formats import Format, render_captions
+    from captions.segment import build_cues
+    from captions.timing import estimate_speech
+
+    transcript = read_transcript(SAMPLE)
+    preset = get_preset()
+    frags = transcript.fragments
+    spans = estimate_speech(frags)
+    result = convert_transcript(transcript, preset)
+    rows = [
+        ("convert_transcript (all below)", median_seconds(lambda: convert_transcript(transcript, preset), repeat=7),
+         f"{len(result.cues):,} cues"),
+        ("estimate_speech", median_seconds(lambda: estimate_speech(frags), repeat=7), "timing model"),
+        ("build_cues", median_seconds(lambda: build_cues(frags, spans, preset, typography=True), repeat=7),
+         "words, cuts, lines, cue times"),
+        ("render SRT", median_seconds(lambda: render_captions(result.cues, Format.SRT), repeat=7), "pysrt"),
+        ("render WebVTT", median_seconds(lambda: render_captions(result.cues, Format.VTT), repeat=7), "webvtt-py"),
+    ]
+    print_table("The sample in-process (2,802 fragments)", rows)
+
+
+def sentence_mixing(cues) -> dict[str, int]:
+    """How often cues and lines mix sentences (what an editor sees first)."""
+    from captions.typography import ends_sentence
+
+    out = dict.fromkeys(("cues", "start mid-sentence", "start with a sentence's tail, then the next",
+                         "end with the next sentence's start", "lines mixing a partial sentence"), 0)
+    previous_ends = True
+    for cue in cues:
+        lines = [line.split(" ") for line in cue.lines]
+        words = [w for line in lines for w in line]
+        inside = any(ends_sentence(w) for w in words[:-1])
+        out["cues"] += 1
+        out["start mid-sentence"] += not previous_ends
+        out["start with a sentence's tail, then the next"] += inside and not previous_ends
+        out["end with the next sentence's start"] += inside and not ends_sentence(words[-1])
+        before = previous_ends
+        mixed = False
+        for line in lines:
+            if any(ends_sentence(w) for w in line[:-1]) and not (before and ends_sentence(line[-1])):
+                mixed = True
+            before = ends_sentence(line[-1])
+        out["lines mixing a partial sentence"] += mixed
+        previous_ends = ends_sentence(words[-1])
+    return out
+
+
+def quality() -> None:
+    result = convert_transcript(read_transcript(SAMPLE), get_preset())
+    print("\n### Sentences in the sample's cues (default preset)\n")
+    print("| count | all cues | first 200 |")
+    print("|---|---:|---:|")
+    everything, first = sentence_mixing(result.cues), sentence_mixing(result.cues[:200])
+    for key in everything:
+        print(f"| {key} | {everything[key]:,} | {first[key]:,} |")
 
 
 def _scaled(transcript: Transcript, count: int) -> Transcript:
@@ -75,7 +153,9 @@ def bench_scaling() -> None:
 
 def main() -> None:
     bench_process()
+    bench_phases()
     bench_scaling()
+    quality()
 
 
 if __name__ == "__main__":

@@ -9,9 +9,11 @@ non-breaking space (U+202F) glues ``?`` to its word.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from .typography import SENTENCE_END, break_penalty, ends_sentence
 
-__all__ = ["break_lines", "fits"]
+__all__ = ["break_lines", "break_words", "fits"]
 
 _OVERFLOW = 100_000.0   # per character over the line length: only when nothing fits
 _MIXED = 30.0           # a line holding a sentence end inside, with part of a sentence before or after it
@@ -48,19 +50,28 @@ def break_lines(text: str, max_chars: int, max_lines: int = 2, lang: str = "fr",
     ('européen.', 'Ce sera sur BFM Business')
     """
     words = [w for w in text.split(" ") if w]
-    joined = " ".join(words)
     if len(words) == 1 or max_lines <= 1:
-        return (joined,)
-    short = len(joined) <= max_chars
-    if short and not any(w[-1] in SENTENCE_END for w in words[:-1]):
-        return (joined,)   # the common case, decided without measuring the cuts
+        return (" ".join(words),)
+    if len(text) <= max_chars and not any(w[-1] in SENTENCE_END for w in words[:-1]):
+        return (" ".join(words),)   # the common case, decided without measuring the cuts
     cuts = [break_penalty(words[i], words[i + 1], lang) for i in range(len(words) - 1)]
     if starts_sentence is None:
         first = next((c for c in words[0] if c.isalpha()), "")
         starts_sentence = not first.islower()
+    return break_words(words, cuts, max_chars, max_lines, starts_sentence)
+
+
+def break_words(words: Sequence[str], cuts: Sequence[float], max_chars: int, max_lines: int = 2,
+                starts_sentence: bool = True) -> tuple[str, ...]:
+    """:func:`break_lines` for a text already split into ``words``, with ``cuts[i]`` the
+    :func:`~captions.typography.break_penalty` between ``words[i]`` and ``words[i + 1]`` (the
+    caption builder has them all, measured once for the whole transcript)."""
+    joined = " ".join(words)
+    if len(words) == 1 or max_lines <= 1:
+        return (joined,)
     head = starts_sentence
     tail = ends_sentence(words[-1])
-    if short:
+    if len(joined) <= max_chars:
         # one line, unless it mixes sentences and a break at a sentence end fits
         if head and tail or 0.0 not in cuts:
             return (joined,)
@@ -110,6 +121,10 @@ def _best_split(words: list[str], cuts: list[float], count: int, max_chars: int,
 
     if count == 2:   # the usual case: every cut once, the same choice as the table below
         best_cost, best_cut = None, 0
+        first_inner, last_start = inner[0], 0   # the first / last sentence start inside
+        for i in range(1, n):
+            if sentence[i] and i < n:
+                last_start = i
         for i in range(1, n):
             first, second = starts[i] - 1, total - starts[i]
             here = (first - ideal) ** 2 / 25 + (second - ideal) ** 2 / 25 + cuts[i - 1] * 2
@@ -119,7 +134,10 @@ def _best_split(words: list[str], cuts: list[float], count: int, max_chars: int,
                 here += _OVERFLOW * (second - max_chars)
             if first > second:
                 here += 0.5 + (first - second) * 0.05
-            here += mixed(0, i) + mixed(i, n)
+            if first_inner < i and not (head and sentence[i]):
+                here += _MIXED
+            if last_start > i and not (sentence[i] and tail):
+                here += _MIXED
             if best_cost is None or here < best_cost:
                 best_cost, best_cut = here, i
         return best_cost, (best_cut,)

@@ -8,7 +8,6 @@ choosing the outputs, rendering them all, and writing them atomically (the CLI a
 from __future__ import annotations
 
 import os
-import statistics
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -162,7 +161,7 @@ def convert_transcript(transcript: Transcript, preset: Preset, *, lang: str | No
     built = build_cues(fragments, spans, preset, lang=lang, typography=typography and lang == "fr")
     misses = check_cues(built.cues, preset, speech=built.speech)
     rates = sorted(s.rate_cps for s in spans)
-    reading = _reading(built.cues, misses, preset, statistics.median(rates) if rates else None)
+    reading = _reading(built.cues, misses, preset, _median(rates) if rates else None)
     report = Report(transcript.source, preset.name, preset.source, lang, len(built.cues), misses,
                     transcript.notes, changes, reading)
     return ConvertResult(built.cues, report, lang, tuple(transcript.metadata), built.fragments)
@@ -196,12 +195,18 @@ def convert_cues(cues: Sequence[Cue], preset: Preset, *, source: str = "<input>"
     return ConvertResult(built, report, lang, tuple(header_notes), tuple((k, k) for k in range(len(built))))
 
 
+def _median(ordered: Sequence[float]) -> float:
+    """The median of an already sorted, non-empty sequence (``statistics`` costs a few ms to import)."""
+    middle = len(ordered) // 2
+    return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
+
+
 def _reading(cues: Sequence[Cue], misses: Sequence[LimitMiss], preset: Preset,
              speech_cps: float | None) -> ReadingSpeed:
     speeds = sorted(reading_chars(c.text) * 1000 / max(c.duration_ms, 1) for c in cues) or [0.0]
     fast = [m for m in misses if m.code is LimitCode.TOO_FAST]
     return ReadingSpeed(
-        median_cps=statistics.median(speeds),
+        median_cps=_median(speeds),
         p90_cps=speeds[min(len(speeds) - 1, int(len(speeds) * 0.9))],
         max_cps=speeds[-1],
         speech_median_cps=speech_cps,

@@ -19,10 +19,12 @@ Words are never lost, added or reordered.
 from __future__ import annotations
 
 import enum
+from bisect import bisect_right
 from collections.abc import Sequence
+from itertools import accumulate
 from dataclasses import dataclass
 
-from .linebreak import break_lines, fits
+from .linebreak import break_lines, break_words, fits
 from .model import Cue, Fragment
 from .presets import Preset, reading_chars
 from .timing import MAX_HANG_MS, CueTiming, SpeechSpan, cue_times
@@ -99,15 +101,13 @@ def split_words(fragments: Sequence[Fragment], spans: Sequence[SpeechSpan], *,
     for index, (frag, span) in enumerate(zip(fragments, spans)):
         words = [w for w in frag.text.split(" ") if w]   # not split(): it would cut at U+202F
         total = len(frag.text) or 1
-        width = span.end_ms - span.start_ms
-        offset = 0
-        for word in words:
-            text.append(word)
-            owner.append(index)
-            starts.append(span.start_ms + width * offset // total)
-            offset += len(word)
-            ends.append(span.start_ms + width * min(offset, total) // total)
-            offset += 1
+        first, width = span.start_ms, span.end_ms - span.start_ms
+        # character offsets of each word's start and end inside the fragment's text
+        before = list(accumulate([len(w) + 1 for w in words], initial=0))
+        text += words
+        owner += [index] * len(words)
+        starts += [first + width * o // total for o in before[:-1]]
+        ends += [first + width * (o - 1 if o - 1 < total else total) // total for o in before[1:]]
     if typography and text:
         text, owner, starts, ends = _merge_spaced(text, owner, starts, ends)
     return Words(tuple(text), tuple(owner), tuple(starts), tuple(ends))
@@ -190,8 +190,9 @@ def build_cues(fragments: Sequence[Fragment], spans: Sequence[SpeechSpan], prese
     forced = [False] * (n + 1)
     forced[n] = True
     sentence = [True] * (n + 1)
+    penalties = [0.0] * (n + 1)    # break_penalty before word b, measured once
     for b in range(1, n):
-        penalty = break_penalty(wt[b - 1], wt[b], lang)
+        penalties[b] = penalty = break_penalty(wt[b - 1], wt[b], lang)
         line_cut[b] = cut[b] = penalty * _CUT_WEIGHT
         sentence[b] = penalty == 0.0
         if wo[b] != wo[b - 1]:
@@ -223,12 +224,13 @@ def build_cues(fragments: Sequence[Fragment], spans: Sequence[SpeechSpan], prese
     end_cost = [c + _CUE for c in cut]
     mixed_end = [0.0 if s else _MIX for s in sentence] + [0.0]
     free_at = [ws[b] - gap for b in range(n)] + [0]
+    speech_end_at = [0, *we]      # speech_end_at[b]: the speech end of a cue ending before word b
     next_any = list(range(1, n + 2))
     next_good = [n + 1] * (n + 2)   # the next position whose cut is acceptable (or forced)
     for b in range(n, 0, -1):
         next_good[b - 1] = b if (forced[b] or line_cut[b] <= _GOOD_CUT) else next_good[b]
     lengths.append(lengths[-1] + 10**9)    # position n + 1 is never within reach
-    line_weight, hang, cps_weight = _LINE_WEIGHT, MAX_HANG_MS, _CPS_PER_CHAR
+    line_weight, hang, cps_weight, short = _LINE_WEIGHT, MAX_HANG_MS, _CPS_PER_CHAR, _SHORT
     for a in range(n):
         base = best[a]
         if base == inf:
@@ -245,14 +247,10 @@ def build_cues(fragments: Sequence[Fragment], spans: Sequence[SpeechSpan], prese
         mixed_start = 0.0 if sentence[a] else _MIX
         if two_lines:
             # the best line cut of a two-line cue [a, b) is the cheapest k with both lines
-            # fitting: k <= top (the first line fits) and k >= the first k where the second does
-            top = a + 1
-            while top < n and lengths[top + 1] - first_chars <= line_max:
-                top += 1
-            line_best = line_cut[a:top + 1]
-            for k in range(len(line_best) - 2, 0, -1):
-                if line_best[k + 1] < line_best[k]:
-                    line_best[k] = line_best[k + 1]
+            # fitting: k <= top (the first line fits) and k >= low, the first k where the
+            # second does; line_best[top - low] is the cheapest cut in [low, top]
+            top = min(max(bisect_right(lengths, first_chars + line_max) - 1, a + 1), n)
+            line_best = list(accumulate(line_cut[top:a:-1], min))
             low = a + 1
         # cue ends are tried at acceptable cuts only (a sentence end ... a plain space), unless
         # none is within reach: then at every word (a long name, a run of numbers)
@@ -263,17 +261,20 @@ def build_cues(fragments: Sequence[Fragment], spans: Sequence[SpeechSpan], prese
             if chars > capacity and b > a + 1:
                 break
             cost = base + end_cost[b]
+            if cost >= best[b]:   # everything below only adds: this cue cannot win
+                b = following[b]
+                continue
             if b > inner:
                 cost += mixed_start + mixed_end[b]
-            if two_lines and chars > line_max:
+            if chars > line_max and two_lines:
                 while low < b and lengths[b] - lengths[low] - 1 > line_max:
                     low += 1
-                cost += line_best[low - a] * line_weight if low <= top and low < b else _NO_LINES
-            speech_end = we[b - 1]
+                cost += line_best[top - low] * line_weight if low <= top and low < b else _NO_LINES
+            speech_end = speech_end_at[b]
             free_end = speech_end + hang if b == stop else free_at[b]
             avail = (free_end if free_end < latest else latest) - start
             if avail < min_dur:
-                cost += _SHORT
+                cost += short
             if speech_end > latest:
                 cost += _TOO_LONG_PER_S * (speech_end - latest) / 1000
             if avail <= 0 or not step:
@@ -296,8 +297,12 @@ def build_cues(fragments: Sequence[Fragment], spans: Sequence[SpeechSpan], prese
     # a cue whose lines cannot fit is cut again at its best place
     final: list[tuple[int, int]] = []
     layouts: dict[tuple[int, int], tuple[str, ...]] = {}
+
+    def lay_out(a: int, b: int) -> tuple[str, ...]:
+        return break_words(wt[a:b], penalties[a + 1:b], preset.max_chars, preset.max_lines, sentence[a])
+
     for a, b in bounds:
-        final.extend(_fit(a, b, wt, cut, sentence, preset, lang, layouts))
+        final.extend(_fit(a, b, cut, preset, lay_out, layouts))
     pieces = _dialogues(final, wt, wo, ws, speakers, forced, preset, allowed)
     timings = []
     for a, b, _ in pieces:
@@ -309,7 +314,7 @@ def build_cues(fragments: Sequence[Fragment], spans: Sequence[SpeechSpan], prese
         if turn:
             lines = ("- " + " ".join(wt[a:turn]), "- " + " ".join(wt[turn:b]))
         else:
-            lines = layouts.get((a, b)) or layout_cue(" ".join(wt[a:b]), preset, lang, starts_sentence=sentence[a])
+            lines = layouts.get((a, b)) or lay_out(a, b)
         cues.append(Cue(start, end, lines, line=fragments[wo[a]].line))
     return Built(tuple(cues), tuple((wo[a], wo[b - 1]) for a, b, _ in pieces),
                  tuple((t.speech_start_ms, t.speech_end_ms) for t in timings))
@@ -322,22 +327,26 @@ def _dialogues(ranges, wt, wo, ws, speakers, forced, preset: Preset, allowed) ->
     of the second speaker (0: not a dialogue)."""
     out: list[tuple[int, int, int]] = []
     max_dur = preset.max_duration_ms if preset.max_duration_ms is not None else 10**9
+    gap, min_dur = preset.min_gap_ms, preset.min_duration_ms
     step = len(allowed) - 1
     k = 0
     while k < len(ranges):
         a, b = ranges[k]
         if k + 1 < len(ranges) and preset.max_lines >= 2:
             c, d = ranges[k + 1]
-            first, second = " ".join(wt[a:b]), " ".join(wt[c:d])
-            avail = ws[c] - preset.min_gap_ms - ws[a]
-            room = allowed[min(max(avail, 0) // 50, step)]
-            avail2 = (ws[d] - preset.min_gap_ms - ws[c]) if d < len(ws) else 10**9
-            room2 = allowed[min(max(avail2, 0) // 50, step)]
             turn = (speakers[wo[a]] != speakers[wo[c]] and speakers[wo[a]] is not None
                     and speakers[wo[c]] is not None and len(set(speakers[wo[i]] for i in range(c, d))) == 1)
-            if (turn and len(first) + 2 <= preset.max_chars and len(second) + 2 <= preset.max_chars
-                    and (avail < preset.min_duration_ms or len(first) > room
-                         or avail2 < preset.min_duration_ms or len(second) > room2)
+        else:
+            turn = False
+        if turn:
+            first, second = " ".join(wt[a:b]), " ".join(wt[c:d])
+            avail = ws[c] - gap - ws[a]
+            room = allowed[min(max(avail, 0) // 50, step)]
+            avail2 = (ws[d] - gap - ws[c]) if d < len(ws) else 10**9
+            room2 = allowed[min(max(avail2, 0) // 50, step)]
+            if (len(first) + 2 <= preset.max_chars and len(second) + 2 <= preset.max_chars
+                    and (avail < min_dur or len(first) > room
+                         or avail2 < min_dur or len(second) > room2)
                     and ws[d - 1] - ws[a] <= max_dur):
                 out.append((a, d, c))
                 k += 2
@@ -352,17 +361,16 @@ def layout_cue(text: str, preset: Preset, lang: str, *, starts_sentence: bool | 
     return break_lines(text, preset.max_chars, preset.max_lines, lang, starts_sentence=starts_sentence)
 
 
-def _fit(a: int, b: int, wt, cut, sentence, preset: Preset, lang: str, layouts: dict) -> list[tuple[int, int]]:
-    """``[a, b)`` as one cue if its lines fit, else cut at the cheapest balanced place.
-    The lines found are kept in ``layouts`` so that no cue is laid out twice."""
-    lines = layout_cue(" ".join(wt[a:b]), preset, lang, starts_sentence=sentence[a])
+def _fit(a: int, b: int, cut, preset: Preset, lay_out, layouts: dict) -> list[tuple[int, int]]:
+    """``[a, b)`` as one cue if its lines (``lay_out(a, b)``) fit, else cut at the cheapest
+    balanced place.  The lines found are kept in ``layouts`` so that no cue is laid out twice."""
+    lines = lay_out(a, b)
     if b - a < 2 or fits(lines, preset.max_chars, preset.max_lines):
         layouts[a, b] = lines
         return [(a, b)]
     middle = (a + b) / 2
     k = min(range(a + 1, b), key=lambda k: cut[k] + abs(k - middle) / (b - a))
-    return (_fit(a, k, wt, cut, sentence, preset, lang, layouts)
-            + _fit(k, b, wt, cut, sentence, preset, lang, layouts))
+    return _fit(a, k, cut, preset, lay_out, layouts) + _fit(k, b, cut, preset, lay_out, layouts)
 
 
 def _allowed_chars_table(preset: Preset) -> list[float]:

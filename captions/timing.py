@@ -198,6 +198,7 @@ def cue_times(cues: Sequence[CueTiming], preset: Preset) -> list[tuple[int, int]
     n = len(cues)
     prev_end = -gap
     starts = []
+    reading: dict[int, int] = {}   # chars -> the display time they need (a few distinct values)
     for cue in cues:
         start = max(cue.speech_start_ms, prev_end + gap, 0)
         starts.append(start)
@@ -211,7 +212,10 @@ def cue_times(cues: Sequence[CueTiming], preset: Preset) -> list[tuple[int, int]
             longest = min(longest, limit)
         if preset.max_duration_ms is not None:
             longest = min(longest, start + preset.max_duration_ms)
-        want = max(speech_end + lag, start + preset.min_duration_ms, start + _reading_ms(cue.chars, preset))
+        need = reading.get(cue.chars)
+        if need is None:
+            need = reading[cue.chars] = _reading_ms(cue.chars, preset)
+        want = max(speech_end + lag, start + preset.min_duration_ms, start + need)
         end = min(want, longest) if want > speech_end + lag else min(speech_end + lag, longest)
         # chaining: a small gap to the next cue is closed to the minimum gap
         if limit is not None and not cue.pause_after and 0 < limit - end <= preset.chain_gap_ms:
