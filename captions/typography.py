@@ -125,6 +125,39 @@ def _bare(word: str) -> str:
     return word.strip("«»\"“”()[]").lower()
 
 
+@functools.lru_cache(maxsize=1 << 16)
+def _left(word: str, lang: str) -> tuple[float | None, bool, bool, bool]:
+    """What a cut after ``word`` depends on: (the penalty when the word alone decides it, else
+    None; a number; a capitalised name; a word that should not end a line)."""
+    sets = _SETS.get(lang, _SETS["fr"])
+    last = word[-1:]
+    if last in _ELISION_END or word == "&":
+        return UNBREAKABLE, False, False, False
+    number = bool(_NUMBER.match(word))
+    if last in SENTENCE_END and not number:
+        return 0.0, False, False, False   # the same test as ends_sentence
+    if last in CLAUSE_END:
+        return 1.0, False, False, False
+    bare = _bare(word)
+    if bare in sets["determiners"] or bare.endswith(_ELISION_END):
+        return UNBREAKABLE, False, False, False
+    name = word[:1].isupper() and word.isalpha() and bare not in sets["pronouns"]
+    weak = bare in sets["pronouns"] or bare in sets["prepositions"] or bare in sets["leading"]
+    return None, bool(_NUMBER.match(bare)), name, weak
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _right(word: str, lang: str) -> tuple[bool, bool, bool, bool]:
+    """What a cut before ``word`` depends on: (never cut before it; a conjunction or a
+    preposition; a unit, a word or a number (what a number before it holds); a capitalised word)."""
+    if not word or word[0] in "?!:;" or word == "&":
+        return True, False, False, False
+    bare = _bare(word)
+    join = bare in _SETS.get(lang, _SETS["fr"])["joins"]
+    counted = bare in _UNITS or bare.isalpha() or bool(_NUMBER.match(bare))
+    return False, join, counted, word[:1].isupper() and word[:1].isalpha()
+
+
 @functools.lru_cache(maxsize=1 << 16)   # a show repeats its word pairs: cache the verdicts
 def break_penalty(left: str, right: str, lang: str = "fr") -> float:
     """How bad it is to cut between the words ``left`` and ``right`` (0 is best).
@@ -133,32 +166,24 @@ def break_penalty(left: str, right: str, lang: str = "fr") -> float:
     preposition, 4 elsewhere, 10 between a pronoun and its verb, after a preposition, an
     auxiliary or an adjective that comes before its noun (``grande | cérémonie``),
     and :data:`UNBREAKABLE` between an article and its noun, a number and its unit, a first
-    and a last name, inside an elision, or before ``? ! : ;``.
+    and a last name, inside an elision, or before ``? ! : ;``.  What each word brings is
+    measured once per word, not once per pair.
 
     >>> break_penalty("Bonsoir.", "Et"), break_penalty("30", "milliards"), break_penalty("vu", "et")
     (0.0, 1000.0, 2.0)
     """
-    sets = _SETS.get(lang, _SETS["fr"])
-    last = left[-1:]
-    if not right or right[0] in "?!:;" or last in _ELISION_END:
+    never, join, counted, capital = _right(right, lang)
+    if never:
         return UNBREAKABLE
-    if right in ("&",) or left == "&":
+    decided, number, name, weak = _left(left, lang)
+    if decided is not None:
+        return decided
+    if number and not join and counted:
         return UNBREAKABLE
-    if last in SENTENCE_END and not _NUMBER.match(left):
-        return 0.0   # the same test as ends_sentence
-    if last in CLAUSE_END:
-        return 1.0
-    lw, rw = _bare(left), _bare(right)
-    if lw in sets["determiners"] or lw.endswith(_ELISION_END):
-        return UNBREAKABLE
-    joins = sets["joins"]
-    if _NUMBER.match(lw) and rw not in joins and (rw in _UNITS or rw.isalpha() or _NUMBER.match(rw)):
-        return UNBREAKABLE
-    if (left[:1].isupper() and right[:1].isupper() and left.isalpha() and right[:1].isalpha()
-            and lw not in sets["pronouns"]):
+    if name and capital:
         return UNBREAKABLE        # a first and a last name, "Tech Co", "Open AI"
-    if rw in joins:
+    if join:
         return 2.0
-    if lw in sets["pronouns"] or lw in sets["prepositions"] or lw in sets["leading"]:
+    if weak:
         return 10.0
     return 4.0
