@@ -62,6 +62,51 @@ def measure(preset_name: str = "fr-tv") -> dict[str, tuple[float, float | None]]
     return out
 
 
+def _halves(errors: list[float]) -> tuple[float, float, float]:
+    half = len(errors) // 2
+    return statistics.mean(errors), statistics.mean(errors[:half]), statistics.mean(errors[half:])
+
+
+def start_experiments(display_cps: float = 13.0, step_ms: int = 500) -> dict[str, tuple[float, float, float]]:
+    """Mean start error (all, first half, second half) of ideas for the start inside the floored
+    second, each calibrated on one half of the film and measured on the other.
+
+    "Shift" features: where the previous fragment's text, shown at ``display_cps`` from the
+    middle of its second, would end relative to this stamp (a short gap after a long fragment
+    means a late start), and where this fragment would have to start to end at the next stamp.
+    The predictor is the median true offset of the calibration half's fragments in the same
+    ``step_ms`` bins of both shifts (a lookup table: the most any rule on these two features
+    can learn)."""
+    truth = _truth()
+    frags = read_transcript(TIMING / "film-fr.txt").fragments
+    n = len(frags)
+    stamps = [f.start_ms for f in frags]
+    size = [len(f.text) + 1 for f in frags]
+    offsets = [t[0] - s for s, t in zip(stamps, truth)]
+
+    def key(k: int) -> tuple[int, int]:
+        after_previous = (500 + size[k - 1] * 1000 / display_cps - (stamps[k] - stamps[k - 1])) if k else 0
+        before_next = (500 + stamps[k + 1] - stamps[k] - size[k] * 1000 / display_cps) if k + 1 < n else 500
+        return tuple(int(max(min(x, 1000), -1000) // step_ms) for x in (after_previous, before_next))
+
+    half = n // 2
+    out: dict[str, tuple[float, float, float]] = {}
+    predicted = [0.0] * n
+    for calibrate, measure in ((range(half, n), range(half)), (range(half), range(half, n))):
+        table: dict[tuple[int, int], list[int]] = {}
+        for k in calibrate:
+            table.setdefault(key(k), []).append(offsets[k])
+        medians = {k: statistics.median(v) for k, v in table.items()}
+        for k in measure:
+            predicted[k] = stamps[k] + medians.get(key(k), 500)
+    out["stamp + 500 ms"] = _halves([abs(s + 500 - t[0]) for s, t in zip(stamps, truth)])
+    out["captions speech estimate"] = _halves(
+        [abs(s.start_ms - t[0]) for s, t in zip(estimate_speech(frags), truth)])
+    out[f"lookup on previous/next lengths at {display_cps:g} cps, other half"] = _halves(
+        [abs(p - t[0]) for p, t in zip(predicted, truth)])
+    return out
+
+
 def main() -> None:
     if not TIMING.is_dir():
         print(f"skipped: {TIMING} is absent (the shared timing corpus is not beside this clone)")
@@ -72,6 +117,11 @@ def main() -> None:
     for name, (start, end) in measure().items():
         print(f"| {name} | {start:.0f} | {end:.0f} |")
     print("\nGoal: start error <= 200 ms.")
+    print("\n### Start inside the floored second: calibrated on one half, measured on the other\n")
+    print("| method | mean start error ms | first half | second half |")
+    print("|---|---:|---:|---:|")
+    for name, (both, first, second) in start_experiments().items():
+        print(f"| {name} | {both:.0f} | {first:.0f} | {second:.0f} |")
 
 
 if __name__ == "__main__":
