@@ -10,6 +10,7 @@ non-breaking space (U+202F) glues ``?`` to its word.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from itertools import accumulate
 
 from .typography import SENTENCE_END, break_penalty, ends_sentence
 
@@ -106,25 +107,13 @@ def _best_split(words: list[str], cuts: list[float], count: int, max_chars: int,
     if n < count:
         return None
     ideal = total / count
-    starts = [0]
-    for word in words:
-        starts.append(starts[-1] + len(word) + 1)   # starts[j] - starts[i] - 1: words[i:j] joined
-    # sentence[i]: a sentence starts at word i; inner[i]: the first sentence start after i
-    sentence = [head] + [c == 0.0 for c in cuts] + [True]
-    inner = [n + 1] * (n + 1)
-    for i in range(n - 1, -1, -1):
-        inner[i] = i + 1 if sentence[i + 1] and i + 1 < n else inner[i + 1]
-    sentence[n] = tail
-
-    def mixed(i: int, j: int) -> float:
-        return _MIXED if inner[i] < j and not (sentence[i] and sentence[j]) else 0.0
-
+    starts = list(accumulate([len(word) + 1 for word in words], initial=0))
+    # starts[j] - starts[i] - 1: the length of words[i:j] joined
     if count == 2:   # the usual case: every cut once, the same choice as the table below
+        ends = [i + 1 for i, c in enumerate(cuts) if c == 0.0]   # sentence starts inside
+        first_inner = ends[0] if ends else n + 1
+        last_start = ends[-1] if ends else 0
         best_cost, best_cut = None, 0
-        first_inner, last_start = inner[0], 0   # the first / last sentence start inside
-        for i in range(1, n):
-            if sentence[i] and i < n:
-                last_start = i
         for i in range(1, n):
             first, second = starts[i] - 1, total - starts[i]
             here = (first - ideal) ** 2 / 25 + (second - ideal) ** 2 / 25 + cuts[i - 1] * 2
@@ -134,13 +123,23 @@ def _best_split(words: list[str], cuts: list[float], count: int, max_chars: int,
                 here += _OVERFLOW * (second - max_chars)
             if first > second:
                 here += 0.5 + (first - second) * 0.05
-            if first_inner < i and not (head and sentence[i]):
+            if first_inner < i and not (head and cuts[i - 1] == 0.0):
                 here += _MIXED
-            if last_start > i and not (sentence[i] and tail):
+            if last_start > i and not (tail and cuts[i - 1] == 0.0):
                 here += _MIXED
             if best_cost is None or here < best_cost:
                 best_cost, best_cut = here, i
         return best_cost, (best_cut,)
+
+    # sentence[i]: a sentence starts at word i; inner[i]: the first sentence start after i
+    sentence = [head] + [c == 0.0 for c in cuts] + [True]
+    inner = [n + 1] * (n + 1)
+    for i in range(n - 1, -1, -1):
+        inner[i] = i + 1 if sentence[i + 1] and i + 1 < n else inner[i + 1]
+    sentence[n] = tail
+
+    def mixed(i: int, j: int) -> float:
+        return _MIXED if inner[i] < j and not (sentence[i] and sentence[j]) else 0.0
 
     # table[k][j]: cheapest (cost, cuts, last line length) for words[:j] on k lines
     table: list[dict[int, tuple[float, tuple[int, ...], int]]] = [{0: (0.0, (), 0)}]

@@ -123,26 +123,29 @@ def _merge_spaced(text, owner, starts, ends):
     spaced = french_spacing(" ".join(text)).split(" ")
     if len(spaced) == len(text):   # nothing glued: only spaces inserted inside words
         return spaced, owner, starts, ends
-    out_t, out_o, out_s, out_e = [], [], [], []
-    k = 0
-    for word in spaced:
+    out_o, out_s, out_e = [], [], []
+    k = done = 0   # spaced[i] starts at text[k]; words before text[done] are copied
+    for i, word in enumerate(spaced):
         if word == text[k]:
-            out_t.append(word)
-            out_o.append(owner[k])
-            out_s.append(starts[k])
-            out_e.append(ends[k])
             k += 1
             continue
+        # word i glues text[k:j]: copy the unchanged run before it, then the glued word
+        out_o += owner[done:k]
+        out_s += starts[done:k]
+        out_e += ends[done:k]
         need = len(word.replace(NNBSP, "").replace("\u00a0", ""))
-        first, got = k, 0
+        j, got = k, 0
         while got < need:
-            got += len(text[k].replace(NNBSP, "").replace("\u00a0", ""))
-            k += 1
-        out_t.append(word)
-        out_o.append(owner[first])
-        out_s.append(starts[first])
-        out_e.append(ends[max(k - 1, first)])
-    return out_t, out_o, out_s, out_e
+            got += len(text[j].replace(NNBSP, "").replace("\u00a0", ""))
+            j += 1
+        out_o.append(owner[k])
+        out_s.append(starts[k])
+        out_e.append(ends[max(j - 1, k)])
+        k = done = j
+    out_o += owner[done:]
+    out_s += starts[done:]
+    out_e += ends[done:]
+    return spaced, out_o, out_s, out_e
 
 
 # cost weights of the cut (see the module docstring)
@@ -245,13 +248,12 @@ def build_cues(fragments: Sequence[Fragment], spans: Sequence[SpeechSpan], prese
         # when it starts or ends mid-sentence: it costs _MIX for each side
         inner = next_sentence[a]
         mixed_start = 0.0 if sentence[a] else _MIX
-        if two_lines:
-            # the best line cut of a two-line cue [a, b) is the cheapest k with both lines
-            # fitting: k <= top (the first line fits) and k >= low, the first k where the
-            # second does; line_best[top - low] is the cheapest cut in [low, top]
-            top = min(max(bisect_right(lengths, first_chars + line_max) - 1, a + 1), n)
-            line_best = list(accumulate(line_cut[top:a:-1], min))
-            low = a + 1
+        # the best line cut of a two-line cue [a, b) is the cheapest k with both lines
+        # fitting: k <= top (the first line fits) and k >= low, the first k where the
+        # second does; line_best[top - low] is the cheapest cut in [low, top] (measured
+        # when a two-line cue from a is first considered)
+        line_best = None
+        low = a + 1
         # cue ends are tried at acceptable cuts only (a sentence end ... a plain space), unless
         # none is within reach: then at every word (a long name, a run of numbers)
         following = next_good if lengths[next_good[a]] - first_chars <= capacity else next_any
@@ -261,12 +263,15 @@ def build_cues(fragments: Sequence[Fragment], spans: Sequence[SpeechSpan], prese
             if chars > capacity and b > a + 1:
                 break
             cost = base + end_cost[b]
+            if b > inner:
+                cost += mixed_start + mixed_end[b]
             if cost >= best[b]:   # everything below only adds: this cue cannot win
                 b = following[b]
                 continue
-            if b > inner:
-                cost += mixed_start + mixed_end[b]
             if chars > line_max and two_lines:
+                if line_best is None:
+                    top = min(max(bisect_right(lengths, first_chars + line_max) - 1, a + 1), n)
+                    line_best = list(accumulate(line_cut[top:a:-1], min))
                 while low < b and lengths[b] - lengths[low] - 1 > line_max:
                     low += 1
                 cost += line_best[top - low] * line_weight if low <= top and low < b else _NO_LINES

@@ -26,6 +26,7 @@ The model (``docs/timing.md`` explains it with numbers):
 
 from __future__ import annotations
 
+from bisect import bisect_left, insort
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -90,9 +91,15 @@ def local_rates(fragments: Sequence[Fragment], *, window: int = RATE_WINDOW,
         gap = fragments[j].start_ms - fragments[i].start_ms if j < n else 0
         measures.append(min(max(chars * 1000 / gap, SLOW_CPS), MAX_CPS) if gap > 0 else None)
         i = j
+    # the measures of groups g - window .. g + window, kept sorted as the window slides
     rates_per_group = []
-    for g in range(len(measures)):
-        near = sorted(m for m in measures[max(0, g - window): g + window + 1] if m is not None)
+    near = sorted(m for m in measures[:window] if m is not None)
+    count = len(measures)
+    for g in range(count):
+        if g + window < count and measures[g + window] is not None:
+            insort(near, measures[g + window])
+        if g - window - 1 >= 0 and measures[g - window - 1] is not None:
+            del near[bisect_left(near, measures[g - window - 1])]
         rates_per_group.append(near[len(near) // 2] if len(near) >= 3 else default_cps)
     return tuple(rates_per_group[group_of[k]] for k in range(n))
 
