@@ -21,7 +21,7 @@ from __future__ import annotations
 import enum
 from bisect import bisect_right
 from collections.abc import Sequence
-from itertools import accumulate
+from itertools import accumulate, repeat
 from dataclasses import dataclass
 
 from .linebreak import break_lines, break_words, fits
@@ -188,29 +188,22 @@ def build_cues(fragments: Sequence[Fragment], spans: Sequence[SpeechSpan], prese
     wt, wo, ws, we = words.text, words.fragment, words.start_ms, words.end_ms
     # cut[b]: the cost of a cut before word b; forced[b]: a pause or a new speaker before it;
     # sentence[b]: a sentence (or a speaker's turn) starts at word b
-    cut = [0.0] * (n + 2)
-    line_cut = [0.0] * (n + 1)     # the same cut inside a cue (no fragment bonus: no timing there)
+    penalties = [0.0, *map(break_penalty, wt[:-1], wt[1:], repeat(lang, n - 1)), 0.0]  # measured once
+    line_cut = [p * _CUT_WEIGHT for p in penalties]   # a cut inside a cue (no fragment bonus)
+    cut = [*line_cut, 0.0]
     forced = [False] * (n + 1)
     forced[n] = True
-    sentence = [True] * (n + 1)
-    penalties = [0.0] * (n + 1)    # break_penalty before word b, measured once
+    sentence = [p == 0.0 for p in penalties]
+    sentence[0] = sentence[n] = True
     for b in range(1, n):
-        penalties[b] = penalty = break_penalty(wt[b - 1], wt[b], lang)
-        line_cut[b] = cut[b] = penalty * _CUT_WEIGHT
-        sentence[b] = penalty == 0.0
-        if wo[b] != wo[b - 1]:
+        if wo[b] != wo[b - 1]:   # the first word of a fragment: about one word in four
             cut[b] -= _FRAGMENT_BONUS
             turn = speakers[wo[b]] != speakers[wo[b - 1]]
             forced[b] = turn or any(i in pauses for i in range(wo[b - 1], wo[b]))
             sentence[b] = sentence[b] or turn
-    next_forced = [n] * (n + 1)
-    next_sentence = [n] * (n + 1)   # the first sentence start after word a (n: none)
-    for b in range(n - 1, 0, -1):
-        next_forced[b - 1] = b if forced[b] else next_forced[b]
-        next_sentence[b - 1] = b if sentence[b] else next_sentence[b]
-    lengths = [0]
-    for word in wt:
-        lengths.append(lengths[-1] + len(word) + 1)
+    next_forced = _next_true(forced, n)
+    next_sentence = _next_true(sentence, n)   # the first sentence start after word a (n: none)
+    lengths = [*accumulate([len(word) + 1 for word in wt], initial=0)]
     capacity = preset.max_chars * preset.max_lines
     line_max = preset.max_chars
     two_lines = preset.max_lines == 2
@@ -229,9 +222,8 @@ def build_cues(fragments: Sequence[Fragment], spans: Sequence[SpeechSpan], prese
     free_at = [ws[b] - gap for b in range(n)] + [0]
     speech_end_at = [0, *we]      # speech_end_at[b]: the speech end of a cue ending before word b
     next_any = list(range(1, n + 2))
-    next_good = [n + 1] * (n + 2)   # the next position whose cut is acceptable (or forced)
-    for b in range(n, 0, -1):
-        next_good[b - 1] = b if (forced[b] or line_cut[b] <= _GOOD_CUT) else next_good[b]
+    # the next position whose cut is acceptable (or forced)
+    next_good = _next_true([f or c <= _GOOD_CUT for f, c in zip(forced, line_cut)], n) + [n + 1]
     lengths.append(lengths[-1] + 10**9)    # position n + 1 is never within reach
     line_weight, hang, cps_weight, short = _LINE_WEIGHT, MAX_HANG_MS, _CPS_PER_CHAR, _SHORT
     for a in range(n):
@@ -323,6 +315,18 @@ def build_cues(fragments: Sequence[Fragment], spans: Sequence[SpeechSpan], prese
         cues.append(Cue(start, end, lines, line=fragments[wo[a]].line))
     return Built(tuple(cues), tuple((wo[a], wo[b - 1]) for a, b, _ in pieces),
                  tuple((t.speech_start_ms, t.speech_end_ms) for t in timings))
+
+
+def _next_true(flags: list[bool], n: int) -> list[int]:
+    """``out[a]``: the first ``b`` in ``a + 1 .. n`` with ``flags[b]`` (``n + 1`` when none), for
+    ``a`` in ``0 .. n``; filled run by run."""
+    out = [0] * (n + 1)
+    previous = 0
+    for b in [b for b in range(1, n + 1) if flags[b]]:
+        out[previous:b] = [b] * (b - previous)
+        previous = b
+    out[previous:] = [n + 1] * (n + 1 - previous)
+    return out
 
 
 def _dialogues(ranges, wt, wo, ws, speakers, forced, preset: Preset, allowed) -> list[tuple[int, int, int]]:
