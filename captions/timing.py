@@ -224,8 +224,10 @@ def cue_times(cues: Sequence[CueTiming], preset: Preset) -> list[tuple[int, int]
             need = reading[cue.chars] = _reading_ms(cue.chars, preset)
         want = max(speech_end + lag, start + preset.min_duration_ms, start + need)
         end = min(want, longest) if want > speech_end + lag else min(speech_end + lag, longest)
-        # chaining: a small gap to the next cue is closed to the minimum gap
-        if limit is not None and not cue.pause_after and 0 < limit - end <= preset.chain_gap_ms:
+        # chaining: a small gap to the next cue is closed to the minimum gap, after a pause
+        # too (the cue already stays into the silence; half a second more does not make it
+        # sit through it)
+        if limit is not None and 0 < limit - end <= preset.chain_gap_ms:
             end = limit
             if preset.max_duration_ms is not None and end > start + preset.max_duration_ms:
                 end = start + preset.max_duration_ms

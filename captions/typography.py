@@ -78,7 +78,7 @@ _WORDS = {
                        "mes tes ses notre votre nos vos leur leurs quel quelle quels quelles chaque "
                        "plusieurs tout toute tous toutes",
         # subject pronouns: a pronoun stays with its verb
-        "pronouns": "je j' tu il elle on nous vous ils elles ne n' se s' me m' te t' y",
+        "pronouns": "je j' tu il elle on nous vous ils elles ne n' se s' me m' te t' y lui",
         # a line may start with these (cut before them)
         "conjunctions": "et ou mais donc or ni car que qu' qui quand comme si parce puisque lorsque "
                         "alors puis",
@@ -86,11 +86,14 @@ _WORDS = {
                         "selon avant après jusqu'à malgré parmi durant dès via envers hors",
         # auxiliaries and adjectives that come before their noun: a line should not end on them
         "leading": "ai as a avons avez ont suis es est sommes êtes sont était étaient va vais vas "
-                   "allons allez vont peut peux pouvez peuvent faut doit très plus moins "
+                   "allons allez vont peut peux pouvez peuvent veut veux veulent faut doit "
+                   "très plus moins "
                    "grand grande grands grandes petit petite petits petites bon bonne bons bonnes "
                    "nouveau nouvel nouvelle nouveaux nouvelles vieux vieille beau bel belle "
                    "premier première premiers premières dernier dernière derniers dernières "
                    "jeune jeunes gros grosse même mêmes autre autres seul seule folle fou",
+        # a line should not start with these (the second half of ne ... pas)
+        "clinging": "pas",
     },
     "en": {
         "determiners": "a an the this that these those my your his her its our their some any each "
@@ -102,6 +105,7 @@ _WORDS = {
                         "between through during without within",
         "leading": "am is are was were be been has have had will would can could should must do "
                    "does did very more most new old big small great first last same other",
+        "clinging": "",
     },
 }
 _SETS = {lang: {kind: frozenset(words.split()) for kind, words in kinds.items()} for lang, kinds in _WORDS.items()}
@@ -126,45 +130,51 @@ def _bare(word: str) -> str:
 
 
 @functools.lru_cache(maxsize=1 << 16)
-def _left(word: str, lang: str) -> tuple[float | None, bool, bool, bool]:
+def _left(word: str, lang: str) -> tuple[float | None, bool, bool, bool, bool]:
     """What a cut after ``word`` depends on: (the penalty when the word alone decides it, else
-    None; a number; a capitalised name; a word that should not end a line)."""
+    None; a number; a number that ends with a full stop; a capitalised name; a word that should
+    not end a line)."""
     sets = _SETS.get(lang, _SETS["fr"])
     last = word[-1:]
     if last in _ELISION_END or word == "&":
-        return UNBREAKABLE, False, False, False
+        return UNBREAKABLE, False, False, False, False
     number = bool(_NUMBER.match(word))
     if last in SENTENCE_END and not number:
-        return 0.0, False, False, False   # the same test as ends_sentence
+        return 0.0, False, False, False, False   # the same test as ends_sentence
     if last in CLAUSE_END:
-        return 1.0, False, False, False
+        return 1.0, False, False, False, False
     bare = _bare(word)
-    if bare in sets["determiners"] or bare.endswith(_ELISION_END):
-        return UNBREAKABLE, False, False, False
+    core = bare.replace("’", "'").rpartition("'")[2] or bare   # "qu'il" -> "il", "d'une" -> "une"
+    if bare in sets["determiners"] or core in sets["determiners"] or bare.endswith(_ELISION_END):
+        return UNBREAKABLE, False, False, False, False
     name = word[:1].isupper() and word.isalpha() and bare not in sets["pronouns"]
-    weak = bare in sets["pronouns"] or bare in sets["prepositions"] or bare in sets["leading"]
-    return None, bool(_NUMBER.match(bare)), name, weak
+    weak = any(core in sets[kind] for kind in ("pronouns", "prepositions", "leading", "conjunctions"))
+    return None, bool(_NUMBER.match(bare)), number and last == ".", name, weak
 
 
 @functools.lru_cache(maxsize=1 << 16)
-def _right(word: str, lang: str) -> tuple[bool, bool, bool, bool]:
+def _right(word: str, lang: str) -> tuple[bool, bool, bool, bool, bool]:
     """What a cut before ``word`` depends on: (never cut before it; a conjunction or a
-    preposition; a unit, a word or a number (what a number before it holds); a capitalised word)."""
+    preposition; a unit, a word or a number (what a number before it holds); a capitalised word;
+    a word that should not start a line, the ``pas`` of ``ne ... pas``)."""
     if not word or word[0] in "?!:;" or word == "&":
-        return True, False, False, False
+        return True, False, False, False, False
     bare = _bare(word)
-    join = bare in _SETS.get(lang, _SETS["fr"])["joins"]
+    sets = _SETS.get(lang, _SETS["fr"])
+    join = bare in sets["joins"]
     counted = bare in _UNITS or bare.isalpha() or bool(_NUMBER.match(bare))
-    return False, join, counted, word[:1].isupper() and word[:1].isalpha()
+    return False, join, counted, word[:1].isupper() and word[:1].isalpha(), bare.strip(".,;:!?…") in sets["clinging"]
 
 
 @functools.lru_cache(maxsize=1 << 16)   # a show repeats its word pairs: cache the verdicts
 def break_penalty(left: str, right: str, lang: str = "fr") -> float:
     """How bad it is to cut between the words ``left`` and ``right`` (0 is best).
 
-    0 after a sentence end, 1 after clause punctuation, 2 before a conjunction or a
-    preposition, 4 elsewhere, 10 between a pronoun and its verb, after a preposition, an
-    auxiliary or an adjective that comes before its noun (``grande | cérémonie``),
+    0 after a sentence end (a number ending with a full stop before a capital: ``2000. Je``),
+    1 after clause punctuation, 2 before a conjunction or a preposition, 4 elsewhere, 10
+    between a pronoun and its verb (``qu'il | y a``), after a preposition, a conjunction, an
+    auxiliary or an adjective that comes before its noun (``grande | cérémonie``), before the
+    ``pas`` of a negation,
     and :data:`UNBREAKABLE` between an article and its noun, a number and its unit, a first
     and a last name, inside an elision, or before ``? ! : ;``.  What each word brings is
     measured once per word, not once per pair.
@@ -172,18 +182,20 @@ def break_penalty(left: str, right: str, lang: str = "fr") -> float:
     >>> break_penalty("Bonsoir.", "Et"), break_penalty("30", "milliards"), break_penalty("vu", "et")
     (0.0, 1000.0, 2.0)
     """
-    never, join, counted, capital = _right(right, lang)
+    never, join, counted, capital, clinging = _right(right, lang)
     if never:
         return UNBREAKABLE
-    decided, number, name, weak = _left(left, lang)
+    decided, number, full_stop, name, weak = _left(left, lang)
     if decided is not None:
         return decided
+    if full_stop and capital:
+        return 0.0                # "en 2000. Je ne sais pas": a sentence ends with a number
     if number and not join and counted:
         return UNBREAKABLE
     if name and capital:
         return UNBREAKABLE        # a first and a last name, "Tech Co", "Open AI"
     if join:
         return 2.0
-    if weak:
+    if weak or clinging:
         return 10.0
     return 4.0

@@ -90,6 +90,16 @@ def test_small_gaps_are_chained_to_the_min_gap():
     assert times[1][0] - times[0][1] == PRESET.min_gap_ms
 
 
+def test_a_small_gap_after_a_pause_is_chained_too():
+    # 60 characters need 3 s: the cue stays into the silence until 3,000 ms, 420 ms before the
+    # next cue can start (3,500 - 80): the gap is closed instead of flashing the screen empty
+    (_, end), (start, _) = cue_times([CueTiming(0, 2000, 60, True), CueTiming(3500, 4000, 5, True)], PRESET)
+    assert start - end == PRESET.min_gap_ms
+    # a long silence after it is still not crossed
+    (_, end), _ = cue_times([CueTiming(0, 2000, 60, True), CueTiming(5000, 5500, 5, True)], PRESET)
+    assert end == 3000
+
+
 def test_reading_speed_uses_free_time_but_not_across_a_pause():
     # 60 characters need 3 s at 20 cps; the speech lasts 1.5 s and 10 s of silence follow
     (start, end), _ = cue_times([CueTiming(0, 1500, 60, True), CueTiming(11_500, 12_000, 5, True)], PRESET)

@@ -68,12 +68,18 @@ def test_detect_language(text, lang):
     ("the", "show", "en", UNBREAKABLE),
     ("show", "and", "en", 2.0),
     ("2026", "et", "fr", 2.0),                        # a year before a conjunction may be cut
+    ("2000.", "Je", "fr", 0.0),                       # a sentence that ends with a number
+    ("3.", "et", "fr", 2.0),                          # ... but not any number with a full stop
+    ("d'une", "espèce", "fr", UNBREAKABLE),           # an article behind an elision
 ])
 def test_break_penalty(left, right, lang, expected):
     assert break_penalty(left, right, lang) == expected
 
 
 @pytest.mark.parametrize("left, right", [("grande", "cérémonie"), ("a", "investi"), ("il", "dit"),
-                                         ("très", "heureux"), ("the", "show")])
+                                         ("très", "heureux"), ("the", "show"),
+                                         ("qu'il", "y"),        # a pronoun behind an elision
+                                         ("sais", "pas"),       # ne ... pas
+                                         ("et", "ils")])        # a line never ends on a conjunction
 def test_weak_cuts_cost_more_than_a_plain_one(left, right):
     assert break_penalty(left, right, "en" if left == "the" else "fr") > break_penalty("tech", "quotidienne")
