@@ -111,6 +111,7 @@ _WORDS = {
 _SETS = {lang: {kind: frozenset(words.split()) for kind, words in kinds.items()} for lang, kinds in _WORDS.items()}
 for _kinds in _SETS.values():
     _kinds["joins"] = _kinds["conjunctions"] | _kinds["prepositions"]
+    _kinds["weak"] = _kinds["pronouns"] | _kinds["prepositions"] | _kinds["leading"] | _kinds["conjunctions"]
 _NUMBER = re.compile(r"^[+-]?\d[\d.,\u202f\u00a0]*$")
 _UNITS = frozenset("% € $ £ h min s ms km m kg g °C °".split())
 _ELISION_END = ("'", "’")
@@ -148,7 +149,7 @@ def _left(word: str, lang: str) -> tuple[float | None, bool, bool, bool, bool]:
     if bare in sets["determiners"] or core in sets["determiners"] or bare.endswith(_ELISION_END):
         return UNBREAKABLE, False, False, False, False
     name = word[:1].isupper() and word.isalpha() and bare not in sets["pronouns"]
-    weak = any(core in sets[kind] for kind in ("pronouns", "prepositions", "leading", "conjunctions"))
+    weak = core in sets["weak"]   # a pronoun, a preposition, an auxiliary, a conjunction
     return None, bool(_NUMBER.match(bare)), number and last == ".", name, weak
 
 
