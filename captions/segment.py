@@ -19,13 +19,14 @@ Words are never lost, added or reordered.
 from __future__ import annotations
 
 import enum
+import functools
 from bisect import bisect_right
 from collections.abc import Sequence
-from itertools import accumulate, repeat
 from dataclasses import dataclass
+from itertools import accumulate, repeat
 
 from .linebreak import break_lines, break_words, fits
-from .model import Cue, Fragment
+from .model import Cue, Fragment, fast_constructor
 from .presets import Preset, reading_chars
 from .timing import MAX_HANG_MS, CueTiming, SpeechSpan, cue_times
 from .typography import NNBSP, break_penalty, french_spacing
@@ -301,10 +302,11 @@ def build_cues(fragments: Sequence[Fragment], spans: Sequence[SpeechSpan], prese
     for a, b in bounds:
         final.extend(_fit(a, b, cut, preset, lay_out, layouts))
     pieces = _dialogues(final, wt, wo, ws, speakers, forced, preset, allowed)
+    make_timing, make_cue = _maker(CueTiming), _maker(Cue)
     timings = []
     for a, b, _ in pieces:
         text = " ".join(wt[a:b])
-        timings.append(CueTiming(ws[a], we[b - 1], reading_chars(text) + (4 if _ else 0), b == n or forced[b]))
+        timings.append(make_timing(ws[a], we[b - 1], reading_chars(text) + (4 if _ else 0), b == n or forced[b]))
     times = cue_times(timings, preset)
     cues = []
     for (a, b, turn), (start, end) in zip(pieces, times):
@@ -312,9 +314,16 @@ def build_cues(fragments: Sequence[Fragment], spans: Sequence[SpeechSpan], prese
             lines = ("- " + " ".join(wt[a:turn]), "- " + " ".join(wt[turn:b]))
         else:
             lines = layouts.get((a, b)) or lay_out(a, b)
-        cues.append(Cue(start, end, lines, line=fragments[wo[a]].line))
+        cues.append(make_cue(start, end, lines, "", "", fragments[wo[a]].line))
     return Built(tuple(cues), tuple((wo[a], wo[b - 1]) for a, b, _ in pieces),
                  tuple((t.speech_start_ms, t.speech_end_ms) for t in timings))
+
+
+@functools.cache
+def _maker(cls):
+    """A positional constructor of a frozen dataclass that skips the frozen ``__setattr__``
+    (made on first use, not at import)."""
+    return fast_constructor(cls)
 
 
 def _next_true(flags: list[bool], n: int) -> list[int]:
@@ -382,11 +391,13 @@ def _fit(a: int, b: int, cut, preset: Preset, lay_out, layouts: dict) -> list[tu
     return _fit(a, k, cut, preset, lay_out, layouts) + _fit(k, b, cut, preset, lay_out, layouts)
 
 
-def _allowed_chars_table(preset: Preset) -> list[float]:
-    """Characters allowed for each 50 ms of display time up to 60 s (inf: no reading limit)."""
+@functools.lru_cache(maxsize=32)
+def _allowed_chars_table(preset: Preset) -> tuple[float, ...]:
+    """Characters allowed for each 50 ms of display time up to 60 s (inf: no reading limit);
+    made once per preset."""
     if preset.max_chars_for(1000) is None:
-        return [float("inf")]
-    return [preset.max_chars_for(i * 50) for i in range(1201)]
+        return (float("inf"),)
+    return tuple(preset.max_chars_for(i * 50) for i in range(1201))
 
 
 def check_cues(cues: Sequence[Cue], preset: Preset, *,
@@ -399,6 +410,7 @@ def check_cues(cues: Sequence[Cue], preset: Preset, *,
     """
     out: list[LimitMiss] = []
     gap = preset.min_gap_ms
+    make_miss = _maker(LimitMiss)   # the one built hundreds of times
     for k, cue in enumerate(cues):
         number = k + 1
         for line in cue.lines:
@@ -427,7 +439,7 @@ def check_cues(cues: Sequence[Cue], preset: Preset, *,
                     reason = f"the speech runs at {speech_cps:.1f} cps; text is kept verbatim"
                 else:
                     reason = "the next cue starts before the text can be read"
-            out.append(LimitMiss(LimitCode.TOO_FAST, number, chars * 1000 / max(duration, 1), limit,
+            out.append(make_miss(LimitCode.TOO_FAST, number, chars * 1000 / max(duration, 1), limit,
                                  cue.start_ms, cue.line, reason))
         if k + 1 < len(cues):
             space = cues[k + 1].start_ms - cue.end_ms

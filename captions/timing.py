@@ -26,11 +26,12 @@ The model (``docs/timing.md`` explains it with numbers):
 
 from __future__ import annotations
 
+import functools
 from bisect import bisect_left, insort
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .model import Fragment
+from .model import Fragment, fast_constructor
 from .presets import Preset
 
 __all__ = ["SpeechSpan", "estimate_speech", "local_rates", "cue_times", "CueTiming", "DEFAULT_CPS"]
@@ -159,6 +160,7 @@ def estimate_speech(fragments: Sequence[Fragment], *,
         earliest_next = start + fast_ms
     # starts are estimates of an increasing sequence: keep them so
     out = []
+    make_span = _span_maker()
     prev = float("-inf")
     for k in range(n):
         starts[k] = max(starts[k], prev)
@@ -172,8 +174,14 @@ def estimate_speech(fragments: Sequence[Fragment], *,
         else:
             end = min(round(spoken), nxt)
             pause = nxt - end >= PAUSE_MS
-        out.append(SpeechSpan(start, max(end, start + 1), rates[k], pause))
+        out.append(make_span(start, max(end, start + 1), rates[k], pause))
     return tuple(out)
+
+
+@functools.cache
+def _span_maker():
+    """SpeechSpan's positional constructor without the frozen ``__setattr__`` (one per fragment)."""
+    return fast_constructor(SpeechSpan)
 
 
 @dataclass(frozen=True, slots=True)
