@@ -125,12 +125,12 @@ def _merge_spaced(text, owner, starts, ends):
     if len(spaced) == len(text):   # nothing glued: only spaces inserted inside words
         return spaced, owner, starts, ends
     out_o, out_s, out_e = [], [], []
-    k = done = 0   # spaced[i] starts at text[k]; words before text[done] are copied
-    for i, word in enumerate(spaced):
+    k = done = 0   # the next spaced word starts at text[k]; words before text[done] are copied
+    for word in spaced:
         if word == text[k]:
             k += 1
             continue
-        # word i glues text[k:j]: copy the unchanged run before it, then the glued word
+        # the word glues text[k:j]: copy the unchanged run before it, then the glued word
         out_o += owner[done:k]
         out_s += starts[done:k]
         out_e += ends[done:k]
