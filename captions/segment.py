@@ -227,6 +227,7 @@ def build_cues(fragments: Sequence[Fragment], spans: Sequence[SpeechSpan], prese
     next_good = _next_true([f or c <= _GOOD_CUT for f, c in zip(forced, line_cut)], n) + [n + 1]
     lengths.append(lengths[-1] + 10**9)    # position n + 1 is never within reach
     line_weight, hang, cps_weight, short = _LINE_WEIGHT, MAX_HANG_MS, _CPS_PER_CHAR, _SHORT
+    table_ms = step * 50   # the reading table covers display times below this
     for a in range(n):
         base = best[a]
         if base == inf:
@@ -277,9 +278,10 @@ def build_cues(fragments: Sequence[Fragment], spans: Sequence[SpeechSpan], prese
                 cost += _TOO_LONG_PER_S * (speech_end - latest) / 1000
             if avail <= 0 or not step:
                 room = allowed[0]
+            elif avail < table_ms:
+                room = allowed[avail // 50]
             else:
-                index = avail // 50
-                room = allowed[index] if index < step else allowed[step] * avail / (step * 50)
+                room = allowed[step] * avail / (step * 50)
             if chars > room:
                 cost += (chars - room) * cps_weight
             if cost < best[b]:
