@@ -158,7 +158,16 @@ def estimate_speech(fragments: Sequence[Fragment], *,
             starts[k] = start + room * offset / total
             offset += size[k]
         earliest_next = start + fast_ms
-    # starts are estimates of an increasing sequence: keep them so
+    # starts are estimates of an increasing sequence: keep them so, and never later than the
+    # window of a later stamp's first fragment (an exact stamp after a group spread by length
+    # stays exact; the fragments of a group may run past their shared stamp's window)
+    latest = float("inf")
+    for k in range(n - 1, -1, -1):
+        frag = fragments[k]
+        if k == 0 or fragments[k - 1].start_ms != frag.start_ms:
+            latest = min(latest, frag.start_ms + max(frag.precision_ms, 1) - 1)
+        if starts[k] > latest:
+            starts[k] = latest
     out = []
     make_span = _span_maker()
     prev = float("-inf")

@@ -131,6 +131,17 @@ def test_speech_and_cue_times_are_ordered(steps):
         assert s1 < e1 and e1 + PRESET.min_gap_ms <= s2
 
 
+def test_an_exact_stamp_after_a_group_spread_by_length_stays_exact():
+    # found by the property above: three fragments at 0 s spread at 6 cps ran to 1,167 ms and
+    # pushed the exact stamp at 1,137 ms later
+    stamps = [(0, "a", 1), (0, "aaaa", 1000), (0, "a", 1000), (1000, "a", 1000), (1137, "a", 1),
+              (2411, "a", 1), (3411, "a", 1), (4548, "a", 1)]
+    frags = [Fragment(t, text, k + 1, precision_ms=p) for k, (t, text, p) in enumerate(stamps)]
+    spans = estimate_speech(frags)
+    assert spans[4].start_ms == 1137
+    assert 1000 <= spans[3].start_ms <= 1137
+
+
 def test_a_chain_stopped_by_the_maximum_duration_starts_the_next_cue_two_frames_early():
     # the first cue needs its full 7 s; the next speech starts 7,100 ms in: 100 ms gap > 80 ms
     times = cue_times([CueTiming(0, 6900, 140, False), CueTiming(7100, 9000, 20, True)], PRESET)
