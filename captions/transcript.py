@@ -61,6 +61,7 @@ _FOOTER = re.compile(
     r"(?:\s*\(?\d+\)?)?\s*:?$"
 )
 _FAST = re.compile(r"(?:(\d{1,2}):([0-5]\d):([0-5]\d)|(\d{1,3}):([0-5]\d))(?!:\d|[.,]\d{3}(?:[ \t]|$))")
+_BLANKS = re.compile(r"[ \t]+")
 _DIGITS = frozenset("0123456789")
 _DIGITS_SPACE = frozenset("0123456789 \t\u00a0")
 _NOT_GLUED = frozenset(" \t-–—|")
@@ -133,6 +134,22 @@ def _scan_line(index: int, line: str) -> tuple[_Stamp | None, _Stamp | None]:
                                1000, len(line), m.start(), m.group(0).strip(),
                                speaker=prefix if otter else None)
     return lead, trail
+
+
+def _piece(line: str, start: int, end: int) -> tuple[str, int, int] | None:
+    """The text of ``line[start:end]`` as a fragment holds it, and its span in the line.
+
+    Spaces and tabs at the ends are dropped and runs of them inside become one space; other
+    spaces (a French non-breaking space) are text.  None when nothing is left.
+    """
+    raw = line[start:end]
+    text = raw.strip(" \t")
+    if not text:
+        return None
+    left = start + len(raw) - len(raw.lstrip(" \t"))
+    if "  " in text or "\t" in text:
+        return _BLANKS.sub(" ", text), left, left + len(text)
+    return text, left, left + len(text)
 
 
 def _raw(lines: list[str], c) -> str:
@@ -279,16 +296,8 @@ def _parse(lines: list[str], source: str, encoding: str) -> Transcript:
                           f"{raw!r} would break the order of the stamps around it: kept as speech", raw))
     _accept_labels([s for s in leads if isinstance(s, _Stamp)])
 
-    # Page chrome after the last stamped line: footer lines, set aside (and noted).
     last_stamp_line = next(i for i in range(n_lines - 1, -1, -1) if leads[i] is not None or i in trails)
-    footer_from = n_lines
-    for i in range(n_lines - 1, last_stamp_line, -1):
-        stripped = lines[i].strip()
-        if not stripped:
-            continue
-        if not _FOOTER.match(stripped):
-            break
-        footer_from = i
+    footer_from = _footer_start(lines, last_stamp_line)
 
     # Pass 2: assemble fragments (and the pieces that say where their text sits).
     metadata: list[str] = []
@@ -315,16 +324,13 @@ def _parse(lines: list[str], source: str, encoding: str) -> Transcript:
 
     def add(i: int, start: int, end: int) -> None:
         nonlocal cur_line
-        raw = lines[i][start:end]
-        piece = " ".join(raw.split()) if ("  " in raw or "\t" in raw) else raw.strip()
-        if not piece:
+        found = _piece(lines[i], start, end)
+        if found is None:
             return
         if not texts:
             cur_line = i + 1
-        left = start + (len(raw) - len(raw.lstrip()) if raw[:1].isspace() else 0)
-        right = end - (len(raw) - len(raw.rstrip()) if raw[-1:].isspace() else 0)
-        pieces.append(_make_piece(len(fragments), i + 1, left, right))
-        texts.append(piece)
+        pieces.append(_make_piece(len(fragments), i + 1, found[1], found[2]))
+        texts.append(found[0])
 
     glued = 0
     for i in range(footer_from):
@@ -340,7 +346,7 @@ def _parse(lines: list[str], source: str, encoding: str) -> Transcript:
                     # The usual line: a whole fragment on one line, built inline (hot path).
                     start = lead[1]
                     text = line[start:]
-                    if text[:1].isspace() or text[-1:].isspace() or "  " in text or "\t" in text:
+                    if text[-1] in " \t" or "  " in text or "\t" in text:
                         cur, texts = lead, []
                         add(i, start, len(line))
                         continue
@@ -378,8 +384,30 @@ def _parse(lines: list[str], source: str, encoding: str) -> Transcript:
     close()
     if glued:
         kinds[Layout.GLUED] += glued
-    footer = tuple(s for s in (ln.strip() for ln in lines[footer_from:]) if s)
+    if not fragments:
+        raise ParseError("stamps found but no text after any of them; expected text after each stamp",
+                         Location(source, cands[0][2] + 1 if type(cands[0]) is tuple else cands[0].index + 1))
+    layout = next(iter(kinds)) if len(kinds) == 1 else Layout.MIXED
+    return _finish(source, encoding, lines, fragments, pieces, metadata, footer_from, notes, layout)
 
+
+def _footer_start(lines: list[str], last_stamp_line: int) -> int:
+    """Where the page chrome after the last stamped line begins (``len(lines)`` when there is none)."""
+    footer_from = len(lines)
+    for i in range(len(lines) - 1, last_stamp_line, -1):
+        stripped = lines[i].strip()
+        if not stripped:
+            continue
+        if not _FOOTER.match(stripped):
+            break
+        footer_from = i
+    return footer_from
+
+
+def _finish(source: str, encoding: str, lines: list[str], fragments: list[Fragment], pieces: list[Piece],
+            metadata: list[str], footer_from: int, notes: list[Note], layout: Layout) -> Transcript:
+    """The transcript, with the notes on what was set aside as page metadata and footer."""
+    footer = tuple(s for s in (ln.strip() for ln in lines[footer_from:]) if s)
     if metadata:
         notes.insert(0, Note(NoteCode.METADATA, 1,
                              f"{len(metadata)} line(s) before the first stamp kept as page metadata, not captions",
@@ -388,11 +416,7 @@ def _parse(lines: list[str], source: str, encoding: str) -> Transcript:
         notes.append(Note(NoteCode.FOOTER, footer_from + 1,
                           f"{len(footer)} line(s) after the last fragment kept as page footer, not captions",
                           " | ".join(footer)))
-    if not fragments:
-        raise ParseError("stamps found but no text after any of them; expected text after each stamp",
-                         Location(source, cands[0][2] + 1 if type(cands[0]) is tuple else cands[0].index + 1))
     notes.sort(key=lambda note: note.line)
-    layout = next(iter(kinds)) if len(kinds) == 1 else Layout.MIXED
     return Transcript(source, tuple(fragments), tuple(metadata), footer, tuple(notes), layout, encoding,
                       tuple(pieces))
 

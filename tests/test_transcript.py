@@ -155,3 +155,8 @@ def test_render_then_read_gives_the_same_fragments(case) -> None:
     back = parse_transcript(text)
     assert [(f.start_ms, f.text, f.speaker) for f in back.fragments] == [
         (f.start_ms, f.text, f.speaker) for f in frags]
+
+
+def test_blanks_collapse_but_non_breaking_spaces_are_text() -> None:
+    t = parse_transcript("00:01Ça va\u00a0?  Oui,\tbien.\u202f \n  et toi\u00a0!  \n00:03Fin")
+    assert t.fragments[0].text == "Ça va\u00a0? Oui, bien.\u202f et toi\u00a0!"
