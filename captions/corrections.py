@@ -36,6 +36,7 @@ import regex
 
 from .dictionary import (
     WORD, CaseMode, Finding, Fix, MatchMode, Severity, TOKEN, _gaps, key_tokens, lint_fixes, read_dictionary,
+    written_form,
 )
 from .errors import ConfigError, Location
 from .model import Transcript
@@ -267,22 +268,6 @@ class Dictionary:
 
     # ----------------------------------------------------------------- applying
 
-    def replacement(self, hit_text: str, fix: Fix) -> str:
-        """What ``fix`` writes for ``hit_text``: ``to`` as given, or following the hit's case."""
-        to = fix.to
-        if not fix.keep_case:
-            return to
-        letters = [c for c in hit_text if c.isalpha()]
-        if not letters:
-            return to
-        if all(c.islower() for c in letters):
-            return to.lower()
-        if len(letters) > 1 and all(c.isupper() for c in letters):
-            return to.upper()
-        if letters[0].isupper():
-            return to[:1].upper() + to[1:]
-        return to
-
     def apply(self, text: str) -> tuple[str, tuple[Change, ...]]:
         """Correct one text; line breaks in it count as spaces for multi-word keys.
 
@@ -484,7 +469,7 @@ def apply_to_segments(segments: Sequence[str], dictionary: Dictionary, *, lines:
     for hit in dictionary.find(joined):
         fix = dictionary.fixes[hit.fix]
         before = joined[hit.start:hit.end]
-        after = dictionary.replacement(before, fix)
+        after = written_form(fix, before)
         if after == before:
             continue  # the hit is already right ("Nvidia" for a case-insensitive "NVIDIA" key)
         index = bisect.bisect_right(offsets, hit.start) - 1

@@ -27,7 +27,7 @@ from .files import read_source, same_file
 
 __all__ = [
     "CaseMode", "MatchMode", "Fix", "Severity", "FindingCode", "Finding",
-    "TOKEN", "key_tokens", "parse_dictionary", "read_dictionary", "discover_dictionaries", "dictionaries_for",
+    "TOKEN", "key_tokens", "written_form", "parse_dictionary", "read_dictionary", "discover_dictionaries", "dictionaries_for",
     "lint_fixes", "DICTIONARY_SUFFIXES",
 ]
 
@@ -91,6 +91,35 @@ def key_tokens(key: str, case: CaseMode = CaseMode.INSENSITIVE) -> tuple[str, ..
     """
     tokens = tuple(TOKEN.findall(key))
     return tuple(t.lower() for t in tokens) if case is CaseMode.INSENSITIVE else tokens
+
+
+def written_form(fix: Fix, hit_text: str) -> str:
+    """What ``fix`` writes over ``hit_text``: ``to`` as given, or following the hit's case
+    (lower, UPPER, Capitalised) when the fix keeps case.
+
+    >>> written_form(Fix(to="Jolla", keys=("yola",), keep_case=True), "YOLA")
+    'JOLLA'
+    """
+    to = fix.to
+    if not fix.keep_case:
+        return to
+    letters = [c for c in hit_text if c.isalpha()]
+    if not letters:
+        return to
+    if all(c.islower() for c in letters):
+        return to.lower()
+    if len(letters) > 1 and all(c.isupper() for c in letters):
+        return to.upper()
+    if letters[0].isupper():
+        return to[:1].upper() + to[1:]
+    return to
+
+
+def _forms(fix: Fix) -> tuple[str, ...]:
+    """Every text ``fix`` can write."""
+    if not fix.keep_case:
+        return (fix.to,)
+    return tuple(dict.fromkeys((fix.to, written_form(fix, "a"), written_form(fix, "AA"), written_form(fix, "Aa"))))
 
 
 # --------------------------------------------------------------------------- findings
@@ -523,9 +552,10 @@ def _lint_chains(fixes: Sequence[Fix]) -> list[Finding]:
     """A key that could match over another fix's replacement would fire on a second run:
     corrections would chain, and applying twice would differ from once."""
     findings: list[Finding] = []
-    replacements: dict[str, Fix] = {}
+    replacements: dict[str, Fix] = {}  # every text a fix can write (each case a keep_case fix follows)
     for fix in fixes:
-        replacements.setdefault(fix.to, fix)
+        for form in _forms(fix):
+            replacements.setdefault(form, fix)
     # A word key can only overlap a replacement it shares a token with: look those up instead
     # of pairing every key with every replacement (10,000 x 10,000 would take minutes).
     by_token: dict[str, list[str]] = {}
@@ -540,8 +570,8 @@ def _lint_chains(fixes: Sequence[Fix]) -> list[Finding]:
                 candidates = sorted({r for t in key_tokens(key) for r in by_token.get(t, ())})
             for replacement in candidates:
                 owner = replacements[replacement]
-                if replacement == fix.to and fix.match is MatchMode.WORD and key_tokens(key, fix.case) == key_tokens(
-                        replacement, fix.case):
+                if (fix.match is MatchMode.WORD and written_form(fix, replacement) == replacement
+                        and key_tokens(key, fix.case) == key_tokens(replacement, fix.case)):
                     continue  # "NVIDIA" -> "Nvidia" case-insensitively: a hit on the replacement changes nothing
                 if _overlaps(fix, key, replacement):
                     findings.append(_error(FindingCode.CHAIN, fix.key_location(index),

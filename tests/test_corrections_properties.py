@@ -6,7 +6,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from captions.corrections import Dictionary, apply_to_transcript, replay, replay_transcript
-from captions.dictionary import CaseMode, Fix, Severity, lint_fixes
+from captions.dictionary import CaseMode, Fix, Severity, lint_fixes, written_form
 from captions.model import Fragment, Transcript
 
 WORDS = ["open", "Open", "AI", "ai", "Anthropik", "Anthropic", "Yola", "Jolla", "OS", "d", "l'", "en",
@@ -101,7 +101,7 @@ def _reference(fix_list: list[Fix], text: str) -> str:
             at += 1
             continue
         end, fix = best
-        out.append(Dictionary([fix]).replacement(text[at:end], fix))
+        out.append(written_form(fix, text[at:end]))
         at = end
     return "".join(out)
 

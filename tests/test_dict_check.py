@@ -147,3 +147,16 @@ def test_discovery_order_most_specific_first(tmp_path: Path) -> None:
     found = [p.name for p in discover_dictionaries(transcript)]
     assert found == ["techco-2026.dict.tsv", "techco.dict.toml", "captions.dict.toml"]
     assert discover_dictionaries("-") == ()
+
+
+def test_a_key_hitting_the_case_a_keep_case_fix_writes_is_a_chain() -> None:
+    """'AI' -> 'open' keeping case writes 'OPEN', which the case-insensitive 'open' -> 'open'
+    would lower on a second run: refused as a chain (Hypothesis found it)."""
+    from captions.dictionary import CaseMode, Fix, lint_fixes
+
+    fixes = [Fix(to="open", keys=("open",), case=CaseMode.INSENSITIVE),
+             Fix(to="open", keys=("AI",), keep_case=True)]
+    assert [f.code.value for f in lint_fixes(fixes)] == ["chain"]
+    # keeping case on both sides changes nothing on a second run: no chain
+    fixes[0] = Fix(to="open", keys=("open",), keep_case=True)
+    assert "chain" not in [f.code.value for f in lint_fixes(fixes)]
