@@ -134,3 +134,17 @@ def decode_caption_bytes(data: bytes, source: str) -> tuple[str, str, list[Probl
         problems.append(Problem(ProblemCode.CRLF, Severity.INFO, 1,
                                 f"line ends are {decoded.newline!r}, read as LF"))
     return decoded.text, decoded.encoding, problems
+
+
+def block_lines(text: str) -> list[str]:
+    """The lines of decoded caption text, for a reader whose block pattern ends every line with
+    ``\\n``: a last line without its newline gets one, and the empty string after the final
+    newline is not a line.
+
+    >>> block_lines("1\\n00:00:01,000 --> 00:00:02,000\\nOui"), block_lines("")
+    (['1', '00:00:01,000 --> 00:00:02,000', 'Oui'], [])
+    """
+    lines = text.split("\n")
+    if lines[-1] == "":
+        lines.pop()
+    return lines

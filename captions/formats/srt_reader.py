@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 
 from ..model import Cue, fast_constructor
-from .reading import CaptionDocument, Problem, ProblemCode, Severity, decode_caption_bytes
+from .reading import CaptionDocument, Problem, ProblemCode, Severity, block_lines, decode_caption_bytes
 
 __all__ = ["parse_srt", "parse_srt_bytes"]
 
@@ -87,9 +87,7 @@ def parse_srt(text: str, source: str = "<input>", *, problems: list[Problem] | N
     problems = list(problems or [])
     if text and not text.endswith("\n"):
         text += "\n"   # the same lines; lets the block pattern end every line with "\n"
-    lines = text.split("\n")
-    if lines and lines[-1] == "":
-        lines.pop()
+    lines = block_lines(text)
     n = len(lines)
     cues: list[Cue] = []
     i = 0

@@ -14,7 +14,7 @@ import html
 import re
 
 from ..model import Cue, fast_constructor
-from .reading import CaptionDocument, Problem, ProblemCode, Severity, decode_caption_bytes
+from .reading import CaptionDocument, Problem, ProblemCode, Severity, block_lines, decode_caption_bytes
 
 __all__ = ["parse_vtt", "parse_vtt_bytes", "parse_cue_text"]
 
@@ -164,9 +164,7 @@ def parse_vtt(text: str, source: str = "<input>", *, problems: list[Problem] | N
     text = text.replace("\x00", "\ufffd")
     if text and not text.endswith("\n"):
         text += "\n"   # the same lines; lets the cue pattern end every line with "\n"
-    lines = text.split("\n")
-    if lines and lines[-1] == "":
-        lines.pop()
+    lines = block_lines(text)
     n = len(lines)
     first = lines[0] if lines else ""
     if not (first.startswith("WEBVTT") and (len(first) == 6 or first[6] in " \t")):
