@@ -304,7 +304,7 @@ def build_cues(fragments: Sequence[Fragment], spans: Sequence[SpeechSpan], prese
     for a, b in bounds:
         final.extend(_fit(a, b, cut, preset, lay_out, layouts))
     pieces = _dialogues(final, wt, wo, ws, speakers, forced, preset, allowed)
-    make_timing, make_cue = _maker(CueTiming), _maker(Cue)
+    make_timing, make_cue = fast_constructor(CueTiming), fast_constructor(Cue)
     timings = []
     for a, b, _ in pieces:
         text = " ".join(wt[a:b])
@@ -319,13 +319,6 @@ def build_cues(fragments: Sequence[Fragment], spans: Sequence[SpeechSpan], prese
         cues.append(make_cue(start, end, lines, "", "", fragments[wo[a]].line))
     return Built(tuple(cues), tuple((wo[a], wo[b - 1]) for a, b, _ in pieces),
                  tuple((t.speech_start_ms, t.speech_end_ms) for t in timings))
-
-
-@functools.cache
-def _maker(cls):
-    """A positional constructor of a frozen dataclass that skips the frozen ``__setattr__``
-    (made on first use, not at import)."""
-    return fast_constructor(cls)
 
 
 def _next_true(flags: list[bool], n: int) -> list[int]:
@@ -412,7 +405,7 @@ def check_cues(cues: Sequence[Cue], preset: Preset, *,
     """
     out: list[LimitMiss] = []
     gap = preset.min_gap_ms
-    make_miss = _maker(LimitMiss)   # the one built hundreds of times
+    make_miss = fast_constructor(LimitMiss)   # the one built hundreds of times
     for k, cue in enumerate(cues):
         number = k + 1
         for line in cue.lines:

@@ -26,7 +26,6 @@ The model (``docs/timing.md`` explains it with numbers):
 
 from __future__ import annotations
 
-import functools
 from bisect import bisect_left, insort
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -169,7 +168,7 @@ def estimate_speech(fragments: Sequence[Fragment], *,
         if starts[k] > latest:
             starts[k] = latest
     out = []
-    make_span = _span_maker()
+    make_span = fast_constructor(SpeechSpan)
     prev = float("-inf")
     for k in range(n):
         starts[k] = max(starts[k], prev)
@@ -185,12 +184,6 @@ def estimate_speech(fragments: Sequence[Fragment], *,
             pause = nxt - end >= PAUSE_MS
         out.append(make_span(start, max(end, start + 1), rates[k], pause))
     return tuple(out)
-
-
-@functools.cache
-def _span_maker():
-    """SpeechSpan's positional constructor without the frozen ``__setattr__`` (one per fragment)."""
-    return fast_constructor(SpeechSpan)
 
 
 @dataclass(frozen=True, slots=True)
