@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 
 from captions.batch import (
-    CONFIG_NAME, Found, Kind, Layer, _layers_for, _remove_stale_temporaries, check_dirs, discover,
-    output_rel, parse_formats, plan_outputs, read_folder_config, resolve_settings, safe_output_path,
-    timeline_points,
+    CONFIG_NAME, Found, Kind, Layer, check_dirs, discover, output_rel, parse_formats, plan_outputs,
+    read_folder_config, resolve_settings, safe_output_path, timeline_points,
 )
+from captions.batch.driver import _layers_for, _remove_stale_temporaries
 from captions.errors import ConfigError
 from captions.formats import Format
 from captions.manifest import MANIFEST_NAME, Manifest

@@ -1,0 +1,49 @@
+"""``captions batch``: convert and check a whole folder, in parallel, resumably.
+
+The work is split in two so that it can run anywhere:
+
+* :func:`process_file` is the per-file job, a pure function of a :class:`FileJob` (the input's
+  bytes, its relative path, the resolved :class:`FileSettings` and the dictionaries they name)
+  returning a picklable :class:`FileResult` (the rendered outputs as text, counts, findings, a
+  reading-speed timeline).  It never raises and never touches the file system except to read
+  the dictionaries it is given; one bad file never stops the others.
+* :func:`run_batch` is the driver: it finds the inputs (:func:`discover`), resolves the options
+  of each one from the command line and the ``captions.toml`` files above it
+  (:func:`resolve_settings`), plans the outputs and refuses collisions (:func:`plan_outputs`),
+  skips inputs the manifest says are done, runs the jobs in a process pool, and is the only
+  writer: outputs and the manifest are written atomically, one file at a time, as results
+  arrive.  Killing it loses at most the files in flight.
+
+Safety rules the driver keeps whatever the file names contain: it never writes inside
+INPUT_DIR, never writes outside OUTPUT_DIR, and never follows a symbolic link out of INPUT_DIR.
+"""
+
+from .driver import (
+    BatchRequest,
+    BatchSummary,
+    Progress,
+    check_dirs,
+    dask_executor,
+    run_batch,
+    safe_output_path,
+)
+from .job import FileJob, FileResult, process_file, timeline_points
+from .plan import Found, Planned, discover, output_rel, plan_outputs
+from .settings import (
+    CONFIG_NAME,
+    DictionaryRef,
+    FileSettings,
+    Kind,
+    Layer,
+    Status,
+    parse_formats,
+    read_folder_config,
+    resolve_settings,
+)
+
+__all__ = [
+    "CONFIG_NAME", "Kind", "Status", "Layer", "DictionaryRef", "FileSettings", "FileJob", "FileResult",
+    "Found", "Planned", "BatchRequest", "BatchSummary", "Progress",
+    "discover", "read_folder_config", "resolve_settings", "plan_outputs", "process_file", "run_batch",
+    "parse_formats", "timeline_points", "dask_executor", "check_dirs", "safe_output_path", "output_rel",
+]

@@ -1,0 +1,125 @@
+"""Finding the inputs of a batch run (never following a link out of INPUT_DIR) and planning their outputs."""
+
+from __future__ import annotations
+
+import os
+import stat
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path, PurePosixPath
+
+from ..errors import CaptionsError
+from ..formats import Format
+from .settings import _SUFFIXES, FileSettings, Kind
+
+# --------------------------------------------------------------------------------------------
+# Discovery and planning.
+
+
+@dataclass(frozen=True, slots=True)
+class Found:
+    """An input file found under INPUT_DIR.
+
+    Attributes:
+        rel: its path relative to INPUT_DIR, POSIX style (the manifest key).
+        path: where to read it (a symbolic link inside INPUT_DIR is resolved).
+        kind: transcript or caption file.
+        problem: why it cannot be processed (a link out of INPUT_DIR, not a regular file...).
+    """
+
+    rel: str
+    path: Path
+    kind: Kind
+    problem: str | None = None
+
+
+def _inside(path: Path, root: Path) -> bool:
+    return path == root or root in path.parents
+
+
+def discover(input_dir: str | os.PathLike) -> list[Found]:
+    """Every ``.txt``, ``.srt`` and ``.vtt`` below ``input_dir`` (suffix case ignored), sorted.
+
+    Symbolic links to directories are not descended (no loops, no escape); a link to a file
+    is read when its target is inside ``input_dir`` and reported as a problem otherwise, as is
+    a broken link or anything that is not a regular file (a FIFO, a socket...).
+    """
+    root = Path(input_dir).resolve()
+    found: list[Found] = []
+    for folder, dirnames, filenames in os.walk(root, followlinks=False):
+        dirnames.sort()
+        base = Path(folder)
+        for name in sorted(filenames + [d for d in dirnames if (base / d).is_symlink()]):
+            kind = _SUFFIXES.get(Path(name).suffix.lower())
+            if kind is None:
+                continue
+            path = base / name
+            rel = path.relative_to(root).as_posix()
+            found.append(_found(rel, path, root, kind))
+    return found
+
+
+def _found(rel: str, path: Path, root: Path, kind: Kind) -> Found:
+    target = path
+    if path.is_symlink():
+        target = Path(os.path.realpath(path))
+        if not _inside(target, root):
+            return Found(rel, path, kind, f"symbolic link to {target} outside INPUT_DIR: not followed")
+        if not target.exists():
+            return Found(rel, path, kind, f"broken symbolic link (its target {target} does not exist)")
+    try:
+        mode = target.stat().st_mode
+    except OSError as exc:
+        return Found(rel, path, kind, f"cannot read the file: {exc.strerror or exc}")
+    if not stat.S_ISREG(mode):
+        what = "a directory" if stat.S_ISDIR(mode) else "a FIFO" if stat.S_ISFIFO(mode) else "not a regular file"
+        return Found(rel, path, kind, f"cannot read the file: it is {what}, expected a regular text file")
+    return Found(rel, target, kind)
+
+
+@dataclass(frozen=True, slots=True)
+class Planned:
+    """An input with its settings and outputs (relative to OUTPUT_DIR), or why it cannot run."""
+
+    found: Found
+    settings: FileSettings | None
+    outputs: tuple[str, ...] = ()
+    problem: str | None = None
+
+
+def output_rel(rel: str, fmt: Format) -> str:
+    """The output of input ``rel`` in ``fmt``: same relative path, suffix replaced.
+
+    >>> output_rel("2026/mars/show.txt", Format.VTT)
+    '2026/mars/show.vtt'
+    """
+    return PurePosixPath(rel).with_suffix("." + Format(fmt).value).as_posix()
+
+
+def plan_outputs(found: Sequence[Found], settings_for: Callable[[Found], FileSettings]) -> list[Planned]:
+    """Settings and outputs of each input; two inputs that would write one output are both refused
+    (nothing is written for either), so that nothing is ever silently overwritten."""
+    planned: list[Planned] = []
+    owners: dict[str, list[str]] = {}
+    for item in found:
+        if item.problem:
+            planned.append(Planned(item, None, problem=item.problem))
+            continue
+        try:
+            settings = settings_for(item)
+        except CaptionsError as exc:
+            planned.append(Planned(item, None, problem=str(exc)))
+            continue
+        outputs = tuple(output_rel(item.rel, fmt) for fmt in settings.formats)
+        for out in outputs:
+            owners.setdefault(out, []).append(item.rel)
+        planned.append(Planned(item, settings, outputs))
+    result = []
+    for plan in planned:
+        clashes = sorted({other for out in plan.outputs for other in owners[out] if other != plan.found.rel})
+        if clashes:
+            shared = [out for out in plan.outputs if len(owners[out]) > 1]
+            plan = replace(plan, problem=f"output collision: {', '.join(shared)} would also be written for "
+                                         f"{', '.join(clashes)}; rename one of them (nothing written for either)")
+        result.append(plan)
+    return result
