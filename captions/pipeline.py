@@ -17,16 +17,81 @@ from .files import read_source, same_file, source_name, write_text_atomic
 from .formats import Format, format_for_path, render_captions
 from .model import Cue, Note, NoteCode, Transcript  # Fragment: used by the doctests
 from .presets import Preset, reading_chars
-from .segment import LimitCode, LimitMiss, build_cues, check_cues, layout_cue
+from .segment import build_cues, layout_cue
 from .timing import estimate_speech
 from .typography import detect_language, french_spacing
+from .validate import FindingCode, check_cues
 
 __all__ = [
-    "Report", "ReadingSpeed", "ConvertResult", "Corrector", "convert_transcript", "convert_cues",
+    "Report", "ReadingSpeed", "LimitMiss", "check_limits", "ConvertResult", "Corrector", "convert_transcript", "convert_cues",
     "convert_file", "plan_outputs", "OutputPlan", "ConvertedFile",
 ]
 
 Corrector = Callable[[Transcript], "tuple[Transcript, Sequence[object]]"]
+
+
+@dataclass(frozen=True, slots=True)
+class LimitMiss:
+    """One cue that misses one limit: a finding of :func:`captions.validate.check_cues` on the
+    built cues, with why the builder could not meet it.
+
+    Attributes:
+        code: the finding code (``too-fast``, ``line-too-long``...: the codes ``captions validate``
+            reports, see docs/validate.md).
+        cue: the 1-based cue index (as written in the SRT).
+        value / limit: what was measured and what the preset allows (chars, lines, cps, ms).
+        start_ms: the cue's start, to find it in a player.
+        line: the source line of the cue's first words (transcript or caption file).
+        reason: why the builder could not meet it, for a person.
+    """
+
+    code: FindingCode
+    cue: int
+    value: float | int | str | None
+    limit: float | int | str | None
+    start_ms: int
+    line: int | None = None
+    reason: str = ""
+
+    def to_dict(self) -> dict:
+        return {"code": self.code.value, "cue": self.cue, "value": _rounded(self.value),
+                "limit": _rounded(self.limit), "start_ms": self.start_ms, "line": self.line,
+                "reason": self.reason}
+
+
+def _rounded(value):
+    return round(value, 2) if isinstance(value, float) else value
+
+
+def check_limits(cues: Sequence[Cue], preset: Preset, *, lang: str | None = None,
+                 speech: Sequence[tuple[int, int]] | None = None) -> tuple[LimitMiss, ...]:
+    """Every limit the cues miss, as the validator finds them, each with the builder's reason.
+
+    Args:
+        speech: per cue, the estimated speech ``(start_ms, end_ms)``; says whether a too-fast
+            cue is so because the speech itself is faster than the limit.
+    """
+    out = []
+    for finding in check_cues(cues, preset, lang=lang):
+        k = (finding.cue or 1) - 1
+        cue = cues[k]
+        reason = _REASONS.get(finding.code.value, "")
+        if finding.code is FindingCode.TOO_FAST and speech is not None:
+            s, e = speech[k]
+            speech_cps = reading_chars(cue.text) * 1000 / max(e - s, 1)
+            if speech_cps > float(finding.limit):
+                reason = f"the speech runs at {speech_cps:.1f} cps; text is kept verbatim"
+            else:
+                reason = "the next cue starts before the text can be read"
+        out.append(LimitMiss(finding.code, k + 1, finding.value, finding.limit, cue.start_ms, cue.line, reason))
+    return tuple(out)
+
+
+_REASONS = {
+    "too-fast": "no free time around the cue",
+    "too-short": "the next cue starts too soon",
+    "line-too-long": "no allowed cut keeps every line within the limit",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,7 +145,7 @@ class Report:
     changes: tuple[object, ...] = ()
     reading: ReadingSpeed | None = None
 
-    def count(self, code: LimitCode) -> int:
+    def count(self, code: FindingCode) -> int:
         return sum(1 for m in self.misses if m.code is code)
 
     def to_dict(self) -> dict:
@@ -159,7 +224,7 @@ def convert_transcript(transcript: Transcript, preset: Preset, *, lang: str | No
     lang = _language(lang, [f.text for f in fragments])
     spans = estimate_speech(fragments)
     built = build_cues(fragments, spans, preset, lang=lang, typography=typography and lang == "fr")
-    misses = check_cues(built.cues, preset, speech=built.speech)
+    misses = check_limits(built.cues, preset, lang=lang, speech=built.speech)
     rates = sorted(s.rate_cps for s in spans)
     reading = _reading(built.cues, misses, preset, _median(rates) if rates else None)
     report = Report(transcript.source, preset.name, preset.source, lang, len(built.cues), misses,
@@ -189,7 +254,7 @@ def convert_cues(cues: Sequence[Cue], preset: Preset, *, source: str = "<input>"
             text = french_spacing(text)
         out.append(replace(cue, lines=layout_cue(text, preset, lang)))
     built = tuple(out)
-    misses = check_cues(built, preset)
+    misses = check_limits(built, preset, lang=lang)
     report = Report(source, preset.name, preset.source, lang, len(built), misses, tuple(notes),
                     reading=_reading(built, misses, preset, None))
     return ConvertResult(built, report, lang, tuple(header_notes), tuple((k, k) for k in range(len(built))))
@@ -204,7 +269,7 @@ def _median(ordered: Sequence[float]) -> float:
 def _reading(cues: Sequence[Cue], misses: Sequence[LimitMiss], preset: Preset,
              speech_cps: float | None) -> ReadingSpeed:
     speeds = sorted(reading_chars(c.text) * 1000 / max(c.duration_ms, 1) for c in cues) or [0.0]
-    fast = [m for m in misses if m.code is LimitCode.TOO_FAST]
+    fast = [m for m in misses if m.code is FindingCode.TOO_FAST]
     return ReadingSpeed(
         median_cps=_median(speeds),
         p90_cps=speeds[min(len(speeds) - 1, int(len(speeds) * 0.9))],

@@ -18,7 +18,6 @@ Words are never lost, added or reordered.
 
 from __future__ import annotations
 
-import enum
 import functools
 from bisect import bisect_right
 from collections.abc import Sequence
@@ -31,46 +30,7 @@ from .presets import Preset, reading_chars
 from .timing import MAX_HANG_MS, CueTiming, SpeechSpan, cue_times
 from .typography import NNBSP, break_penalty, french_spacing
 
-__all__ = ["LimitCode", "LimitMiss", "Words", "Built", "split_words", "build_cues", "check_cues", "layout_cue"]
-
-
-class LimitCode(str, enum.Enum):
-    """A preset limit a built cue does not meet (the same codes ``captions validate`` uses)."""
-
-    LINE_TOO_LONG = "line-too-long"
-    TOO_MANY_LINES = "too-many-lines"
-    TOO_FAST = "too-fast"
-    TOO_SHORT = "too-short"
-    TOO_LONG = "too-long"
-    GAP_TOO_SMALL = "gap-too-small"
-    OVERLAP = "overlap"
-
-
-@dataclass(frozen=True, slots=True)
-class LimitMiss:
-    """One cue that misses one limit.
-
-    Attributes:
-        code: which limit.
-        cue: the 1-based cue index (as written in the SRT).
-        value / limit: what was measured and what the preset allows (chars, lines, cps, ms).
-        start_ms: the cue's start, to find it in a player.
-        line: the source line of the cue's first words (transcript or caption file).
-        reason: why the builder could not meet it, for a person.
-    """
-
-    code: LimitCode
-    cue: int
-    value: float
-    limit: float
-    start_ms: int
-    line: int | None = None
-    reason: str = ""
-
-    def to_dict(self) -> dict:
-        return {"code": self.code.value, "cue": self.cue, "value": round(self.value, 2),
-                "limit": round(self.limit, 2), "start_ms": self.start_ms, "line": self.line,
-                "reason": self.reason}
+__all__ = ["Words", "Built", "split_words", "build_cues", "layout_cue"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -393,53 +353,3 @@ def _allowed_chars_table(preset: Preset) -> tuple[float, ...]:
     if preset.max_chars_for(1000) is None:
         return (float("inf"),)
     return tuple(preset.max_chars_for(i * 50) for i in range(1201))
-
-
-def check_cues(cues: Sequence[Cue], preset: Preset, *,
-               speech: Sequence[tuple[int, int]] | None = None) -> tuple[LimitMiss, ...]:
-    """Every limit of ``preset`` each cue misses, in cue order.
-
-    Args:
-        speech: per cue, the estimated speech ``(start_ms, end_ms)``; used to say why a cue is
-            too fast (the speech itself is faster than the limit, or the time is taken).
-    """
-    out: list[LimitMiss] = []
-    gap = preset.min_gap_ms
-    make_miss = fast_constructor(LimitMiss)   # the one built hundreds of times
-    for k, cue in enumerate(cues):
-        number = k + 1
-        for line in cue.lines:
-            if len(line) > preset.max_chars and " " in line:
-                out.append(LimitMiss(LimitCode.LINE_TOO_LONG, number, len(line), preset.max_chars,
-                                     cue.start_ms, cue.line, "no allowed cut keeps every line within the limit"))
-        if len(cue.lines) > preset.max_lines:
-            out.append(LimitMiss(LimitCode.TOO_MANY_LINES, number, len(cue.lines), preset.max_lines,
-                                 cue.start_ms, cue.line))
-        duration = cue.duration_ms
-        chars = reading_chars(cue.text)
-        if duration < preset.min_duration_ms:
-            out.append(LimitMiss(LimitCode.TOO_SHORT, number, duration, preset.min_duration_ms,
-                                 cue.start_ms, cue.line, "the next cue starts too soon"))
-        if preset.max_duration_ms is not None and duration > preset.max_duration_ms:
-            out.append(LimitMiss(LimitCode.TOO_LONG, number, duration, preset.max_duration_ms,
-                                 cue.start_ms, cue.line))
-        room = preset.max_chars_for(duration)
-        if room is not None and chars > room + 1e-9:
-            limit = room * 1000 / duration if duration > 0 else 0.0
-            reason = "no free time around the cue"
-            if speech is not None:
-                s, e = speech[k]
-                speech_cps = chars * 1000 / max(e - s, 1)
-                if speech_cps > limit:
-                    reason = f"the speech runs at {speech_cps:.1f} cps; text is kept verbatim"
-                else:
-                    reason = "the next cue starts before the text can be read"
-            out.append(make_miss(LimitCode.TOO_FAST, number, chars * 1000 / max(duration, 1), limit,
-                                 cue.start_ms, cue.line, reason))
-        if k + 1 < len(cues):
-            space = cues[k + 1].start_ms - cue.end_ms
-            if space < 0:
-                out.append(LimitMiss(LimitCode.OVERLAP, number, space, 0, cue.start_ms, cue.line))
-            elif space < gap:
-                out.append(LimitMiss(LimitCode.GAP_TOO_SMALL, number, space, gap, cue.start_ms, cue.line))
-    return tuple(out)

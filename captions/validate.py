@@ -249,7 +249,7 @@ def _check(cues: Sequence[Cue], preset: Preset, fmt, lang: str | None) -> tuple[
                          f"{max_duration} ms", duration, max_duration, name))
             allowed = max_chars_for(duration)
             if allowed is not None and chars > allowed + 1e-9:
-                cps, limit = round(chars * 1000 / duration, 1), round(allowed * 1000 / duration, 1)
+                cps, limit = round(chars * 1000 / duration, 2), round(allowed * 1000 / duration, 2)
                 add(make(C.TOO_FAST, W, number, where, f"{cps} characters per second; limit {limit}",
                          cps, limit, name))
         if len(lines) > max_lines:

@@ -16,7 +16,7 @@ from captions.formats import Format, render_captions
 from captions.linebreak import fits
 from captions.pipeline import convert_file, convert_transcript, plan_outputs
 from captions.presets import DEFAULT_PRESET, get_preset, reading_chars
-from captions.segment import LimitCode
+from captions.validate import FindingCode
 from captions.errors import ConfigError
 from captions.transcript import read_transcript
 from captions.typography import ends_sentence
@@ -66,12 +66,12 @@ def test_sample_report_lists_exactly_the_fast_cues(sample_result):
     preset = get_preset()
     over = [i + 1 for i, c in enumerate(result.cues)
             if reading_chars(c.text) > preset.max_chars_for(c.duration_ms) + 1e-9]
-    fast = [m.cue for m in result.report.misses if m.code is LimitCode.TOO_FAST]
+    fast = [m.cue for m in result.report.misses if m.code is FindingCode.TOO_FAST]
     assert fast == over and result.report.reading.too_fast == len(over)
     # the show speaks about 20 cps: most of what is missed is the speech itself, not the timing
     assert result.report.reading.speech_median_cps > 18
     assert result.report.reading.too_fast_speech >= 0.8 * len(fast)
-    assert {m.code for m in result.report.misses} <= {LimitCode.TOO_FAST}
+    assert {m.code for m in result.report.misses} <= {FindingCode.TOO_FAST}
     data = result.report.to_dict()
     assert data["notes"] and data["notes"][0]["code"] == "metadata"
 

@@ -10,7 +10,8 @@ from captions.linebreak import fits
 from captions.model import Cue, Fragment, Transcript
 from captions.pipeline import convert_transcript
 from captions.presets import PRESETS, get_preset
-from captions.segment import LimitCode, check_cues
+from captions.pipeline import check_limits
+from captions.validate import FindingCode
 from captions.typography import NNBSP
 
 
@@ -57,7 +58,7 @@ def test_cue_building_keeps_every_word_in_order_and_cues_apart(transcript, prese
         assert a.end_ms + preset.min_gap_ms <= b.start_ms
     # every limit missed is in the report, and nothing else
     assert [(m.code, m.cue) for m in result.report.misses] == \
-        [(m.code, m.cue) for m in check_cues(result.cues, preset)]
+        [(m.code, m.cue) for m in check_limits(result.cues, preset)]
 
 
 def test_a_sentence_running_across_fragments_is_joined():
@@ -100,16 +101,18 @@ def test_a_cue_that_cannot_meet_the_reading_speed_is_kept_and_reported():
     t = Transcript("t", (Fragment(0, text, 1), Fragment(2000, "Fin.", 2), Fragment(2000, "Oui.", 3)))
     result = convert_transcript(t, get_preset("fr-tv"))
     assert cue_words(result.cues) == transcript_words(t)
-    fast = [m for m in result.report.misses if m.code is LimitCode.TOO_FAST]
+    fast = [m for m in result.report.misses if m.code is FindingCode.TOO_FAST]
     assert fast and fast[0].value > fast[0].limit and "speech runs" in fast[0].reason
 
 
-def test_check_cues_reports_every_kind_of_miss():
+def test_check_limits_reports_every_kind_of_miss():
+    # (a single word longer than a line is allowed in a built cue, but it still misses the limit)
     preset = get_preset("fr-tv")
     cues = [Cue(0, 500, ("a" * 50,)), Cue(520, 9000, ("b", "c", "d")), Cue(8900, 9500, ("e",))]
-    codes = {m.code for m in check_cues(cues, preset)}
-    assert codes == {LimitCode.TOO_SHORT, LimitCode.TOO_FAST, LimitCode.GAP_TOO_SMALL,
-                     LimitCode.TOO_MANY_LINES, LimitCode.TOO_LONG, LimitCode.OVERLAP}
+    codes = {m.code for m in check_limits(cues, preset)}
+    assert codes == {FindingCode.TOO_SHORT, FindingCode.TOO_FAST, FindingCode.GAP_TOO_SMALL,
+                     FindingCode.TOO_MANY_LINES, FindingCode.TOO_LONG, FindingCode.OVERLAP,
+                     FindingCode.LINE_TOO_LONG}
 
 
 def test_lines_fit_the_preset_when_words_allow():
