@@ -22,6 +22,13 @@ _KNOWN_TAGS = frozenset({"c", "i", "b", "u", "ruby", "rt", "v", "lang"})
 _SETTINGS = frozenset({"vertical", "line", "position", "size", "align", "region"})
 _CHAR_REF = re.compile(r"&(?:#[0-9]+;?|#[xX][0-9a-fA-F]+;?|[A-Za-z][A-Za-z0-9]*;?)")
 _WS = " \t\f"
+
+
+def _skip_ws(line: str, pos: int) -> int:
+    """The position of the first character at or after ``pos`` that is not WebVTT whitespace."""
+    while pos < len(line) and line[pos] in _WS:
+        pos += 1
+    return pos
 # Blank lines, an optional identifier line, a strict timing line (no digit after the
 # milliseconds), non-empty text lines: what needs no report (see parse_vtt).
 _FAST_CUE = re.compile(
@@ -70,21 +77,15 @@ def _timestamp(s: str, pos: int) -> tuple[int, int] | None:
 
 def _timings(line: str) -> tuple[int, int, str] | str:
     """Parse a timing line; a string is the reason it failed (the cue is then dropped)."""
-    pos, n = 0, len(line)
-    while pos < n and line[pos] in _WS:
-        pos += 1
+    pos = _skip_ws(line, 0)
     got = _timestamp(line, pos)
     if got is None:
         return "start time is not HH:MM:SS.mmm or MM:SS.mmm"
     start, pos = got
-    while pos < n and line[pos] in _WS:
-        pos += 1
+    pos = _skip_ws(line, pos)
     if not line.startswith("-->", pos):
         return "expected ' --> ' after the start time"
-    pos += 3
-    while pos < n and line[pos] in _WS:
-        pos += 1
-    got = _timestamp(line, pos)
+    got = _timestamp(line, _skip_ws(line, pos + 3))
     if got is None:
         return "end time is not HH:MM:SS.mmm or MM:SS.mmm"
     end, pos = got
