@@ -24,8 +24,8 @@ _LAZY = {
     "render_vtt": "formats", "write_captions": "formats", "to_pysrt": "formats", "to_webvtt": "formats",
     "load_dictionaries": "corrections", "apply_to_transcript": "corrections", "Dictionary": "corrections",
     "Change": "corrections", "replay": "corrections", "check_dictionaries": "corrections",
-    "check_cues": "validate", "validate_file": "validate", "fix_cues": "validate", "Finding": "validate",
-    "FindingCode": "validate",
+    "check_cues": "validate", "validate_file": "validate", "fix_cues": "validate",
+    "Finding": "findings", "FindingCode": "findings", "Severity": "findings",
     "break_lines": "linebreak",
 }
 

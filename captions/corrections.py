@@ -35,10 +35,11 @@ from typing import Iterable, Sequence
 import regex
 
 from .dictionary import (
-    WORD, CaseMode, Finding, Fix, MatchMode, Severity, TOKEN, _gaps, key_tokens, lint_fixes, read_dictionary,
+    WORD, CaseMode, Fix, MatchMode, TOKEN, _gaps, key_tokens, lint_fixes, read_dictionary,
     written_form,
 )
 from .errors import ConfigError, Location
+from .findings import Finding, Severity
 from .model import Transcript
 
 __all__ = [

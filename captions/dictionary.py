@@ -24,9 +24,10 @@ import regex
 
 from .errors import ConfigError, Location
 from .files import read_source, same_file
+from .findings import Finding, FindingCode, Severity
 
 __all__ = [
-    "CaseMode", "MatchMode", "Fix", "Severity", "FindingCode", "Finding",
+    "CaseMode", "MatchMode", "Fix",
     "TOKEN", "key_tokens", "written_form", "parse_dictionary", "read_dictionary", "discover_dictionaries", "dictionaries_for",
     "lint_fixes", "DICTIONARY_SUFFIXES",
 ]
@@ -125,49 +126,16 @@ def _forms(fix: Fix) -> tuple[str, ...]:
 # --------------------------------------------------------------------------- findings
 
 
-class Severity(str, enum.Enum):
-    ERROR = "error"      # the dictionary is refused
-    WARNING = "warning"  # it loads, but a person should look
-
-
-class FindingCode(str, enum.Enum):
-    UNREADABLE_ENTRY = "unreadable-entry"          # bad TOML, missing `to`, wrong type, unknown field
-    DUPLICATE_KEY = "duplicate-key"                # the same key twice with the same replacement
-    CONFLICTING_FIX = "conflicting-fix"            # one key, two different replacements (same file)
-    OVERRIDDEN_KEY = "overridden-key"              # a later dictionary's key hidden by an earlier one
-    CHAIN = "chain"                                # a key that matches another fix's replacement
-    BAD_REGEX = "bad-regex"                        # does not compile
-    CATASTROPHIC_REGEX = "catastrophic-regex"      # nested quantifiers: exponential backtracking
-    EMPTY_MATCH_REGEX = "empty-match-regex"        # a key regex that can match nothing at all
-    CONTEXT_ALWAYS_MATCHES = "context-always-matches"  # a guard that matches the empty string
-    CONTEXT_NEVER_MATCHES = "context-never-matches"    # a guard that never matches the checked text
-    GUARD_SEES_REPLACEMENT = "guard-sees-replacement"  # a guard a second run could decide differently
-    FUZZY_MULTIWORD = "fuzzy-multiword"            # fuzzy applies to one-word keys only
-
-
-@dataclass(frozen=True, slots=True)
-class Finding:
-    """One problem in a dictionary, located at its file and line."""
-
-    code: FindingCode
-    severity: Severity
-    location: Location
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.location}: {self.severity.value}: {self.code.value}: {self.message}"
-
-    def to_dict(self) -> dict:
-        return {"code": self.code.value, "severity": self.severity.value, "source": self.location.source,
-                "line": self.location.line, "message": self.message}
+def _finding(severity: Severity, code: FindingCode, location: Location, message: str) -> Finding:
+    return Finding(code, severity, message, location.line, location.column, source=location.source)
 
 
 def _error(code: FindingCode, location: Location, message: str) -> Finding:
-    return Finding(code, Severity.ERROR, location, message)
+    return _finding(Severity.ERROR, code, location, message)
 
 
 def _warning(code: FindingCode, location: Location, message: str) -> Finding:
-    return Finding(code, Severity.WARNING, location, message)
+    return _finding(Severity.WARNING, code, location, message)
 
 
 # --------------------------------------------------------------------------- reading

@@ -20,7 +20,8 @@ from .presets import Preset, reading_chars
 from .segment import build_cues, layout_cue
 from .timing import estimate_speech
 from .typography import detect_language, french_spacing
-from .validate import FindingCode, check_cues
+from .findings import FindingCode
+from .validate import check_cues
 
 __all__ = [
     "Report", "ReadingSpeed", "LimitMiss", "check_limits", "ConvertResult", "Corrector", "convert_transcript", "convert_cues",

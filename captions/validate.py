@@ -16,7 +16,8 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from .model import Cue, fast_constructor
+from .findings import Finding, FindingCode, Measure, Severity
+from .model import Cue
 from .presets import Preset, reading_chars
 from .timecode import format_clock
 
@@ -24,67 +25,6 @@ __all__ = [
     "FindingCode", "Finding", "Summary", "ValidationResult", "RepairCode", "Repair",
     "check_cues", "check_document", "check_text", "validate_file", "fix_cues", "summarize", "format_result",
 ]
-
-
-class _Checks(str, enum.Enum):
-    END_NOT_AFTER_START = "end-not-after-start"
-    OUT_OF_ORDER = "out-of-order"
-    OVERLAP = "overlap"
-    EMPTY_CUE = "empty-cue"
-    INDEX_SEQUENCE = "index-sequence"
-    LINE_TOO_LONG = "line-too-long"
-    TOO_MANY_LINES = "too-many-lines"
-    TOO_FAST = "too-fast"
-    TOO_SHORT = "too-short"
-    TOO_LONG = "too-long"
-    GAP_TOO_SMALL = "gap-too-small"
-    NO_GAP = "no-gap"
-    CHAIN_GAP = "chain-gap"
-    EDGE_SPACE = "edge-space"
-    DOUBLE_SPACE = "double-space"
-    MISSING_NBSP = "missing-nbsp"
-    REPEATED_CUE = "repeated-cue"
-
-
-def _finding_codes() -> dict[str, str]:
-    from .formats.reading import ProblemCode
-
-    codes = {m.name: m.value for m in ProblemCode}
-    codes.update({m.name: m.value for m in _Checks})
-    return codes
-
-
-#: Every finding code: the readers' problem codes and the checks' codes (kebab-case, stable;
-#: each is described in docs/validate.md).
-FindingCode = enum.Enum("FindingCode", _finding_codes(), type=str, module=__name__)
-
-
-@dataclass(frozen=True, slots=True)
-class Finding:
-    """One problem, located.
-
-    Attributes:
-        code: a :data:`FindingCode`.
-        severity: ``error``, ``warning`` or ``info`` (a :class:`captions.formats.Severity`).
-        cue: the 1-based cue number in file order (None for a problem outside any cue).
-        line: the 1-based source line (None for cues that were not read from a file).
-        value / limit: what was measured and the limit it broke (None when not a measure).
-        preset: the preset the limit comes from ("" for format rules).
-        message: a sentence for a person.
-    """
-
-    code: FindingCode
-    severity: object
-    cue: int | None
-    line: int | None
-    message: str
-    value: float | int | str | None = None
-    limit: float | int | str | None = None
-    preset: str = ""
-
-    def to_dict(self) -> dict:
-        return {"code": self.code.value, "severity": self.severity.value, "cue": self.cue, "line": self.line,
-                "value": self.value, "limit": self.limit, "preset": self.preset, "message": self.message}
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,13 +61,6 @@ class ValidationResult:
                 "summary": self.summary.to_dict(), "findings": [f.to_dict() for f in self.findings]}
 
 
-_make_finding = fast_constructor(Finding)
-
-
-def _severity(name: str):
-    from .formats.reading import Severity
-
-    return Severity(name)
 
 
 def check_cues(cues: Sequence[Cue], preset: Preset, *, fmt=None, lang: str | None = None) -> tuple[Finding, ...]:
@@ -162,14 +95,17 @@ _FRENCH_MARKS = re.compile(r"[?!:;«»]")
 
 def _check(cues: Sequence[Cue], preset: Preset, fmt, lang: str | None) -> tuple[tuple[Finding, ...], list[int]]:
     """The findings of :func:`check_cues` and each cue's reading characters (for the summary)."""
-    from .formats.reading import Severity
     from .typography import detect_language, french_spacing
 
     E, W = Severity.ERROR, Severity.WARNING
     name = preset.name
     out: list[Finding] = []
     add = out.append
-    make = _make_finding
+
+    def make(code: FindingCode, severity: Severity, cue: int, line: int | None, message: str,
+             value: Measure, limit: Measure, preset: str) -> Finding:
+        return Finding(code, severity, message, line, None, cue, value, limit, preset)
+
     C = FindingCode
     if lang is None:
         lang = detect_language(" ".join(" ".join(c.lines) for c in cues[:500])) if cues else ""
@@ -282,9 +218,10 @@ def check_document(document, preset: Preset, *, lang: str | None = None) -> Vali
     starts = [c.line or 0 for c in document.cues]
     found: list[Finding] = []
     for p in document.problems:
-        k = bisect.bisect_right(starts, p.line) - 1
-        cue = k + 1 if k >= 0 and p.line <= starts[k] + len(document.cues[k].lines) else None
-        found.append(Finding(FindingCode(p.code.value), p.severity, cue, p.line, p.message))
+        line = p.line or 0
+        k = bisect.bisect_right(starts, line) - 1
+        cue = k + 1 if k >= 0 and line <= starts[k] + len(document.cues[k].lines) else None
+        found.append(replace(p, cue=cue))
     checked, chars_of = _check(document.cues, preset, document.format, lang)
     found.extend(checked)
     found.sort(key=lambda f: (f.line if f.line is not None else 0, f.cue or 0))

@@ -16,7 +16,7 @@ from captions.formats import Format, render_captions
 from captions.linebreak import fits
 from captions.pipeline import convert_file, convert_transcript, plan_outputs
 from captions.presets import DEFAULT_PRESET, get_preset, reading_chars
-from captions.validate import FindingCode
+from captions.findings import FindingCode
 from captions.errors import ConfigError
 from captions.transcript import read_transcript
 from captions.typography import ends_sentence

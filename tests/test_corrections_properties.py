@@ -6,7 +6,8 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from captions.corrections import Dictionary, apply_to_transcript, replay, replay_transcript
-from captions.dictionary import CaseMode, Fix, Severity, lint_fixes, written_form
+from captions.dictionary import CaseMode, Fix, lint_fixes, written_form
+from captions.findings import Severity
 from captions.model import Fragment, Transcript
 
 WORDS = ["open", "Open", "AI", "ai", "Anthropik", "Anthropic", "Yola", "Jolla", "OS", "d", "l'", "en",

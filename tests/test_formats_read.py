@@ -10,7 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from captions.formats import Format, ProblemCode, parse_captions, parse_captions_bytes, render_srt, render_vtt
+from captions.findings import FindingCode
+from captions.formats import Format, parse_captions, parse_captions_bytes, render_srt, render_vtt
 from captions.formats.vtt_reader import parse_cue_text
 from captions.model import Cue
 
@@ -67,11 +68,11 @@ def test_cue_lines_point_at_timing_lines():
 
 @pytest.mark.parametrize("text, code, line", [
     ("1\n00:00:01,000 --> 00:00:02,000\nA\n\nB\n\n2\n00:00:03,000 --> 00:00:04,000\nC\n",
-     ProblemCode.BLANK_LINE_IN_CUE, 4),
-    ("1\n00:00:01.000 --> 00:00:02,000\nA\n", ProblemCode.MALFORMED_TIMESTAMP, 2),
-    ("1\n00:00:01,000 00:00:02,000\nA\n", ProblemCode.MISSING_ARROW, 2),
-    ("x\n00:00:01,000 --> 00:00:02,000\nA\n", ProblemCode.BAD_INDEX, 1),
-    ("1\n00:00:01,000 --> 00:00:02,000\nA\n2\n00:00:03,000 --> 00:00:04,000\nB\n", ProblemCode.MISSING_BLANK_LINE, 4),
+     FindingCode.BLANK_LINE_IN_CUE, 4),
+    ("1\n00:00:01.000 --> 00:00:02,000\nA\n", FindingCode.MALFORMED_TIMESTAMP, 2),
+    ("1\n00:00:01,000 00:00:02,000\nA\n", FindingCode.MISSING_ARROW, 2),
+    ("x\n00:00:01,000 --> 00:00:02,000\nA\n", FindingCode.BAD_INDEX, 1),
+    ("1\n00:00:01,000 --> 00:00:02,000\nA\n2\n00:00:03,000 --> 00:00:04,000\nB\n", FindingCode.MISSING_BLANK_LINE, 4),
 ])
 def test_srt_problems(text, code, line):
     doc = parse_captions(text, Format.SRT)
@@ -89,10 +90,10 @@ def test_cue_text_tokenizer_reports_swallowed_text():
     # a '<' opens a tag up to the next '>', whatever is between (the W3C tokenizer)
     assert parse_cue_text("a < b & c &amp; <i>d</i>", 7, problems) == "a d"
     assert [(p.code, p.line, p.column) for p in problems] == [
-        (ProblemCode.UNESCAPED_LT, 7, 3)]
+        (FindingCode.UNESCAPED_LT, 7, 3)]
     problems = []
     assert parse_cue_text("R&D", 3, problems) == "R&D"
-    assert [(p.code, p.column) for p in problems] == [(ProblemCode.UNESCAPED_AMPERSAND, 2)]
+    assert [(p.code, p.column) for p in problems] == [(FindingCode.UNESCAPED_AMPERSAND, 2)]
 
 
 @needs_corpus

@@ -11,7 +11,7 @@ from captions.model import Cue, Fragment, Transcript
 from captions.pipeline import convert_transcript
 from captions.presets import PRESETS, get_preset
 from captions.pipeline import check_limits
-from captions.validate import FindingCode
+from captions.findings import FindingCode
 from captions.typography import NNBSP
 
 

@@ -11,7 +11,8 @@ import click
 from ..corrections import (
     check_dictionaries, correct_caption_source, correct_transcript_source, load_dictionaries,
 )
-from ..dictionary import Severity, dictionaries_for
+from ..dictionary import dictionaries_for
+from ..findings import Severity
 from ..files import Decoded, read_source, same_file, source_name, write_text_atomic
 from . import main
 

@@ -15,11 +15,11 @@ from pathlib import Path
 from ..errors import UnsupportedFormatError
 from ..files import read_bytes, source_name, write_text_atomic
 from ..model import Cue
-from .reading import CaptionDocument, Problem, ProblemCode, Severity
+from .reading import CaptionDocument
 
 __all__ = [
     "Format", "format_for_path", "render_srt", "render_vtt", "render_captions", "write_captions",
-    "to_pysrt", "to_webvtt", "CaptionDocument", "Problem", "ProblemCode", "Severity", "parse_captions",
+    "to_pysrt", "to_webvtt", "CaptionDocument", "parse_captions",
     "parse_captions_bytes", "read_captions",
 ]
 

@@ -7,67 +7,14 @@ they cannot read becomes a :class:`Problem` with its line (and column where it h
 
 from __future__ import annotations
 
-import enum
 from dataclasses import dataclass
 
 from ..errors import Location, ParseError
 from ..files import decode
+from ..findings import Finding, FindingCode, Severity
 from ..model import Cue
 
-__all__ = ["Severity", "ProblemCode", "Problem", "CaptionDocument", "decode_caption_bytes"]
-
-
-class Severity(str, enum.Enum):
-    """How bad a problem or finding is: errors break a file for some reader, warnings break a
-    house rule or rely on a tolerance, infos record a harmless fact (an encoding, a BOM)."""
-
-    ERROR = "error"
-    WARNING = "warning"
-    INFO = "info"
-
-
-class ProblemCode(str, enum.Enum):
-    """Stable codes of what the readers meet (documented in docs/validate.md)."""
-
-    # the bytes
-    EMPTY_FILE = "empty-file"
-    ENCODING = "encoding"                  # not UTF-8 (UTF-16/32, Windows-1252 fallback, bad bytes)
-    BOM = "bom"
-    CRLF = "crlf"
-    NUL_CHARACTER = "nul-character"
-    # both formats
-    UNPARSEABLE_BLOCK = "unparseable-block"
-    MALFORMED_TIMESTAMP = "malformed-timestamp"
-    MISSING_ARROW = "missing-arrow"
-    TEXT_WITHOUT_TIMING = "text-without-timing"
-    MISSING_BLANK_LINE = "missing-blank-line"
-    # SRT
-    MISSING_INDEX = "missing-index"
-    BAD_INDEX = "bad-index"
-    BLANK_LINE_IN_CUE = "blank-line-in-cue"
-    # WebVTT
-    BAD_SIGNATURE = "bad-signature"
-    ARROW_IN_TEXT = "arrow-in-text"
-    UNESCAPED_LT = "unescaped-lt"
-    UNESCAPED_AMPERSAND = "unescaped-ampersand"
-    UNKNOWN_TAG = "unknown-tag"
-    BAD_CUE_SETTING = "bad-cue-setting"
-    BLOCK_AFTER_CUE = "block-after-cue"
-
-
-@dataclass(frozen=True, slots=True)
-class Problem:
-    """One thing a reader met, with where it is."""
-
-    code: ProblemCode
-    severity: Severity
-    line: int
-    message: str
-    column: int | None = None
-
-    def to_dict(self) -> dict:
-        return {"code": self.code.value, "severity": self.severity.value, "line": self.line,
-                "column": self.column, "message": self.message}
+__all__ = ["CaptionDocument", "decode_caption_bytes", "block_lines"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,18 +34,18 @@ class CaptionDocument:
     source: str
     format: str
     cues: tuple[Cue, ...]
-    problems: tuple[Problem, ...] = ()
+    problems: tuple[Finding, ...] = ()
     encoding: str = "utf-8"
     notes: tuple[str, ...] = ()
 
-    def errors(self) -> tuple[Problem, ...]:
+    def errors(self) -> tuple[Finding, ...]:
         return tuple(p for p in self.problems if p.severity is Severity.ERROR)
 
     def location(self, line: int | None, column: int | None = None) -> Location:
         return Location(self.source, line, column)
 
 
-def decode_caption_bytes(data: bytes, source: str) -> tuple[str, str, list[Problem]]:
+def decode_caption_bytes(data: bytes, source: str) -> tuple[str, str, list[Finding]]:
     """Decode caption bytes with :func:`captions.files.decode`, noting what a validator reports.
 
     Returns ``(text, encoding, problems)``.  NUL bytes inside otherwise-text files become
@@ -108,9 +55,9 @@ def decode_caption_bytes(data: bytes, source: str) -> tuple[str, str, list[Probl
     Raises:
         ParseError: when the bytes are not text at all (mostly NUL, or undecodable).
     """
-    problems: list[Problem] = []
+    problems: list[Finding] = []
     if not data:
-        return "", "utf-8", [Problem(ProblemCode.EMPTY_FILE, Severity.ERROR, 1, "the file is empty")]
+        return "", "utf-8", [Finding(FindingCode.EMPTY_FILE, Severity.ERROR, "the file is empty", 1)]
     nul_lines: list[int] = []
     utf16_or_32 = data[:2] in (b"\xff\xfe", b"\xfe\xff") or data[:4] == b"\x00\x00\xfe\xff"
     if b"\x00" in data and not utf16_or_32:
@@ -121,18 +68,14 @@ def decode_caption_bytes(data: bytes, source: str) -> tuple[str, str, list[Probl
         data = data.replace(b"\x00", "\ufffd".encode("utf-8"))
     decoded = decode(data, source)
     for line in nul_lines:
-        problems.append(Problem(ProblemCode.NUL_CHARACTER, Severity.WARNING, line,
-                                "NUL character read as U+FFFD"))
+        problems.append(Finding(FindingCode.NUL_CHARACTER, Severity.WARNING, "NUL character read as U+FFFD", line))
     if decoded.bom:
-        problems.append(Problem(ProblemCode.BOM, Severity.INFO, 1,
-                                f"byte-order mark ({decoded.encoding}) removed"))
+        problems.append(Finding(FindingCode.BOM, Severity.INFO, f"byte-order mark ({decoded.encoding}) removed", 1))
     if decoded.encoding not in ("utf-8", "utf-8-sig"):
         how = "not UTF-8: read as Windows-1252" if decoded.fallback else f"encoded as {decoded.encoding}"
-        problems.append(Problem(ProblemCode.ENCODING, Severity.WARNING, 1,
-                                f"{how}; players expect UTF-8"))
+        problems.append(Finding(FindingCode.ENCODING, Severity.WARNING, f"{how}; players expect UTF-8", 1))
     if decoded.newline != "\n":
-        problems.append(Problem(ProblemCode.CRLF, Severity.INFO, 1,
-                                f"line ends are {decoded.newline!r}, read as LF"))
+        problems.append(Finding(FindingCode.CRLF, Severity.INFO, f"line ends are {decoded.newline!r}, read as LF", 1))
     return decoded.text, decoded.encoding, problems
 
 

@@ -20,7 +20,8 @@ from __future__ import annotations
 import re
 
 from ..model import Cue, fast_constructor
-from .reading import CaptionDocument, Problem, ProblemCode, Severity, block_lines, decode_caption_bytes
+from ..findings import Finding, FindingCode, Severity
+from .reading import CaptionDocument, block_lines, decode_caption_bytes
 
 __all__ = ["parse_srt", "parse_srt_bytes"]
 
@@ -39,7 +40,7 @@ _FAST_BLOCK = re.compile(
 _make_cue = fast_constructor(Cue)
 
 
-def _timestamp(groups: tuple, line: int, column: int, problems: list[Problem]) -> int:
+def _timestamp(groups: tuple, line: int, column: int, problems: list[Finding]) -> int:
     h, m, s, sep, frac = groups
     ms = int(frac.ljust(3, "0")) if frac else 0
     text = f"{h}:{m}:{s}" + (f"{sep}{frac}" if sep else "")
@@ -58,12 +59,11 @@ def _timestamp(groups: tuple, line: int, column: int, problems: list[Problem]) -
     if int(m) > 59 or int(s) > 59:
         issues.append("minutes or seconds above 59")
     if issues:
-        problems.append(Problem(ProblemCode.MALFORMED_TIMESTAMP, Severity.ERROR, line,
-                                f"timestamp {text!r}: {', '.join(issues)}; expected HH:MM:SS,mmm", column))
+        problems.append(Finding(FindingCode.MALFORMED_TIMESTAMP, Severity.ERROR, f"timestamp {text!r}: {', '.join(issues)}; expected HH:MM:SS,mmm", line, column))
     return ((int(h) * 60 + int(m)) * 60 + int(s)) * 1000 + ms
 
 
-def _parse_timing(text: str, line: int, problems: list[Problem]) -> tuple[int, int, str] | None:
+def _parse_timing(text: str, line: int, problems: list[Finding]) -> tuple[int, int, str] | None:
     match = _TIMING.match(text)
     if match is None:
         return None
@@ -72,7 +72,7 @@ def _parse_timing(text: str, line: int, problems: list[Problem]) -> tuple[int, i
     return start, end, match.group(11).strip()
 
 
-def parse_srt(text: str, source: str = "<input>", *, problems: list[Problem] | None = None,
+def parse_srt(text: str, source: str = "<input>", *, problems: list[Finding] | None = None,
               encoding: str = "utf-8") -> CaptionDocument:
     """Read SRT text (already decoded, LF line ends) into cues and problems.
 
@@ -109,13 +109,11 @@ def parse_srt(text: str, source: str = "<input>", *, problems: list[Problem] | N
         lineno = i + 1
         identifier = ""
         if is_timing(i):
-            problems.append(Problem(ProblemCode.MISSING_INDEX, Severity.WARNING, lineno,
-                                    "cue without an index line; expected a number before the timing line"))
+            problems.append(Finding(FindingCode.MISSING_INDEX, Severity.WARNING, "cue without an index line; expected a number before the timing line", lineno))
         elif i + 1 < n and is_timing(i + 1):
             identifier = lines[i].strip()
             if not _INDEX.match(lines[i]):
-                problems.append(Problem(ProblemCode.BAD_INDEX, Severity.ERROR, lineno,
-                                        f"index {identifier!r} is not a number"))
+                problems.append(Finding(FindingCode.BAD_INDEX, Severity.ERROR, f"index {identifier!r} is not a number", lineno))
             i += 1
         else:
             # Not a block start: either text after a blank line inside the previous cue, or a
@@ -127,23 +125,20 @@ def parse_srt(text: str, source: str = "<input>", *, problems: list[Problem] | N
             timing_at = next((k for k, t in enumerate(block[:2]) if _TIMING_LIKE.search(t) or "-->" in t), None)
             if timing_at is not None:
                 bad = block[timing_at]
-                code = ProblemCode.MISSING_ARROW if "-->" not in bad else ProblemCode.UNPARSEABLE_BLOCK
-                expected = "'-->' between the times" if code is ProblemCode.MISSING_ARROW else \
+                code = FindingCode.MISSING_ARROW if "-->" not in bad else FindingCode.UNPARSEABLE_BLOCK
+                expected = "'-->' between the times" if code is FindingCode.MISSING_ARROW else \
                     "HH:MM:SS,mmm --> HH:MM:SS,mmm"
-                problems.append(Problem(code, Severity.ERROR, i + timing_at + 1,
-                                        f"timing line {bad.strip()!r} cannot be read; expected {expected}; "
-                                        f"block of lines {i + 1}-{j} left out"))
+                problems.append(Finding(code, Severity.ERROR, f"timing line {bad.strip()!r} cannot be read; expected {expected}; "
+                                        f"block of lines {i + 1}-{j} left out", i + timing_at + 1))
             elif cues and i > 0 and not lines[i - 1].strip() and cues[-1].line is not None:
                 prev = cues[-1]
-                problems.append(Problem(ProblemCode.BLANK_LINE_IN_CUE, Severity.ERROR, i,
-                                        f"blank line inside cue {len(cues)}: the text of lines {i + 1}-{j} is "
-                                        f"kept in it (pysrt and others drop it)"))
+                problems.append(Finding(FindingCode.BLANK_LINE_IN_CUE, Severity.ERROR, f"blank line inside cue {len(cues)}: the text of lines {i + 1}-{j} is "
+                                        f"kept in it (pysrt and others drop it)", i))
                 cues[-1] = Cue(prev.start_ms, prev.end_ms, prev.lines + tuple(block), prev.identifier,
                                prev.settings, prev.line)
             else:
-                problems.append(Problem(ProblemCode.TEXT_WITHOUT_TIMING, Severity.ERROR, lineno,
-                                        f"text without a timing line (lines {i + 1}-{j}) left out: "
-                                        f"{block[0].strip()[:40]!r}"))
+                problems.append(Finding(FindingCode.TEXT_WITHOUT_TIMING, Severity.ERROR, f"text without a timing line (lines {i + 1}-{j}) left out: "
+                                        f"{block[0].strip()[:40]!r}", lineno))
             return j
         timing_line = i + 1
         parsed = _parse_timing(lines[i], timing_line, problems)
@@ -153,8 +148,7 @@ def parse_srt(text: str, source: str = "<input>", *, problems: list[Problem] | N
         text: list[str] = []
         while i < n and lines[i].strip():
             if block_starts(i):
-                problems.append(Problem(ProblemCode.MISSING_BLANK_LINE, Severity.ERROR, i + 1,
-                                        "a new cue starts without a blank line before it"))
+                problems.append(Finding(FindingCode.MISSING_BLANK_LINE, Severity.ERROR, "a new cue starts without a blank line before it", i + 1))
                 break
             text.append(lines[i])
             i += 1

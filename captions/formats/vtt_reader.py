@@ -14,7 +14,8 @@ import html
 import re
 
 from ..model import Cue, fast_constructor
-from .reading import CaptionDocument, Problem, ProblemCode, Severity, block_lines, decode_caption_bytes
+from ..findings import Finding, FindingCode, Severity
+from .reading import CaptionDocument, block_lines, decode_caption_bytes
 
 __all__ = ["parse_vtt", "parse_vtt_bytes", "parse_cue_text"]
 
@@ -92,16 +93,15 @@ def _timings(line: str) -> tuple[int, int, str] | str:
     return start, end, line[pos:]
 
 
-def _check_settings(settings: str, line: int, problems: list[Problem]) -> None:
+def _check_settings(settings: str, line: int, problems: list[Finding]) -> None:
     for token in settings.split():
         name, colon, value = token.partition(":")
         if not colon or name not in _SETTINGS or not value:
-            problems.append(Problem(ProblemCode.BAD_CUE_SETTING, Severity.WARNING, line,
-                                    f"cue setting {token!r} is ignored by players; expected "
-                                    f"name:value with name one of {', '.join(sorted(_SETTINGS))}"))
+            problems.append(Finding(FindingCode.BAD_CUE_SETTING, Severity.WARNING, f"cue setting {token!r} is ignored by players; expected "
+                                    f"name:value with name one of {', '.join(sorted(_SETTINGS))}", line))
 
 
-def parse_cue_text(payload: str, first_line: int = 1, problems: list[Problem] | None = None) -> str:
+def parse_cue_text(payload: str, first_line: int = 1, problems: list[Finding] | None = None) -> str:
     """The text a viewer sees for a cue payload: tags dropped, character references decoded,
     following the W3C cue-text tokenizer (a ``<`` always opens a tag, up to the next ``>``).
 
@@ -121,13 +121,11 @@ def parse_cue_text(payload: str, first_line: int = 1, problems: list[Problem] | 
                 line = first_line + payload.count("\n", 0, pos)
                 column = pos - (payload.rfind("\n", 0, pos) + 1) + 1
                 if not name or tag[:1] in _WS + "\n" or tag[:1].isdigit():
-                    problems.append(Problem(ProblemCode.UNESCAPED_LT, Severity.ERROR, line,
-                                            f"'<' not followed by a tag: {payload[pos:pos + 20]!r} is hidden "
-                                            f"by players; write '&lt;'", column))
+                    problems.append(Finding(FindingCode.UNESCAPED_LT, Severity.ERROR, f"'<' not followed by a tag: {payload[pos:pos + 20]!r} is hidden "
+                                            f"by players; write '&lt;'", line, column))
                 elif name not in _KNOWN_TAGS:
-                    problems.append(Problem(ProblemCode.UNKNOWN_TAG, Severity.WARNING, line,
-                                            f"unknown tag <{name}> is dropped by players; write '&lt;' "
-                                            f"for text", column))
+                    problems.append(Finding(FindingCode.UNKNOWN_TAG, Severity.WARNING, f"unknown tag <{name}> is dropped by players; write '&lt;' "
+                                            f"for text", line, column))
             pos = close + 1 if close >= 0 else n
         elif ch == "&":
             match = _CHAR_REF.match(payload, pos)
@@ -140,8 +138,7 @@ def parse_cue_text(payload: str, first_line: int = 1, problems: list[Problem] | 
                 if problems is not None:
                     line = first_line + payload.count("\n", 0, pos)
                     column = pos - (payload.rfind("\n", 0, pos) + 1) + 1
-                    problems.append(Problem(ProblemCode.UNESCAPED_AMPERSAND, Severity.ERROR, line,
-                                            "'&' that is not a character reference; write '&amp;'", column))
+                    problems.append(Finding(FindingCode.UNESCAPED_AMPERSAND, Severity.ERROR, "'&' that is not a character reference; write '&amp;'", line, column))
                 out.append("&")
                 pos += 1
         else:
@@ -151,7 +148,7 @@ def parse_cue_text(payload: str, first_line: int = 1, problems: list[Problem] | 
     return "".join(out)
 
 
-def parse_vtt(text: str, source: str = "<input>", *, problems: list[Problem] | None = None,
+def parse_vtt(text: str, source: str = "<input>", *, problems: list[Finding] | None = None,
               encoding: str = "utf-8") -> CaptionDocument:
     """Read WebVTT text (decoded, LF line ends) as the W3C parser does, reporting problems.
 
@@ -169,9 +166,8 @@ def parse_vtt(text: str, source: str = "<input>", *, problems: list[Problem] | N
     n = len(lines)
     first = lines[0] if lines else ""
     if not (first.startswith("WEBVTT") and (len(first) == 6 or first[6] in " \t")):
-        problems.append(Problem(ProblemCode.BAD_SIGNATURE, Severity.ERROR, 1,
-                                f"first line {first[:30]!r} is not the WebVTT signature; expected 'WEBVTT' "
-                                f"alone or followed by a space or tab; players read no cue from this file"))
+        problems.append(Finding(FindingCode.BAD_SIGNATURE, Severity.ERROR, f"first line {first[:30]!r} is not the WebVTT signature; expected 'WEBVTT' "
+                                f"alone or followed by a space or tab; players read no cue from this file", 1))
         return CaptionDocument(source, "vtt", (), tuple(problems), encoding)
 
     cues: list[Cue] = []
@@ -194,9 +190,8 @@ def parse_vtt(text: str, source: str = "<input>", *, problems: list[Problem] | N
                     prev = i
                     parsed = _timings(line)
                     if isinstance(parsed, str) and not after_arrow:  # else reported as arrow-in-text
-                        problems.append(Problem(ProblemCode.MALFORMED_TIMESTAMP, Severity.ERROR, i,
-                                                f"timing line {line.strip()[:60]!r}: {parsed}; the cue is "
-                                                f"dropped by players"))
+                        problems.append(Finding(FindingCode.MALFORMED_TIMESTAMP, Severity.ERROR, f"timing line {line.strip()[:60]!r}: {parsed}; the cue is "
+                                                f"dropped by players", i))
                     if isinstance(parsed, str):
                         cue = None
                         kind = "bad-timing"
@@ -228,8 +223,7 @@ def parse_vtt(text: str, source: str = "<input>", *, problems: list[Problem] | N
     if i < n and lines[i] != "":
         i, _, _, _, _, broke = collect(i, True)
         if broke:
-            problems.append(Problem(ProblemCode.MISSING_BLANK_LINE, Severity.WARNING, i + 1,
-                                    "a cue starts right after the header, without a blank line"))
+            problems.append(Finding(FindingCode.MISSING_BLANK_LINE, Severity.WARNING, "a cue starts right after the header, without a blank line", i + 1))
     previous_broke = False
     # The usual cue block (blank lines, an optional identifier, a strict timing line, text
     # lines, then a blank line or the end) is read by one pattern; a block it does not match,
@@ -270,8 +264,7 @@ def parse_vtt(text: str, source: str = "<input>", *, problems: list[Problem] | N
         if cue is not None:
             identifier, (start, end, settings), timing_line = cue
             if previous_broke:
-                problems.append(Problem(ProblemCode.MISSING_BLANK_LINE, Severity.ERROR, start_i + 1,
-                                        "a cue starts without a blank line before it"))
+                problems.append(Finding(FindingCode.MISSING_BLANK_LINE, Severity.ERROR, "a cue starts without a blank line before it", start_i + 1))
             _check_settings(settings, timing_line, problems)
             payload = "\n".join(buffer)
             shown = parse_cue_text(payload, timing_line + 1, problems)
@@ -279,18 +272,15 @@ def parse_vtt(text: str, source: str = "<input>", *, problems: list[Problem] | N
             cues.append(_make_cue(start, end, cue_lines, identifier, settings.strip(), timing_line))
         elif kind == "bad-timing":
             if previous_broke:
-                problems.append(Problem(ProblemCode.ARROW_IN_TEXT, Severity.ERROR, start_i + 1,
-                                        "'-->' in cue text ends the cue there; write '--&gt;'"))
+                problems.append(Finding(FindingCode.ARROW_IN_TEXT, Severity.ERROR, "'-->' in cue text ends the cue there; write '--&gt;'", start_i + 1))
         elif kind in ("style", "region"):
             pass
         elif kind == "after-cue":
-            problems.append(Problem(ProblemCode.BLOCK_AFTER_CUE, Severity.WARNING, start_i + 1,
-                                    "STYLE and REGION blocks must come before the first cue; players ignore it"))
+            problems.append(Finding(FindingCode.BLOCK_AFTER_CUE, Severity.WARNING, "STYLE and REGION blocks must come before the first cue; players ignore it", start_i + 1))
         elif buffer and re.match(r"NOTE($|[ \t])", buffer[0]):
             notes.append("\n".join([buffer[0][5:], *buffer[1:]]).strip())
         elif buffer:
-            problems.append(Problem(ProblemCode.TEXT_WITHOUT_TIMING, Severity.ERROR, start_i + 1,
-                                    f"block without a timing line ignored by players: {buffer[0][:40]!r}"))
+            problems.append(Finding(FindingCode.TEXT_WITHOUT_TIMING, Severity.ERROR, f"block without a timing line ignored by players: {buffer[0][:40]!r}", start_i + 1))
         previous_broke = broke
     problems.sort(key=lambda p: p.line)
     return CaptionDocument(source, "vtt", tuple(cues), tuple(problems), encoding, tuple(notes))

@@ -1,0 +1,149 @@
+"""Findings: every problem the toolkit reports about a user's file, as one kind of value.
+
+The caption readers (what they met in the bytes), the caption checks (what breaks a guideline)
+and the dictionary lint (what is wrong in a correction dictionary) all report a
+:class:`Finding`: a stable kebab-case :class:`FindingCode`, a :class:`Severity`, a sentence for a
+person, and where it is.  docs/findings.md lists every code.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from typing import Any
+
+from .errors import Location
+
+__all__ = ["Severity", "FindingCode", "Finding", "Measure"]
+
+#: What a finding measured, or the limit it broke: a count, a speed, a duration.
+Measure = float | int | str | None
+
+
+class Severity(str, enum.Enum):
+    """How bad a finding is.
+
+    ``error``: the file breaks for some reader, or a dictionary is refused; ``warning``: a
+    guideline is broken or a tolerance was used, or a dictionary loads but deserves a look;
+    ``info``: a harmless fact (an encoding, a byte-order mark).
+    """
+
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+    @property
+    def rank(self) -> int:
+        """2 for errors, 1 for warnings, 0 for infos: ``finding.severity.rank >= limit.rank``."""
+        return _RANK[self]
+
+
+_RANK = {Severity.ERROR: 2, Severity.WARNING: 1, Severity.INFO: 0}
+
+
+class FindingCode(str, enum.Enum):
+    """Every finding code, stable and kebab-case (each is described in docs/findings.md)."""
+
+    # ---- caption files: what the readers meet in the bytes
+    EMPTY_FILE = "empty-file"
+    ENCODING = "encoding"                  # not UTF-8 (UTF-16/32, Windows-1252 fallback)
+    BOM = "bom"
+    CRLF = "crlf"
+    NUL_CHARACTER = "nul-character"
+    # both formats
+    UNPARSEABLE_BLOCK = "unparseable-block"
+    MALFORMED_TIMESTAMP = "malformed-timestamp"
+    MISSING_ARROW = "missing-arrow"
+    TEXT_WITHOUT_TIMING = "text-without-timing"
+    MISSING_BLANK_LINE = "missing-blank-line"
+    # SRT
+    MISSING_INDEX = "missing-index"
+    BAD_INDEX = "bad-index"
+    BLANK_LINE_IN_CUE = "blank-line-in-cue"
+    # WebVTT
+    BAD_SIGNATURE = "bad-signature"
+    ARROW_IN_TEXT = "arrow-in-text"
+    UNESCAPED_LT = "unescaped-lt"
+    UNESCAPED_AMPERSAND = "unescaped-ampersand"
+    UNKNOWN_TAG = "unknown-tag"
+    BAD_CUE_SETTING = "bad-cue-setting"
+    BLOCK_AFTER_CUE = "block-after-cue"
+
+    # ---- caption files: what the checks find in the cues
+    END_NOT_AFTER_START = "end-not-after-start"
+    OUT_OF_ORDER = "out-of-order"
+    OVERLAP = "overlap"
+    EMPTY_CUE = "empty-cue"
+    INDEX_SEQUENCE = "index-sequence"
+    LINE_TOO_LONG = "line-too-long"
+    TOO_MANY_LINES = "too-many-lines"
+    TOO_FAST = "too-fast"
+    TOO_SHORT = "too-short"
+    TOO_LONG = "too-long"
+    GAP_TOO_SMALL = "gap-too-small"
+    NO_GAP = "no-gap"
+    CHAIN_GAP = "chain-gap"
+    EDGE_SPACE = "edge-space"
+    DOUBLE_SPACE = "double-space"
+    MISSING_NBSP = "missing-nbsp"
+    REPEATED_CUE = "repeated-cue"
+
+    # ---- correction dictionaries: what the lint finds
+    UNREADABLE_ENTRY = "unreadable-entry"          # bad TOML, missing `to`, wrong type, unknown field
+    DUPLICATE_KEY = "duplicate-key"                # the same key twice with the same replacement
+    CONFLICTING_FIX = "conflicting-fix"            # one key, two different replacements (same file)
+    OVERRIDDEN_KEY = "overridden-key"              # a later dictionary's key hidden by an earlier one
+    CHAIN = "chain"                                # a key that matches another fix's replacement
+    BAD_REGEX = "bad-regex"                        # does not compile
+    CATASTROPHIC_REGEX = "catastrophic-regex"      # nested quantifiers: exponential backtracking
+    EMPTY_MATCH_REGEX = "empty-match-regex"        # a key regex that can match nothing at all
+    CONTEXT_ALWAYS_MATCHES = "context-always-matches"  # a guard that matches the empty string
+    CONTEXT_NEVER_MATCHES = "context-never-matches"    # a guard that never matches the checked text
+    GUARD_SEES_REPLACEMENT = "guard-sees-replacement"  # a guard a second run could decide differently
+    FUZZY_MULTIWORD = "fuzzy-multiword"            # fuzzy applies to one-word keys only
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One problem, located.
+
+    Attributes:
+        code: what it is.
+        severity: how bad.
+        message: a sentence for a person, without the location.
+        line / column: the 1-based place in the source (None when it is not in a file).
+        cue: the 1-based cue number in file order (None outside any cue, and for dictionaries).
+        value / limit: what was measured and the limit it broke (None when not a measure).
+        preset: the preset the limit comes from ("" for format rules).
+        source: the file, when findings of several files are listed together (dictionaries);
+            "" when the list belongs to one file.
+
+    >>> f = Finding(FindingCode.OVERLAP, Severity.ERROR, "overlaps cue 1 by 400 ms", line=6, cue=2)
+    >>> str(f), f.to_dict()["code"]
+    ('<input>:6: error: overlap: overlaps cue 1 by 400 ms', 'overlap')
+    """
+
+    code: FindingCode
+    severity: Severity
+    message: str
+    line: int | None = None
+    column: int | None = None
+    cue: int | None = None
+    value: Measure = None
+    limit: Measure = None
+    preset: str = ""
+    source: str = ""
+
+    @property
+    def location(self) -> Location:
+        return Location(self.source or "<input>", self.line, self.column if self.line is not None else None)
+
+    def __str__(self) -> str:
+        return f"{self.location}: {self.severity.value}: {self.code.value}: {self.message}"
+
+    def to_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"source": self.source} if self.source else {}
+        data.update(code=self.code.value, severity=self.severity.value, cue=self.cue, line=self.line,
+                    column=self.column, value=self.value, limit=self.limit, preset=self.preset,
+                    message=self.message)
+        return data
