@@ -30,7 +30,7 @@ sys.path.insert(0, str(REPO))
 from harness import median_seconds, print_table  # noqa: E402
 
 from captions.model import Transcript  # noqa: E402
-from captions.pipeline import convert_transcript  # noqa: E402
+from captions.convert import convert_transcript  # noqa: E402
 from captions.presets import get_preset  # noqa: E402
 from captions.transcript import read_transcript  # noqa: E402
 

@@ -24,7 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from harness import median_seconds, print_table  # noqa: E402
 
 from captions.corrections import Dictionary, apply_to_segments  # noqa: E402
-from captions.dictionary import Fix  # noqa: E402
+from captions.corrections import Fix  # noqa: E402
 
 LETTERS = "abcdefghijklmnoprstuvy"
 

@@ -18,7 +18,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
-from captions.pipeline import convert_transcript  # noqa: E402
+from captions.convert import convert_transcript  # noqa: E402
 from captions.presets import get_preset  # noqa: E402
 from captions.timing import estimate_speech  # noqa: E402
 from captions.transcript import read_transcript  # noqa: E402

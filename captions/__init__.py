@@ -18,10 +18,10 @@ from .transcript import parse_transcript, read_transcript, render_transcript
 
 # name -> module, imported on first access (PEP 562)
 _LAZY = {
-    "convert_transcript": "pipeline", "convert_file": "pipeline", "ConvertResult": "pipeline",
-    "Report": "pipeline",
+    "convert_transcript": "convert", "convert_file": "convert", "ConvertResult": "convert",
+    "Report": "convert",
     "Format": "formats", "read_captions": "formats", "parse_captions": "formats", "render_srt": "formats",
-    "render_vtt": "formats", "write_captions": "formats", "to_pysrt": "formats", "to_webvtt": "formats",
+    "render_vtt": "formats", "write_captions": "formats", "to_pysrt": "formats.srt", "to_webvtt": "formats.vtt",
     "load_dictionaries": "corrections", "apply_to_transcript": "corrections", "Dictionary": "corrections",
     "Change": "corrections", "replay": "corrections", "check_dictionaries": "corrections",
     "check_cues": "validate", "validate_file": "validate", "fix_cues": "validate",

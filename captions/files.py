@@ -9,13 +9,16 @@ from __future__ import annotations
 
 import codecs
 import os
+import re
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import Location, ParseError
+from .model import Format
 
-__all__ = ["Decoded", "decode", "read_bytes", "read_source", "write_text_atomic", "source_name", "same_file"]
+__all__ = ["Decoded", "decode", "read_bytes", "read_source", "encode_text", "write_text_atomic",
+           "write_bytes_atomic", "source_name", "same_file", "sniff"]
 
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32-le"),
@@ -100,6 +103,35 @@ def _decode_error(data: bytes, exc: UnicodeDecodeError, source: str, codec: str)
                       Location(source, line))
 
 
+_SUFFIX_FORMATS = {".srt": Format.SRT, ".vtt": Format.VTT}
+# An SRT block: an index line, then a timing line.
+_SRT_HEAD = re.compile(r"\s*\d+[ \t]*\n[ \t]*\d+:\d+:\d+[,.]\d+[ \t]*-->")
+
+
+def sniff(name: str, text: str) -> Format | None:
+    """The caption format of an input, or None when it is a transcript: the one rule every
+    command uses to decide "is this a transcript or a caption file?".
+
+    A ``.srt`` or ``.vtt`` suffix decides.  Otherwise (a ``.txt``, another suffix, standard
+    input) the text does: the ``WEBVTT`` signature, or an SRT block (an index line followed by
+    a timing line) at the start; anything else is a transcript.
+
+    >>> sniff("show.VTT", ""), sniff("-", "WEBVTT\\n"), sniff("a.txt", "1\\n00:00:01,000 --> 00:00:02,000\\nOui")
+    (<Format.VTT: 'vtt'>, <Format.VTT: 'vtt'>, <Format.SRT: 'srt'>)
+    >>> sniff("show.txt", "00:14Bonsoir") is None
+    True
+    """
+    by_suffix = _SUFFIX_FORMATS.get(Path(name).suffix.lower())
+    if by_suffix is not None:
+        return by_suffix
+    head = text[:1000].lstrip("\ufeff")
+    if head.startswith("WEBVTT") and (len(head) == 6 or head[6] in " \t\n"):
+        return Format.VTT
+    if _SRT_HEAD.match(head):
+        return Format.SRT
+    return None
+
+
 def source_name(path: str | os.PathLike) -> str:
     """The name used for ``path`` in messages (``-`` is ``<stdin>``)."""
     return "<stdin>" if str(path) == "-" else str(path)
@@ -145,14 +177,32 @@ def read_source(path: str | os.PathLike) -> Decoded:
     return decode(read_bytes(path), source_name(path))
 
 
-def write_text_atomic(path: str | os.PathLike, text: str, *, newline: str = "\n", encoding: str = "utf-8") -> None:
-    """Write ``text`` to ``path`` so that readers see the old file or the new one, never half.
+def encode_text(text: str, *, newline: str = "\n", encoding: str = "utf-8", bom: bool = False) -> bytes:
+    """``text`` (``\\n`` line ends) as bytes with the given line ends and encoding; ``bom`` adds a
+    byte-order mark when the codec does not write one itself (UTF-16-LE, UTF-8...).
 
-    The text goes to a temporary file in the same folder, is flushed to disk, then renamed over
+    >>> encode_text("a\\nb", newline="\\r\\n"), encode_text("é", encoding="utf-16-le", bom=True)
+    (b'a\\r\\nb', b'\\xff\\xfe\\xe9\\x00')
+    """
+    if newline != "\n":
+        text = text.replace("\n", newline)
+    if bom and not encoding.endswith("-sig"):
+        text = "\ufeff" + text
+    return text.encode(encoding)
+
+
+def write_text_atomic(path: str | os.PathLike, text: str, *, newline: str = "\n", encoding: str = "utf-8") -> None:
+    """Write ``text`` to ``path`` atomically (see :func:`write_bytes_atomic`)."""
+    write_bytes_atomic(path, encode_text(text, newline=newline, encoding=encoding))
+
+
+def write_bytes_atomic(path: str | os.PathLike, data: bytes) -> None:
+    """Write ``data`` to ``path`` so that readers see the old file or the new one, never half.
+
+    The bytes go to a temporary file in the same folder, are flushed to disk, then renamed over
     ``path``.
     """
     target = Path(path)
-    data = text.replace("\n", newline).encode(encoding) if newline != "\n" else text.encode(encoding)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent or ".")
     try:
         with os.fdopen(fd, "wb") as handle:

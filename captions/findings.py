@@ -134,6 +134,16 @@ class Finding:
     preset: str = ""
     source: str = ""
 
+    @classmethod
+    def error(cls, code: FindingCode, location: Location, message: str) -> Finding:
+        """An error at ``location`` (a file and line of a configuration file, a dictionary)."""
+        return cls(code, Severity.ERROR, message, location.line, location.column, source=location.source)
+
+    @classmethod
+    def warning(cls, code: FindingCode, location: Location, message: str) -> Finding:
+        """A warning at ``location``."""
+        return cls(code, Severity.WARNING, message, location.line, location.column, source=location.source)
+
     @property
     def location(self) -> Location:
         return Location(self.source or "<input>", self.line, self.column if self.line is not None else None)

@@ -14,7 +14,7 @@ from typing import Callable, TypeVar
 
 T = TypeVar("T")
 
-__all__ = ["Fragment", "Cue", "Transcript", "Note", "NoteCode", "Layout", "Piece", "fast_constructor"]
+__all__ = ["Fragment", "Cue", "Transcript", "Note", "NoteCode", "Layout", "Format", "Piece", "fast_constructor"]
 
 
 class NoteCode(str, enum.Enum):
@@ -27,6 +27,13 @@ class NoteCode(str, enum.Enum):
     ENCODING_FALLBACK = "encoding-fallback"  # bytes were not UTF-8/UTF-16; read as Windows-1252
     EMPTY_FRAGMENT = "empty-fragment"      # a stamp with no text after it
     CONTROL_CHARACTERS = "control-characters"  # invisible control characters dropped
+
+
+class Format(str, enum.Enum):
+    """A caption file format, named by its usual suffix."""
+
+    SRT = "srt"
+    VTT = "vtt"
 
 
 class Layout(str, enum.Enum):

@@ -1,13 +1,159 @@
-"""Integer milliseconds <-> timestamp text: the one place time is converted.
+"""Integer milliseconds <-> timestamp text: the one place time is parsed and formatted.
 
-All times in the toolkit are ``int`` milliseconds; a cue covers the half-open
-interval ``[start_ms, end_ms)``.
+All times in the toolkit are ``int`` milliseconds; a cue covers the half-open interval
+``[start_ms, end_ms)``.  Every reader takes its timestamp patterns from here and turns their
+fields into milliseconds with :func:`from_fields`; every writer formats with the ``format_*``
+functions.  The forms:
+
+* transcript stamps (:data:`CLOCK`): ``M:SS``, ``MM:SS``, ``MMM:SS``, ``H:MM:SS``; seconds always
+  have two digits (what tells a stamp from the digits of glued text, ``03:2010 milliards``);
+* SRT: ``HH:MM:SS,mmm`` (:data:`SRT_STRICT`), read leniently as players do
+  (:data:`SRT_LENIENT`, :func:`srt_time`): ``.`` for ``,``, one-digit fields, one or two
+  millisecond digits read as a decimal fraction (``,5`` is 500 ms);
+* WebVTT: ``[HH:]MM:SS.mmm`` by the W3C algorithm (:func:`vtt_timestamp`), whose strict form
+  (:data:`VTT_STRICT`) the readers' fast paths match.
 """
 
 from __future__ import annotations
 
-__all__ = ["format_srt", "format_vtt", "format_clock", "seconds_to_ms"]
+import re
 
+__all__ = [
+    "from_fields", "fraction_ms", "CLOCK", "clock_ms", "SRT_STRICT", "SRT_LENIENT", "srt_time",
+    "VTT_STRICT", "vtt_timestamp", "format_srt", "format_vtt", "format_clock",
+]
+
+
+def from_fields(hours: int, minutes: int, seconds: int, millis: int = 0) -> int:
+    """Compose a time from its fields (the one formula every reader uses).
+
+    >>> from_fields(1, 2, 3, 4)
+    3723004
+    """
+    return ((hours * 60 + minutes) * 60 + seconds) * 1000 + millis
+
+
+def fraction_ms(digits: str) -> int:
+    """The milliseconds of a decimal fraction of a second written with 1 to 3 digits.
+
+    >>> fraction_ms("5"), fraction_ms("05"), fraction_ms("050")
+    (500, 50, 50)
+    """
+    return int(digits.ljust(3, "0")) if digits else 0
+
+
+# ---- transcript stamps -------------------------------------------------------------------
+
+#: A transcript stamp: ``H:MM:SS`` first (so that ``1:02:03`` is not ``1:02`` then ``:03``), else
+#: ``M:SS`` with up to three minute digits (``75:12``).  Named groups ``h hm hs`` or ``m s``.
+CLOCK = r"(?:(?P<h>\d{1,2}):(?P<hm>[0-5]\d):(?P<hs>[0-5]\d)|(?P<m>\d{1,3}):(?P<s>[0-5]\d))"
+#: The milliseconds a bracketed transcript stamp may carry (``[00:00:14.500]``); group ``ms``.
+CLOCK_MILLIS = r"(?:[.,](?P<ms>\d{3}))"
+
+
+def clock_ms(match: re.Match[str], prefix: str = "") -> int:
+    """The time of a match of :data:`CLOCK` (and :data:`CLOCK_MILLIS`), whose group names may
+    carry a ``prefix`` when one pattern holds two stamps.
+
+    >>> clock_ms(re.fullmatch(CLOCK + CLOCK_MILLIS + "?", "1:02:03.500"))
+    3723500
+    """
+    g = match.groupdict().get
+    hours = g(prefix + "h")
+    if hours is not None:
+        fields = int(hours), int(g(prefix + "hm") or 0), int(g(prefix + "hs") or 0)
+    else:
+        fields = 0, int(g(prefix + "m") or 0), int(g(prefix + "s") or 0)
+    millis = g(prefix + "ms")
+    return from_fields(*fields, int(millis) if millis else 0)
+
+
+# ---- SRT ---------------------------------------------------------------------------------
+
+#: ``HH:MM:SS,mmm`` exactly, fields as groups (hours, minutes, seconds, milliseconds).
+SRT_STRICT = r"([0-9]{2}):([0-5][0-9]):([0-5][0-9]),([0-9]{3})"
+#: What players accept: groups (hours, minutes, seconds, separator, fraction).
+SRT_LENIENT = r"(\d{1,3}):(\d{1,2}):(\d{1,2})(?:([,.])(\d{1,3}))?"
+_SRT_STRICT_TEXT = re.compile(r"\d\d:\d\d:\d\d,\d\d\d")
+
+
+def srt_time(hours: str, minutes: str, seconds: str, separator: str | None,
+             fraction: str | None) -> tuple[int, tuple[str, ...]]:
+    """The time of an SRT timestamp read leniently (the groups of :data:`SRT_LENIENT`), and how
+    it departs from ``HH:MM:SS,mmm`` (empty when it does not).
+
+    >>> srt_time("0", "00", "01", ".", "5")
+    (1500, ("'.' instead of ','", '1 millisecond digit(s), read as 500 ms', 'fields must have two digits'))
+    """
+    ms = fraction_ms(fraction or "")
+    text = f"{hours}:{minutes}:{seconds}" + (f"{separator}{fraction}" if separator else "")
+    issues = []
+    if not _SRT_STRICT_TEXT.fullmatch(text):
+        if separator == ".":
+            issues.append("'.' instead of ','")
+        if not fraction:
+            issues.append("no milliseconds")
+        elif len(fraction) != 3:
+            issues.append(f"{len(fraction)} millisecond digit(s), read as {ms} ms")
+        if len(hours) != 2 or len(minutes) != 2 or len(seconds) != 2:
+            issues.append("fields must have two digits")
+    if int(hours) > 99:
+        issues.append("hours above 99")
+    if int(minutes) > 59 or int(seconds) > 59:
+        issues.append("minutes or seconds above 59")
+    return from_fields(int(hours), int(minutes), int(seconds), ms), tuple(issues)
+
+
+# ---- WebVTT ------------------------------------------------------------------------------
+
+#: ``HH:MM:SS.mmm`` with two hour digits, fields as groups: what the readers' fast path takes.
+VTT_STRICT = r"([0-9]{2}):([0-5][0-9]):([0-5][0-9])\.([0-9]{3})"
+
+
+def _digits(s: str, pos: int) -> int:
+    """The position after the ASCII digits starting at ``pos``."""
+    n = len(s)
+    while pos < n and "0" <= s[pos] <= "9":
+        pos += 1
+    return pos
+
+
+def vtt_timestamp(s: str, pos: int = 0) -> tuple[int, int] | None:
+    """The W3C "collect a WebVTT timestamp" algorithm: ``(ms, position after it)`` or None.
+
+    Hours are optional and may have any number of digits; minutes and seconds two digits each
+    (at most 59), then ``.`` and exactly three digits.
+
+    >>> vtt_timestamp("01:02.500 -->"), vtt_timestamp("1:02:03.004"), vtt_timestamp("1:02.5")
+    ((62500, 9), (3723004, 11), None)
+    """
+    if pos >= len(s) or not ("0" <= s[pos] <= "9"):
+        return None
+    end = _digits(s, pos)
+    first = s[pos:end]
+    fields = [first]
+    while end < len(s) and s[end] == ":" and len(fields) < 3:
+        start = end + 1
+        end = _digits(s, start)
+        if end - start != 2:
+            return None
+        fields.append(s[start:end])
+    hours_first = len(first) != 2 or int(first) > 59
+    if len(fields) < 2 or (hours_first and len(fields) < 3):
+        return None
+    if end >= len(s) or s[end] != ".":
+        return None
+    start = end + 1
+    end = _digits(s, start)
+    if end - start != 3:
+        return None
+    hours, minutes, seconds = (int(f) for f in fields) if len(fields) == 3 else (0, *map(int, fields))
+    if minutes > 59 or seconds > 59:
+        return None
+    return from_fields(hours, minutes, seconds, int(s[start:end])), end
+
+
+# ---- formatting --------------------------------------------------------------------------
 
 def _split(ms: int) -> tuple[int, int, int, int]:
     if ms < 0:
@@ -38,23 +184,16 @@ def format_vtt(ms: int) -> str:
     return f"{h:02d}:{m:02d}:{s:02d}.{f:03d}"
 
 
-def format_clock(ms: int, *, millis: bool = False) -> str:
-    """A transcript stamp: ``M:SS``/``MM:SS`` below an hour, ``H:MM:SS`` above.
+def format_clock(ms: int, *, millis: bool = False, hours: bool = False) -> str:
+    """A transcript stamp: ``MM:SS`` below an hour, ``H:MM:SS`` above (or always, with ``hours``).
 
     >>> format_clock(200_000), format_clock(3_723_000), format_clock(14_500, millis=True)
     ('03:20', '1:02:03', '00:14.500')
+    >>> format_clock(61_000, hours=True)
+    '0:01:01'
     """
     h, m, s, f = _split(ms)
-    text = f"{h}:{m:02d}:{s:02d}" if h else f"{m:02d}:{s:02d}"
+    text = f"{h}:{m:02d}:{s:02d}" if h or hours else f"{m:02d}:{s:02d}"
     if millis:
         text += f".{f:03d}"
     return text
-
-
-def seconds_to_ms(hours: int, minutes: int, seconds: int, millis: int = 0) -> int:
-    """Compose a time from its fields.
-
-    >>> seconds_to_ms(1, 2, 3, 4)
-    3723004
-    """
-    return ((hours * 60 + minutes) * 60 + seconds) * 1000 + millis

@@ -18,7 +18,7 @@ import srt
 from click.testing import CliRunner
 
 from captions.cli import main
-from captions.manifest import MANIFEST_NAME
+from captions.batch.manifest import MANIFEST_NAME
 
 SAMPLE = Path(__file__).resolve().parents[1] / "samples" / "techco-2026-03-05.txt"
 

@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from captions.cli import main
-from captions.manifest import MANIFEST_NAME
+from captions.batch.manifest import MANIFEST_NAME
 
 from test_batch import BAD, GOOD, build_folder, by_path
 

@@ -16,7 +16,7 @@ from captions.batch import (
 from captions.batch.driver import _layers_for, _remove_stale_temporaries
 from captions.errors import ConfigError
 from captions.formats import Format
-from captions.manifest import MANIFEST_NAME, Manifest
+from captions.batch.manifest import MANIFEST_NAME, Manifest
 from captions.model import Cue
 from captions.presets import DEFAULT_PRESET, get_preset
 

@@ -17,7 +17,7 @@ import pytest
 from click.testing import CliRunner
 
 from captions.cli import main
-from captions.report_html import render_report_html
+from captions.batch.report_html import render_report_html
 
 from test_batch import SRT_OK, sample_slice
 

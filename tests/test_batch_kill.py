@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from captions.manifest import MANIFEST_NAME
+from captions.batch.manifest import MANIFEST_NAME
 
 from test_batch import sample_slice
 

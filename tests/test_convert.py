@@ -14,7 +14,7 @@ from click.testing import CliRunner
 from captions.cli import main
 from captions.formats import Format, render_captions
 from captions.linebreak import fits
-from captions.pipeline import convert_file, convert_transcript, plan_outputs
+from captions.convert import convert_file, convert_transcript, plan_outputs
 from captions.presets import DEFAULT_PRESET, get_preset, reading_chars
 from captions.findings import FindingCode
 from captions.errors import ConfigError

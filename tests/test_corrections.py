@@ -6,11 +6,12 @@ import json
 
 import pytest
 
+from captions.model import Format
 from captions.corrections import (
     Change, ChangeKind, Dictionary, apply_to_transcript, correct_caption_source, correct_transcript_source,
     replay, replay_transcript,
 )
-from captions.dictionary import CaseMode, Fix, MatchMode
+from captions.corrections import CaseMode, Fix, MatchMode
 from captions.errors import ConfigError
 from captions.model import Fragment, Piece, Transcript
 
@@ -194,11 +195,11 @@ def test_transcript_without_pieces_cannot_keep_layout() -> None:
 
 def test_caption_source_touches_only_cue_text() -> None:
     srt = "1\n00:00:01,000 --> 00:00:02,000\nOpen AI\n\n2\n00:01:00,500 --> 00:01:01,000\nOpenA\nfin\n"
-    text, changes = correct_caption_source(srt, DICT)
+    text, changes = correct_caption_source(srt, Format.SRT, DICT)
     assert text == srt.replace("Open AI", "OpenAI").replace("OpenA\n", "OpenAI\n")
     assert [(c.line, c.start_ms) for c in changes] == [(3, 1000), (7, 60500)]
     vtt = "WEBVTT - Open AI\n\nNOTE Open AI\n\nOpen AI\n00:01.000 --> 00:02.000\nOpen AI\n"
-    assert correct_caption_source(vtt, DICT)[0] == vtt[: -len("Open AI\n")] + "OpenAI\n"
+    assert correct_caption_source(vtt, Format.VTT, DICT)[0] == vtt[: -len("Open AI\n")] + "OpenAI\n"
 
 
 def test_explain_reads_for_a_person() -> None:

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from captions.model import Format
 from captions.corrections import (
     correct_caption_source, correct_transcript_source, load_dictionaries,
 )
@@ -30,7 +31,7 @@ def _correct(path: Path, dictionary_paths):
     if path.suffix == ".txt":
         transcript = parse_transcript(decoded.text, source=path.name)
         return correct_transcript_source(decoded.text, transcript, dictionary)
-    return correct_caption_source(decoded.text, dictionary)
+    return correct_caption_source(decoded.text, Format(path.suffix[1:]), dictionary)
 
 
 def _check(actual: str, expected_path: Path) -> None:

@@ -6,7 +6,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from captions.corrections import Dictionary, apply_to_transcript, replay, replay_transcript
-from captions.dictionary import CaseMode, Fix, lint_fixes, written_form
+from captions.corrections import CaseMode, Fix, lint_fixes, written_form
 from captions.findings import Severity
 from captions.model import Fragment, Transcript
 

@@ -7,10 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from captions.corrections import check_dictionaries, load_dictionaries
-from captions.dictionary import (
-    CaseMode, FindingCode, Fix, MatchMode, Severity, discover_dictionaries, lint_fixes, parse_dictionary,
+from captions.corrections import (
+    CaseMode, Fix, MatchMode, check_dictionaries, discover_dictionaries, lint_fixes, load_dictionaries,
+    parse_dictionary,
 )
+from captions.findings import FindingCode, Severity
 from captions.errors import ConfigError
 
 MALFORMED = Path(__file__).parent / "data" / "corrections" / "malformed"
@@ -152,7 +153,7 @@ def test_discovery_order_most_specific_first(tmp_path: Path) -> None:
 def test_a_key_hitting_the_case_a_keep_case_fix_writes_is_a_chain() -> None:
     """'AI' -> 'open' keeping case writes 'OPEN', which the case-insensitive 'open' -> 'open'
     would lower on a second run: refused as a chain (Hypothesis found it)."""
-    from captions.dictionary import CaseMode, Fix, lint_fixes
+    from captions.corrections import CaseMode, Fix, lint_fixes
 
     fixes = [Fix(to="open", keys=("open",), case=CaseMode.INSENSITIVE),
              Fix(to="open", keys=("AI",), keep_case=True)]

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from captions.findings import FindingCode
 from captions.formats import Format, parse_captions, parse_captions_bytes, render_srt, render_vtt
-from captions.formats.vtt_reader import parse_cue_text
+from captions.formats.vtt import parse_cue_text
 from captions.model import Cue
 
 CONFORMANCE = Path(__file__).resolve().parents[2] / "shared" / "conformance"

@@ -7,8 +7,9 @@ import pytest
 import webvtt
 
 from captions.errors import UnsupportedFormatError
-from captions.formats import (Format, format_for_path, render_srt, render_vtt, to_pysrt, to_webvtt,
-                              write_captions)
+from captions.formats import Format, format_for_path, render_srt, render_vtt, write_captions
+from captions.formats.srt import to_pysrt
+from captions.formats.vtt import to_webvtt
 from captions.model import Cue
 
 CUES = (

@@ -8,9 +8,9 @@ from hypothesis import strategies as st
 
 from captions.linebreak import fits
 from captions.model import Cue, Fragment, Transcript
-from captions.pipeline import convert_transcript
+from captions.convert import convert_transcript
 from captions.presets import PRESETS, get_preset
-from captions.pipeline import check_limits
+from captions.convert import check_limits
 from captions.findings import FindingCode
 from captions.typography import NNBSP
 

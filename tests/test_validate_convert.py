@@ -16,7 +16,7 @@ import pytest
 
 from captions import read_transcript
 from captions.formats import Format, render_srt, render_vtt
-from captions.pipeline import convert_transcript
+from captions.convert import convert_transcript
 from captions.presets import DEFAULT_PRESET, PRESETS, get_preset
 from captions.validate import check_text
 

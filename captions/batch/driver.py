@@ -21,10 +21,10 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from .. import __version__
-from ..dictionary import discover_dictionaries
+from ..corrections import discover_dictionaries
 from ..errors import CaptionsError, ConfigError, Location
 from ..files import write_text_atomic
-from ..manifest import MANIFEST_NAME, Manifest, sha256_bytes, sha256_json
+from .manifest import MANIFEST_NAME, Manifest, sha256_bytes, sha256_json
 from .job import FileJob, FileResult, _dictionary, process_file
 from .plan import Found, Planned, _inside, discover, plan_outputs
 from .settings import (

@@ -11,12 +11,12 @@ from pathlib import Path
 
 from ..corrections import apply_to_transcript, load_dictionaries
 from ..errors import CaptionsError, ConfigError, Location
-from ..files import decode
+from ..files import Decoded, decode, sniff
 from ..formats import Format, render_captions
-from ..model import Cue, Note, NoteCode
-from ..pipeline import convert_cues, convert_transcript
+from ..model import Cue
+from ..convert import convert_cues, convert_transcript
 from ..presets import Preset, chars_per_second
-from ..transcript import parse_transcript
+from ..transcript import transcript_from_decoded
 from ..validate import check_cues, check_text
 from .settings import (
     TIMELINE_POINTS,
@@ -115,10 +115,7 @@ def process_file(job: FileJob) -> FileResult:
     """Process one input; never raises (a failure is a result with a ``reason``)."""
     start = time.perf_counter()
     try:
-        if job.kind is Kind.TRANSCRIPT:
-            result = _convert_transcript(job)
-        else:
-            result = _check_captions(job)
+        result = _process(job)
     except CaptionsError as exc:
         result = FileResult(job.rel, job.kind, Status.FAILED, reason=str(exc))
     except Exception as exc:  # a bug must cost one file, not the run; the reason says it is one
@@ -127,13 +124,20 @@ def process_file(job: FileJob) -> FileResult:
     return replace(result, elapsed_ms=round((time.perf_counter() - start) * 1000))
 
 
-def _convert_transcript(job: FileJob) -> FileResult:
+def _process(job: FileJob) -> FileResult:
+    """Check a caption file, or convert a transcript (:func:`captions.files.sniff` decides)."""
+    fmt = sniff(job.rel, "")   # a caption suffix decides before decoding: its reader is lenient
+    if fmt is not None:
+        return _check_captions(job, fmt)
     decoded = decode(job.data, job.rel)
-    transcript = parse_transcript(decoded.text, job.rel, encoding=decoded.encoding)
-    if decoded.fallback:  # as read_transcript does for a file
-        note = Note(NoteCode.ENCODING_FALLBACK, 1,
-                    "the bytes are not UTF-8 or UTF-16: read as Windows-1252; check accented letters")
-        transcript = replace(transcript, notes=(note,) + transcript.notes, pieces=transcript.pieces)
+    fmt = sniff(job.rel, decoded.text)
+    if fmt is not None:
+        return _check_captions(job, fmt)
+    return _convert_transcript(job, decoded)
+
+
+def _convert_transcript(job: FileJob, decoded: Decoded) -> FileResult:
+    transcript = transcript_from_decoded(decoded, job.rel)
     settings = job.settings
     corrector = None
     if settings.dictionaries:
@@ -148,9 +152,9 @@ def _convert_transcript(job: FileJob) -> FileResult:
                    converted.header_notes)
 
 
-def _check_captions(job: FileJob) -> FileResult:
+def _check_captions(job: FileJob, fmt: Format) -> FileResult:
     settings = job.settings
-    checked = check_text(job.data, job.rel, settings.preset, lang=settings.lang)
+    checked = check_text(job.data, job.rel, settings.preset, fmt=fmt, lang=settings.lang)
     cues = tuple(checked.cues)
     if settings.formats:  # times and words kept: the findings and the timeline stay the input's
         cues = tuple(convert_cues(cues, settings.preset, source=job.rel, lang=settings.lang,

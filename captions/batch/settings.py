@@ -13,7 +13,7 @@ from pathlib import Path
 from .. import __version__
 from ..errors import ConfigError, Location
 from ..formats import Format
-from ..manifest import sha256_bytes
+from .manifest import sha256_bytes
 from ..presets import DEFAULT_PRESET, Preset, get_preset
 
 CONFIG_NAME = "captions.toml"

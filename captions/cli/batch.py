@@ -14,7 +14,7 @@ from click.core import ParameterSource
 
 from ..batch import BatchRequest, BatchSummary, Layer, Progress, check_dirs, dask_executor, parse_formats, run_batch
 from ..errors import ConfigError
-from ..report_html import render_report_html
+from ..batch.report_html import render_report_html
 from . import main
 from .options import PRESET_OVERRIDES, preset_options
 

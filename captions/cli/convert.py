@@ -7,8 +7,8 @@ import functools
 import click
 
 from ..corrections import apply_to_transcript, load_dictionaries
-from ..dictionary import dictionaries_for
-from ..pipeline import convert_file
+from ..corrections import dictionaries_for
+from ..convert import convert_file
 from . import main
 from .options import preset_options
 

@@ -8,32 +8,11 @@ from pathlib import Path
 
 import click
 
-from ..corrections import (
-    check_dictionaries, correct_caption_source, correct_transcript_source, load_dictionaries,
-)
-from ..dictionary import dictionaries_for
+from ..corrections import check_dictionaries, correct_source, load_dictionaries
+from ..corrections import dictionaries_for
 from ..findings import Severity
-from ..files import Decoded, read_source, same_file, source_name, write_text_atomic
+from ..files import read_source, same_file, source_name, write_bytes_atomic
 from . import main
-
-
-def _kind(path: str, decoded: Decoded) -> str:
-    suffix = Path(path).suffix.lower()
-    if suffix in (".srt", ".vtt"):
-        return suffix[1:]
-    head = decoded.text.lstrip("\ufeff")
-    if path == "-" and head.startswith("WEBVTT"):
-        return "vtt"
-    if path == "-" and any("-->" in row for row in head.split("\n", 40)[:40]):
-        return "srt"
-    return "transcript"
-
-
-def _encode(text: str, decoded: Decoded) -> tuple[str, str]:
-    """The text and codec that give back the input's encoding, byte-order mark included."""
-    if decoded.bom and not decoded.encoding.endswith("-sig"):
-        return "\ufeff" + text, decoded.encoding
-    return text, decoded.encoding
 
 
 @main.command()
@@ -70,24 +49,15 @@ def correct(input_path: str, dict_paths: tuple[str, ...], no_discover: bool, out
         raise click.UsageError("no dictionary: give --dict FILE or put NAME.dict.toml next to the input "
                                "(see docs/dictionaries.md)")
     dictionary = load_dictionaries(paths)  # refused here, before the input is even read
-    decoded = read_source(input_path)
-    kind = _kind(input_path, decoded)
-    if kind == "transcript":
-        from ..transcript import parse_transcript
-
-        transcript = parse_transcript(decoded.text, source=source_name(input_path))
-        text, changes = correct_transcript_source(decoded.text, transcript, dictionary)
-    else:
-        text, changes = correct_caption_source(decoded.text, dictionary)
-    body, codec = _encode(text, decoded)
+    corrected = correct_source(read_source(input_path), source_name(input_path), dictionary)
+    changes = corrected.changes
     if output != "-":
-        write_text_atomic(output, body, newline=decoded.newline, encoding=codec)
+        write_bytes_atomic(output, corrected.to_bytes())
     elif not as_json:
-        data = body.replace("\n", decoded.newline) if decoded.newline != "\n" else body
-        sys.stdout.buffer.write(data.encode(codec))
+        sys.stdout.buffer.write(corrected.to_bytes())
         sys.stdout.buffer.flush()
     if as_json:
-        click.echo(json.dumps({"version": 1, "source": source_name(input_path), "format": kind,
+        click.echo(json.dumps({"version": 1, "source": source_name(input_path), "format": corrected.format.value if corrected.format else "transcript",
                                "dictionaries": [str(p) for p in paths],
                                "changes": [c.to_dict() for c in changes]}, ensure_ascii=False, indent=1))
     if explain:

@@ -1,37 +1,48 @@
-"""Caption file formats: SRT and WebVTT.
+"""Caption file formats behind one registry: each :class:`~captions.model.Format` is one module
+that reads and writes it (:mod:`.srt`, :mod:`.vtt`).
 
-Writing goes through pysrt (:mod:`.srt`) and webvtt-py (:mod:`.vtt`), which users can
-also ask for as objects (:func:`to_pysrt`, :func:`to_webvtt`).  Everything is rendered
-before anything is written, and written atomically.
+A format module provides ``parse(text, source, *, problems, encoding) -> CaptionDocument``
+(never raises for bad content) and ``render(cues, *, header_notes) -> str``.  Adding a format
+is adding a member to :class:`~captions.model.Format` and a module of that name with those two
+functions.  Decoding the bytes is shared (:func:`.document.decode_caption_bytes`); writing is
+always computed fully, then done atomically.  The objects of the libraries we write through
+are asked for from the format's module: :func:`.srt.to_pysrt`, :func:`.vtt.to_webvtt`.
 """
 
 from __future__ import annotations
 
-import enum
+import importlib
 import os
 from collections.abc import Sequence
-from pathlib import Path
+from typing import Protocol, cast
 
 from ..errors import UnsupportedFormatError
-from ..files import read_bytes, source_name, write_text_atomic
-from ..model import Cue
-from .reading import CaptionDocument
+from ..files import read_bytes, sniff, source_name, write_text_atomic
+from ..findings import Finding
+from ..model import Cue, Format
+from .document import CaptionDocument, decode_caption_bytes
 
 __all__ = [
     "Format", "format_for_path", "render_srt", "render_vtt", "render_captions", "write_captions",
-    "to_pysrt", "to_webvtt", "CaptionDocument", "parse_captions",
-    "parse_captions_bytes", "read_captions",
+    "CaptionDocument", "format_module", "FormatModule", "parse_captions", "parse_captions_bytes", "read_captions",
 ]
 
 
-class Format(str, enum.Enum):
-    """A caption file format, named by its usual suffix."""
+class FormatModule(Protocol):
+    """What a format module provides (see the module docstring)."""
 
-    SRT = "srt"
-    VTT = "vtt"
+    def parse(self, text: str, source: str = ..., *, problems: list[Finding] | None = ...,
+              encoding: str = ...) -> CaptionDocument: ...
+
+    def render(self, cues: Sequence[Cue], *, header_notes: Sequence[str] = ...) -> str: ...
 
 
-def format_for_path(path: str | os.PathLike) -> Format:
+def format_module(fmt: Format) -> FormatModule:
+    """The module that reads and writes ``fmt`` (imported on first use)."""
+    return cast(FormatModule, importlib.import_module(f".{Format(fmt).value}", __name__))
+
+
+def format_for_path(path: str | os.PathLike[str]) -> Format:
     """The format a file name's suffix names (case does not matter).
 
     Raises:
@@ -40,51 +51,29 @@ def format_for_path(path: str | os.PathLike) -> Format:
     >>> format_for_path("show.VTT")
     <Format.VTT: 'vtt'>
     """
-    suffix = Path(str(path)).suffix.lower().lstrip(".")
-    try:
-        return Format(suffix)
-    except ValueError:
+    fmt = sniff(str(path), "")
+    if fmt is None:
         raise UnsupportedFormatError(
-            f"cannot tell the caption format of {str(path)!r} from its suffix; expected .srt or .vtt"
-        ) from None
-
-
-def render_srt(cues: Sequence[Cue]) -> str:
-    """SRT text for ``cues`` (see :func:`captions.formats.srt.render_srt`)."""
-    from .srt import render_srt as render
-
-    return render(cues)
-
-
-def render_vtt(cues: Sequence[Cue], *, header_notes: Sequence[str] = ()) -> str:
-    """WebVTT text for ``cues`` (see :func:`captions.formats.vtt.render_vtt`)."""
-    from .vtt import render_vtt as render
-
-    return render(cues, header_notes=header_notes)
-
-
-def to_pysrt(cues: Sequence[Cue]):
-    """The cues as a ``pysrt.SubRipFile``."""
-    from .srt import to_pysrt as convert
-
-    return convert(cues)
-
-
-def to_webvtt(cues: Sequence[Cue], *, header_notes: Sequence[str] = ()):
-    """The cues as a ``webvtt.WebVTT``."""
-    from .vtt import to_webvtt as convert
-
-    return convert(cues, header_notes=header_notes)
+            f"cannot tell the caption format of {str(path)!r} from its suffix; expected .srt or .vtt")
+    return fmt
 
 
 def render_captions(cues: Sequence[Cue], fmt: Format, *, header_notes: Sequence[str] = ()) -> str:
     """Render ``cues`` in ``fmt`` (SRT has no comments: ``header_notes`` only go to WebVTT)."""
-    if Format(fmt) is Format.SRT:
-        return render_srt(cues)
-    return render_vtt(cues, header_notes=header_notes)
+    return format_module(fmt).render(cues, header_notes=header_notes)
 
 
-def write_captions(path: str | os.PathLike, cues: Sequence[Cue], fmt: Format | None = None, *,
+def render_srt(cues: Sequence[Cue]) -> str:
+    """SRT text for ``cues`` (see :func:`captions.formats.srt.render`)."""
+    return render_captions(cues, Format.SRT)
+
+
+def render_vtt(cues: Sequence[Cue], *, header_notes: Sequence[str] = ()) -> str:
+    """WebVTT text for ``cues`` (see :func:`captions.formats.vtt.render`)."""
+    return render_captions(cues, Format.VTT, header_notes=header_notes)
+
+
+def write_captions(path: str | os.PathLike[str], cues: Sequence[Cue], fmt: Format | None = None, *,
                    header_notes: Sequence[str] = ()) -> None:
     """Render ``cues`` completely, then write them to ``path`` atomically (UTF-8, LF).
 
@@ -95,19 +84,12 @@ def write_captions(path: str | os.PathLike, cues: Sequence[Cue], fmt: Format | N
         UnsupportedFormatError: when ``fmt`` is None and the suffix is neither .srt nor .vtt.
     """
     fmt = format_for_path(path) if fmt is None else Format(fmt)
-    text = render_captions(cues, fmt, header_notes=header_notes)
-    write_text_atomic(path, text)
+    write_text_atomic(path, render_captions(cues, fmt, header_notes=header_notes))
 
 
 def parse_captions(text: str, fmt: Format, source: str = "<input>") -> CaptionDocument:
     """Read decoded SRT or WebVTT text into cues and problems (never raises for bad content)."""
-    if Format(fmt) is Format.SRT:
-        from .srt_reader import parse_srt
-
-        return parse_srt(text, source)
-    from .vtt_reader import parse_vtt
-
-    return parse_vtt(text, source)
+    return format_module(fmt).parse(text, source)
 
 
 def parse_captions_bytes(data: bytes, fmt: Format, source: str = "<input>") -> CaptionDocument:
@@ -116,16 +98,11 @@ def parse_captions_bytes(data: bytes, fmt: Format, source: str = "<input>") -> C
     Raises:
         ParseError: only when the bytes are not text at all.
     """
-    if Format(fmt) is Format.SRT:
-        from .srt_reader import parse_srt_bytes
-
-        return parse_srt_bytes(data, source)
-    from .vtt_reader import parse_vtt_bytes
-
-    return parse_vtt_bytes(data, source)
+    text, encoding, problems = decode_caption_bytes(data, source)
+    return format_module(fmt).parse(text, source, problems=problems, encoding=encoding)
 
 
-def read_captions(path: str | os.PathLike, fmt: Format | None = None) -> CaptionDocument:
+def read_captions(path: str | os.PathLike[str], fmt: Format | None = None) -> CaptionDocument:
     """Read an SRT or WebVTT file (``-`` is standard input, which needs ``fmt``).
 
     Raises:

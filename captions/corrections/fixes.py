@@ -1,8 +1,7 @@
-"""Correction dictionaries as data: reading TOML/TSV/CSV files, finding them, and linting them.
+"""Correction dictionaries as data: reading TOML/TSV/CSV files and finding them next to an input.
 
 A dictionary is a tuple of :class:`Fix` values, each remembering the file and line it came
-from, so every later message and every recorded change can point at it.  Applying fixes to
-text lives in :mod:`captions.corrections`; this module never touches transcript text.
+from, so every later message and every recorded change can point at it.
 
 What a *word* is, for keys and for the text they are matched in, is decided here once
 (:data:`TOKEN`): a run of Unicode word characters, or any single other visible character.
@@ -18,26 +17,31 @@ import os
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Sequence
 
 import regex
 
-from .errors import ConfigError, Location
-from .files import read_source, same_file
-from .findings import Finding, FindingCode, Severity
+from ..errors import ConfigError, Location
+from ..files import read_source, same_file
+from ..findings import Finding, FindingCode
 
 __all__ = [
-    "CaseMode", "MatchMode", "Fix",
-    "TOKEN", "key_tokens", "written_form", "parse_dictionary", "read_dictionary", "discover_dictionaries", "dictionaries_for",
-    "lint_fixes", "DICTIONARY_SUFFIXES",
+    "TOKEN", "WORD", "DICTIONARY_SUFFIXES", "CaseMode", "MatchMode", "Fix", "key_tokens", "key_gaps",
+    "written_form", "written_forms", "parse_dictionary", "read_dictionary", "discover_dictionaries",
+    "dictionaries_for",
 ]
 
 #: One token: a run of word characters, or one other non-space character (an apostrophe,
 #: a hyphen, "&", "."). Keys and text are cut the same way.
 TOKEN = regex.compile(r"\w+|[^\w\s]")
+
+
 WORD = regex.compile(r"\w+")
 
+
 DICTIONARY_SUFFIXES = (".toml", ".tsv", ".csv")
+
+
 _FIELDS = {"to", "from", "case", "match", "fuzzy", "context", "unless", "window", "keep_case"}
 
 
@@ -94,6 +98,12 @@ def key_tokens(key: str, case: CaseMode = CaseMode.INSENSITIVE) -> tuple[str, ..
     return tuple(t.lower() for t in tokens) if case is CaseMode.INSENSITIVE else tokens
 
 
+def key_gaps(key: str) -> tuple[bool, ...]:
+    """For each pair of neighbouring tokens of a key, whether whitespace separates them."""
+    spans = [m.span() for m in TOKEN.finditer(key)]
+    return tuple(spans[i][1] < spans[i + 1][0] for i in range(len(spans) - 1))
+
+
 def written_form(fix: Fix, hit_text: str) -> str:
     """What ``fix`` writes over ``hit_text``: ``to`` as given, or following the hit's case
     (lower, UPPER, Capitalised) when the fix keeps case.
@@ -116,29 +126,11 @@ def written_form(fix: Fix, hit_text: str) -> str:
     return to
 
 
-def _forms(fix: Fix) -> tuple[str, ...]:
+def written_forms(fix: Fix) -> tuple[str, ...]:
     """Every text ``fix`` can write."""
     if not fix.keep_case:
         return (fix.to,)
     return tuple(dict.fromkeys((fix.to, written_form(fix, "a"), written_form(fix, "AA"), written_form(fix, "Aa"))))
-
-
-# --------------------------------------------------------------------------- findings
-
-
-def _finding(severity: Severity, code: FindingCode, location: Location, message: str) -> Finding:
-    return Finding(code, severity, message, location.line, location.column, source=location.source)
-
-
-def _error(code: FindingCode, location: Location, message: str) -> Finding:
-    return _finding(Severity.ERROR, code, location, message)
-
-
-def _warning(code: FindingCode, location: Location, message: str) -> Finding:
-    return _finding(Severity.WARNING, code, location, message)
-
-
-# --------------------------------------------------------------------------- reading
 
 
 def parse_dictionary(text: str, source: str = "<dictionary>", *, kind: str = "toml") -> tuple[
@@ -183,6 +175,8 @@ def read_dictionary(path: str | os.PathLike) -> tuple[tuple[Fix, ...], tuple[Fin
 
 
 _TOML_AT = regex.compile(r"\(at line (\d+), column (\d+)\)")
+
+
 _FIX_HEADER = regex.compile(r"^[ \t]*\[\[[ \t]*fix[ \t]*\]\]", regex.M)
 
 
@@ -196,17 +190,17 @@ def _parse_toml(text: str, source: str) -> tuple[tuple[Fix, ...], tuple[Finding,
         else:  # "at end of document": something opened is never closed
             where = Location(source, text.rstrip().count("\n") + 1)
         message = _TOML_AT.sub("", str(exc)).strip()
-        return (), (_error(FindingCode.UNREADABLE_ENTRY, where, f"not valid TOML: {message}"),)
+        return (), (Finding.error(FindingCode.UNREADABLE_ENTRY, where, f"not valid TOML: {message}"),)
     problems: list[Finding] = []
     for name in data:
         if name != "fix":
             line = _line_of_key(text, name, 0, len(text))
-            problems.append(_error(FindingCode.UNREADABLE_ENTRY, Location(source, line),
+            problems.append(Finding.error(FindingCode.UNREADABLE_ENTRY, Location(source, line),
                                    f"unknown top-level entry {name!r}; expected only [[fix]] tables"))
     tables = data.get("fix", [])
     if not isinstance(tables, list):
         where = Location(source, _line_of_key(text, "fix", 0, len(text)))
-        return (), (*problems, _error(FindingCode.UNREADABLE_ENTRY, where,
+        return (), (*problems, Finding.error(FindingCode.UNREADABLE_ENTRY, where,
                                       "`fix` must be an array of tables written [[fix]]"))
     # tomllib gives no positions: the n-th [[fix]] header in the text is the n-th table.
     headers = [m.start() for m in _FIX_HEADER.finditer(text)]
@@ -265,19 +259,19 @@ def _read_table(table: object, source: str, text: str, begin: int, end: int,
         return Location(source, _line_of_key(text, key, begin, end) or header_line)
 
     if not isinstance(table, dict):
-        return None, [_error(FindingCode.UNREADABLE_ENTRY, here, "a fix must be a table written [[fix]]")]
-    problems = [_error(FindingCode.UNREADABLE_ENTRY, at(name), f"unknown field {name!r} in [[fix]]; expected one of "
+        return None, [Finding.error(FindingCode.UNREADABLE_ENTRY, here, "a fix must be a table written [[fix]]")]
+    problems = [Finding.error(FindingCode.UNREADABLE_ENTRY, at(name), f"unknown field {name!r} in [[fix]]; expected one of "
                        + ", ".join(sorted(_FIELDS))) for name in table if name not in _FIELDS]
     to = table.get("to")
     if not isinstance(to, str) or not to.strip():
-        problems.append(_error(FindingCode.UNREADABLE_ENTRY, at("to") if "to" in table else here,
+        problems.append(Finding.error(FindingCode.UNREADABLE_ENTRY, at("to") if "to" in table else here,
                                f"`to` must be a non-empty string, found {to!r}"))
     keys = table.get("from")
     if isinstance(keys, str):
         keys = [keys]
     if (not isinstance(keys, list) or not keys
             or not all(isinstance(k, str) and k.strip() for k in keys)):
-        problems.append(_error(FindingCode.UNREADABLE_ENTRY, at("from") if "from" in table else here,
+        problems.append(Finding.error(FindingCode.UNREADABLE_ENTRY, at("from") if "from" in table else here,
                                f"`from` must be a non-empty string or list of non-empty strings, found {keys!r}"))
     options: dict[str, object] = {}
     for name, enum_type in (("case", CaseMode), ("match", MatchMode)):
@@ -286,27 +280,27 @@ def _read_table(table: object, source: str, text: str, begin: int, end: int,
                 options[name] = enum_type(table[name])
             except ValueError:
                 allowed = " or ".join(repr(m.value) for m in enum_type)
-                problems.append(_error(FindingCode.UNREADABLE_ENTRY, at(name),
+                problems.append(Finding.error(FindingCode.UNREADABLE_ENTRY, at(name),
                                        f"`{name}` is {table[name]!r}; expected {allowed}"))
     for name, low in (("fuzzy", 0), ("window", 0)):
         if name in table:
             value = table[name]
             if isinstance(value, bool) or not isinstance(value, int) or value < low or (name == "fuzzy" and value > 3):
                 expected = "an integer from 0 to 3" if name == "fuzzy" else "a non-negative integer"
-                problems.append(_error(FindingCode.UNREADABLE_ENTRY, at(name),
+                problems.append(Finding.error(FindingCode.UNREADABLE_ENTRY, at(name),
                                        f"`{name}` is {value!r}; expected {expected}"))
             else:
                 options[name] = value
     for name in ("context", "unless"):
         if name in table:
             if not isinstance(table[name], str):
-                problems.append(_error(FindingCode.UNREADABLE_ENTRY, at(name),
+                problems.append(Finding.error(FindingCode.UNREADABLE_ENTRY, at(name),
                                        f"`{name}` is {table[name]!r}; expected a regular expression string"))
             else:
                 options[name] = table[name]
     if "keep_case" in table:
         if not isinstance(table["keep_case"], bool):
-            problems.append(_error(FindingCode.UNREADABLE_ENTRY, at("keep_case"),
+            problems.append(Finding.error(FindingCode.UNREADABLE_ENTRY, at("keep_case"),
                                    f"`keep_case` is {table['keep_case']!r}; expected true or false"))
         else:
             options["keep_case"] = table["keep_case"]
@@ -332,7 +326,7 @@ def _parse_table(text: str, source: str, separator: str) -> tuple[tuple[Fix, ...
         where = Location(source, number)
         if len(row) != 2 or not row[0] or not row[1]:
             name = "TAB" if separator == "\t" else "comma"
-            problems.append(_error(FindingCode.UNREADABLE_ENTRY, where,
+            problems.append(Finding.error(FindingCode.UNREADABLE_ENTRY, where,
                                    f"found {raw.strip()!r}; expected two columns `wrong{separator}right` "
                                    f"separated by a {name}"))
             continue
@@ -382,203 +376,3 @@ def dictionaries_for(input_path: str | os.PathLike, explicit: Sequence[str | os.
             if not any(same_file(found, p) for p in paths):
                 paths.append(found)
     return tuple(paths)
-
-
-# --------------------------------------------------------------------------- linting
-
-
-def lint_fixes(fixes: Sequence[Fix], *, against: Iterable[str] = ()) -> tuple[Finding, ...]:
-    """Every problem of a list of fixes (several files already concatenated in priority order).
-
-    Args:
-        against: texts (transcripts) to test the ``context``/``unless`` guards on; a guard that
-            matches none of them is reported as ``context-never-matches``.
-    """
-    findings: list[Finding] = []
-    seen: dict[tuple, tuple[Fix, int]] = {}
-    for fix in fixes:
-        findings.extend(_lint_regexes(fix))
-        if fix.fuzzy and any(len(key_tokens(k)) > 1 for k in fix.keys if fix.match is MatchMode.WORD):
-            findings.append(_warning(FindingCode.FUZZY_MULTIWORD, fix.location,
-                                     "`fuzzy` applies to one-word keys only; the multi-word keys of this fix "
-                                     "match exactly"))
-        for index, key in enumerate(fix.keys):
-            ident = _key_identity(fix, key)
-            if ident not in seen:
-                seen[ident] = (fix, index)
-                continue
-            first, first_index = seen[ident]
-            where = fix.key_location(index)
-            before = first.key_location(first_index)
-            if first.to == fix.to:
-                findings.append(_warning(FindingCode.DUPLICATE_KEY, where,
-                                         f"key {key!r} is already listed at {before}"))
-            elif first.location.source != fix.location.source:
-                findings.append(_warning(FindingCode.OVERRIDDEN_KEY, where,
-                                         f"key {key!r} -> {fix.to!r} is hidden by {before} ({first.to!r}), "
-                                         "which comes first"))
-            else:
-                findings.append(_error(FindingCode.CONFLICTING_FIX, where,
-                                       f"key {key!r} -> {fix.to!r} but {before} already sends it to {first.to!r}"))
-    findings.extend(_lint_chains(fixes))
-    texts = tuple(against)
-    if texts:
-        for fix in fixes:
-            for name in ("context", "unless"):
-                pattern = getattr(fix, name)
-                compiled = _compile_quietly(pattern)
-                if pattern and compiled is not None and not any(compiled.search(t) for t in texts):
-                    findings.append(_warning(FindingCode.CONTEXT_NEVER_MATCHES, fix.location,
-                                             f"`{name}` {pattern!r} matches nowhere in the checked text"))
-    return tuple(sorted(findings, key=lambda f: (f.location.source, f.location.line or 0, f.code.value)))
-
-
-def _key_identity(fix: Fix, key: str) -> tuple:
-    if fix.match is MatchMode.REGEX:
-        return ("regex", fix.case, key)
-    return ("word", key_tokens(key, CaseMode.INSENSITIVE), _gaps(key))
-
-
-def _gaps(key: str) -> tuple[bool, ...]:
-    """For each pair of neighbouring tokens of a key, whether whitespace separates them."""
-    spans = [m.span() for m in TOKEN.finditer(key)]
-    return tuple(spans[i][1] < spans[i + 1][0] for i in range(len(spans) - 1))
-
-
-def _compile_quietly(pattern: str):
-    try:
-        return regex.compile(pattern)
-    except (regex.error, ValueError):
-        return None
-
-
-def _lint_regexes(fix: Fix) -> list[Finding]:
-    findings: list[Finding] = []
-    patterns = [("`context`", fix.context, fix.location), ("`unless`", fix.unless, fix.location)]
-    if fix.match is MatchMode.REGEX:
-        patterns += [("key", k, fix.key_location(i)) for i, k in enumerate(fix.keys)]
-    for label, pattern, where in patterns:
-        if not pattern:
-            continue
-        try:
-            compiled = regex.compile(pattern)
-        except (regex.error, ValueError) as exc:
-            findings.append(_error(FindingCode.BAD_REGEX, where, f"{label} {pattern!r} does not compile: {exc}"))
-            continue
-        if _nested_quantifier(pattern):
-            findings.append(_error(FindingCode.CATASTROPHIC_REGEX, where,
-                                   f"{label} {pattern!r} repeats a group that itself repeats (like (a+)+); "
-                                   "it can backtrack for minutes on a near-miss: remove the inner or outer repeat"))
-        if compiled.fullmatch(""):
-            if label == "key":
-                findings.append(_error(FindingCode.EMPTY_MATCH_REGEX, where,
-                                       f"{label} {pattern!r} matches the empty string; "
-                                       "it would insert text everywhere"))
-            else:
-                findings.append(_warning(FindingCode.CONTEXT_ALWAYS_MATCHES, where,
-                                         f"{label} {pattern!r} matches the empty string, so it holds everywhere"))
-    return findings
-
-
-def _nested_quantifier(pattern: str) -> bool:
-    """True when an unbounded repeat contains another unbounded repeat (the classic
-    exponential-backtracking shape).  Uses the standard library's regex parser: the
-    syntax ``regex`` adds is rare in dictionaries, and a pattern it cannot parse is not flagged."""
-    try:
-        from re import _parser as parser  # Python 3.11+
-        tree = parser.parse(pattern)
-    except Exception:
-        return False
-    repeats = {parser.MAX_REPEAT, parser.MIN_REPEAT, getattr(parser, "POSSESSIVE_REPEAT", None)}
-    unbounded = parser.MAXREPEAT
-
-    def walk(items, inside: bool) -> bool:
-        for op, arg in items:
-            if op in repeats:
-                low, high, body = arg
-                if high == unbounded or high > 50:
-                    if inside or walk(body, True):
-                        return True
-                    continue
-                if walk(body, inside):
-                    return True
-            elif op is parser.SUBPATTERN:
-                if walk(arg[-1], inside):
-                    return True
-            elif op is parser.BRANCH:
-                if any(walk(branch, inside) for branch in arg[1]):
-                    return True
-            elif op in (parser.ASSERT, parser.ASSERT_NOT):
-                if walk(arg[1], inside):
-                    return True
-        return False
-
-    return walk(tree, False)
-
-
-def _lint_chains(fixes: Sequence[Fix]) -> list[Finding]:
-    """A key that could match over another fix's replacement would fire on a second run:
-    corrections would chain, and applying twice would differ from once."""
-    findings: list[Finding] = []
-    replacements: dict[str, Fix] = {}  # every text a fix can write (each case a keep_case fix follows)
-    for fix in fixes:
-        for form in _forms(fix):
-            replacements.setdefault(form, fix)
-    # A word key can only overlap a replacement it shares a token with: look those up instead
-    # of pairing every key with every replacement (10,000 x 10,000 would take minutes).
-    by_token: dict[str, list[str]] = {}
-    for replacement in replacements:
-        for token in set(key_tokens(replacement)):
-            by_token.setdefault(token, []).append(replacement)
-    for fix in fixes:
-        for index, key in enumerate(fix.keys):
-            if fix.match is MatchMode.REGEX:
-                candidates = list(replacements)
-            else:
-                candidates = sorted({r for t in key_tokens(key) for r in by_token.get(t, ())})
-            for replacement in candidates:
-                owner = replacements[replacement]
-                if (fix.match is MatchMode.WORD and written_form(fix, replacement) == replacement
-                        and key_tokens(key, fix.case) == key_tokens(replacement, fix.case)):
-                    continue  # "NVIDIA" -> "Nvidia" case-insensitively: a hit on the replacement changes nothing
-                if _overlaps(fix, key, replacement):
-                    findings.append(_error(FindingCode.CHAIN, fix.key_location(index),
-                                           f"key {key!r} also matches {replacement!r}, the replacement written by "
-                                           f"{owner.rule}, so a second run would change the text again; "
-                                           "make the key more specific"))
-                    break
-        for name in ("context", "unless"):
-            compiled = _compile_quietly(getattr(fix, name)) if getattr(fix, name) else None
-            if compiled is not None:
-                # A guard that sees a replacement but not the keys it replaces could decide
-                # differently once that fix has run; one that sees both decides the same.
-                seen = [other.to for other in fixes if other.to != fix.to and compiled.search(other.to)
-                        and not all(compiled.search(k) for k in other.keys)]
-                if seen:
-                    findings.append(_warning(FindingCode.GUARD_SEES_REPLACEMENT, fix.location,
-                                             f"`{name}` matches the replacement {seen[0]!r}: once that fix is "
-                                             "applied a second run may decide this guard differently"))
-    return findings
-
-
-def _overlaps(fix: Fix, key: str, replacement: str) -> bool:
-    if fix.match is MatchMode.REGEX:
-        flags = regex.IGNORECASE if fix.case is CaseMode.INSENSITIVE else 0
-        compiled = _compile_quietly(f"(?{'i' if flags else ''}:{key})") if key else None
-        if compiled is None:
-            return False
-        if replacement == fix.to and compiled.fullmatch(replacement):
-            return False  # a hit on its own replacement changes nothing
-        return bool(compiled.search(replacement))
-    k = key_tokens(key, fix.case)
-    r = key_tokens(replacement, fix.case)
-    if not k or not r:
-        return False
-    # k inside r, r inside k, or a prefix of one equal to a suffix of the other.
-    for start in range(len(r)):
-        if r[start:start + len(k)] == k[: len(r) - start]:
-            return True
-    for start in range(1, len(k)):
-        if k[start:start + len(r)] == r[: len(k) - start]:
-            return True
-    return False

@@ -11,6 +11,8 @@ from __future__ import annotations
 import html
 from collections.abc import Mapping, Sequence
 
+from ..timecode import format_clock
+
 __all__ = ["render_report_html"]
 
 _CSP = ("default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; "
@@ -59,8 +61,7 @@ def _e(value: object) -> str:
 
 
 def _clock(ms: int) -> str:
-    seconds = max(int(ms), 0) // 1000
-    return f"{seconds // 3600}:{seconds // 60 % 60:02d}:{seconds % 60:02d}"
+    return format_clock(max(int(ms), 0), hours=True)
 
 
 def _timeline_svg(rel: str, timeline: Sequence[Sequence], preset: str | None) -> str:

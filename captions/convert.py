@@ -13,9 +13,9 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .errors import ConfigError, UnsupportedFormatError
-from .files import read_source, same_file, source_name, write_text_atomic
-from .formats import Format, format_for_path, render_captions
-from .model import Cue, Note, NoteCode, Transcript  # Fragment: used by the doctests
+from .files import read_source, same_file, sniff, source_name, write_text_atomic
+from .formats import CaptionDocument, Format, format_for_path, render_captions
+from .model import Cue, Transcript
 from .presets import Preset, reading_chars
 from .segment import build_cues, layout_cue
 from .timing import estimate_speech
@@ -302,9 +302,6 @@ class ConvertedFile:
     stdout: str | None
 
 
-_CAPTION_SUFFIXES = {".srt", ".vtt"}
-
-
 def plan_outputs(input_path: str | os.PathLike, outputs: Sequence[str], to: str | None = None) -> tuple[OutputPlan, ...]:
     """Decide the outputs: each ``-o`` suffix picks its format; ``-`` is standard output in
     the ``--to`` format; with no ``-o``, a file beside the input with the ``--to`` suffix
@@ -342,37 +339,18 @@ def plan_outputs(input_path: str | os.PathLike, outputs: Sequence[str], to: str 
     return tuple(plans)
 
 
-def read_input(input_path: str | os.PathLike):
+def read_input(input_path: str | os.PathLike[str]) -> Transcript | CaptionDocument:
     """A :class:`Transcript`, or a caption document (cues and problems) when the input is an
-    SRT or WebVTT file (by suffix, or by content for standard input)."""
-    from .transcript import parse_transcript, read_transcript
+    SRT or WebVTT file (:func:`captions.files.sniff` decides)."""
+    from .formats import parse_captions
+    from .transcript import transcript_from_decoded
 
     decoded = read_source(input_path)
     name = source_name(input_path)
-    suffix = Path(name).suffix.lower()
-    head = decoded.text.lstrip("\ufeff")[:200]
-    looks_vtt = head.startswith("WEBVTT")
-    looks_srt = suffix == ".srt" or (suffix not in (".txt",) and _looks_srt(head))
-    if suffix in _CAPTION_SUFFIXES or looks_vtt or looks_srt:
-        return _read_captions(decoded.text, name, Format.VTT if (suffix == ".vtt" or looks_vtt) else Format.SRT)
-    if name != "<stdin>":
-        return read_transcript(input_path)   # the reader's own notes (encoding fallback) included
-    transcript = parse_transcript(decoded.text, source=name, encoding=decoded.encoding)
-    if decoded.fallback:
-        note = Note(NoteCode.ENCODING_FALLBACK, 1, "standard input is not UTF-8 or UTF-16: read as Windows-1252")
-        transcript = replace(transcript, notes=(note, *transcript.notes), pieces=transcript.pieces)
-    return transcript
-
-
-def _looks_srt(head: str) -> bool:
-    lines = [line.strip() for line in head.splitlines() if line.strip()]
-    return len(lines) >= 2 and lines[0].isdigit() and "-->" in lines[1]
-
-
-def _read_captions(text: str, name: str, fmt: Format):
-    from .formats import parse_captions
-
-    return parse_captions(text, fmt, source=name)
+    fmt = sniff(name, decoded.text)
+    if fmt is not None:
+        return parse_captions(decoded.text, fmt, source=name)
+    return transcript_from_decoded(decoded, name)
 
 
 def convert_file(input_path: str | os.PathLike, outputs: Sequence[str], preset: Preset, *,

@@ -16,8 +16,8 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import ConfigError, Location
-from .files import write_text_atomic
+from ..errors import ConfigError, Location
+from ..files import write_text_atomic
 
 __all__ = ["MANIFEST_NAME", "MANIFEST_VERSION", "Manifest", "sha256_bytes", "sha256_json"]
 

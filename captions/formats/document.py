@@ -1,6 +1,6 @@
 """What our own SRT and WebVTT readers return: cues plus every problem met, as data.
 
-The readers (:mod:`.srt_reader`, :mod:`.vtt_reader`) go line by line, never stop at the
+The readers (:mod:`.srt`, :mod:`.vtt`) go line by line, never stop at the
 first problem and never skip anything silently: each tolerance they use and each block
 they cannot read becomes a :class:`Problem` with its line (and column where it helps).
 """
@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from ..errors import Location, ParseError
 from ..files import decode
 from ..findings import Finding, FindingCode, Severity
-from ..model import Cue
+from ..model import Cue, Format
 
 __all__ = ["CaptionDocument", "decode_caption_bytes", "block_lines"]
 
@@ -23,7 +23,7 @@ class CaptionDocument:
 
     Attributes:
         source: the file name used in messages.
-        format: ``"srt"`` or ``"vtt"``.
+        format: the format it was read as.
         cues: the cues kept, in file order; ``Cue.line`` is the timing line, and the text
             lines follow it directly.
         problems: everything met on the way, in line order.
@@ -32,7 +32,7 @@ class CaptionDocument:
     """
 
     source: str
-    format: str
+    format: Format
     cues: tuple[Cue, ...]
     problems: tuple[Finding, ...] = ()
     encoding: str = "utf-8"

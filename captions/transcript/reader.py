@@ -24,23 +24,20 @@ import gc
 import os
 import re
 from collections import Counter
-from dataclasses import dataclass
-from typing import Iterable, Sequence
+from dataclasses import dataclass, replace
+from typing import Sequence
 
-from .errors import Location, ParseError
-from .files import read_source, source_name
-from .model import Fragment, Layout, Note, NoteCode, Piece, Transcript, fast_constructor
-from .timecode import format_clock
+from ..errors import Location, ParseError
+from ..files import Decoded, read_source, source_name
+from ..model import Fragment, Layout, Note, NoteCode, Piece, Transcript, fast_constructor
+from ..timecode import CLOCK, CLOCK_MILLIS, clock_ms, format_clock, from_fields
 
-__all__ = ["parse_transcript", "read_transcript", "render_transcript"]
+__all__ = ["parse_transcript", "read_transcript", "transcript_from_decoded", "render_transcript"]
 
 _make_fragment = fast_constructor(Fragment)
 _make_piece = fast_constructor(Piece)
 
-# H:MM:SS first, so that ``1:02:03`` is not read as 1:02 followed by ":03".  Seconds are
-# always two digits: that is what splits a stamp from the digits of glued text.
-_STAMP = r"(?:(?P<h>\d{1,2}):(?P<hm>[0-5]\d):(?P<hs>[0-5]\d)|(?P<m>\d{1,3}):(?P<s>[0-5]\d))"
-_MS = r"(?:[.,](?P<ms>\d{3}))"
+_STAMP, _MS = CLOCK, CLOCK_MILLIS
 
 # A stamp at the start of a line: bracketed (milliseconds allowed), or bare (milliseconds only
 # when a space or the line end follows, so that glued ``00:14,5 millions`` stays text).
@@ -60,7 +57,8 @@ _FOOTER = re.compile(
     r"voir plus|afficher moins|show (?:more|less)|lire la suite|read more|s'abonner|subscribe)"
     r"(?:\s*\(?\d+\)?)?\s*:?$"
 )
-_FAST = re.compile(r"(?:(\d{1,2}):([0-5]\d):([0-5]\d)|(\d{1,3}):([0-5]\d))(?!:\d|[.,]\d{3}(?:[ \t]|$))")
+# CLOCK's groups by number: 1-3 H:MM:SS, 4-5 M:SS.
+_FAST = re.compile(CLOCK + r"(?!:\d|[.,]\d{3}(?:[ \t]|$))")
 _BLANKS = re.compile(r"[ \t]+")
 _DIGITS = frozenset("0123456789")
 _DIGITS_SPACE = frozenset("0123456789 \t\u00a0")
@@ -85,30 +83,20 @@ class _Stamp:
     label_end: int = 0
 
 
-def _stamp_ms(m: re.Match, prefix: str = "") -> int:
-    g = m.groupdict().get
-    if g(prefix + "h") is not None:
-        h, mi, s = int(g(prefix + "h")), int(g(prefix + "hm")), int(g(prefix + "hs"))
-    else:
-        h, mi, s = 0, int(g(prefix + "m")), int(g(prefix + "s"))
-    ms = g(prefix + "ms")
-    return ((h * 60 + mi) * 60 + s) * 1000 + (int(ms) if ms else 0)
-
-
 def _scan_line(index: int, line: str) -> tuple[_Stamp | None, _Stamp | None]:
     """The candidate stamps of one line: (leading, trailing)."""
     lead = None
     text_start = 0
     m = _NAME_PAREN.match(line)
     if m:
-        lead = _Stamp(index, _stamp_ms(m), Layout.SPEAKER, False, True, 1 if m.group("ms") else 1000,
+        lead = _Stamp(index, clock_ms(m), Layout.SPEAKER, False, True, 1 if m.group("ms") else 1000,
                       m.end(), len(line), m.group(0).strip(), speaker=m.group("name"))
         text_start = m.end()
     else:
         m = _LEADING.match(line)
         if m:
             bracketed = m.group("open") is not None
-            ms = _stamp_ms(m) if bracketed else _stamp_ms(m, "b")
+            ms = clock_ms(m) if bracketed else clock_ms(m, "b")
             has_ms = m.group("ms" if bracketed else "bms") is not None
             end = m.end()
             glued = end < len(line) and not line[end].isspace() and not bracketed
@@ -130,7 +118,7 @@ def _scan_line(index: int, line: str) -> tuple[_Stamp | None, _Stamp | None]:
             prefix = line[text_start:m.start()].strip()
             if prefix:
                 otter = lead is None and _NAME_RE.match(prefix) is not None and len(prefix.split()) <= 4
-                trail = _Stamp(index, _stamp_ms(m), Layout.SPEAKER if otter else Layout.GLUED, True, False,
+                trail = _Stamp(index, clock_ms(m), Layout.SPEAKER if otter else Layout.GLUED, True, False,
                                1000, len(line), m.start(), m.group(0).strip(),
                                speaker=prefix if otter else None)
     return lead, trail
@@ -252,9 +240,9 @@ def _parse(lines: list[str], source: str, encoding: str) -> Transcript:
                 end = m.end()
                 if line[end] not in _NOT_GLUED:
                     if m.lastindex == 5:
-                        ms = int(m[4]) * 60000 + int(m[5]) * 1000
+                        ms = from_fields(0, int(m[4]), int(m[5]))
                     else:
-                        ms = int(m[1]) * 3600000 + int(m[2]) * 60000 + int(m[3]) * 1000
+                        ms = from_fields(int(m[1]), int(m[2]), int(m[3]))
                     leads[i] = (ms, end, i, end)
                     continue
         lead, trail = _scan_line(i, line)
@@ -437,25 +425,23 @@ def _accept_labels(leads: Sequence[_Stamp]) -> None:
             st.speaker, st.text_start = st.label, st.label_end
 
 
-def read_transcript(path: str | os.PathLike) -> Transcript:
+def read_transcript(path: str | os.PathLike[str]) -> Transcript:
     """Read a transcript file (``-`` reads standard input) in any supported encoding.
 
     Raises:
         ParseError: the file cannot be read or decoded, or holds no transcript.
     """
-    decoded = read_source(path)
-    transcript = parse_transcript(decoded.text, source_name(path), encoding=decoded.encoding)
+    return transcript_from_decoded(read_source(path), source_name(path))
+
+
+def transcript_from_decoded(decoded: Decoded, source: str) -> Transcript:
+    """Parse decoded bytes, noting when they were not Unicode and Windows-1252 was used."""
+    transcript = parse_transcript(decoded.text, source, encoding=decoded.encoding)
     if decoded.fallback:
         note = Note(NoteCode.ENCODING_FALLBACK, 1,
                     "the bytes are not UTF-8 or UTF-16: read as Windows-1252; check accented letters")
-        transcript = _with_notes(transcript, (note,))
+        transcript = replace(transcript, notes=(note, *transcript.notes), pieces=transcript.pieces)
     return transcript
-
-
-def _with_notes(transcript: Transcript, extra: Iterable[Note]) -> Transcript:
-    from dataclasses import replace
-
-    return replace(transcript, notes=tuple(extra) + transcript.notes, pieces=transcript.pieces)
 
 
 _RENDER = {

@@ -1,4 +1,4 @@
-"""Correction dictionaries applied to text: compile once, match in one pass, explain, replay.
+"""The correction matcher: compile a dictionary once, match in one pass, record every change.
 
 How a dictionary is applied:
 
@@ -29,24 +29,17 @@ import functools
 import itertools
 import operator
 import os
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Iterable, Sequence
 
 import regex
 
-from .dictionary import (
-    WORD, CaseMode, Fix, MatchMode, TOKEN, _gaps, key_tokens, lint_fixes, read_dictionary,
-    written_form,
-)
-from .errors import ConfigError, Location
-from .findings import Finding, Severity
-from .model import Transcript
+from ..timecode import format_clock
+from .fixes import WORD, CaseMode, Fix, MatchMode, TOKEN, key_gaps, key_tokens, written_form
+from .lint import lint_fixes, read_all, refuse_errors
 
-__all__ = [
-    "Change", "ChangeKind", "Dictionary", "load_dictionaries", "check_dictionaries",
-    "apply_to_segments", "apply_to_transcript", "replay", "replay_segments", "replay_transcript",
-    "correct_transcript_source", "correct_caption_source",
-]
+__all__ = ["ChangeKind", "Change", "Hit", "Dictionary", "apply_to_segments", "rewrite_segments",
+           "load_dictionaries"]
 
 # Not between two word characters: a hit never starts or ends inside a longer word.
 _EDGE = r"(?!(?<=\w)\w)"
@@ -100,15 +93,13 @@ class Change:
         """One line for a person: ``line 14 [00:41] 'Open AI' -> 'OpenAI' (rule d.toml:3, word)``."""
         where = f"line {self.line}" if self.line is not None else f"offset {self.start}"
         if self.start_ms is not None:
-            seconds = self.start_ms // 1000
-            where += f" [{seconds // 3600}:{seconds // 60 % 60:02d}:{seconds % 60:02d}]" if seconds >= 3600 else \
-                f" [{seconds // 60:02d}:{seconds % 60:02d}]"
+            where += f" [{format_clock(self.start_ms)}]"
         how = self.kind.value if self.kind is not ChangeKind.FUZZY else f"fuzzy, near {self.key!r}"
         return f"{where}: {self.before!r} -> {self.after!r} (rule {self.rule}, {how})"
 
 
 @dataclass(frozen=True, slots=True)
-class _Hit:
+class Hit:
     start: int
     end: int
     fix: int
@@ -181,7 +172,7 @@ class Dictionary:
                     self._regex_keys.append((number, key, regex.compile(pattern)))
                     regex_parts.append(pattern)
                     continue
-                ident = (fix.case is CaseMode.SENSITIVE, key_tokens(key, fix.case), _gaps(key))
+                ident = (fix.case is CaseMode.SENSITIVE, key_tokens(key, fix.case), key_gaps(key))
                 if ident in self._words:
                     continue  # an earlier fix (or dictionary) has this key: it wins
                 self._words[ident] = (number, key)
@@ -202,7 +193,7 @@ class Dictionary:
     @classmethod
     def from_fixes(cls, fixes: Sequence[Fix]) -> "Dictionary":
         """Compile fixes after checking them; raises :class:`ConfigError` on the first error."""
-        _refuse_errors(lint_fixes(fixes))
+        refuse_errors(lint_fixes(fixes))
         return cls(fixes)
 
     def __len__(self) -> int:
@@ -213,7 +204,7 @@ class Dictionary:
 
     # ----------------------------------------------------------------- matching
 
-    def find(self, text: str) -> tuple[_Hit, ...]:
+    def find(self, text: str) -> tuple[Hit, ...]:
         """The hits of one pass over ``text``: leftmost-longest, non-overlapping, guards applied."""
         streams = [self._scan_words(text, sensitive, scanner) for sensitive, scanner in self._scanners]
         if self._regex_any is not None:
@@ -221,7 +212,7 @@ class Dictionary:
         if self._fuzzy is not None:
             streams.append(self._fuzzy.scan(text))
         heads = [next(stream) for stream in streams]
-        hits: list[_Hit] = []
+        hits: list[Hit] = []
         while True:
             live = [(h.start, -h.end, h.fix, i) for i, h in enumerate(heads) if h is not None]
             if not live:
@@ -232,7 +223,7 @@ class Dictionary:
                 if head is not None and head.start < best.end:
                     heads[index] = _advance(streams[index], best.end)
 
-    def _allowed(self, text: str, hit: _Hit) -> bool:
+    def _allowed(self, text: str, hit: Hit) -> bool:
         context, unless = self._guards[hit.fix]
         if context is None and unless is None:
             return True
@@ -245,22 +236,22 @@ class Dictionary:
     def _scan_words(self, text: str, sensitive: bool, scanner: "regex.Pattern"):
         case = CaseMode.SENSITIVE if sensitive else CaseMode.INSENSITIVE
 
-        def hit_of(found) -> _Hit | None:
-            entry = self._words.get((sensitive, key_tokens(found[0], case), _gaps(found[0])))
+        def hit_of(found) -> Hit | None:
+            entry = self._words.get((sensitive, key_tokens(found[0], case), key_gaps(found[0])))
             # No entry: a case pairing the regex engine folds but str.lower() does not.
-            hit = entry and _Hit(found.start(), found.end(), entry[0], entry[1], ChangeKind.WORD)
+            hit = entry and Hit(found.start(), found.end(), entry[0], entry[1], ChangeKind.WORD)
             return hit if hit is not None and self._allowed(text, hit) else None
 
         return _hits(scanner, text, hit_of)
 
     def _scan_regex(self, text: str):
-        def hit_of(found) -> _Hit | None:
+        def hit_of(found) -> Hit | None:
             # The alternation finds where some regex key matches; the longest one there wins.
             start, best = found.start(), None
             for number, key, pattern in self._regex_keys:
                 match = pattern.match(text, start)
                 if match is not None and match.end() > start and (best is None or match.end() > best.end):
-                    candidate = _Hit(start, match.end(), number, key, ChangeKind.REGEX)
+                    candidate = Hit(start, match.end(), number, key, ChangeKind.REGEX)
                     if self._allowed(text, candidate):
                         best = candidate
             return best
@@ -377,7 +368,7 @@ class _FuzzyIndex:
             return
         finder = regex.compile(r"(?<!\w)\L<words>(?!\w)", words=list(near))
         yield from _hits(finder, text,
-                         lambda found: _Hit(found.start(), found.end(), *near[found[0]], ChangeKind.FUZZY))
+                         lambda found: Hit(found.start(), found.end(), *near[found[0]], ChangeKind.FUZZY))
 
 
 def _deletions(word: str, edits: int) -> set[str]:
@@ -408,9 +399,6 @@ def _distance(a: str, b: str, limit: int) -> int:
     return previous[-1]
 
 
-# --------------------------------------------------------------------------- segments
-
-
 def _offsets(segments: Sequence[str]) -> list[int]:
     """Where each segment starts in the ``\n``-joined text."""
     # The i-th start is the lengths before it plus one separator each (all in C, no Python loop).
@@ -418,7 +406,7 @@ def _offsets(segments: Sequence[str]) -> list[int]:
     return list(map(operator.add, starts, range(len(segments))))
 
 
-def _rewrite(segments: Sequence[str], edits: Sequence[tuple[int, int, str]],
+def rewrite_segments(segments: Sequence[str], edits: Sequence[tuple[int, int, str]],
              offsets: list[int] | None = None) -> tuple[str, ...]:
     """Write each edit (span of the ``\\n``-joined segments, new text) into the segment where it
     starts; what it covers in later segments is removed from them, with the whitespace that
@@ -483,79 +471,7 @@ def apply_to_segments(segments: Sequence[str], dictionary: Dictionary, *, lines:
         changes.append(Change(fix.rule, hit.kind, hit.key, hit.start, hit.end, before, after, line,
                               stamps[index] if stamps is not None else None, index))
         edits.append((hit.start, hit.end, after))
-    return _rewrite(segments, edits, offsets), tuple(changes)
-
-
-def apply_to_transcript(transcript: Transcript, dictionary: Dictionary) -> tuple[Transcript, tuple[Change, ...]]:
-    """Correct every fragment's text.  Fragments keep their start, line and speaker (a fix that
-    spans two fragments goes into the first); the transcript's other fields are kept, except
-    ``pieces``, which no longer describe the corrected text and are dropped."""
-    texts, changes = apply_to_segments([f.text for f in transcript.fragments], dictionary,
-                                       lines=[f.line for f in transcript.fragments],
-                                       stamps=[f.start_ms for f in transcript.fragments])
-    return _with_texts(transcript, texts), changes
-
-
-def _with_texts(transcript: Transcript, texts: Sequence[str]) -> Transcript:
-    fragments = tuple(f if f.text == t else replace(f, text=t) for f, t in zip(transcript.fragments, texts))
-    return replace(transcript, fragments=fragments, pieces=())
-
-
-def replay_segments(segments: Sequence[str], changes: Iterable[Change]) -> tuple[str, ...]:
-    """Apply recorded changes to the segments they were made on.
-
-    Raises:
-        ConfigError: when a change's ``before`` is not found at its place (the text is not the
-            one the changes were recorded on).
-    """
-    joined = "\n".join(segments)
-    edits = []
-    previous_end = 0
-    for number, change in enumerate(sorted(changes, key=lambda c: c.start), start=1):
-        if change.start < previous_end or joined[change.start:change.end] != change.before:
-            raise ConfigError(f"change {number} ({change.before!r} -> {change.after!r}) does not apply: the text at "
-                              f"{change.start}..{change.end} is {joined[change.start:change.end]!r}",
-                              Location(change.rule))
-        edits.append((change.start, change.end, change.after))
-        previous_end = change.end
-    return _rewrite(segments, edits)
-
-
-def replay(text: str, changes: Iterable[Change]) -> str:
-    """Apply recorded changes to the text they were recorded on.
-
-    >>> d = Dictionary.from_fixes([Fix("Anthropic", ("Anthropik",))])
-    >>> text, changes = d.apply("d'Anthropik")
-    >>> replay("d'Anthropik", changes) == text == "d'Anthropic"
-    True
-    """
-    return replay_segments((text,), changes)[0]
-
-
-def replay_transcript(transcript: Transcript, changes: Iterable[Change]) -> Transcript:
-    """Apply the changes recorded by :func:`apply_to_transcript` to the same transcript."""
-    return _with_texts(transcript, replay_segments([f.text for f in transcript.fragments], changes))
-
-
-# --------------------------------------------------------------------------- loading
-
-
-def _refuse_errors(findings: Sequence[Finding]) -> None:
-    errors = [f for f in findings if f.severity is Severity.ERROR]
-    if errors:
-        first = errors[0]
-        more = f" ({len(errors) - 1} more: run `captions dict check`)" if len(errors) > 1 else ""
-        raise ConfigError(f"{first.code.value}: {first.message}{more}", first.location)
-
-
-def _read_all(paths: Sequence[str | os.PathLike]) -> tuple[list[Fix], list[Finding]]:
-    fixes: list[Fix] = []
-    findings: list[Finding] = []
-    for path in paths:
-        found, problems = read_dictionary(path)
-        fixes.extend(found)
-        findings.extend(problems)
-    return fixes, findings
+    return rewrite_segments(segments, edits, offsets), tuple(changes)
 
 
 def load_dictionaries(paths: Sequence[str | os.PathLike]) -> Dictionary:
@@ -568,90 +484,7 @@ def load_dictionaries(paths: Sequence[str | os.PathLike]) -> Dictionary:
     """
     if not paths:
         raise ConfigError("no dictionary given; expected at least one .toml, .tsv or .csv file")
-    fixes, findings = _read_all(paths)
-    _refuse_errors(findings)
-    _refuse_errors(lint_fixes(fixes))
+    fixes, findings = read_all(paths)
+    refuse_errors(findings)
+    refuse_errors(lint_fixes(fixes))
     return Dictionary(fixes, [str(p) for p in paths])
-
-
-def check_dictionaries(paths: Sequence[str | os.PathLike], *, against: Iterable[str] = ()) -> tuple[Finding, ...]:
-    """Every problem in the dictionaries, as findings (``captions dict check``); never raises for
-    bad content, only for a file that cannot be read at all.
-
-    Args:
-        against: transcript texts on which guards are tried (``context-never-matches``).
-    """
-    fixes, findings = _read_all(paths)
-    order = {str(p): n for n, p in enumerate(paths)}
-    return tuple(sorted((*findings, *lint_fixes(fixes, against=against)),
-                        key=lambda f: (order.get(f.location.source, len(order)), f.location.line or 0)))
-
-
-# --------------------------------------------------------------------------- files
-
-
-def correct_transcript_source(text: str, transcript: Transcript, dictionary: Dictionary) -> tuple[
-        str, tuple[Change, ...]]:
-    """Correct a transcript's source text in place: stamps, line breaks, page chrome and spacing
-    stay byte for byte; only the words a fix changes do.
-
-    Args:
-        text: the decoded source (``\\n`` line ends) that ``transcript`` was parsed from.
-        transcript: its reading, with ``pieces`` telling where each fragment's text sits.
-
-    Returns:
-        The corrected source and the changes; a change's ``segment`` is the index of the piece
-        it went into, its ``line`` the source line and ``start_ms`` the fragment's stamp.
-    """
-    if transcript.fragments and not transcript.pieces:
-        raise ConfigError("the transcript carries no text positions (pieces); cannot keep its layout",
-                          Location(transcript.source))
-    lines = text.split("\n")
-    pieces = transcript.pieces
-    segments = [lines[p.line - 1][p.start:p.end] for p in pieces]
-    corrected, changes = apply_to_segments(
-        segments, dictionary, lines=[p.line for p in pieces],
-        stamps=[transcript.fragments[p.fragment].start_ms for p in pieces])
-    return _put_back(lines, [(p.line, p.start, p.end) for p in pieces], segments, corrected), changes
-
-
-def _put_back(lines: list[str], places: Sequence[tuple[int, int, int]], old: Sequence[str],
-              new: Sequence[str]) -> str:
-    out = list(lines)
-    for (line, start, end), before, after in sorted(zip(places, old, new), reverse=True):
-        if before != after:
-            row = out[line - 1]
-            out[line - 1] = row[:start] + after + row[end:]
-    return "\n".join(out)
-
-
-_CUE_TIMING = regex.compile(r"^\s*(?:(\d+):)?(\d{1,2}):(\d{2})[,.](\d{1,3})\s*-->")
-
-
-def correct_caption_source(text: str, dictionary: Dictionary) -> tuple[str, tuple[Change, ...]]:
-    """Correct the cue text of an SRT or WebVTT source, keeping everything else byte for byte.
-
-    Cue text is every non-blank line after a timing line (``... --> ...``) up to the next blank
-    line; indexes, identifiers, headers and NOTE/STYLE blocks are never touched.  Each cue line
-    is a segment: a multi-word key matches across the lines (and cues) it spans and the fix goes
-    into the first.  WebVTT tags and entities are matched as written (``&amp;`` is not ``&``).
-    """
-    lines = text.split("\n")
-    places: list[tuple[int, int, int]] = []
-    stamps: list[int] = []
-    start_ms: int | None = None
-    for number, row in enumerate(lines, start=1):
-        if not row.strip():
-            start_ms = None
-            continue
-        timing = _CUE_TIMING.match(row)
-        if timing is not None:
-            hours, minutes, seconds, millis = timing.groups()
-            start_ms = ((int(hours or 0) * 60 + int(minutes)) * 60 + int(seconds)) * 1000 + int(millis.ljust(3, "0"))
-            continue
-        if start_ms is not None:
-            places.append((number, 0, len(row)))
-            stamps.append(start_ms)
-    segments = [lines[line - 1] for line, _, _ in places]
-    corrected, changes = apply_to_segments(segments, dictionary, lines=[line for line, _, _ in places], stamps=stamps)
-    return _put_back(lines, places, segments, corrected), changes

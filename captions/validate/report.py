@@ -1,0 +1,128 @@
+"""Validating a caption file: its reading problems, then the checks, summed up for a person or a machine."""
+
+from __future__ import annotations
+
+import bisect
+import os
+import statistics
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+from ..findings import Finding
+from ..formats import CaptionDocument, Format, format_for_path, parse_captions_bytes, read_captions
+from ..model import Cue
+from ..presets import Preset
+from ..timecode import format_clock
+from .checks import line_chars, run_checks
+
+__all__ = ["Summary", "ValidationResult", "summarize", "check_document", "check_text", "validate_file",
+           "format_result"]
+
+
+@dataclass(frozen=True, slots=True)
+class Summary:
+    """Figures of a file: cue count, time span and shown time, reading speed, findings per code."""
+
+    cues: int
+    duration_ms: int
+    shown_ms: int
+    cps_median: float
+    cps_p90: float
+    cps_max: float
+    counts: tuple[tuple[str, int], ...]
+
+    def to_dict(self) -> dict:
+        return {"cues": self.cues, "duration_ms": self.duration_ms, "shown_ms": self.shown_ms,
+                "cps": {"median": self.cps_median, "p90": self.cps_p90, "max": self.cps_max},
+                "findings": dict(self.counts)}
+
+
+@dataclass(frozen=True, slots=True)
+class ValidationResult:
+    source: str
+    format: str
+    preset: str
+    cues: tuple[Cue, ...]
+    findings: tuple[Finding, ...]
+    summary: Summary
+    encoding: str = "utf-8"
+    notes: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict:
+        return {"path": self.source, "format": self.format, "preset": self.preset, "cues": len(self.cues),
+                "summary": self.summary.to_dict(), "findings": [f.to_dict() for f in self.findings]}
+
+
+def summarize(cues: Sequence[Cue], findings: Sequence[Finding]) -> Summary:
+    """The figures of a file (reading speeds over cues with a positive duration)."""
+    return _summarize(cues, findings, [sum(line_chars(line) for line in c.lines) for c in cues])
+
+
+def _summarize(cues: Sequence[Cue], findings: Sequence[Finding], chars_of: Sequence[int]) -> Summary:
+    speeds = sorted(chars * 1000 / (c.end_ms - c.start_ms) for c, chars in zip(cues, chars_of)
+                    if c.end_ms > c.start_ms)
+    p90 = speeds[min(len(speeds) - 1, int(0.9 * len(speeds)))] if speeds else 0.0
+    span = (max(c.end_ms for c in cues) - min(c.start_ms for c in cues)) if cues else 0
+    counts = Counter(f.code.value for f in findings)
+    return Summary(len(cues), span, sum(max(0, c.end_ms - c.start_ms) for c in cues),
+                   round(statistics.median(speeds), 1) if speeds else 0.0, round(p90, 1),
+                   round(speeds[-1], 1) if speeds else 0.0, tuple(sorted(counts.items())))
+
+
+def check_document(document, preset: Preset, *, lang: str | None = None) -> ValidationResult:
+    """Findings of a :class:`captions.formats.CaptionDocument`: its reading problems, then the checks."""
+    starts = [c.line or 0 for c in document.cues]
+    found: list[Finding] = []
+    for p in document.problems:
+        line = p.line or 0
+        k = bisect.bisect_right(starts, line) - 1
+        cue = k + 1 if k >= 0 and line <= starts[k] + len(document.cues[k].lines) else None
+        found.append(replace(p, cue=cue))
+    checked, chars_of = run_checks(document.cues, preset, document.format, lang)
+    found.extend(checked)
+    found.sort(key=lambda f: (f.line if f.line is not None else 0, f.cue or 0))
+    return ValidationResult(document.source, document.format, preset.name, document.cues, tuple(found),
+                            _summarize(document.cues, found, chars_of), document.encoding, document.notes)
+
+
+def check_text(data: bytes, source: str, preset: Preset, *, fmt=None, lang: str | None = None) -> ValidationResult:
+    """Validate caption bytes named ``source`` (its suffix gives the format unless ``fmt``).
+
+    Raises:
+        ParseError: only when the bytes are not text at all.
+        UnsupportedFormatError: when the format cannot be told.
+    """
+    fmt = format_for_path(source) if fmt is None else fmt
+    return check_document(parse_captions_bytes(data, fmt, str(source)), preset, lang=lang)
+
+
+def validate_file(path: str | os.PathLike, preset: Preset, *, lang: str | None = None, fmt=None) -> ValidationResult:
+    """Read and validate an SRT or WebVTT file (``-`` is standard input and needs ``fmt``).
+
+    Raises:
+        ParseError: when the file cannot be read at all (missing, unreadable, binary).
+        UnsupportedFormatError: when the format cannot be told.
+    """
+    return check_document(read_captions(path, fmt), preset, lang=lang)
+
+
+def format_result(result: ValidationResult) -> str:
+    """The report for a person: one ``file:line: code: message (cue N)`` line per finding, then
+    the summary line; each line ends with a newline.  Built as one string, so that a file with
+    100,000 findings is written at once rather than line by line.
+
+    >>> from captions.presets import get_preset
+    >>> print(format_result(check_text(b"1\\n00:00:01,000 --> 00:00:01,500\\nOui.\\n", "a.srt",
+    ...                                get_preset("netflix"), lang="fr")), end="")
+    a.srt:2: too-short: shown 500 ms; expected at least 833 ms (cue 1)
+    a.srt: 1 cues over 00:00, reading speed median 8.0 / p90 8.0 / max 8.0 cps (netflix); findings: too-short 1
+    """
+    source = result.source
+    out = [f"{source}{'' if f.line is None else f':{f.line}'}: {f.code.value}: {f.message}"
+           f"{f' (cue {f.cue})' if f.cue else ''}" for f in result.findings]
+    s = result.summary
+    counts = ", ".join(f"{code} {n}" for code, n in s.counts) or "none"
+    out.append(f"{source}: {s.cues} cues over {format_clock(s.duration_ms)}, reading speed median "
+               f"{s.cps_median} / p90 {s.cps_p90} / max {s.cps_max} cps ({result.preset}); findings: {counts}")
+    return "\n".join(out) + "\n"
