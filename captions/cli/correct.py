@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import json
 import sys
-from pathlib import Path
 
 import click
 
-from ..corrections import check_dictionaries, correct_source, load_dictionaries
-from ..corrections import dictionaries_for
+from ..corrections import check_dictionaries, correct_source, dictionaries_for, load_dictionaries
 from ..findings import Severity
 from ..files import read_source, same_file, source_name, write_bytes_atomic
 from . import main
@@ -57,15 +55,20 @@ def correct(input_path: str, dict_paths: tuple[str, ...], no_discover: bool, out
         sys.stdout.buffer.write(corrected.to_bytes())
         sys.stdout.buffer.flush()
     if as_json:
-        click.echo(json.dumps({"version": 1, "source": source_name(input_path), "format": corrected.format.value if corrected.format else "transcript",
+        kind = corrected.format.value if corrected.format else "transcript"
+        click.echo(json.dumps({"version": 1, "source": source_name(input_path), "format": kind,
                                "dictionaries": [str(p) for p in paths],
                                "changes": [c.to_dict() for c in changes]}, ensure_ascii=False, indent=1))
     if explain:
         for change in changes:
             click.echo(change.explain(), err=True)
         rules = len({c.rule for c in changes})
-        click.echo(f"{len(changes)} change(s) by {rules} rule(s) from {len(paths)} dictionar"
-                   f"{'y' if len(paths) == 1 else 'ies'}", err=True)
+        click.echo(f"{len(changes)} change(s) by {rules} rule(s) from {_dictionaries(len(paths))}", err=True)
+
+
+def _dictionaries(count: int) -> str:
+    """``1 dictionary``, ``2 dictionaries``."""
+    return f"{count} dictionar{'y' if count == 1 else 'ies'}"
 
 
 @main.group(name="dict")
@@ -85,7 +88,8 @@ def dict_group() -> None:
 @click.option("--fail-on", type=click.Choice(["error", "warning"]), default="warning", show_default=True,
               help="The lowest severity that makes the exit status 1.")
 @click.option("--json", "as_json", is_flag=True, help="Findings as JSON.")
-def check(paths: tuple[str, ...], against: tuple[str, ...], fail_on: str, as_json: bool) -> None:
+@click.pass_context
+def check(ctx: click.Context, paths: tuple[str, ...], against: tuple[str, ...], fail_on: str, as_json: bool) -> None:
     """Lint dictionaries, given in the order they would apply: unreadable entries, duplicate
     keys, conflicting fixes, chains (a key that matches a replacement), regular expressions
     that do not compile or can backtrack catastrophically, and guards that never match.
@@ -106,8 +110,7 @@ def check(paths: tuple[str, ...], against: tuple[str, ...], fail_on: str, as_jso
         for finding in findings:
             click.echo(str(finding))
     counts = {s: sum(f.severity is s for f in findings) for s in Severity}
-    click.echo(f"{len(paths)} dictionar{'y' if len(paths) == 1 else 'ies'}: {counts[Severity.ERROR]} error(s), "
+    click.echo(f"{_dictionaries(len(paths))}: {counts[Severity.ERROR]} error(s), "
                f"{counts[Severity.WARNING]} warning(s)", err=True)
     failing = counts[Severity.ERROR] + (counts[Severity.WARNING] if fail_on == "warning" else 0)
-    if failing:
-        raise SystemExit(1)
+    ctx.exit(1 if failing else 0)

@@ -17,18 +17,18 @@ import os
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Sequence
+from typing import Callable, Sequence, TypeVar
 
 import regex
 
-from ..errors import ConfigError, Location
+from ..errors import ConfigError, Location, ParseError
 from ..files import read_source, same_file
 from ..findings import Finding, FindingCode
 
 __all__ = [
     "TOKEN", "WORD", "DICTIONARY_SUFFIXES", "CaseMode", "MatchMode", "Fix", "key_tokens", "key_gaps",
-    "written_form", "written_forms", "parse_dictionary", "read_dictionary", "discover_dictionaries",
-    "dictionaries_for",
+    "word_identity", "written_form", "written_forms", "parse_dictionary", "read_dictionary", "read_dictionaries",
+    "discover_dictionaries", "dictionaries_for",
 ]
 
 #: One token: a run of word characters, or one other non-space character (an apostrophe,
@@ -40,6 +40,10 @@ WORD = regex.compile(r"\w+")
 
 
 DICTIONARY_SUFFIXES = (".toml", ".tsv", ".csv")
+
+
+_T = TypeVar("_T")
+_E = TypeVar("_E", bound=enum.Enum)
 
 
 _FIELDS = {"to", "from", "case", "match", "fuzzy", "context", "unless", "window", "keep_case"}
@@ -104,6 +108,18 @@ def key_gaps(key: str) -> tuple[bool, ...]:
     return tuple(spans[i][1] < spans[i + 1][0] for i in range(len(spans) - 1))
 
 
+def word_identity(key: str, case: CaseMode) -> tuple[tuple[str, ...], tuple[bool, ...]]:
+    """What makes two word keys one key: their tokens (lower-cased when case-insensitive) and
+    which neighbouring tokens whitespace separates (any run of it counts the same).
+
+    >>> word_identity("Open  AI", CaseMode.INSENSITIVE) == word_identity("open AI", CaseMode.INSENSITIVE)
+    True
+    >>> word_identity("Open AI", CaseMode.INSENSITIVE) == word_identity("OpenAI", CaseMode.INSENSITIVE)
+    False
+    """
+    return key_tokens(key, case), key_gaps(key)
+
+
 def written_form(fix: Fix, hit_text: str) -> str:
     """What ``fix`` writes over ``hit_text``: ``to`` as given, or following the hit's case
     (lower, UPPER, Capitalised) when the fix keeps case.
@@ -155,7 +171,7 @@ def parse_dictionary(text: str, source: str = "<dictionary>", *, kind: str = "to
     raise ConfigError(f"unknown dictionary kind {kind!r}; expected toml, tsv or csv", Location(source))
 
 
-def read_dictionary(path: str | os.PathLike) -> tuple[tuple[Fix, ...], tuple[Finding, ...]]:
+def read_dictionary(path: str | os.PathLike[str]) -> tuple[tuple[Fix, ...], tuple[Finding, ...]]:
     """Read a dictionary file (any encoding :func:`captions.files.decode` reads).
 
     Raises:
@@ -167,11 +183,25 @@ def read_dictionary(path: str | os.PathLike) -> tuple[tuple[Fix, ...], tuple[Fin
                           Location(str(path)))
     try:
         decoded = read_source(path)
-    except ConfigError:
-        raise
-    except Exception as exc:  # a ParseError from decoding: a dictionary is configuration
-        raise ConfigError(getattr(exc, "message", str(exc)), getattr(exc, "location", Location(str(path)))) from None
+    except ParseError as exc:  # a file that cannot be read or decoded: a dictionary is configuration
+        raise ConfigError(exc.message, exc.location) from None
     return parse_dictionary(decoded.text, str(path), kind=suffix[1:])
+
+
+def read_dictionaries(paths: Sequence[str | os.PathLike[str]]) -> tuple[tuple[Fix, ...], tuple[Finding, ...]]:
+    """Read dictionaries given in the order they apply: their fixes one file after the other (so
+    for a key listed in several, the first file's fix comes first), and every unreadable entry.
+
+    Raises:
+        ConfigError: when a file cannot be read at all (see :func:`read_dictionary`).
+    """
+    fixes: list[Fix] = []
+    findings: list[Finding] = []
+    for path in paths:
+        found, problems = read_dictionary(path)
+        fixes.extend(found)
+        findings.extend(problems)
+    return tuple(fixes), tuple(findings)
 
 
 _TOML_AT = regex.compile(r"\(at line (\d+), column (\d+)\)")
@@ -184,24 +214,15 @@ def _parse_toml(text: str, source: str) -> tuple[tuple[Fix, ...], tuple[Finding,
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        found = _TOML_AT.search(str(exc))
-        if found:
-            where = Location(source, int(found[1]), int(found[2]))
-        else:  # "at end of document": something opened is never closed
-            where = Location(source, text.rstrip().count("\n") + 1)
-        message = _TOML_AT.sub("", str(exc)).strip()
-        return (), (Finding.error(FindingCode.UNREADABLE_ENTRY, where, f"not valid TOML: {message}"),)
-    problems: list[Finding] = []
-    for name in data:
-        if name != "fix":
-            line = _line_of_key(text, name, 0, len(text))
-            problems.append(Finding.error(FindingCode.UNREADABLE_ENTRY, Location(source, line),
-                                   f"unknown top-level entry {name!r}; expected only [[fix]] tables"))
+        return (), (_toml_error(exc, text, source),)
+    problems = [Finding.error(FindingCode.UNREADABLE_ENTRY, Location(source, _line_of_key(text, name, 0, len(text))),
+                              f"unknown top-level entry {name!r}; expected only [[fix]] tables")
+                for name in data if name != "fix"]
     tables = data.get("fix", [])
     if not isinstance(tables, list):
         where = Location(source, _line_of_key(text, "fix", 0, len(text)))
         return (), (*problems, Finding.error(FindingCode.UNREADABLE_ENTRY, where,
-                                      "`fix` must be an array of tables written [[fix]]"))
+                                             "`fix` must be an array of tables written [[fix]]"))
     # tomllib gives no positions: the n-th [[fix]] header in the text is the n-th table.
     headers = [m.start() for m in _FIX_HEADER.finditer(text)]
     fixes: list[Fix] = []
@@ -214,6 +235,17 @@ def _parse_toml(text: str, source: str) -> tuple[tuple[Fix, ...], tuple[Finding,
         if fix is not None:
             fixes.append(fix)
     return tuple(fixes), tuple(problems)
+
+
+def _toml_error(exc: tomllib.TOMLDecodeError, text: str, source: str) -> Finding:
+    """The finding for a file that is not TOML, at the place tomllib names."""
+    at = _TOML_AT.search(str(exc))
+    if at:
+        where = Location(source, int(at[1]), int(at[2]))
+    else:  # "at end of document": something opened is never closed
+        where = Location(source, _line_at(text, len(text.rstrip())))
+    message = _TOML_AT.sub("", str(exc)).strip()
+    return Finding.error(FindingCode.UNREADABLE_ENTRY, where, f"not valid TOML: {message}")
 
 
 @functools.lru_cache(maxsize=4)
@@ -253,61 +285,122 @@ def _key_lines(text: str, begin: int, end: int, keys: Sequence[str]) -> tuple[in
 
 def _read_table(table: object, source: str, text: str, begin: int, end: int,
                 header_line: int | None) -> tuple[Fix | None, list[Finding]]:
-    here = Location(source, header_line)
-
-    def at(key: str) -> Location:
-        return Location(source, _line_of_key(text, key, begin, end) or header_line)
-
+    """One ``[[fix]]`` table as a fix, or the problems that keep it from being one (every
+    field is checked, so one run of ``dict check`` lists them all)."""
     if not isinstance(table, dict):
-        return None, [Finding.error(FindingCode.UNREADABLE_ENTRY, here, "a fix must be a table written [[fix]]")]
-    problems = [Finding.error(FindingCode.UNREADABLE_ENTRY, at(name), f"unknown field {name!r} in [[fix]]; expected one of "
-                       + ", ".join(sorted(_FIELDS))) for name in table if name not in _FIELDS]
-    to = table.get("to")
-    if not isinstance(to, str) or not to.strip():
-        problems.append(Finding.error(FindingCode.UNREADABLE_ENTRY, at("to") if "to" in table else here,
-                               f"`to` must be a non-empty string, found {to!r}"))
-    keys = table.get("from")
-    if isinstance(keys, str):
-        keys = [keys]
-    if (not isinstance(keys, list) or not keys
-            or not all(isinstance(k, str) and k.strip() for k in keys)):
-        problems.append(Finding.error(FindingCode.UNREADABLE_ENTRY, at("from") if "from" in table else here,
-                               f"`from` must be a non-empty string or list of non-empty strings, found {keys!r}"))
-    options: dict[str, object] = {}
-    for name, enum_type in (("case", CaseMode), ("match", MatchMode)):
-        if name in table:
-            try:
-                options[name] = enum_type(table[name])
-            except ValueError:
-                allowed = " or ".join(repr(m.value) for m in enum_type)
-                problems.append(Finding.error(FindingCode.UNREADABLE_ENTRY, at(name),
-                                       f"`{name}` is {table[name]!r}; expected {allowed}"))
-    for name, low in (("fuzzy", 0), ("window", 0)):
-        if name in table:
-            value = table[name]
-            if isinstance(value, bool) or not isinstance(value, int) or value < low or (name == "fuzzy" and value > 3):
-                expected = "an integer from 0 to 3" if name == "fuzzy" else "a non-negative integer"
-                problems.append(Finding.error(FindingCode.UNREADABLE_ENTRY, at(name),
-                                       f"`{name}` is {value!r}; expected {expected}"))
-            else:
-                options[name] = value
-    for name in ("context", "unless"):
-        if name in table:
-            if not isinstance(table[name], str):
-                problems.append(Finding.error(FindingCode.UNREADABLE_ENTRY, at(name),
-                                       f"`{name}` is {table[name]!r}; expected a regular expression string"))
-            else:
-                options[name] = table[name]
-    if "keep_case" in table:
-        if not isinstance(table["keep_case"], bool):
-            problems.append(Finding.error(FindingCode.UNREADABLE_ENTRY, at("keep_case"),
-                                   f"`keep_case` is {table['keep_case']!r}; expected true or false"))
-        else:
-            options["keep_case"] = table["keep_case"]
-    if problems:
-        return None, problems
-    key_lines = _key_lines(text, begin, end, keys)
-    return Fix(to=to, keys=tuple(keys), location=here, key_lines=key_lines, **options), []
+        return None, [Finding.error(FindingCode.UNREADABLE_ENTRY, Location(source, header_line),
+                                    "a fix must be a table written [[fix]]")]
+    fields = _TableFields(table, source, text, begin, end, header_line)
+    return fields.read(), fields.problems
+
+
+#: A fix with every field a table may leave out at its default.
+_DEFAULTS = Fix(to="", keys=())
+
+
+class _TableFields:
+    """The fields of one ``[[fix]]`` table, read one by one; each bad field adds one problem,
+    located at the line of its key (the table's header line when the key cannot be found)."""
+
+    def __init__(self, table: dict[str, object], source: str, text: str, begin: int, end: int,
+                 header_line: int | None) -> None:
+        self.table = table
+        self.source, self.text, self.begin, self.end = source, text, begin, end
+        self.here = Location(source, header_line)
+        self.problems: list[Finding] = []
+
+    def read(self) -> Fix | None:
+        """The fix, or None when a field is unknown, missing or of the wrong kind."""
+        self._refuse_unknown()
+        to = self._to()
+        keys = self._keys()
+        case = self._option("case", _member_of(CaseMode), _one_of(CaseMode), _DEFAULTS.case)
+        match = self._option("match", _member_of(MatchMode), _one_of(MatchMode), _DEFAULTS.match)
+        fuzzy = self._option("fuzzy", _count_up_to(3), "an integer from 0 to 3", _DEFAULTS.fuzzy)
+        window = self._option("window", _count_up_to(None), "a non-negative integer", _DEFAULTS.window)
+        context = self._option("context", _text, "a regular expression string", _DEFAULTS.context)
+        unless = self._option("unless", _text, "a regular expression string", _DEFAULTS.unless)
+        keep_case = self._option("keep_case", _flag, "true or false", _DEFAULTS.keep_case)
+        if self.problems or to is None or keys is None:
+            return None
+        return Fix(to=to, keys=keys, case=case, match=match, fuzzy=fuzzy, context=context, unless=unless,
+                   window=window, keep_case=keep_case, location=self.here,
+                   key_lines=_key_lines(self.text, self.begin, self.end, keys))
+
+    def _at(self, key: str) -> Location:
+        """Where ``key`` is written in the table, for a message about its value."""
+        return Location(self.source, _line_of_key(self.text, key, self.begin, self.end) or self.here.line)
+
+    def _refuse(self, where: Location, message: str) -> None:
+        self.problems.append(Finding.error(FindingCode.UNREADABLE_ENTRY, where, message))
+
+    def _refuse_unknown(self) -> None:
+        for name in self.table:
+            if name not in _FIELDS:
+                self._refuse(self._at(name), f"unknown field {name!r} in [[fix]]; expected one of "
+                             + ", ".join(sorted(_FIELDS)))
+
+    def _to(self) -> str | None:
+        to = self.table.get("to")
+        if isinstance(to, str) and to.strip():
+            return to
+        self._refuse(self._at("to") if "to" in self.table else self.here,
+                     f"`to` must be a non-empty string, found {to!r}")
+        return None
+
+    def _keys(self) -> tuple[str, ...] | None:
+        keys = self.table.get("from")
+        if isinstance(keys, str):
+            keys = [keys]
+        if isinstance(keys, list) and keys and all(isinstance(k, str) and k.strip() for k in keys):
+            return tuple(keys)
+        self._refuse(self._at("from") if "from" in self.table else self.here,
+                     f"`from` must be a non-empty string or list of non-empty strings, found {keys!r}")
+        return None
+
+    def _option(self, name: str, convert: Callable[[object], _T | None], expected: str, default: _T) -> _T:
+        """The value of an optional field as ``convert`` reads it (None: not acceptable), or
+        ``default`` when the field is absent or refused."""
+        if name not in self.table:
+            return default
+        value = self.table[name]
+        converted = convert(value)
+        if converted is None:
+            self._refuse(self._at(name), f"`{name}` is {value!r}; expected {expected}")
+            return default
+        return converted
+
+
+def _member_of(enum_type: type[_E]) -> Callable[[object], _E | None]:
+    """A field reader for an enum: the member whose value is the field's, or None."""
+    def convert(value: object) -> _E | None:
+        try:
+            return enum_type(value)
+        except ValueError:
+            return None
+    return convert
+
+
+def _one_of(enum_type: type[enum.Enum]) -> str:
+    """The accepted values of an enum field, for a message: ``'word' or 'regex'``."""
+    return " or ".join(repr(m.value) for m in enum_type)
+
+
+def _count_up_to(high: int | None) -> Callable[[object], int | None]:
+    """A field reader for a non-negative integer, at most ``high`` (a TOML boolean is no integer)."""
+    def convert(value: object) -> int | None:
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0 or (high is not None and value > high):
+            return None
+        return value
+    return convert
+
+
+def _text(value: object) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def _flag(value: object) -> bool | None:
+    return value if isinstance(value, bool) else None
 
 
 def _parse_table(text: str, source: str, separator: str) -> tuple[tuple[Fix, ...], tuple[Finding, ...]]:
@@ -336,7 +429,7 @@ def _parse_table(text: str, source: str, separator: str) -> tuple[tuple[Fix, ...
     return tuple(fixes), tuple(problems)
 
 
-def discover_dictionaries(input_path: str | os.PathLike) -> tuple[Path, ...]:
+def discover_dictionaries(input_path: str | os.PathLike[str]) -> tuple[Path, ...]:
     """The dictionaries that apply to a transcript because of where they sit, most specific first.
 
     In the transcript's folder: ``NAME.dict.toml`` (or ``.tsv``/``.csv``) where the transcript's
@@ -363,7 +456,7 @@ def discover_dictionaries(input_path: str | os.PathLike) -> tuple[Path, ...]:
     return tuple(p for _, _, p in sorted(named)) + tuple(folder)
 
 
-def dictionaries_for(input_path: str | os.PathLike, explicit: Sequence[str | os.PathLike] = (), *,
+def dictionaries_for(input_path: str | os.PathLike[str], explicit: Sequence[str | os.PathLike[str]] = (), *,
                      discover: bool = True) -> tuple[Path, ...]:
     """The dictionaries that apply to an input, in the order they apply (the first holding a key wins).
 

@@ -5,16 +5,27 @@ A dictionary with an error is refused before any text is touched (:func:`refuse_
 
 from __future__ import annotations
 
+import importlib
 import os
-from typing import Iterable, Sequence
+from typing import Any, Iterable, Sequence
 
 import regex
 
 from ..errors import ConfigError
 from ..findings import Finding, FindingCode, Severity
-from .fixes import CaseMode, Fix, MatchMode, key_gaps, key_tokens, read_dictionary, written_form, written_forms
+from .fixes import (
+    CaseMode,
+    Fix,
+    MatchMode,
+    key_tokens,
+    read_dictionaries,
+    word_identity,
+    written_form,
+    written_forms,
+)
 
-__all__ = ["lint_fixes", "check_dictionaries", "refuse_errors", "read_all"]
+__all__ = ["lint_fixes", "check_dictionaries", "refuse_errors"]
+
 
 def lint_fixes(fixes: Sequence[Fix], *, against: Iterable[str] = ()) -> tuple[Finding, ...]:
     """Every problem of a list of fixes (several files already concatenated in priority order).
@@ -22,53 +33,100 @@ def lint_fixes(fixes: Sequence[Fix], *, against: Iterable[str] = ()) -> tuple[Fi
     Args:
         against: texts (transcripts) to test the ``context``/``unless`` guards on; a guard that
             matches none of them is reported as ``context-never-matches``.
+
+    Returns:
+        The findings by file, line and code.
+
+    >>> [f.code.value for f in lint_fixes([Fix("Jolla", ("yola",)), Fix("Yolla", ("yola",))])]
+    ['conflicting-fix']
     """
     findings: list[Finding] = []
-    seen: dict[tuple, tuple[Fix, int]] = {}
     for fix in fixes:
         findings.extend(_lint_regexes(fix))
-        if fix.fuzzy and any(len(key_tokens(k)) > 1 for k in fix.keys if fix.match is MatchMode.WORD):
-            findings.append(Finding.warning(FindingCode.FUZZY_MULTIWORD, fix.location,
-                                     "`fuzzy` applies to one-word keys only; the multi-word keys of this fix "
-                                     "match exactly"))
-        for index, key in enumerate(fix.keys):
-            ident = _key_identity(fix, key)
-            if ident not in seen:
-                seen[ident] = (fix, index)
-                continue
-            first, first_index = seen[ident]
-            where = fix.key_location(index)
-            before = first.key_location(first_index)
-            if first.to == fix.to:
-                findings.append(Finding.warning(FindingCode.DUPLICATE_KEY, where,
-                                         f"key {key!r} is already listed at {before}"))
-            elif first.location.source != fix.location.source:
-                findings.append(Finding.warning(FindingCode.OVERRIDDEN_KEY, where,
-                                         f"key {key!r} -> {fix.to!r} is hidden by {before} ({first.to!r}), "
-                                         "which comes first"))
-            else:
-                findings.append(Finding.error(FindingCode.CONFLICTING_FIX, where,
-                                       f"key {key!r} -> {fix.to!r} but {before} already sends it to {first.to!r}"))
+        findings.extend(_lint_fuzzy(fix))
+    findings.extend(_lint_repeated_keys(fixes))
     findings.extend(_lint_chains(fixes))
+    findings.extend(_lint_guards(fixes))
     texts = tuple(against)
     if texts:
-        for fix in fixes:
-            for name in ("context", "unless"):
-                pattern = getattr(fix, name)
-                compiled = _compile_quietly(pattern)
-                if pattern and compiled is not None and not any(compiled.search(t) for t in texts):
-                    findings.append(Finding.warning(FindingCode.CONTEXT_NEVER_MATCHES, fix.location,
-                                             f"`{name}` {pattern!r} matches nowhere in the checked text"))
+        findings.extend(_lint_guards_against(fixes, texts))
+    # Each code comes from one of the lints above, so this order does not depend on theirs.
     return tuple(sorted(findings, key=lambda f: (f.location.source, f.location.line or 0, f.code.value)))
 
 
-def _key_identity(fix: Fix, key: str) -> tuple:
+def _lint_fuzzy(fix: Fix) -> list[Finding]:
+    if fix.fuzzy and any(len(key_tokens(k)) > 1 for k in fix.keys if fix.match is MatchMode.WORD):
+        return [Finding.warning(FindingCode.FUZZY_MULTIWORD, fix.location,
+                                "`fuzzy` applies to one-word keys only; the multi-word keys of this fix "
+                                "match exactly")]
+    return []
+
+
+#: What makes two keys one key for the lint: a regular expression as written (and its case
+#: mode), a word key as its tokens in any case and where whitespace separates them.
+_KeyIdentity = tuple[MatchMode, CaseMode | None, str | tuple[str, ...], tuple[bool, ...]]
+
+
+def _key_identity(fix: Fix, key: str) -> _KeyIdentity:
     if fix.match is MatchMode.REGEX:
-        return ("regex", fix.case, key)
-    return ("word", key_tokens(key, CaseMode.INSENSITIVE), key_gaps(key))
+        return (MatchMode.REGEX, fix.case, key, ())
+    return (MatchMode.WORD, None, *word_identity(key, CaseMode.INSENSITIVE))
 
 
-def _compile_quietly(pattern: str):
+def _lint_repeated_keys(fixes: Sequence[Fix]) -> list[Finding]:
+    """A key listed again after its first listing, which is the one that applies."""
+    findings: list[Finding] = []
+    first_listed: dict[_KeyIdentity, tuple[Fix, int]] = {}
+    for fix in fixes:
+        for index, key in enumerate(fix.keys):
+            identity = _key_identity(fix, key)
+            if identity in first_listed:
+                findings.append(_repeated_key(first_listed[identity], fix, index))
+            else:
+                first_listed[identity] = (fix, index)
+    return findings
+
+
+def _repeated_key(first: tuple[Fix, int], fix: Fix, index: int) -> Finding:
+    """The finding for key ``index`` of ``fix``, already listed as key ``first``: harmless when both
+    write the same text, hidden when an earlier file lists it, a conflict inside one file."""
+    earlier, earlier_index = first
+    key = fix.keys[index]
+    where = fix.key_location(index)
+    before = earlier.key_location(earlier_index)
+    if earlier.to == fix.to:
+        return Finding.warning(FindingCode.DUPLICATE_KEY, where, f"key {key!r} is already listed at {before}")
+    if earlier.location.source != fix.location.source:
+        return Finding.warning(FindingCode.OVERRIDDEN_KEY, where,
+                               f"key {key!r} -> {fix.to!r} is hidden by {before} ({earlier.to!r}), which comes first")
+    return Finding.error(FindingCode.CONFLICTING_FIX, where,
+                         f"key {key!r} -> {fix.to!r} but {before} already sends it to {earlier.to!r}")
+
+
+def _lint_guards_against(fixes: Sequence[Fix], texts: Sequence[str]) -> list[Finding]:
+    """A guard that matches nowhere in the texts it is checked against never lets its fix apply
+    (``context``) or never stops it (``unless``)."""
+    findings: list[Finding] = []
+    for fix in fixes:
+        for name, pattern, compiled in _guards(fix):
+            if not any(compiled.search(t) for t in texts):
+                findings.append(Finding.warning(FindingCode.CONTEXT_NEVER_MATCHES, fix.location,
+                                                f"`{name}` {pattern!r} matches nowhere in the checked text"))
+    return findings
+
+
+def _guards(fix: Fix) -> list[tuple[str, str, regex.Pattern[str]]]:
+    """The fix's guards that are set and compile: (field name, pattern, compiled)."""
+    guards = []
+    for name, pattern in (("context", fix.context), ("unless", fix.unless)):
+        compiled = _compile_quietly(pattern) if pattern else None
+        if compiled is not None:
+            guards.append((name, pattern, compiled))
+    return guards
+
+
+def _compile_quietly(pattern: str) -> regex.Pattern[str] | None:
+    """The compiled pattern, or None when it does not compile (the regex lint reports that)."""
     try:
         return regex.compile(pattern)
     except (regex.error, ValueError):
@@ -106,81 +164,107 @@ def _lint_regexes(fix: Fix) -> list[Finding]:
 def _nested_quantifier(pattern: str) -> bool:
     """True when an unbounded repeat contains another unbounded repeat (the classic
     exponential-backtracking shape).  Uses the standard library's regex parser: the
-    syntax ``regex`` adds is rare in dictionaries, and a pattern it cannot parse is not flagged."""
+    syntax ``regex`` adds is rare in dictionaries, and a pattern it cannot parse is not flagged.
+
+    >>> _nested_quantifier("(a+)+b"), _nested_quantifier("(ab)+c*")
+    (True, False)
+    """
     try:
-        from re import _parser as parser  # Python 3.11+
+        # The standard library's own parser (Python 3.11+): unpublished, so it has no types.
+        parser: Any = importlib.import_module("re._parser")
         tree = parser.parse(pattern)
     except Exception:
         return False
-    repeats = {parser.MAX_REPEAT, parser.MIN_REPEAT, getattr(parser, "POSSESSIVE_REPEAT", None)}
-    unbounded = parser.MAXREPEAT
+    return _NestedRepeats(parser).within(tree, inside=False)
 
-    def walk(items, inside: bool) -> bool:
-        for op, arg in items:
-            if op in repeats:
-                low, high, body = arg
-                if high == unbounded or high > 50:
-                    if inside or walk(body, True):
-                        return True
-                    continue
-                if walk(body, inside):
-                    return True
-            elif op is parser.SUBPATTERN:
-                if walk(arg[-1], inside):
-                    return True
-            elif op is parser.BRANCH:
-                if any(walk(branch, inside) for branch in arg[1]):
-                    return True
-            elif op in (parser.ASSERT, parser.ASSERT_NOT):
-                if walk(arg[1], inside):
-                    return True
+
+class _NestedRepeats:
+    """A walk over the standard library parser's tree of a pattern (a list of (opcode,
+    argument) items), looking for an unbounded repeat inside another."""
+
+    def __init__(self, parser: Any) -> None:
+        self.parser = parser
+        self.repeats = {parser.MAX_REPEAT, parser.MIN_REPEAT, getattr(parser, "POSSESSIVE_REPEAT", None)}
+
+    def within(self, items: Iterable[tuple[Any, Any]], inside: bool) -> bool:
+        """Whether ``items`` hold an unbounded repeat, inside another one when ``inside``."""
+        return any(self._holds(op, arg, inside) for op, arg in items)
+
+    def _holds(self, op: Any, arg: Any, inside: bool) -> bool:
+        parser = self.parser
+        if op in self.repeats:
+            _, high, body = arg
+            if high == parser.MAXREPEAT or high > 50:
+                return inside or self.within(body, True)
+            return self.within(body, inside)
+        if op is parser.SUBPATTERN:
+            return self.within(arg[-1], inside)
+        if op is parser.BRANCH:
+            return any(self.within(branch, inside) for branch in arg[1])
+        if op in (parser.ASSERT, parser.ASSERT_NOT):
+            return self.within(arg[1], inside)
         return False
 
-    return walk(tree, False)
+
+class _Replacements:
+    """Every text a fix can write (each case a ``keep_case`` fix follows), with the first fix that
+    writes it, and the replacements each word token occurs in."""
+
+    def __init__(self, fixes: Sequence[Fix]) -> None:
+        self.owner: dict[str, Fix] = {}
+        for fix in fixes:
+            for form in written_forms(fix):
+                self.owner.setdefault(form, fix)
+        self.by_token: dict[str, list[str]] = {}
+        for replacement in self.owner:
+            for token in set(key_tokens(replacement)):
+                self.by_token.setdefault(token, []).append(replacement)
+
+    def near(self, fix: Fix, key: str) -> list[str]:
+        """The replacements ``key`` might match.  A word key can only overlap a replacement it
+        shares a token with: looking those up, instead of pairing every key with every
+        replacement, keeps a 10,000-fix dictionary from taking minutes."""
+        if fix.match is MatchMode.REGEX:
+            return list(self.owner)
+        return sorted({r for t in key_tokens(key) for r in self.by_token.get(t, ())})
 
 
 def _lint_chains(fixes: Sequence[Fix]) -> list[Finding]:
     """A key that could match over another fix's replacement would fire on a second run:
     corrections would chain, and applying twice would differ from once."""
+    replacements = _Replacements(fixes)
     findings: list[Finding] = []
-    replacements: dict[str, Fix] = {}  # every text a fix can write (each case a keep_case fix follows)
-    for fix in fixes:
-        for form in written_forms(fix):
-            replacements.setdefault(form, fix)
-    # A word key can only overlap a replacement it shares a token with: look those up instead
-    # of pairing every key with every replacement (10,000 x 10,000 would take minutes).
-    by_token: dict[str, list[str]] = {}
-    for replacement in replacements:
-        for token in set(key_tokens(replacement)):
-            by_token.setdefault(token, []).append(replacement)
     for fix in fixes:
         for index, key in enumerate(fix.keys):
-            if fix.match is MatchMode.REGEX:
-                candidates = list(replacements)
-            else:
-                candidates = sorted({r for t in key_tokens(key) for r in by_token.get(t, ())})
-            for replacement in candidates:
-                owner = replacements[replacement]
-                if (fix.match is MatchMode.WORD and written_form(fix, replacement) == replacement
-                        and key_tokens(key, fix.case) == key_tokens(replacement, fix.case)):
-                    continue  # "NVIDIA" -> "Nvidia" case-insensitively: a hit on the replacement changes nothing
-                if _overlaps(fix, key, replacement):
-                    findings.append(Finding.error(FindingCode.CHAIN, fix.key_location(index),
-                                           f"key {key!r} also matches {replacement!r}, the replacement written by "
-                                           f"{owner.rule}, so a second run would change the text again; "
-                                           "make the key more specific"))
-                    break
-        for name in ("context", "unless"):
-            compiled = _compile_quietly(getattr(fix, name)) if getattr(fix, name) else None
-            if compiled is not None:
-                # A guard that sees a replacement but not the keys it replaces could decide
-                # differently once that fix has run; one that sees both decides the same.
-                seen = [other.to for other in fixes if other.to != fix.to and compiled.search(other.to)
-                        and not all(compiled.search(k) for k in other.keys)]
-                if seen:
-                    findings.append(Finding.warning(FindingCode.GUARD_SEES_REPLACEMENT, fix.location,
-                                             f"`{name}` matches the replacement {seen[0]!r}: once that fix is "
-                                             "applied a second run may decide this guard differently"))
+            chained = next((r for r in replacements.near(fix, key) if _chains(fix, key, r)), None)
+            if chained is not None:
+                findings.append(Finding.error(FindingCode.CHAIN, fix.key_location(index),
+                                              f"key {key!r} also matches {chained!r}, the replacement written by "
+                                              f"{replacements.owner[chained].rule}, so a second run would change "
+                                              "the text again; make the key more specific"))
+    return findings
+
+
+def _chains(fix: Fix, key: str, replacement: str) -> bool:
+    """Whether ``key`` of ``fix``, matching over ``replacement``, would change it."""
+    if (fix.match is MatchMode.WORD and written_form(fix, replacement) == replacement
+            and key_tokens(key, fix.case) == key_tokens(replacement, fix.case)):
+        return False  # "NVIDIA" -> "Nvidia" case-insensitively: a hit on the replacement changes nothing
+    return _overlaps(fix, key, replacement)
+
+
+def _lint_guards(fixes: Sequence[Fix]) -> list[Finding]:
+    """A guard that sees a replacement but not the keys it replaces could decide differently once
+    that fix has run; one that sees both decides the same."""
+    findings: list[Finding] = []
+    for fix in fixes:
+        for name, _, compiled in _guards(fix):
+            seen = next((other.to for other in fixes if other.to != fix.to and compiled.search(other.to)
+                         and not all(compiled.search(k) for k in other.keys)), None)
+            if seen is not None:
+                findings.append(Finding.warning(FindingCode.GUARD_SEES_REPLACEMENT, fix.location,
+                                                f"`{name}` matches the replacement {seen!r}: once that fix is "
+                                                "applied a second run may decide this guard differently"))
     return findings
 
 
@@ -208,6 +292,12 @@ def _overlaps(fix: Fix, key: str, replacement: str) -> bool:
 
 
 def refuse_errors(findings: Sequence[Finding]) -> None:
+    """Raise for the first error among ``findings`` (a dictionary with an error is refused
+    before any text is touched); warnings pass.
+
+    Raises:
+        ConfigError: the first error's code and message at its place, with how many more.
+    """
     errors = [f for f in findings if f.severity is Severity.ERROR]
     if errors:
         first = errors[0]
@@ -215,24 +305,19 @@ def refuse_errors(findings: Sequence[Finding]) -> None:
         raise ConfigError(f"{first.code.value}: {first.message}{more}", first.location)
 
 
-def read_all(paths: Sequence[str | os.PathLike]) -> tuple[list[Fix], list[Finding]]:
-    fixes: list[Fix] = []
-    findings: list[Finding] = []
-    for path in paths:
-        found, problems = read_dictionary(path)
-        fixes.extend(found)
-        findings.extend(problems)
-    return fixes, findings
-
-
-def check_dictionaries(paths: Sequence[str | os.PathLike], *, against: Iterable[str] = ()) -> tuple[Finding, ...]:
+def check_dictionaries(paths: Sequence[str | os.PathLike[str]], *, against: Iterable[str] = ()) -> tuple[
+        Finding, ...]:
     """Every problem in the dictionaries, as findings (``captions dict check``); never raises for
     bad content, only for a file that cannot be read at all.
 
     Args:
+        paths: the dictionaries in the order they apply.
         against: transcript texts on which guards are tried (``context-never-matches``).
+
+    Returns:
+        The findings by file (in the order of ``paths``) and line.
     """
-    fixes, findings = read_all(paths)
+    fixes, findings = read_dictionaries(paths)
     order = {str(p): n for n, p in enumerate(paths)}
     return tuple(sorted((*findings, *lint_fixes(fixes, against=against)),
                         key=lambda f: (order.get(f.location.source, len(order)), f.location.line or 0)))

@@ -30,15 +30,16 @@ import itertools
 import operator
 import os
 from dataclasses import dataclass
-from typing import Iterable, Sequence
+from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence, TypedDict
 
 import regex
 
+from ..errors import ConfigError
 from ..timecode import format_clock
-from .fixes import WORD, CaseMode, Fix, MatchMode, TOKEN, key_gaps, key_tokens, written_form
-from .lint import lint_fixes, read_all, refuse_errors
+from .fixes import WORD, CaseMode, Fix, MatchMode, TOKEN, key_tokens, read_dictionaries, word_identity, written_form
+from .lint import lint_fixes, refuse_errors
 
-__all__ = ["ChangeKind", "Change", "Hit", "Dictionary", "apply_to_segments", "rewrite_segments",
+__all__ = ["ChangeKind", "Change", "ChangeRecord", "Hit", "Dictionary", "apply_to_segments", "rewrite_segments",
            "load_dictionaries"]
 
 # Not between two word characters: a hit never starts or ends inside a longer word.
@@ -49,6 +50,21 @@ class ChangeKind(str, enum.Enum):
     WORD = "word"      # a word key matched exactly (modulo case and spacing)
     REGEX = "regex"    # a regular-expression key
     FUZZY = "fuzzy"    # a near-miss of a one-word key
+
+
+class ChangeRecord(TypedDict):
+    """A :class:`Change` as JSON (``captions correct --json``, the convert report)."""
+
+    rule: str
+    kind: str
+    key: str
+    start: int
+    end: int
+    before: str
+    after: str
+    line: int | None
+    start_ms: int | None
+    segment: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,13 +94,15 @@ class Change:
     start_ms: int | None = None
     segment: int = 0
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> ChangeRecord:
         return {"rule": self.rule, "kind": self.kind.value, "key": self.key, "start": self.start, "end": self.end,
                 "before": self.before, "after": self.after, "line": self.line, "start_ms": self.start_ms,
                 "segment": self.segment}
 
     @classmethod
-    def from_dict(cls, data: dict) -> "Change":
+    def from_dict(cls, data: Mapping[str, Any]) -> Change:
+        """The change of a :meth:`to_dict` record read back from JSON (``line``, ``start_ms`` and
+        ``segment`` may be missing)."""
         return cls(rule=data["rule"], kind=ChangeKind(data["kind"]), key=data["key"], start=int(data["start"]),
                    end=int(data["end"]), before=data["before"], after=data["after"], line=data.get("line"),
                    start_ms=data.get("start_ms"), segment=int(data.get("segment", 0)))
@@ -100,6 +118,8 @@ class Change:
 
 @dataclass(frozen=True, slots=True)
 class Hit:
+    """A place where a key matches: the span, the number of its fix, the key and how it matched."""
+
     start: int
     end: int
     fix: int
@@ -124,19 +144,27 @@ def _escape(char: str) -> str:
     return regex.escape(char)
 
 
+#: A trie of regex atoms; the empty atom marks the end of a key.
+_Node = dict[str, "_Node"]
+
+
 def _trie_pattern(sequences: Iterable[tuple[str, ...]]) -> str:
     """One regular expression for many keys, shaped like a trie so that matching a place costs
     the length of the longest key there, not the number of keys.  Greedy optional tails make
     the longest key win; the edge check after the trie makes it back off to a shorter key
-    when the longer one would end inside a word."""
-    root: dict = {}
+    when the longer one would end inside a word.
+
+    >>> _trie_pattern([("a", "b"), ("a",), ("c",)])
+    '(?:a(?:b)?|c)'
+    """
+    root: _Node = {}
     for atoms in sequences:
         node = root
         for atom in atoms:
             node = node.setdefault(atom, {})
         node[""] = {}
 
-    def emit(node: dict) -> str:
+    def emit(node: _Node) -> str:
         ends = "" in node
         branches = [atom + emit(child) for atom, child in sorted(node.items()) if atom]
         if not branches:
@@ -145,6 +173,40 @@ def _trie_pattern(sequences: Iterable[tuple[str, ...]]) -> str:
         return f"(?:{body})?" if ends else body
 
     return emit(root)
+
+
+#: Turns a match of a stream's pattern into a hit, or refuses it (None).
+_HitOf = Callable[["regex.Match[str]"], "Hit | None"]
+
+
+class _WordKeys:
+    """The word keys of one case mode: which fix each belongs to (the first fix listing a key
+    wins it), and one trie-shaped pattern that finds them all."""
+
+    def __init__(self, case: CaseMode) -> None:
+        self.case = case
+        self.owners: dict[tuple[tuple[str, ...], tuple[bool, ...]], tuple[int, str]] = {}
+        self.atoms: list[tuple[str, ...]] = []
+
+    def add(self, number: int, key: str) -> bool:
+        """Give ``key`` to fix ``number`` unless an earlier fix (or dictionary) has it; True if added."""
+        identity = word_identity(key, self.case)
+        if identity in self.owners:
+            return False
+        self.owners[identity] = (number, key)
+        self.atoms.append(_atoms(key, self.case))
+        return True
+
+    def pattern(self) -> regex.Pattern[str] | None:
+        if not self.atoms:
+            return None
+        flags = regex.IGNORECASE if self.case is CaseMode.INSENSITIVE else 0
+        return regex.compile(f"{_EDGE}(?:{_trie_pattern(self.atoms)}){_EDGE}", flags)
+
+    def owner(self, found: str) -> tuple[int, str] | None:
+        """The fix number and key of a matched text; None for a case pairing the regex engine
+        folds but ``str.lower()`` does not."""
+        return self.owners.get(word_identity(found, self.case))
 
 
 class Dictionary:
@@ -159,42 +221,27 @@ class Dictionary:
     def __init__(self, fixes: Sequence[Fix], sources: Sequence[str] = ()) -> None:
         self.fixes: tuple[Fix, ...] = tuple(fixes)
         self.sources: tuple[str, ...] = tuple(sources)
-        self._words: dict[tuple[bool, tuple[str, ...], tuple[bool, ...]], tuple[int, str]] = {}
-        sequences: dict[CaseMode, list[tuple[str, ...]]] = {CaseMode.INSENSITIVE: [], CaseMode.SENSITIVE: []}
-        regex_parts: list[str] = []
-        self._regex_keys: list[tuple[int, str, "regex.Pattern"]] = []
+        words = {case: _WordKeys(case) for case in CaseMode}
+        self._regex_keys: list[tuple[int, str, regex.Pattern[str]]] = []
         fuzzy_keys: list[tuple[int, str]] = []
         for number, fix in enumerate(self.fixes):
             for key in fix.keys:
                 if fix.match is MatchMode.REGEX:
-                    scoped = "(?i:" if fix.case is CaseMode.INSENSITIVE else "(?:"
-                    pattern = f"{_EDGE}{scoped}{key}){_EDGE}"
-                    self._regex_keys.append((number, key, regex.compile(pattern)))
-                    regex_parts.append(pattern)
-                    continue
-                ident = (fix.case is CaseMode.SENSITIVE, key_tokens(key, fix.case), key_gaps(key))
-                if ident in self._words:
-                    continue  # an earlier fix (or dictionary) has this key: it wins
-                self._words[ident] = (number, key)
-                sequences[fix.case].append(_atoms(key, fix.case))
-                if fix.fuzzy and len(ident[1]) == 1 and WORD.fullmatch(ident[1][0]):
+                    self._regex_keys.append((number, key, _regex_key(fix, key)))
+                elif words[fix.case].add(number, key) and fix.fuzzy and _one_word(key, fix.case):
                     fuzzy_keys.append((number, key))
-        self._scanners: list[tuple[bool, regex.Pattern]] = []
-        for case, seqs in sequences.items():
-            if seqs:
-                flags = regex.IGNORECASE if case is CaseMode.INSENSITIVE else 0
-                self._scanners.append((case is CaseMode.SENSITIVE,
-                                       regex.compile(f"{_EDGE}(?:{_trie_pattern(seqs)}){_EDGE}", flags)))
-        self._regex_any = regex.compile("|".join(regex_parts)) if regex_parts else None
+        self._scanners = [(keys, pattern) for keys in words.values() if (pattern := keys.pattern()) is not None]
+        self._regex_any = (regex.compile("|".join(p.pattern for _, _, p in self._regex_keys))
+                           if self._regex_keys else None)
         self._guards = [(regex.compile(f.context) if f.context else None, regex.compile(f.unless) if f.unless else None)
                         for f in self.fixes]
         self._fuzzy = _FuzzyIndex(self.fixes, fuzzy_keys) if fuzzy_keys else None
 
     @classmethod
-    def from_fixes(cls, fixes: Sequence[Fix]) -> "Dictionary":
+    def from_fixes(cls, fixes: Sequence[Fix], sources: Sequence[str] = ()) -> Dictionary:
         """Compile fixes after checking them; raises :class:`ConfigError` on the first error."""
         refuse_errors(lint_fixes(fixes))
-        return cls(fixes)
+        return cls(fixes, sources)
 
     def __len__(self) -> int:
         return sum(len(f.keys) for f in self.fixes)
@@ -206,22 +253,31 @@ class Dictionary:
 
     def find(self, text: str) -> tuple[Hit, ...]:
         """The hits of one pass over ``text``: leftmost-longest, non-overlapping, guards applied."""
-        streams = [self._scan_words(text, sensitive, scanner) for sensitive, scanner in self._scanners]
-        if self._regex_any is not None:
-            streams.append(self._scan_regex(text))
-        if self._fuzzy is not None:
-            streams.append(self._fuzzy.scan(text))
-        heads = [next(stream) for stream in streams]
+        streams = self._streams(text)
+        heads = [stream.first_from(0) for stream in streams]
         hits: list[Hit] = []
         while True:
-            live = [(h.start, -h.end, h.fix, i) for i, h in enumerate(heads) if h is not None]
+            # The stream index makes every tuple distinct, so the hits themselves are never compared.
+            live = [(h.start, -h.end, h.fix, i, h) for i, h in enumerate(heads) if h is not None]
             if not live:
                 return tuple(hits)
-            best = heads[min(live)[3]]
+            best = min(live)[4]
             hits.append(best)
             for index, head in enumerate(heads):
                 if head is not None and head.start < best.end:
-                    heads[index] = _advance(streams[index], best.end)
+                    heads[index] = streams[index].first_from(max(best.end, head.end))
+
+    def _streams(self, text: str) -> list[_HitStream]:
+        """One stream of candidate hits per way of matching: word keys of each case mode,
+        regular-expression keys, fuzzy keys."""
+        streams = [_HitStream(pattern, text, self._word_hits(text, keys)) for keys, pattern in self._scanners]
+        if self._regex_any is not None:
+            streams.append(_HitStream(self._regex_any, text, self._regex_hits(text)))
+        if self._fuzzy is not None:
+            fuzzy = self._fuzzy.scan(text)
+            if fuzzy is not None:
+                streams.append(fuzzy)
+        return streams
 
     def _allowed(self, text: str, hit: Hit) -> bool:
         context, unless = self._guards[hit.fix]
@@ -233,19 +289,18 @@ class Dictionary:
             return False
         return unless is None or unless.search(text, begin, end) is None
 
-    def _scan_words(self, text: str, sensitive: bool, scanner: "regex.Pattern"):
-        case = CaseMode.SENSITIVE if sensitive else CaseMode.INSENSITIVE
+    def _word_hits(self, text: str, keys: _WordKeys) -> _HitOf:
+        def hit_of(found: regex.Match[str]) -> Hit | None:
+            owner = keys.owner(found[0])
+            if owner is None:
+                return None
+            hit = Hit(found.start(), found.end(), owner[0], owner[1], ChangeKind.WORD)
+            return hit if self._allowed(text, hit) else None
 
-        def hit_of(found) -> Hit | None:
-            entry = self._words.get((sensitive, key_tokens(found[0], case), key_gaps(found[0])))
-            # No entry: a case pairing the regex engine folds but str.lower() does not.
-            hit = entry and Hit(found.start(), found.end(), entry[0], entry[1], ChangeKind.WORD)
-            return hit if hit is not None and self._allowed(text, hit) else None
+        return hit_of
 
-        return _hits(scanner, text, hit_of)
-
-    def _scan_regex(self, text: str):
-        def hit_of(found) -> Hit | None:
+    def _regex_hits(self, text: str) -> _HitOf:
+        def hit_of(found: regex.Match[str]) -> Hit | None:
             # The alternation finds where some regex key matches; the longest one there wins.
             start, best = found.start(), None
             for number, key, pattern in self._regex_keys:
@@ -256,7 +311,7 @@ class Dictionary:
                         best = candidate
             return best
 
-        return _hits(self._regex_any, text, hit_of)
+        return hit_of
 
     # ----------------------------------------------------------------- applying
 
@@ -270,30 +325,37 @@ class Dictionary:
         return segments[0], changes
 
 
-def _advance(stream, position: int):
-    try:
-        return stream.send(position)
-    except StopIteration:
-        return None
+def _regex_key(fix: Fix, key: str) -> regex.Pattern[str]:
+    """A regular-expression key, scoped to its fix's case mode and kept off word edges."""
+    scoped = "(?i:" if fix.case is CaseMode.INSENSITIVE else "(?:"
+    return regex.compile(f"{_EDGE}{scoped}{key}){_EDGE}")
 
 
-def _hits(pattern: "regex.Pattern", text: str, hit_of):
-    """One stream of candidate hits for :meth:`Dictionary.find`: the matches of ``pattern``
-    turned into hits by ``hit_of`` (``None`` refuses a match: look again one character later).
-    After each hit, :meth:`Dictionary.find` sends the position where the next may start."""
-    cursor = _Cursor(pattern, text)
-    position = 0
-    while True:
-        found = cursor.next_at(position)
-        if found is None:
-            yield None
-            return
-        hit = hit_of(found)
-        if hit is None:
+def _one_word(key: str, case: CaseMode) -> bool:
+    """Whether a key is one word (fuzzy matching applies to those only)."""
+    tokens = key_tokens(key, case)
+    return len(tokens) == 1 and WORD.fullmatch(tokens[0]) is not None
+
+
+class _HitStream:
+    """The candidate hits of one pattern for :meth:`Dictionary.find`, asked for in text order:
+    its matches turned into hits by ``hit_of``, which may refuse one (None: look again one
+    character later)."""
+
+    def __init__(self, pattern: regex.Pattern[str], text: str, hit_of: _HitOf) -> None:
+        self.cursor = _Cursor(pattern, text)
+        self.hit_of = hit_of
+
+    def first_from(self, position: int) -> Hit | None:
+        """The first hit starting at or after ``position``; None when there is none."""
+        while True:
+            found = self.cursor.next_at(position)
+            if found is None:
+                return None
+            hit = self.hit_of(found)
+            if hit is not None:
+                return hit
             position = found.start() + 1
-            continue
-        wanted = yield hit
-        position = max(wanted, hit.end) if wanted is not None else hit.end
 
 
 class _Cursor:
@@ -303,12 +365,12 @@ class _Cursor:
     for a position it has already gone past, or when a match overlaps the position asked for.
     """
 
-    def __init__(self, pattern: "regex.Pattern", text: str) -> None:
+    def __init__(self, pattern: regex.Pattern[str], text: str) -> None:
         self.pattern, self.text = pattern, text
-        self.matches = pattern.finditer(text)
+        self.matches: Iterator[regex.Match[str]] = pattern.finditer(text)
         self.scanned_to = 0
 
-    def next_at(self, position: int):
+    def next_at(self, position: int) -> regex.Match[str] | None:
         if position < self.scanned_to:
             self._restart(position)
         while True:
@@ -343,6 +405,8 @@ class _FuzzyIndex:
         self.protected = {w.lower() for f in fixes for text in (f.to, *f.keys) for w in WORD.findall(text)}
 
     def nearest(self, word: str) -> tuple[int, str] | None:
+        """The fix number and key nearest to ``word`` (fewest edits, then first fix), if any is
+        near enough."""
         lowered = word.lower()
         if lowered in self.protected:
             return None
@@ -357,18 +421,22 @@ class _FuzzyIndex:
                     best = (distance, number, key)
         return None if best is None else (best[1], best[2])
 
-    def scan(self, text: str):
-        near = {}
+    def scan(self, text: str) -> _HitStream | None:
+        """The fuzzy hits of ``text``: each distinct word is looked up once, then one pattern
+        finds the words that are near a key.  None when no word is."""
+        near: dict[str, tuple[int, str]] = {}
         for word in set(WORD.findall(text)):
             found = self.nearest(word)
             if found is not None:
                 near[word] = found
         if not near:
-            yield None
-            return
-        finder = regex.compile(r"(?<!\w)\L<words>(?!\w)", words=list(near))
-        yield from _hits(finder, text,
-                         lambda found: Hit(found.start(), found.end(), *near[found[0]], ChangeKind.FUZZY))
+            return None
+
+        def hit_of(found: regex.Match[str]) -> Hit:
+            number, key = near[found[0]]
+            return Hit(found.start(), found.end(), number, key, ChangeKind.FUZZY)
+
+        return _HitStream(regex.compile(r"(?<!\w)\L<words>(?!\w)", words=list(near)), text, hit_of)
 
 
 def _deletions(word: str, edits: int) -> set[str]:
@@ -432,7 +500,8 @@ def rewrite_segments(segments: Sequence[str], edits: Sequence[tuple[int, int, st
                 local_end += len(rest) - len(rest.lstrip())
                 pending.setdefault(index, []).append((0, local_end, ""))
     for index, spans in pending.items():
-        text, parts, at = out[index], [], 0
+        text, at = out[index], 0
+        parts: list[str] = []
         for local_start, local_end, after in sorted(spans):
             parts += (text[at:max(at, local_start)], after)
             at = max(at, local_end)
@@ -474,7 +543,7 @@ def apply_to_segments(segments: Sequence[str], dictionary: Dictionary, *, lines:
     return rewrite_segments(segments, edits, offsets), tuple(changes)
 
 
-def load_dictionaries(paths: Sequence[str | os.PathLike]) -> Dictionary:
+def load_dictionaries(paths: Sequence[str | os.PathLike[str]]) -> Dictionary:
     """Read, check and compile dictionaries; for a key listed in several, the first file wins.
 
     Raises:
@@ -484,7 +553,6 @@ def load_dictionaries(paths: Sequence[str | os.PathLike]) -> Dictionary:
     """
     if not paths:
         raise ConfigError("no dictionary given; expected at least one .toml, .tsv or .csv file")
-    fixes, findings = read_all(paths)
+    fixes, findings = read_dictionaries(paths)
     refuse_errors(findings)
-    refuse_errors(lint_fixes(fixes))
-    return Dictionary(fixes, [str(p) for p in paths])
+    return Dictionary.from_fixes(fixes, [str(p) for p in paths])
