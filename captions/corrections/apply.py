@@ -123,23 +123,33 @@ def correct_transcript_source(text: str, transcript: Transcript, dictionary: Dic
     if transcript.fragments and not transcript.pieces:
         raise ConfigError("the transcript carries no text positions (pieces); cannot keep its layout",
                           Location(transcript.source))
-    lines = text.split("\n")
     pieces = transcript.pieces
-    segments = [lines[p.line - 1][p.start:p.end] for p in pieces]
-    corrected, changes = apply_to_segments(
-        segments, dictionary, lines=[p.line for p in pieces],
-        stamps=[transcript.fragments[p.fragment].start_ms for p in pieces])
-    return _put_back(lines, [(p.line, p.start, p.end) for p in pieces], segments, corrected), changes
+    return _correct_in_place(text.split("\n"), [(p.line, p.start, p.end) for p in pieces],
+                             [transcript.fragments[p.fragment].start_ms for p in pieces], dictionary)
 
 
-def _put_back(lines: list[str], places: Sequence[tuple[int, int, int]], old: Sequence[str],
-              new: Sequence[str]) -> str:
+def _correct_in_place(lines: list[str], places: Sequence[tuple[int, int, int]], stamps: Sequence[int | None],
+                      dictionary: Dictionary) -> tuple[str, tuple[Change, ...]]:
+    """Correct spans of a source's lines, read as one text, and write each back where it was.
+
+    Args:
+        lines: the source's lines.
+        places: each span as (1-based line, start, end) in text order.
+        stamps: the start in ms that each span's changes record.
+
+    Returns:
+        The source with only the corrected words changed, and the changes (a change's
+        ``segment`` is the index of its span).
+    """
+    segments = [lines[line - 1][start:end] for line, start, end in places]
+    corrected, changes = apply_to_segments(segments, dictionary, lines=[line for line, _, _ in places], stamps=stamps)
     out = list(lines)
-    for (line, start, end), before, after in sorted(zip(places, old, new), reverse=True):
+    # Right to left, so that a rewritten span never moves one still to be written.
+    for (line, start, end), before, after in sorted(zip(places, segments, corrected), reverse=True):
         if before != after:
             row = out[line - 1]
             out[line - 1] = row[:start] + after + row[end:]
-    return "\n".join(out)
+    return "\n".join(out), changes
 
 
 def correct_caption_source(text: str, fmt: Format, dictionary: Dictionary, source: str = "<input>") -> tuple[
@@ -163,6 +173,4 @@ def correct_caption_source(text: str, fmt: Format, dictionary: Dictionary, sourc
                 break
             places.append((number, 0, len(lines[number - 1])))
             stamps.append(cue.start_ms)
-    segments = [lines[line - 1] for line, _, _ in places]
-    corrected, changes = apply_to_segments(segments, dictionary, lines=[line for line, _, _ in places], stamps=stamps)
-    return _put_back(lines, places, segments, corrected), changes
+    return _correct_in_place(lines, places, stamps, dictionary)

@@ -36,6 +36,7 @@ __all__ = [
 TOKEN = regex.compile(r"\w+|[^\w\s]")
 
 
+#: One word: a run of word characters (what fuzzy matching compares, and never splits).
 WORD = regex.compile(r"\w+")
 
 
@@ -50,11 +51,15 @@ _FIELDS = {"to", "from", "case", "match", "fuzzy", "context", "unless", "window"
 
 
 class CaseMode(str, enum.Enum):
+    """How a fix's keys compare with the text (the ``case`` field)."""
+
     INSENSITIVE = "insensitive"
     SENSITIVE = "sensitive"
 
 
 class MatchMode(str, enum.Enum):
+    """What a fix's keys are (the ``match`` field): words, or regular expressions."""
+
     WORD = "word"
     REGEX = "regex"
 
@@ -88,6 +93,7 @@ class Fix:
         return str(self.location)
 
     def key_location(self, index: int) -> Location:
+        """Where key ``index`` is written (the fix's own line when that is not known)."""
         line = self.key_lines[index] if index < len(self.key_lines) else None
         return Location(self.location.source, line or self.location.line)
 

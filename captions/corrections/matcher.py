@@ -36,7 +36,7 @@ import regex
 
 from ..errors import ConfigError
 from ..timecode import format_clock
-from .fixes import WORD, CaseMode, Fix, MatchMode, TOKEN, key_tokens, read_dictionaries, word_identity, written_form
+from .fixes import WORD, CaseMode, Fix, MatchMode, key_tokens, read_dictionaries, word_identity, written_form
 from .lint import lint_fixes, refuse_errors
 
 __all__ = ["ChangeKind", "Change", "ChangeRecord", "Hit", "Dictionary", "apply_to_segments", "rewrite_segments",
@@ -127,15 +127,18 @@ class Hit:
     kind: ChangeKind
 
 
-def _atoms(key: str, case: CaseMode) -> tuple[str, ...]:
-    """A word key as regex atoms: escaped characters and ``\\s+`` where the key has whitespace."""
-    tokens = [m for m in TOKEN.finditer(key)]
+def _atoms(tokens: tuple[str, ...], gaps: tuple[bool, ...]) -> tuple[str, ...]:
+    """A word key (its :func:`word_identity`) as regex atoms: the escaped characters of its
+    tokens, and ``\\s+`` where whitespace separates two of them.
+
+    >>> _atoms(("d", "'", "open", "ai"), (False, False, True))
+    ('d', "'", 'o', 'p', 'e', 'n', '\\\\s+', 'a', 'i')
+    """
     atoms: list[str] = []
-    for index, token in enumerate(tokens):
-        if index and tokens[index - 1].end() < token.start():
+    for token, gap in zip(tokens, (False, *gaps)):
+        if gap:
             atoms.append(r"\s+")
-        text = token[0].lower() if case is CaseMode.INSENSITIVE else token[0]
-        atoms.extend(map(_escape, text))
+        atoms.extend(map(_escape, token))
     return tuple(atoms)
 
 
@@ -194,7 +197,7 @@ class _WordKeys:
         if identity in self.owners:
             return False
         self.owners[identity] = (number, key)
-        self.atoms.append(_atoms(key, self.case))
+        self.atoms.append(_atoms(*identity))
         return True
 
     def pattern(self) -> regex.Pattern[str] | None:
