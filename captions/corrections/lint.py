@@ -55,6 +55,7 @@ def lint_fixes(fixes: Sequence[Fix], *, against: Iterable[str] = ()) -> tuple[Fi
 
 
 def _lint_fuzzy(fix: Fix) -> list[Finding]:
+    """``fuzzy`` on a fix with multi-word keys, which only ever match exactly."""
     if fix.fuzzy and any(len(key_tokens(k)) > 1 for k in fix.keys if fix.match is MatchMode.WORD):
         return [Finding.warning(FindingCode.FUZZY_MULTIWORD, fix.location,
                                 "`fuzzy` applies to one-word keys only; the multi-word keys of this fix "
@@ -68,6 +69,7 @@ _KeyIdentity = tuple[MatchMode, CaseMode | None, str | tuple[str, ...], tuple[bo
 
 
 def _key_identity(fix: Fix, key: str) -> _KeyIdentity:
+    """The identity of ``key`` of ``fix`` for finding keys listed twice."""
     if fix.match is MatchMode.REGEX:
         return (MatchMode.REGEX, fix.case, key, ())
     return (MatchMode.WORD, None, *word_identity(key, CaseMode.INSENSITIVE))
@@ -134,6 +136,8 @@ def _compile_quietly(pattern: str) -> regex.Pattern[str] | None:
 
 
 def _lint_regexes(fix: Fix) -> list[Finding]:
+    """Guards and regular-expression keys that do not compile, can backtrack for minutes, or
+    match the empty string."""
     findings: list[Finding] = []
     patterns = [("`context`", fix.context, fix.location), ("`unless`", fix.unless, fix.location)]
     if fix.match is MatchMode.REGEX:
