@@ -13,6 +13,8 @@ The work is split in two so that it can run anywhere:
   skips inputs the manifest says are done, runs the jobs in a process pool, and is the only
   writer: outputs and the manifest are written atomically, one file at a time, as results
   arrive.  Killing it loses at most the files in flight.
+* What a run did is a :class:`ManifestEntry` per input (:mod:`captions.batch.manifest`): the
+  manifest stores them, the command line prints them, the HTML report draws them.
 
 Safety rules the driver keeps whatever the file names contain: it never writes inside
 INPUT_DIR, never writes outside OUTPUT_DIR, and never follows a symbolic link out of INPUT_DIR.

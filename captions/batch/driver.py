@@ -15,6 +15,7 @@ from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExe
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from typing import Protocol
 
 from .. import __version__
 from ..corrections import discover_dictionaries
@@ -204,6 +205,21 @@ def _captions_version() -> str:
     return __version__
 
 
+class _DaskClient(Protocol):
+    """What the driver uses of a ``distributed.Client`` (the package is optional, and its types
+    are partial: this is the boundary)."""
+
+    def __enter__(self) -> _DaskClient: ...
+
+    def __exit__(self, exc_type: object, exc: object, traceback: object) -> object: ...
+
+    def run(self, function: Callable[[], str]) -> dict[str, str]: ...
+
+    def nthreads(self) -> dict[str, int]: ...
+
+    def get_executor(self, *, pure: bool) -> Executor: ...
+
+
 @contextlib.contextmanager
 def dask_executor(address: str, *, timeout_s: float = 30) -> Iterator[tuple[Executor, int]]:
     """A :class:`concurrent.futures.Executor` on the Dask cluster at ``address`` and its number
@@ -217,8 +233,9 @@ def dask_executor(address: str, *, timeout_s: float = 30) -> Iterator[tuple[Exec
         from distributed import Client
     except ImportError:
         raise ConfigError("--executor dask needs Dask's distributed package: pip install 'captions[dask]'") from None
+    connect: Callable[..., _DaskClient] = Client
     try:
-        client = Client(address, timeout=timeout_s)
+        client = connect(address, timeout=timeout_s)
     except (OSError, TimeoutError) as exc:
         raise ConfigError(f"cannot reach the Dask scheduler at {address}: {exc}") from None
     with client:

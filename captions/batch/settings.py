@@ -119,6 +119,7 @@ def read_folder_config(path: str | os.PathLike[str]) -> Layer:
 
 
 def _load_toml(path: Path) -> dict[str, object]:
+    """The table of one ``captions.toml``, refused when it holds a key the file may not set."""
     source = str(path)
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
