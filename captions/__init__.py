@@ -11,6 +11,8 @@ the heavier jobs (building cues, corrections, validation, formats) load on first
 
 __version__ = "0.1.0"
 
+from typing import Any
+
 from .errors import CaptionsError, ConfigError, Location, ParseError, UnsupportedFormatError
 from .model import Cue, Fragment, Layout, Note, NoteCode, Piece, Transcript
 from .presets import DEFAULT_PRESET, PRESETS, Preset, get_preset
@@ -39,7 +41,8 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str):
+def __getattr__(name: str) -> Any:
+    # Any: the value is whatever the named module holds (a function, a class, an enum)
     if name in _LAZY:
         import importlib
 

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from captions.batch import (
-    CONFIG_NAME, Found, Kind, Layer, check_dirs, discover, output_rel, parse_formats, plan_outputs,
+    CONFIG_NAME, Found, Kind, Layer, ManifestEntry, OutputRecord, Status, check_dirs, discover, output_rel,
+    parse_formats, plan_inputs,
     read_folder_config, resolve_settings, safe_output_path, timeline_points,
 )
 from captions.batch.driver import _layers_for, _remove_stale_temporaries
@@ -142,12 +143,12 @@ def test_outputs_mirror_the_tree_and_collisions_are_refused_for_both(tmp_path):
     found = [Found("show.txt", tmp_path, Kind.TRANSCRIPT), Found("show.srt", tmp_path, Kind.CAPTIONS),
              Found("other.txt", tmp_path, Kind.TRANSCRIPT)]
     cli = Layer("command line", formats=(Format.SRT, Format.VTT))
-    plans = {p.found.rel: p for p in plan_outputs(found, lambda f: resolve_settings([cli], f.kind))}
+    plans = {p.found.rel: p for p in plan_inputs(found, lambda f: resolve_settings([cli], f.kind))}
     assert "show.srt" in plans["show.txt"].problem and "show.txt" in plans["show.srt"].problem
     assert "collision" in plans["show.txt"].problem
     assert plans["other.txt"].problem is None and plans["other.txt"].outputs == ("other.srt", "other.vtt")
     # without --to, the caption file is only validated: no output, so no collision
-    plans = {p.found.rel: p for p in plan_outputs(found, lambda f: resolve_settings([], f.kind))}
+    plans = {p.found.rel: p for p in plan_inputs(found, lambda f: resolve_settings([], f.kind))}
     assert plans["show.txt"].problem is None and plans["show.srt"].outputs == ()
 
 
@@ -199,7 +200,8 @@ def test_manifest_round_trip_and_currency(tmp_path):
     manifest = Manifest.load(tmp_path)
     assert manifest.files == {}
     (tmp_path / "x.srt").write_text("1\n")
-    entry = {"status": "ok", "sha256": "s", "options_sha256": "o", "dictionaries": [], "outputs": [{"path": "x.srt"}]}
+    entry = ManifestEntry(Status.OK, Kind.TRANSCRIPT, sha256="s", options_sha256="o",
+                          outputs=(OutputRecord("x.srt", Format.SRT, "h"),))
     manifest.record("x.txt", entry)
     again = Manifest.load(tmp_path)
     assert again.files == {"x.txt": entry}

@@ -17,6 +17,7 @@ import pytest
 from click.testing import CliRunner
 
 from captions.cli import main
+from captions.batch import BatchSummary
 from captions.batch.report_html import render_report_html
 
 from test_batch import SRT_OK, sample_slice
@@ -73,7 +74,7 @@ def test_rows_sorted_by_findings_needing_a_human_first(report):
 
 
 def test_render_without_entries_is_a_valid_page():
-    page = render_report_html({"files": 0}, {})
+    page = render_report_html(BatchSummary(Path("in"), Path("out")))
     assert "<tbody>\n\n</tbody>" in page and page.rstrip().endswith("</html>")
 
 

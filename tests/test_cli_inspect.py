@@ -79,3 +79,50 @@ def test_python_dash_m_runs_as_a_process() -> None:
     bad = subprocess.run([sys.executable, "-m", "captions", "inspect", "-"], input="rien\n",
                          capture_output=True, text=True, check=False)
     assert bad.returncode == 1 and bad.stderr.startswith("captions: error: <stdin>:1:")
+
+
+def test_the_command_list_imports_no_command() -> None:
+    """``captions --help`` lists the commands from their summaries: no command module loads."""
+    probe = ("import sys\nfrom captions.cli import main\n"
+             "try:\n    main(['--help'], prog_name='captions')\nexcept SystemExit:\n    pass\n"
+             "print(sorted(m for m in sys.modules if m.startswith('captions.')))")
+    proc = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    loaded = proc.stdout.splitlines()[-1]
+    for heavy in ("captions.cli.batch", "captions.batch", "captions.cli.convert", "captions.convert",
+                  "captions.cli.validate", "captions.validate", "captions.corrections"):
+        assert f"'{heavy}'" not in loaded
+    assert "Commands:" in proc.stdout and "batch     Convert and check every transcript" in proc.stdout
+
+
+def test_the_command_summaries_are_the_commands_own_help() -> None:
+    """The list shows what click would show from each command's help, at every width."""
+    import click
+
+    from captions.cli import _COMMANDS
+
+    ctx = click.Context(main)
+    for name in _COMMANDS:
+        main.get_command(ctx, name)  # imports its module
+    assert set(_COMMANDS) == set(main.commands)
+    for name, (_, summary) in _COMMANDS.items():
+        for limit in (20, 45, 74, 200):
+            assert click.Command(name, help=summary).get_short_help_str(limit) == \
+                main.commands[name].get_short_help_str(limit), (name, limit)
+
+
+def test_a_command_runs_with_the_collector_paused_and_restores_it(monkeypatch) -> None:
+    import gc
+
+    from captions.cli import inspect as inspect_command
+    from captions.errors import ParseError
+
+    seen = []
+
+    def reader(path: str) -> None:
+        seen.append(gc.isenabled())
+        raise ParseError("nothing here", None)
+
+    monkeypatch.setattr(inspect_command, "read_transcript", reader)
+    assert gc.isenabled()
+    assert CliRunner().invoke(main, ["inspect", "x.txt"]).exit_code == 1
+    assert seen == [False] and gc.isenabled()

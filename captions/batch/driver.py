@@ -3,38 +3,45 @@
 from __future__ import annotations
 
 import contextlib
+import gc
+import itertools
 import os
 import re
 import signal
 import stat
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import (
-    FIRST_COMPLETED,
-    Executor,
-    Future,
-    ProcessPoolExecutor,
-    wait,
-)
+from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from typing import Protocol
 
 from .. import __version__
 from ..corrections import discover_dictionaries
 from ..errors import CaptionsError, ConfigError, Location
 from ..files import write_text_atomic
-from .manifest import MANIFEST_NAME, Manifest, sha256_bytes, sha256_json
-from .job import FileJob, FileResult, _dictionary, process_file
-from .plan import Found, Planned, _inside, discover, plan_outputs
+from ..findings import Severity
+from .job import FileJob, FileResult, process_file
+from .manifest import (
+    MANIFEST_NAME,
+    BatchSummary,
+    DictionaryRef,
+    Kind,
+    Manifest,
+    ManifestEntry,
+    OutputRecord,
+    Status,
+    sha256_bytes,
+    sha256_json,
+)
+from .plan import Found, Planned, discover, plan_inputs
 from .settings import (
     CONFIG_NAME,
-    DictionaryRef,
     FileSettings,
-    Kind,
     Layer,
-    Status,
-    _dictionary_hash,
+    compiled_dictionary,
+    dictionary_hash,
     read_folder_config,
     resolve_settings,
 )
@@ -72,42 +79,8 @@ class Progress:
     elapsed_s: float
 
 
-@dataclass
-class BatchSummary:
-    """The run, once finished: one manifest entry per input of this run, in input order."""
-
-    input_dir: Path
-    output_dir: Path
-    entries: dict[str, dict] = field(default_factory=dict)
-    elapsed_s: float = 0.0
-
-    def count(self, status: Status) -> int:
-        return sum(1 for e in self.entries.values() if e["status"] == status.value)
-
-    def findings_total(self) -> dict[str, int]:
-        totals: dict[str, int] = {}
-        for entry in self.entries.values():
-            for code, n in entry.get("findings", {}).items():
-                totals[code] = totals.get(code, 0) + n
-        return dict(sorted(totals.items()))
-
-    def severity_total(self, severity: str) -> int:
-        return sum(e.get(severity + "s", 0) for e in self.entries.values())
-
-    def to_dict(self) -> dict:
-        return {
-            "type": "summary",
-            "input_dir": str(self.input_dir),
-            "output_dir": str(self.output_dir),
-            "files": len(self.entries),
-            "ok": self.count(Status.OK),
-            "skipped": self.count(Status.SKIPPED),
-            "failed": self.count(Status.FAILED),
-            "errors": self.severity_total("error"),
-            "warnings": self.severity_total("warning"),
-            "findings": self.findings_total(),
-            "elapsed_ms": round(self.elapsed_s * 1000),
-        }
+#: Called as each input ends, with its path, its manifest entry and the counts so far.
+ResultHook = Callable[[str, ManifestEntry, Progress], None]
 
 
 def check_dirs(input_dir: Path, output_dir: Path) -> tuple[Path, Path]:
@@ -121,7 +94,7 @@ def check_dirs(input_dir: Path, output_dir: Path) -> tuple[Path, Path]:
         raise ConfigError(f"INPUT_DIR {input_dir} is not a folder; expected a folder of transcripts and "
                           "caption files")
     dst = Path(output_dir).resolve()
-    if _inside(dst, src):
+    if dst.is_relative_to(src):
         raise ConfigError(f"OUTPUT_DIR {output_dir} is inside INPUT_DIR {input_dir}; batch never writes inside "
                           "its input: choose a folder outside it")
     return src, dst
@@ -140,7 +113,7 @@ def safe_output_path(src: Path, dst: Path, rel: str) -> Path:
     target = dst.joinpath(*parts)
     target.parent.mkdir(parents=True, exist_ok=True)
     folder = Path(os.path.realpath(target.parent))
-    if not _inside(folder, dst) or _inside(folder, src):
+    if not folder.is_relative_to(dst) or folder.is_relative_to(src):
         raise ConfigError(f"refusing to write {rel}: its folder resolves to {folder}, outside OUTPUT_DIR or "
                           "inside INPUT_DIR")
     if target.is_symlink() or target.exists() and not target.is_file():
@@ -161,7 +134,7 @@ def _remove_stale_temporaries(src: Path, dst: Path, outputs: Iterable[str]) -> N
     folders.setdefault(dst, set()).add(MANIFEST_NAME)
     for folder, names in folders.items():
         real = Path(os.path.realpath(folder))
-        if not _inside(real, dst) or _inside(real, src):
+        if not real.is_relative_to(dst) or real.is_relative_to(src):
             continue
         try:
             entries = list(os.scandir(folder))
@@ -181,11 +154,12 @@ def _layers_for(rel: str, src: Path, cli: Layer, cache: dict[str, Layer | None])
         key = part.as_posix()
         if key not in cache:
             path = src / key / CONFIG_NAME if key != "." else src / CONFIG_NAME
-            if path.is_file() and not _inside(Path(os.path.realpath(path)), src):
+            if path.is_file() and not Path(os.path.realpath(path)).is_relative_to(src):
                 raise ConfigError("a symbolic link out of INPUT_DIR: not followed", Location(str(path)))
             cache[key] = read_folder_config(path) if path.is_file() else None
-        if cache[key] is not None:
-            layers.append(cache[key])
+        layer = cache[key]
+        if layer is not None:
+            layers.append(layer)
     layers.append(cli)
     return layers
 
@@ -203,31 +177,47 @@ def _read_input(found: Found, src: Path) -> bytes:
 
 
 def _entry(result: FileResult, *, sha256: str | None, settings: FileSettings | None,
-           outputs: Sequence[dict]) -> dict:
-    return {
-        "status": result.status.value,
-        "kind": result.kind.value,
-        "sha256": sha256,
-        "options_sha256": sha256_json(settings.options_dict()) if settings else None,
-        "dictionaries": [d.to_dict() for d in settings.dictionaries] if settings else [],
-        "preset": settings.preset.name if settings else None,
-        "outputs": list(outputs),
-        "cues": result.cues,
-        "findings": {code: n for code, _, n in result.findings},
-        "errors": result.count("error"),
-        "warnings": result.count("warning"),
-        "infos": result.count("info"),
-        "notes": dict(result.notes),
-        "corrections": result.corrections,
-        "media_ms": result.media_ms,
-        "elapsed_ms": result.elapsed_ms,
-        "reason": result.reason,
-        "timeline": [list(p) for p in result.timeline],
-    }
+           outputs: Sequence[OutputRecord]) -> ManifestEntry:
+    return ManifestEntry(
+        status=result.status,
+        kind=result.kind,
+        sha256=sha256,
+        options_sha256=sha256_json(settings.options_dict()) if settings else None,
+        dictionaries=settings.dictionaries if settings else (),
+        preset=settings.preset.name if settings else None,
+        outputs=tuple(outputs),
+        cues=result.cues,
+        # one count per code (a code has one severity)
+        findings=tuple({f.code.value: f.total for f in result.findings}.items()),
+        errors=result.count(Severity.ERROR),
+        warnings=result.count(Severity.WARNING),
+        infos=result.count(Severity.INFO),
+        notes=tuple((code.value, n) for code, n in result.notes),
+        corrections=result.corrections,
+        media_ms=result.media_ms,
+        elapsed_ms=result.elapsed_ms,
+        reason=result.reason,
+        timeline=result.timeline,
+    )
 
 
 def _captions_version() -> str:
     return __version__
+
+
+class _DaskClient(Protocol):
+    """What the driver uses of a ``distributed.Client`` (the package is optional, and its types
+    are partial: this is the boundary)."""
+
+    def __enter__(self) -> _DaskClient: ...
+
+    def __exit__(self, exc_type: object, exc: object, traceback: object) -> object: ...
+
+    def run(self, function: Callable[[], str]) -> dict[str, str]: ...
+
+    def nthreads(self) -> dict[str, int]: ...
+
+    def get_executor(self, *, pure: bool) -> Executor: ...
 
 
 @contextlib.contextmanager
@@ -243,8 +233,9 @@ def dask_executor(address: str, *, timeout_s: float = 30) -> Iterator[tuple[Exec
         from distributed import Client
     except ImportError:
         raise ConfigError("--executor dask needs Dask's distributed package: pip install 'captions[dask]'") from None
+    connect: Callable[..., _DaskClient] = Client
     try:
-        client = Client(address, timeout=timeout_s)
+        client = connect(address, timeout=timeout_s)
     except (OSError, TimeoutError) as exc:
         raise ConfigError(f"cannot reach the Dask scheduler at {address}: {exc}") from None
     with client:
@@ -259,9 +250,85 @@ def dask_executor(address: str, *, timeout_s: float = 30) -> Iterator[tuple[Exec
         yield client.get_executor(pure=False), threads
 
 
-def _ignore_sigint() -> None:
+# --------------------------------------------------------------------------------------------
+# The workers: a process pool of our own, this process for --jobs 1, or a caller's executor.
+
+
+def _start_worker() -> None:
+    """The initializer of each process of our own pool."""
     # Ctrl-C goes to the whole process group: the driver decides what stops, workers just finish.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # What the worker inherited (the imported modules) lives as long as it: leave it out of
+    # every collection.
+    gc.freeze()
+
+
+def _work(job: FileJob) -> FileResult:
+    """One job on a worker of our own (a pool process, or this process for ``--jobs 1``), with
+    the garbage collector paused while it runs.
+
+    A job builds hundreds of thousands of small acyclic values, which make the collector run over
+    and over for nothing; they are freed by reference counting when the job ends, so the
+    collector, back on between jobs, finds no work piling up.  Not for a caller's executor:
+    its threads would share the pause.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return process_file(job)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+class _Pool:
+    """The jobs in flight on a process pool of our own, or on a caller's executor (used, not
+    shut down)."""
+
+    def __init__(self, workers: int, executor: Executor | None) -> None:
+        self.workers = workers
+        self.own = executor is None
+        self.executor = executor or self._new_pool()
+        self.pending: dict[Future[FileResult], FileJob] = {}
+
+    def _new_pool(self) -> Executor:
+        return ProcessPoolExecutor(self.workers, initializer=_start_worker)
+
+    def submit(self, job: FileJob) -> None:
+        try:
+            future = self._submit(job)
+        except BrokenProcessPool:
+            if not self.own:
+                raise
+            self.executor = self._new_pool()  # a worker died: the jobs still to come get a new pool
+            future = self._submit(job)
+        self.pending[future] = job
+
+    def _submit(self, job: FileJob) -> Future[FileResult]:
+        return self.executor.submit(_work, job) if self.own else self.executor.submit(process_file, job)
+
+    def finished(self) -> Iterator[FileResult]:
+        """The results of the jobs that end next (waits for at least one)."""
+        done, _ = wait(self.pending, return_when=FIRST_COMPLETED)
+        for future in done:
+            job = self.pending.pop(future)
+            try:
+                yield future.result()
+            except BrokenProcessPool as exc:  # a worker died (killed, out of memory): say so
+                yield FileResult(job.rel, job.kind, Status.FAILED,
+                                 reason=f"{job.rel}: the worker process died ({exc}); rerun to retry")
+
+    def abandon(self) -> None:
+        """Stop at once: what has not started never will."""
+        if self.own:
+            self.executor.shutdown(wait=False, cancel_futures=True)
+        else:
+            for future in self.pending:
+                future.cancel()
+
+    def close(self) -> None:
+        if self.own:
+            self.executor.shutdown(wait=True)
 
 
 def _run_jobs(jobs: Iterable[FileJob], workers: int, executor: Executor | None = None) -> Iterator[FileResult]:
@@ -273,49 +340,28 @@ def _run_jobs(jobs: Iterable[FileJob], workers: int, executor: Executor | None =
     """
     if workers <= 1 and executor is None:
         for job in jobs:
-            yield process_file(job)
+            yield _work(job)
         return
-    own = executor is None
-    pool = executor or ProcessPoolExecutor(workers, initializer=_ignore_sigint)
-    pending: dict[Future, FileJob] = {}
+    pool = _Pool(workers, executor)
+    queue = iter(jobs)
     try:
-        iterator = iter(jobs)
-        exhausted = False
-        while pending or not exhausted:
-            while not exhausted and len(pending) < 2 * workers:
-                job = next(iterator, None)
-                if job is None:
-                    exhausted = True
-                    break
-                try:
-                    pending[pool.submit(process_file, job)] = job
-                except BrokenProcessPool:
-                    if not own:
-                        raise
-                    pool = ProcessPoolExecutor(workers, initializer=_ignore_sigint)
-                    pending[pool.submit(process_file, job)] = job
-            if not pending:
+        while True:
+            for job in itertools.islice(queue, 2 * workers - len(pool.pending)):
+                pool.submit(job)
+            if not pool.pending:
                 break
-            done, _ = wait(pending, return_when=FIRST_COMPLETED)
-            for future in done:
-                job = pending.pop(future)
-                try:
-                    yield future.result()
-                except BrokenProcessPool as exc:  # a worker died (killed, out of memory): say so
-                    yield FileResult(job.rel, job.kind, Status.FAILED,
-                                     reason=f"{job.rel}: the worker process died ({exc}); rerun to retry")
+            yield from pool.finished()
     except BaseException:
-        if own:
-            pool.shutdown(wait=False, cancel_futures=True)
-        else:
-            for future in pending:
-                future.cancel()
+        pool.abandon()
         raise
-    if own:
-        pool.shutdown(wait=True)
+    pool.close()
 
 
-def run_batch(request: BatchRequest, *, on_result: Callable[[str, dict, Progress], None] | None = None,
+# --------------------------------------------------------------------------------------------
+# A run.
+
+
+def run_batch(request: BatchRequest, *, on_result: ResultHook | None = None,
               executor: Executor | None = None) -> BatchSummary:
     """Run a batch; ``on_result(rel, manifest_entry, progress)`` is called as each input ends.
 
@@ -330,94 +376,115 @@ def run_batch(request: BatchRequest, *, on_result: Callable[[str, dict, Progress
     """
     started = time.perf_counter()
     src, dst = check_dirs(request.input_dir, request.output_dir)
-    cli_dicts = [(d, _dictionary_hash(d)) for d in request.cli.dictionaries]
-    if cli_dicts:
-        _dictionary(tuple(DictionaryRef(str(d), h) for d, h in cli_dicts))  # refuse a bad one now
+    hashes = _command_line_dictionaries(request.cli)
     dst.mkdir(parents=True, exist_ok=True)
-    manifest = Manifest.load(dst)
+    run = _Run(request, src, dst, Manifest.load(dst), hashes, on_result, started)
+    for result in _run_jobs(run.jobs(), request.jobs, executor):
+        run.take(result)
+    return run.summary()
 
-    cache: dict[str, Layer | None] = {}
-    hashes: dict[Path, str] = dict(cli_dicts)
 
-    def dictionary_hash(path: Path) -> str:
-        if path not in hashes:
-            hashes[path] = _dictionary_hash(path)
-        return hashes[path]
+def _command_line_dictionaries(cli: Layer) -> dict[Path, str]:
+    """The hashes of the ``--dict`` files, once each is known to load (a bad one stops the run
+    before any input is touched)."""
+    hashes = [(d, dictionary_hash(d)) for d in cli.dictionaries]
+    if hashes:
+        compiled_dictionary(tuple(DictionaryRef(str(d), h) for d, h in hashes))
+    return dict(hashes)
 
-    def settings_for(found: Found) -> FileSettings:
-        adjacent = discover_dictionaries(src / found.rel) if found.kind is Kind.TRANSCRIPT else ()
-        settings = resolve_settings(_layers_for(found.rel, src, request.cli, cache), found.kind,
-                                    adjacent=[p.resolve() for p in adjacent], dictionary_hash=dictionary_hash)
+
+class _Run:
+    """One run: its plans, its manifest and summary, and the caches its inputs share."""
+
+    def __init__(self, request: BatchRequest, src: Path, dst: Path, manifest: Manifest,
+                 hashes: dict[Path, str], on_result: ResultHook | None, started: float) -> None:
+        self.request, self.src, self.dst, self.manifest = request, src, dst, manifest
+        self.on_result, self.started = on_result, started
+        self.hashes = hashes                           # dictionary path -> hash
+        self.layers: dict[str, Layer | None] = {}      # folder -> its captions.toml
+        self.plans = plan_inputs(discover(src), self.settings_for)
+        _remove_stale_temporaries(src, dst, (out for p in self.plans for out in p.outputs))
+        self.by_rel = {p.found.rel: p for p in self.plans}
+        self.planned_outputs = {out for p in self.plans for out in p.outputs}
+        self.input_hashes: dict[str, str] = {}
+        self.counts = {status: 0 for status in Status}
+        self.entries: dict[str, ManifestEntry] = {}
+
+    def dictionary_hash(self, path: Path) -> str:
+        if path not in self.hashes:
+            self.hashes[path] = dictionary_hash(path)
+        return self.hashes[path]
+
+    def settings_for(self, found: Found) -> FileSettings:
+        adjacent = discover_dictionaries(self.src / found.rel) if found.kind is Kind.TRANSCRIPT else ()
+        settings = resolve_settings(_layers_for(found.rel, self.src, self.request.cli, self.layers), found.kind,
+                                    adjacent=[p.resolve() for p in adjacent], dictionary_hash=self.dictionary_hash)
         if settings.dictionaries:
-            _dictionary(settings.dictionaries)  # a bad folder dictionary fails its files, before any text
+            compiled_dictionary(settings.dictionaries)  # a bad folder dictionary fails its files, before any text
         return settings
 
-    plans = plan_outputs(discover(src), settings_for)
-    _remove_stale_temporaries(src, dst, (out for p in plans for out in p.outputs))
-    summary = BatchSummary(src, dst)
-    counts = {status: 0 for status in Status}
-    hashes_of: dict[str, str | None] = {}
-
-    def finish(rel: str, entry: dict, status: Status) -> None:
-        summary.entries[rel] = entry
-        counts[status] += 1
-        if on_result is not None:
-            on_result(rel, entry, Progress(len(plans), sum(counts.values()), counts[Status.OK],
-                                           counts[Status.FAILED], counts[Status.SKIPPED],
-                                           time.perf_counter() - started))
-
-    def fail(plan: Planned, reason: str, sha: str | None = None) -> None:
-        result = FileResult(plan.found.rel, plan.found.kind, Status.FAILED, reason=reason)
-        entry = _entry(result, sha256=sha, settings=plan.settings, outputs=())
-        manifest.record(plan.found.rel, entry)
-        finish(plan.found.rel, entry, Status.FAILED)
-
-    by_rel = {p.found.rel: p for p in plans}
-    planned_outputs = {out for p in plans for out in p.outputs}
-
-    def jobs() -> Iterator[FileJob]:
-        for plan in plans:
+    def jobs(self) -> Iterator[FileJob]:
+        """The jobs to run, in input order; the inputs that fail before their job, or that the
+        manifest says are done, end here."""
+        for plan in self.plans:
             rel = plan.found.rel
             if plan.problem:
-                fail(plan, plan.problem if plan.problem.startswith(rel) else f"{rel}: {plan.problem}")
+                self.fail(plan, plan.problem if plan.problem.startswith(rel) else f"{rel}: {plan.problem}")
                 continue
             try:
-                data = _read_input(plan.found, src)
+                data = _read_input(plan.found, self.src)
             except CaptionsError as exc:
-                fail(plan, str(exc))
+                self.fail(plan, str(exc))
                 continue
-            sha = sha256_bytes(data)
-            hashes_of[rel] = sha
+            sha = self.input_hashes[rel] = sha256_bytes(data)
             settings = plan.settings
-            if not request.force and manifest.is_current(
+            assert settings is not None  # a plan without a problem has its settings
+            if not self.request.force and self.manifest.is_current(
                     rel, sha256=sha, options_sha256=sha256_json(settings.options_dict()),
-                    dictionaries=[d.to_dict() for d in settings.dictionaries], output_dir=dst):
-                entry = dict(manifest.files[rel])
-                finish(rel, {**entry, "status": Status.SKIPPED.value}, Status.SKIPPED)
+                    dictionaries=settings.dictionaries, output_dir=self.dst):
+                self.finish(rel, self.manifest.files[rel].with_status(Status.SKIPPED))
                 continue
             yield FileJob(rel, data, plan.found.kind, settings)
 
-    for result in _run_jobs(jobs(), request.jobs, executor):
-        plan = by_rel[result.rel]
-        sha = hashes_of.get(result.rel)
+    def take(self, result: FileResult) -> None:
+        """Write what a job gave and record it."""
+        plan = self.by_rel[result.rel]
+        sha = self.input_hashes.get(result.rel)
         if result.status is Status.FAILED:
-            fail(plan, result.reason or "failed", sha)
-            continue
+            self.fail(plan, result.reason or "failed", sha)
+            return
         try:
-            outputs = _write_outputs(src, dst, plan, result, manifest.files.get(result.rel), planned_outputs)
+            outputs = _write_outputs(self.src, self.dst, plan, result, self.manifest.files.get(result.rel),
+                                     self.planned_outputs)
         except (CaptionsError, OSError) as exc:
-            fail(plan, f"{result.rel}: cannot write the output: {exc}", sha)
-            continue
+            self.fail(plan, f"{result.rel}: cannot write the output: {exc}", sha)
+            return
         entry = _entry(result, sha256=sha, settings=plan.settings, outputs=outputs)
-        manifest.record(result.rel, entry)
-        finish(result.rel, entry, Status.OK)
-    summary.entries = {p.found.rel: summary.entries[p.found.rel] for p in plans if p.found.rel in summary.entries}
-    summary.elapsed_s = time.perf_counter() - started
-    return summary
+        self.manifest.record(result.rel, entry)
+        self.finish(result.rel, entry)
+
+    def fail(self, plan: Planned, reason: str, sha: str | None = None) -> None:
+        result = FileResult(plan.found.rel, plan.found.kind, Status.FAILED, reason=reason)
+        entry = _entry(result, sha256=sha, settings=plan.settings, outputs=())
+        self.manifest.record(plan.found.rel, entry)
+        self.finish(plan.found.rel, entry)
+
+    def finish(self, rel: str, entry: ManifestEntry) -> None:
+        self.entries[rel] = entry
+        self.counts[entry.status] += 1
+        if self.on_result is not None:
+            self.on_result(rel, entry, Progress(len(self.plans), sum(self.counts.values()), self.counts[Status.OK],
+                                                self.counts[Status.FAILED], self.counts[Status.SKIPPED],
+                                                time.perf_counter() - self.started))
+
+    def summary(self) -> BatchSummary:
+        """The entries of this run, in input order."""
+        entries = {p.found.rel: self.entries[p.found.rel] for p in self.plans if p.found.rel in self.entries}
+        return BatchSummary(self.src, self.dst, entries, time.perf_counter() - self.started)
 
 
-def _write_outputs(src: Path, dst: Path, plan: Planned, result: FileResult, previous: dict | None,
-                   planned: set[str]) -> list[dict]:
+def _write_outputs(src: Path, dst: Path, plan: Planned, result: FileResult, previous: ManifestEntry | None,
+                   planned: set[str]) -> list[OutputRecord]:
     """Write every output of ``result`` atomically; remove outputs an earlier run made for this
     input that this run no longer makes (they would not match the input any more), unless
     another input of this run now makes them (``planned``)."""
@@ -425,13 +492,12 @@ def _write_outputs(src: Path, dst: Path, plan: Planned, result: FileResult, prev
     for (fmt, text), rel in zip(result.outputs, plan.outputs):
         target = safe_output_path(src, dst, rel)
         write_text_atomic(target, text)
-        written.append({"path": rel, "format": fmt.value, "sha256": sha256_bytes(text.encode("utf-8"))})
-    keep = {w["path"] for w in written}
-    for old in (previous or {}).get("outputs", ()):
-        rel = old.get("path", "")
-        if rel not in keep and rel not in planned:
+        written.append(OutputRecord(rel, fmt, sha256_bytes(text.encode("utf-8"))))
+    keep = {w.path for w in written}
+    for old in previous.outputs if previous else ():
+        if old.path not in keep and old.path not in planned:
             try:
-                stale = safe_output_path(src, dst, rel)
+                stale = safe_output_path(src, dst, old.path)
             except CaptionsError:
                 continue
             if stale.is_file():

@@ -7,25 +7,22 @@ import time
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
-from pathlib import Path
+from typing import NamedTuple
 
-from ..corrections import apply_to_transcript, load_dictionaries
-from ..errors import CaptionsError, ConfigError, Location
+from ..convert import Corrector, convert_cues, convert_transcript
+from ..corrections import apply_to_transcript
+from ..errors import CaptionsError
 from ..files import Decoded, decode, sniff
-from ..formats import Format, render_captions
-from ..model import Cue
-from ..convert import convert_cues, convert_transcript
+from ..findings import Finding, FindingCode, Severity
+from ..formats import render_captions
+from ..model import Cue, Format, Note, NoteCode
 from ..presets import Preset, chars_per_second
 from ..transcript import transcript_from_decoded
 from ..validate import check_cues, check_text
-from .settings import (
-    TIMELINE_POINTS,
-    DictionaryRef,
-    FileSettings,
-    Kind,
-    Status,
-    _dictionary_hash,
-)
+from .manifest import Kind, Status, TimelinePoint
+from .settings import FileSettings, compiled_dictionary
+
+TIMELINE_POINTS = 240  # the reading-speed timeline keeps the fastest cue of each of this many slices
 
 # --------------------------------------------------------------------------------------------
 # The per-file job.
@@ -41,16 +38,23 @@ class FileJob:
     settings: FileSettings
 
 
+class FindingCount(NamedTuple):
+    """How many findings of one code and severity a file has."""
+
+    code: FindingCode
+    severity: Severity
+    total: int
+
+
 @dataclass(frozen=True, slots=True)
 class FileResult:
     """What one input gave.
 
     Attributes:
         outputs: (format, rendered text) pairs; the driver writes them.
-        findings: (code, severity, count) for each validation finding code.
-        notes: (code, count) for each reader note code.
-        timeline: (start_ms, end_ms, cps, limit_cps or None) of the fastest cue of each slice of
-            the show (at most ``TIMELINE_POINTS`` points).
+        findings: the validation findings counted per code, in code order.
+        notes: (code, count) for each reader note code, in code order.
+        timeline: the fastest cue of each slice of the show (at most ``TIMELINE_POINTS`` points).
         media_ms: the end of the last cue.
         elapsed_ms: processing time.
         reason: why it failed (``file:line: message``), or None.
@@ -61,54 +65,39 @@ class FileResult:
     status: Status
     outputs: tuple[tuple[Format, str], ...] = ()
     cues: int = 0
-    findings: tuple[tuple[str, str, int], ...] = ()
-    notes: tuple[tuple[str, int], ...] = ()
+    findings: tuple[FindingCount, ...] = ()
+    notes: tuple[tuple[NoteCode, int], ...] = ()
     corrections: int = 0
-    timeline: tuple[tuple[int, int, float, float | None], ...] = ()
+    timeline: tuple[TimelinePoint, ...] = ()
     media_ms: int = 0
     elapsed_ms: int = 0
     reason: str | None = None
 
-    def count(self, severity: str) -> int:
-        return sum(n for _, sev, n in self.findings if sev == severity)
+    def count(self, severity: Severity) -> int:
+        return sum(f.total for f in self.findings if f.severity is severity)
 
 
-def timeline_points(cues: Sequence[Cue], preset: Preset,
-                    points: int = TIMELINE_POINTS) -> tuple[tuple[int, int, float, float | None], ...]:
+def timeline_points(cues: Sequence[Cue], preset: Preset, points: int = TIMELINE_POINTS) -> tuple[TimelinePoint, ...]:
     """The reading speed of ``cues`` against the preset's limit, as at most ``points`` points:
     the cue shown is the fastest of its slice of the show, so a peak is never smoothed away.
 
     >>> from captions.presets import get_preset
     >>> timeline_points([Cue(0, 1000, ("Bonjour à tous",))], get_preset("netflix"))
-    ((0, 1000, 14.0, 17.0),)
+    (TimelinePoint(start_ms=0, end_ms=1000, cps=14.0, limit_cps=17.0),)
     """
     if not cues:
         return ()
     end = max(c.end_ms for c in cues) or 1
-    slices: dict[int, tuple[int, int, float, float | None]] = {}
+    slices: dict[int, TimelinePoint] = {}
     for cue in cues:
         duration = cue.end_ms - cue.start_ms
         cps = round(min(chars_per_second(cue.text, duration), 999.0), 1)
         allowed = preset.max_chars_for(duration)
         limit = None if allowed is None or duration <= 0 else round(allowed * 1000 / duration, 1)
         key = min(points - 1, cue.start_ms * points // end)
-        if key not in slices or cps > slices[key][2]:
-            slices[key] = (cue.start_ms, cue.end_ms, cps, limit)
+        if key not in slices or cps > slices[key].cps:
+            slices[key] = TimelinePoint(cue.start_ms, cue.end_ms, cps, limit)
     return tuple(slices[k] for k in sorted(slices))
-
-
-@functools.lru_cache(maxsize=8)
-def _dictionary(refs: tuple[DictionaryRef, ...]):
-    """The compiled dictionary of ``refs``, once per worker process (jobs share it).
-
-    The files must still have the hashes the driver recorded, so that a result is a function of
-    the recorded hashes even on a worker of another machine reading shared storage.
-    """
-    for ref in refs:
-        if _dictionary_hash(Path(ref.path)) != ref.sha256:
-            raise ConfigError("the dictionary changed while the batch was running (its hash differs from the "
-                              "one recorded); rerun", Location(ref.path))
-    return load_dictionaries([ref.path for ref in refs])
 
 
 def process_file(job: FileJob) -> FileResult:
@@ -139,16 +128,15 @@ def _process(job: FileJob) -> FileResult:
 def _convert_transcript(job: FileJob, decoded: Decoded) -> FileResult:
     transcript = transcript_from_decoded(decoded, job.rel)
     settings = job.settings
-    corrector = None
+    corrector: Corrector | None = None
     if settings.dictionaries:
-        dictionary = _dictionary(settings.dictionaries)
-        corrector = lambda t: apply_to_transcript(t, dictionary)  # noqa: E731 (never pickled)
+        corrector = functools.partial(apply_to_transcript, dictionary=compiled_dictionary(settings.dictionaries))
     converted = convert_transcript(transcript, settings.preset, lang=settings.lang,
                                    typography=settings.typography, corrector=corrector)
     cues = tuple(converted.cues)
-    notes = _count(n.code.value for n in converted.report.notes)
+    notes = _count_notes(converted.report.notes)
     findings = check_cues(cues, settings.preset, lang=converted.lang)
-    return _finish(job, cues, _summarise(findings), notes, len(converted.report.changes),
+    return _finish(job, cues, _count_findings(findings), notes, len(converted.report.changes),
                    converted.header_notes)
 
 
@@ -159,20 +147,25 @@ def _check_captions(job: FileJob, fmt: Format) -> FileResult:
     if settings.formats:  # times and words kept: the findings and the timeline stay the input's
         cues = tuple(convert_cues(cues, settings.preset, source=job.rel, lang=settings.lang,
                                   typography=settings.typography).cues)
-    return _finish(job, cues, _summarise(checked.findings), (), 0, tuple(checked.notes))
+    return _finish(job, cues, _count_findings(checked.findings), (), 0, tuple(checked.notes))
 
 
-def _summarise(findings: Iterable) -> tuple[tuple[str, str, int], ...]:
-    counts = Counter((f.code.value, f.severity.value) for f in findings)
-    return tuple((code, sev, n) for (code, sev), n in sorted(counts.items()))
+def _count_findings(findings: Iterable[Finding]) -> tuple[FindingCount, ...]:
+    counts = Counter((f.code, f.severity) for f in findings)
+    ordered = sorted(counts.items(), key=lambda item: (item[0][0].value, item[0][1].value))
+    return tuple(FindingCount(code, severity, n) for (code, severity), n in ordered)
 
 
-def _count(codes: Iterable[str]) -> tuple[tuple[str, int], ...]:
-    return tuple(sorted(Counter(codes).items()))
+def _count_notes(notes: Iterable[object]) -> tuple[tuple[NoteCode, int], ...]:
+    codes: list[NoteCode] = []
+    for note in notes:
+        assert isinstance(note, Note)  # a transcript's conversion reports its reader's notes
+        codes.append(note.code)
+    return tuple(sorted(Counter(codes).items(), key=lambda item: item[0].value))
 
 
-def _finish(job: FileJob, cues: tuple[Cue, ...], findings, notes, corrections: int,
-            header: tuple[str, ...]) -> FileResult:
+def _finish(job: FileJob, cues: tuple[Cue, ...], findings: tuple[FindingCount, ...],
+            notes: tuple[tuple[NoteCode, int], ...], corrections: int, header: tuple[str, ...]) -> FileResult:
     outputs = tuple((fmt, render_captions(cues, fmt, header_notes=header)) for fmt in job.settings.formats)
     return FileResult(job.rel, job.kind, Status.OK, outputs, len(cues), findings, notes, corrections,
                       timeline_points(cues, job.settings.preset), max((c.end_ms for c in cues), default=0))

@@ -9,8 +9,12 @@ from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 
 from ..errors import CaptionsError
-from ..formats import Format
-from .settings import _SUFFIXES, FileSettings, Kind
+from ..model import Format
+from .manifest import Kind
+from .settings import FileSettings
+
+#: The inputs a run takes, by suffix (compared in lower case).
+INPUT_SUFFIXES = {".txt": Kind.TRANSCRIPT, ".srt": Kind.CAPTIONS, ".vtt": Kind.CAPTIONS}
 
 # --------------------------------------------------------------------------------------------
 # Discovery and planning.
@@ -33,11 +37,7 @@ class Found:
     problem: str | None = None
 
 
-def _inside(path: Path, root: Path) -> bool:
-    return path == root or root in path.parents
-
-
-def discover(input_dir: str | os.PathLike) -> list[Found]:
+def discover(input_dir: str | os.PathLike[str]) -> list[Found]:
     """Every ``.txt``, ``.srt`` and ``.vtt`` below ``input_dir`` (suffix case ignored), sorted.
 
     Symbolic links to directories are not descended (no loops, no escape); a link to a file
@@ -50,7 +50,7 @@ def discover(input_dir: str | os.PathLike) -> list[Found]:
         dirnames.sort()
         base = Path(folder)
         for name in sorted(filenames + [d for d in dirnames if (base / d).is_symlink()]):
-            kind = _SUFFIXES.get(Path(name).suffix.lower())
+            kind = INPUT_SUFFIXES.get(Path(name).suffix.lower())
             if kind is None:
                 continue
             path = base / name
@@ -63,7 +63,7 @@ def _found(rel: str, path: Path, root: Path, kind: Kind) -> Found:
     target = path
     if path.is_symlink():
         target = Path(os.path.realpath(path))
-        if not _inside(target, root):
+        if not target.is_relative_to(root):
             return Found(rel, path, kind, f"symbolic link to {target} outside INPUT_DIR: not followed")
         if not target.exists():
             return Found(rel, path, kind, f"broken symbolic link (its target {target} does not exist)")
@@ -96,7 +96,7 @@ def output_rel(rel: str, fmt: Format) -> str:
     return PurePosixPath(rel).with_suffix("." + Format(fmt).value).as_posix()
 
 
-def plan_outputs(found: Sequence[Found], settings_for: Callable[[Found], FileSettings]) -> list[Planned]:
+def plan_inputs(found: Sequence[Found], settings_for: Callable[[Found], FileSettings]) -> list[Planned]:
     """Settings and outputs of each input; two inputs that would write one output are both refused
     (nothing is written for either), so that nothing is ever silently overwritten."""
     planned: list[Planned] = []
@@ -114,7 +114,7 @@ def plan_outputs(found: Sequence[Found], settings_for: Callable[[Found], FileSet
         for out in outputs:
             owners.setdefault(out, []).append(item.rel)
         planned.append(Planned(item, settings, outputs))
-    result = []
+    result: list[Planned] = []
     for plan in planned:
         clashes = sorted({other for out in plan.outputs for other in owners[out] if other != plan.found.rel})
         if clashes:

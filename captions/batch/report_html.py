@@ -9,9 +9,10 @@ through :func:`html.escape`; the script reads only ``data-`` attributes, never t
 from __future__ import annotations
 
 import html
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Sequence
 
 from ..timecode import format_clock
+from .manifest import BatchSummary, ManifestEntry, Status, TimelinePoint
 
 __all__ = ["render_report_html"]
 
@@ -64,13 +65,13 @@ def _clock(ms: int) -> str:
     return format_clock(max(int(ms), 0), hours=True)
 
 
-def _timeline_svg(rel: str, timeline: Sequence[Sequence], preset: str | None) -> str:
+def _timeline_svg(rel: str, timeline: Sequence[TimelinePoint], preset: str | None) -> str:
     """Bars of reading speed over the show (red above the limit) and the limit as a dashed line."""
     if not timeline:
         return "<p>No cues.</p>"
-    begin = min(p[0] for p in timeline)
-    end = max(max(p[1] for p in timeline), begin + 1)
-    top = max([p[2] for p in timeline] + [(p[3] or 0) * 1.25 for p in timeline] + [1.0])
+    begin = min(p.start_ms for p in timeline)
+    end = max(max(p.end_ms for p in timeline), begin + 1)
+    top = max([p.cps for p in timeline] + [(p.limit_cps or 0) * 1.25 for p in timeline] + [1.0])
 
     def x(ms: float) -> float:
         return round(_PAD + (_W - 2 * _PAD) * (ms - begin) / (end - begin), 1)
@@ -85,7 +86,7 @@ def _timeline_svg(rel: str, timeline: Sequence[Sequence], preset: str | None) ->
                      f'width="{max(x(stop) - x(start), 1.5)}" height="{round(_H - _PAD - y(cps), 1)}">'
                      f"<title>{_e(_clock(start))} {cps:.1f} cps"
                      f"{'' if limit is None else f' (limit {limit:.1f})'}</title></rect>")
-    limits = [(p[0], p[1], p[3]) for p in timeline if p[3] is not None]
+    limits = [(p.start_ms, p.end_ms, p.limit_cps) for p in timeline if p.limit_cps is not None]
     if limits:
         points = " ".join(f"{x(a)},{y(v)} {x(b)},{y(v)}" for a, b, v in limits)
         parts.append(f'<polyline class="limit" points="{points}"/>'
@@ -99,56 +100,71 @@ def _timeline_svg(rel: str, timeline: Sequence[Sequence], preset: str | None) ->
             f'xmlns="http://www.w3.org/2000/svg">{axis}{"".join(parts)}</svg>')
 
 
-def render_report_html(summary: Mapping, entries: Mapping[str, Mapping], *, title: str = "captions batch") -> str:
-    """The report page for a run.
+_HEADS = [("File", ""), ("Kind", ""), ("Status", ""), ("Cues", "n"), ("Errors", "n"), ("Warnings", "n"),
+          ("Findings", "n"), ("Corrections", "n"), ("Ends at", "n"), ("Codes / reason", "")]
 
-    Args:
-        summary: the run summary (``BatchSummary.to_dict()``).
-        entries: input relative path -> manifest entry, for every input of the run.
 
-    >>> page = render_report_html({"files": 1}, {"<b>.txt": {"status": "failed", "reason": "<script>"}})
+def _by_count(counts: Iterable[tuple[str, int]]) -> str:
+    """``code n, code n`` with the most frequent codes first."""
+    return ", ".join(f"{code} {n}" for code, n in sorted(counts, key=lambda kv: -kv[1]))
+
+
+def _row(rel: str, e: ManifestEntry, anchor: str) -> str:
+    """The file's row of the table; each cell carries the value it sorts by."""
+    detail = e.reason or _by_count(e.findings)
+    failed = e.status is Status.FAILED
+    cls = "failed" if failed else ("warn" if e.flagged else "")
+    cells: list[tuple[str, object, str]] = [
+        (f'<a href="#{anchor}">{_e(rel)}</a>', rel, ""),
+        (_e(e.kind.value), e.kind.value, ""),
+        (_e(e.status.value), e.status.value, ""),
+        (str(e.cues), e.cues, "n"),
+        (str(e.errors), e.errors, "n f"),
+        (str(e.warnings), e.warnings, "n f"),
+        (str(e.flagged), e.flagged, "n f"),
+        (str(e.corrections), e.corrections, "n"),
+        (_e(_clock(e.media_ms)), e.media_ms, "n"),
+        (_e(detail), detail, ""),
+    ]
+    tds = "".join(f'<td class="{c}" data-v="{_e(v)}">{text}</td>' for text, v, c in cells)
+    return f'<tr class="{cls}" data-file="{_e(rel)}">{tds}</tr>'
+
+
+def _section(rel: str, e: ManifestEntry, anchor: str) -> str:
+    """The file's reading-speed timeline, or why it failed."""
+    body = (_timeline_svg(rel, e.timeline, e.preset) if e.status is not Status.FAILED
+            else f'<p class="bad">Failed: {_e(e.reason or "")}</p>')
+    return f'<section id="{anchor}" data-file="{_e(rel)}"><h2>{_e(rel)}</h2>{body}</section>'
+
+
+def _facts(summary: BatchSummary) -> str:
+    data = summary.to_dict()
+    facts: list[tuple[str, object]] = [
+        ("files", data["files"]), ("ok", data["ok"]), ("skipped (unchanged)", data["skipped"]),
+        ("failed", data["failed"]), ("errors", data["errors"]), ("warnings", data["warnings"]),
+        ("elapsed", f"{data['elapsed_ms'] / 1000:.1f} s"),
+    ]
+    return "".join(f'<span{" class=bad" if k in ("failed", "errors") and v else ""}>{_e(k)}: <b>{_e(v)}</b></span>'
+                   for k, v in facts)
+
+
+def render_report_html(summary: BatchSummary, *, title: str = "captions batch") -> str:
+    """The report page for a run: a row per input, files that need a person first.
+
+    >>> from pathlib import Path
+    >>> from captions.batch.manifest import Kind
+    >>> failed = ManifestEntry(Status.FAILED, Kind.TRANSCRIPT, reason="<script>")
+    >>> page = render_report_html(BatchSummary(Path("in"), Path("out"), {"<b>.txt": failed}))
     >>> page.count("<script"), "&lt;script&gt;" in page, "&lt;b&gt;.txt" in page
     (1, True, True)
     """
-    order = sorted(entries, key=lambda rel: (-(entries[rel].get("errors", 0) + entries[rel].get("warnings", 0)
-                                                 + (1000 if entries[rel].get("status") == "failed" else 0)), rel))
-    rows, sections = [], []
-    for i, rel in enumerate(order):
-        e = entries[rel]
-        status = e.get("status", "")
-        total = e.get("errors", 0) + e.get("warnings", 0)
-        codes = ", ".join(f"{code} {n}" for code, n in sorted(e.get("findings", {}).items(), key=lambda kv: -kv[1]))
-        detail = e.get("reason") or codes
-        cls = "failed" if status == "failed" else ("warn" if total else "")
-        anchor = f"f{i}"
-        cells = [
-            (f'<a href="#{anchor}">{_e(rel)}</a>', rel, ""),
-            (_e(e.get("kind", "")), e.get("kind", ""), ""),
-            (_e(status), status, ""),
-            (str(e.get("cues", 0)), e.get("cues", 0), "n"),
-            (str(e.get("errors", 0)), e.get("errors", 0), "n f"),
-            (str(e.get("warnings", 0)), e.get("warnings", 0), "n f"),
-            (str(total), total, "n f"),
-            (str(e.get("corrections", 0)), e.get("corrections", 0), "n"),
-            (_e(_clock(e.get("media_ms", 0))), e.get("media_ms", 0), "n"),
-            (_e(detail), detail, ""),
-        ]
-        tds = "".join(f'<td class="{c}" data-v="{_e(v)}">{text}</td>' for text, v, c in cells)
-        rows.append(f'<tr class="{cls}" data-file="{_e(rel)}">{tds}</tr>')
-        body = (_timeline_svg(rel, e.get("timeline", ()), e.get("preset")) if status != "failed"
-                else f'<p class="bad">Failed: {_e(e.get("reason", ""))}</p>')
-        sections.append(f'<section id="{anchor}" data-file="{_e(rel)}"><h2>{_e(rel)}</h2>{body}</section>')
-    heads = [("File", ""), ("Kind", ""), ("Status", ""), ("Cues", "n"), ("Errors", "n"), ("Warnings", "n"),
-             ("Findings", "n"), ("Corrections", "n"), ("Ends at", "n"), ("Codes / reason", "")]
-    thead = "".join(f'<th data-type="{t}"><button type="button">{_e(name)}</button></th>' for name, t in heads)
-    facts = [("files", summary.get("files", len(entries))), ("ok", summary.get("ok", 0)),
-             ("skipped (unchanged)", summary.get("skipped", 0)), ("failed", summary.get("failed", 0)),
-             ("errors", summary.get("errors", 0)), ("warnings", summary.get("warnings", 0)),
-             ("elapsed", f"{summary.get('elapsed_ms', 0) / 1000:.1f} s")]
-    facts_html = "".join(
-        f'<span{" class=bad" if k in ("failed", "errors") and v else ""}>{_e(k)}: <b>{_e(v)}</b></span>'
-        for k, v in facts)
-    totals = ", ".join(f"{code} {n}" for code, n in sorted(summary.get("findings", {}).items(), key=lambda kv: -kv[1]))
+    entries = summary.entries
+    order = sorted(entries, key=lambda rel: (-(entries[rel].flagged + (1000 if entries[rel].status is Status.FAILED
+                                                                        else 0)), rel))
+    rows = [_row(rel, entries[rel], f"f{i}") for i, rel in enumerate(order)]
+    sections = [_section(rel, entries[rel], f"f{i}") for i, rel in enumerate(order)]
+    thead = "".join(f'<th data-type="{t}"><button type="button">{_e(name)}</button></th>' for name, t in _HEADS)
+    totals = _by_count(summary.findings_total().items())
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="{_CSP}">
@@ -156,8 +172,8 @@ def render_report_html(summary: Mapping, entries: Mapping[str, Mapping], *, titl
 <title>{_e(title)}</title><style>{_STYLE}</style></head>
 <body>
 <h1>{_e(title)}</h1>
-<p>Input: <code>{_e(summary.get("input_dir", ""))}</code> &rarr; output: <code>{_e(summary.get("output_dir", ""))}</code></p>
-<p class="summary">{facts_html}</p>
+<p>Input: <code>{_e(summary.input_dir)}</code> &rarr; output: <code>{_e(summary.output_dir)}</code></p>
+<p class="summary">{_facts(summary)}</p>
 <p>Findings: {_e(totals) or "none"}</p>
 <pre id="errors"></pre>
 <table id="files"><thead><tr>{thead}</tr></thead><tbody>

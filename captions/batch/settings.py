@@ -2,41 +2,23 @@
 
 from __future__ import annotations
 
-import enum
+import functools
 import os
 import re
 import tomllib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 from .. import __version__
+from ..corrections import Dictionary, load_dictionaries
 from ..errors import ConfigError, Location
-from ..formats import Format
-from .manifest import sha256_bytes
+from ..model import Format
 from ..presets import DEFAULT_PRESET, Preset, get_preset
+from .manifest import DictionaryRef, Kind, sha256_bytes
 
 CONFIG_NAME = "captions.toml"
-TIMELINE_POINTS = 240  # the reading-speed timeline keeps the fastest cue of each of this many slices
-
-
-
-class Kind(str, enum.Enum):
-    """What an input file is, from its suffix."""
-
-    TRANSCRIPT = "transcript"   # .txt: converted, and the result validated
-    CAPTIONS = "captions"       # .srt / .vtt: validated, and converted when ``to`` asks
-
-
-class Status(str, enum.Enum):
-    """How one input ended in a run."""
-
-    OK = "ok"
-    FAILED = "failed"
-    SKIPPED = "skipped"   # unchanged since the manifest's entry: nothing redone
-
-
-_SUFFIXES = {".txt": Kind.TRANSCRIPT, ".srt": Kind.CAPTIONS, ".vtt": Kind.CAPTIONS}
 
 
 def parse_formats(text: str | Iterable[str], source: str = "--to") -> tuple[Format, ...]:
@@ -84,7 +66,7 @@ class Layer:
 
     source: str
     preset: str | None = None
-    options: tuple[tuple[str, object], ...] = ()
+    options: tuple[tuple[str, int | float], ...] = ()
     formats: tuple[Format, ...] | None = None
     dictionaries: tuple[Path, ...] = ()
     lang: str | None = None
@@ -92,11 +74,15 @@ class Layer:
 
 
 _CONFIG_KEYS = {"preset", "to", "dictionaries", "lang", "typography", "options"}
-_OPTION_KEYS = {"max_chars": int, "max_lines": int, "max_cps": float, "min_duration_ms": int,
-                "max_duration_ms": int, "min_gap_ms": int, "fps": float}
+_OPTION_KEYS: dict[str, type[int] | type[float]] = {
+    "max_chars": int, "max_lines": int, "max_cps": float, "min_duration_ms": int, "max_duration_ms": int,
+    "min_gap_ms": int, "fps": float,
+}
+
+_T = TypeVar("_T")
 
 
-def read_folder_config(path: str | os.PathLike) -> Layer:
+def read_folder_config(path: str | os.PathLike[str]) -> Layer:
     """Read one ``captions.toml``.
 
     ``dictionaries`` are relative to the file's folder.  Example::
@@ -114,6 +100,26 @@ def read_folder_config(path: str | os.PathLike) -> Layer:
             where TOML gives it).
     """
     path = Path(path)
+    config = _FolderConfig(str(path), _load_toml(path))
+    # Checked in this order, so that a file with several mistakes always reports the same one.
+    preset = config.preset()
+    to = config.to()
+    dictionaries = config.dictionaries()
+    options = config.options()
+    lang = config.lang()
+    return Layer(
+        source=config.source,
+        preset=preset,
+        options=options,
+        formats=config.formats(to),
+        dictionaries=tuple((path.parent / d).resolve() for d in dictionaries),
+        lang=lang,
+        typography=config.expect("typography", bool, "true or false"),
+    )
+
+
+def _load_toml(path: Path) -> dict[str, object]:
+    """The table of one ``captions.toml``, refused when it holds a key the file may not set."""
     source = str(path)
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
@@ -128,59 +134,67 @@ def read_folder_config(path: str | os.PathLike) -> Layer:
     if unknown:
         raise ConfigError(f"unknown key(s) {', '.join(sorted(unknown))}; expected some of "
                           f"{', '.join(sorted(_CONFIG_KEYS))}", Location(source))
-
-    def expect(key: str, kinds: type | tuple[type, ...], what: str):
-        value = data.get(key)
-        if value is not None and not isinstance(value, kinds):
-            raise ConfigError(f"{key} = {value!r}: expected {what}", Location(source))
-        return value
-
-    preset = expect("preset", str, "a preset name")
-    if preset is not None:
-        try:
-            get_preset(preset)  # unknown names fail here, naming the file
-        except ConfigError as exc:
-            raise ConfigError(exc.message, Location(source)) from None
-    to = expect("to", (str, list), 'a list such as ["srt", "vtt"]')
-    dictionaries = expect("dictionaries", list, 'a list of file names such as ["show.toml"]') or []
-    if not all(isinstance(d, str) for d in dictionaries):
-        raise ConfigError("dictionaries: expected file names (strings)", Location(source))
-    options = expect("options", dict, "a table of preset numbers") or {}
-    for key, value in options.items():
-        kind = _OPTION_KEYS.get(key)
-        if kind is None:
-            raise ConfigError(f"unknown option {key!r}; expected some of {', '.join(_OPTION_KEYS)}",
-                              Location(source))
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or kind is int and not isinstance(value, int):
-            raise ConfigError(f"options.{key} = {value!r}: expected {'an integer' if kind is int else 'a number'}",
-                              Location(source))
-    lang = expect("lang", str, '"fr" or "en"')
-    if lang not in (None, "fr", "en"):
-        raise ConfigError(f'lang = {lang!r}: expected "fr" or "en"', Location(source))
-    try:
-        formats = None if to is None else parse_formats(to, source=source)
-    except ConfigError as exc:
-        raise ConfigError(exc.message, Location(source)) from None
-    return Layer(
-        source=source,
-        preset=preset,
-        options=tuple(sorted(options.items())),
-        formats=formats,
-        dictionaries=tuple((path.parent / d).resolve() for d in dictionaries),
-        lang=lang,
-        typography=expect("typography", bool, "true or false"),
-    )
+    return data
 
 
 @dataclass(frozen=True, slots=True)
-class DictionaryRef:
-    """A correction dictionary a job uses: its path and the hash of its bytes."""
+class _FolderConfig:
+    """The keys of one ``captions.toml``, each checked on its own; errors name the file."""
 
-    path: str
-    sha256: str
+    source: str
+    data: dict[str, object]
 
-    def to_dict(self) -> dict:
-        return {"path": self.path, "sha256": self.sha256}
+    def error(self, message: str) -> ConfigError:
+        return ConfigError(message, Location(self.source))
+
+    def expect(self, key: str, kind: type[_T], what: str) -> _T | None:
+        value = self.data.get(key)
+        if value is not None and not isinstance(value, kind):
+            raise self.error(f"{key} = {value!r}: expected {what}")
+        return value
+
+    def preset(self) -> str | None:
+        preset = self.expect("preset", str, "a preset name")
+        if preset is not None:
+            try:
+                get_preset(preset)  # unknown names fail here, naming the file
+            except ConfigError as exc:
+                raise self.error(exc.message) from None
+        return preset
+
+    def to(self) -> str | list[str] | None:
+        to = self.data.get("to")
+        if to is not None and not isinstance(to, (str, list)):
+            raise self.error(f'to = {to!r}: expected a list such as ["srt", "vtt"]')
+        return to
+
+    def formats(self, to: str | list[str] | None) -> tuple[Format, ...] | None:
+        try:
+            return None if to is None else parse_formats(to, source=self.source)
+        except ConfigError as exc:
+            raise self.error(exc.message) from None
+
+    def dictionaries(self) -> list[str]:
+        dictionaries = self.expect("dictionaries", list, 'a list of file names such as ["show.toml"]') or []
+        if not all(isinstance(d, str) for d in dictionaries):
+            raise self.error("dictionaries: expected file names (strings)")
+        return dictionaries
+
+    def options(self) -> tuple[tuple[str, int | float], ...]:
+        options = self.expect("options", dict, "a table of preset numbers") or {}
+        for key, value in options.items():
+            kind = _OPTION_KEYS.get(key)
+            if kind is None:
+                raise self.error(f"unknown option {key!r}; expected some of {', '.join(_OPTION_KEYS)}")
+            if isinstance(value, bool) or not isinstance(value, kind if kind is int else (int, float)):
+                raise self.error(f"options.{key} = {value!r}: expected {'an integer' if kind is int else 'a number'}")
+        return tuple(sorted(options.items()))
+
+    def lang(self) -> str | None:
+        lang = self.expect("lang", str, '"fr" or "en"')
+        if lang not in (None, "fr", "en"):
+            raise self.error(f'lang = {lang!r}: expected "fr" or "en"')
+        return lang
 
 
 @dataclass(frozen=True, slots=True)
@@ -193,7 +207,7 @@ class FileSettings:
     lang: str | None = None
     typography: bool = True
 
-    def options_dict(self) -> dict:
+    def options_dict(self) -> dict[str, object]:
         """The options as JSON (what the manifest's ``options_sha256`` hashes); the toolkit's
         version is part of it, so that an upgrade redoes the work."""
         return {
@@ -205,15 +219,37 @@ class FileSettings:
         }
 
 
-def _dictionary_hash(path: Path) -> str:
+def dictionary_hash(path: Path) -> str:
+    """The hash of a dictionary file's bytes, the one recorded in the manifest.
+
+    Raises:
+        ConfigError: the file cannot be read.
+    """
     try:
         return sha256_bytes(path.read_bytes())
     except OSError as exc:
         raise ConfigError(f"cannot read the dictionary: {exc.strerror or exc}", Location(str(path))) from None
 
 
+@functools.lru_cache(maxsize=8)
+def compiled_dictionary(refs: tuple[DictionaryRef, ...]) -> Dictionary:
+    """The compiled dictionary of ``refs``, once per process (the jobs of a worker share it).
+
+    The files must still have the hashes the driver recorded, so that a result is a function of
+    the recorded hashes even on a worker of another machine reading shared storage.
+
+    Raises:
+        ConfigError: a file changed since its hash was recorded, or the dictionary is refused.
+    """
+    for ref in refs:
+        if dictionary_hash(Path(ref.path)) != ref.sha256:
+            raise ConfigError("the dictionary changed while the batch was running (its hash differs from the "
+                              "one recorded); rerun", Location(ref.path))
+    return load_dictionaries([ref.path for ref in refs])
+
+
 def resolve_settings(layers: Sequence[Layer], kind: Kind, *, adjacent: Sequence[Path] = (),
-                     dictionary_hash: Callable[[Path], str] = _dictionary_hash) -> FileSettings:
+                     dictionary_hash: Callable[[Path], str] = dictionary_hash) -> FileSettings:
     """Merge option layers, farthest first (defaults, then the ``captions.toml`` of INPUT_DIR,
     then of each folder down to the file's, then the command line).
 
@@ -221,7 +257,7 @@ def resolve_settings(layers: Sequence[Layer], kind: Kind, *, adjacent: Sequence[
     number in ``options``.  Dictionaries add up, most specific first (the order
     :func:`captions.corrections.load_dictionaries` gives priority in): the command line's
     ``--dict``, then ``adjacent`` (the ``NAME.dict.toml`` / ``captions.dict.*`` files next to the
-    input, see :func:`captions.dictionary.discover_dictionaries`), then the nearest
+    input, see :func:`captions.corrections.discover_dictionaries`), then the nearest
     ``captions.toml``'s, then its parents'.  Without any ``to``, transcripts give SRT and
     WebVTT and caption files are only validated.
 
@@ -230,7 +266,8 @@ def resolve_settings(layers: Sequence[Layer], kind: Kind, *, adjacent: Sequence[
     >>> s.preset.name, s.preset.max_chars, s.preset.max_cps, [f.value for f in s.formats]
     ('netflix', 37, 15.0, ['srt', 'vtt'])
     """
-    preset_name, options, formats, lang, typography = DEFAULT_PRESET, {}, None, None, True
+    preset_name, formats, lang, typography = DEFAULT_PRESET, None, None, True
+    options: dict[str, int | float] = {}
     for layer in layers:
         preset_name = layer.preset or preset_name
         options.update(layer.options)

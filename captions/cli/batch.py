@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import json
 import os
 import sys
@@ -12,9 +13,23 @@ from pathlib import Path
 import click
 from click.core import ParameterSource
 
-from ..batch import BatchRequest, BatchSummary, Layer, Progress, check_dirs, dask_executor, parse_formats, run_batch
-from ..errors import ConfigError
+from ..batch import (
+    BatchRequest,
+    BatchSummary,
+    Layer,
+    ManifestEntry,
+    Progress,
+    Status,
+    check_dirs,
+    dask_executor,
+    parse_formats,
+    run_batch,
+)
 from ..batch.report_html import render_report_html
+from ..errors import ConfigError
+from ..files import write_text_atomic
+from ..model import Format
+from ..presets import Preset
 from . import main
 from .options import PRESET_OVERRIDES, preset_options
 
@@ -26,22 +41,24 @@ class _Display:
         self.as_json, self.bar = as_json, bar
         self.last_draw = 0.0
 
-    def result(self, rel: str, entry: dict, progress: Progress) -> None:
+    def result(self, rel: str, entry: ManifestEntry, progress: Progress) -> None:
         if self.as_json:
-            line = {"type": "file", "path": rel, **{k: v for k, v in entry.items() if k != "timeline"}}
+            line = {"type": "file", "path": rel, **{k: v for k, v in entry.to_dict().items() if k != "timeline"}}
             click.echo(json.dumps(line, ensure_ascii=False))
             sys.stdout.flush()
-            return
-        status = entry["status"]
-        if self.bar:
-            if status == "failed":
-                click.echo("\r\033[K" + _line(rel, entry), err=True)
-            now = time.monotonic()
-            if now - self.last_draw > 0.1 or progress.done == progress.total or status == "failed":
-                self.last_draw = now
-                click.echo("\r\033[K" + _bar(progress), err=True, nl=False)
-            return
-        click.echo(_line(rel, entry))
+        elif self.bar:
+            self._draw(rel, entry, progress)
+        else:
+            click.echo(_line(rel, entry))
+
+    def _draw(self, rel: str, entry: ManifestEntry, progress: Progress) -> None:
+        failed = entry.status is Status.FAILED
+        if failed:
+            click.echo("\r\033[K" + _line(rel, entry), err=True)
+        now = time.monotonic()
+        if now - self.last_draw > 0.1 or progress.done == progress.total or failed:
+            self.last_draw = now
+            click.echo("\r\033[K" + _bar(progress), err=True, nl=False)
 
     def summary(self, summary: BatchSummary) -> None:
         data = summary.to_dict()
@@ -56,12 +73,11 @@ class _Display:
                    f"({findings}); {data['elapsed_ms'] / 1000:.1f} s")
 
 
-def _line(rel: str, entry: dict) -> str:
-    status = entry["status"]
-    if status == "failed":
-        return f"FAILED  {entry.get('reason') or rel}"
-    return (f"{status:<7} {rel}: {entry.get('cues', 0)} cues, {entry.get('errors', 0)} errors, "
-            f"{entry.get('warnings', 0)} warnings, {entry.get('corrections', 0)} corrections")
+def _line(rel: str, entry: ManifestEntry) -> str:
+    if entry.status is Status.FAILED:
+        return f"FAILED  {entry.reason or rel}"
+    return (f"{entry.status.value:<7} {rel}: {entry.cues} cues, {entry.errors} errors, "
+            f"{entry.warnings} warnings, {entry.corrections} corrections")
 
 
 def _bar(p: Progress, width: int = 28) -> str:
@@ -99,7 +115,7 @@ def _bar(p: Progress, width: int = 28) -> str:
               help="Where the jobs run: local worker processes, or a Dask cluster (needs captions[dask]).")
 @click.option("--scheduler", metavar="ADDRESS", default=None,
               help="The Dask scheduler for --executor dask (tcp://host:8786).")
-def batch(input_dir: Path, output_dir: Path, to: str | None, dictionaries: tuple[Path, ...], preset,
+def batch(input_dir: Path, output_dir: Path, to: str | None, dictionaries: tuple[Path, ...], preset: Preset,
           lang: str | None, typography: bool | None, jobs: int, force: bool, as_json: bool,
           report_html: Path | None, fail_on: str, executor: str, scheduler: str | None) -> None:
     """Convert and check every transcript (.txt) and caption file (.srt, .vtt) below INPUT_DIR.
@@ -117,6 +133,27 @@ def batch(input_dir: Path, output_dir: Path, to: str | None, dictionaries: tuple
       captions batch archive/ -o captions/ --executor dask --scheduler tcp://10.0.0.5:8786
     """
     ctx = click.get_current_context()
+    src, dst, formats = _check_invocation(input_dir, output_dir, to, report_html, executor, scheduler)
+    cli = _command_line_layer(ctx, preset, formats, dictionaries, lang, typography)
+    display = _Display(as_json, bar=not as_json and sys.stderr.isatty())
+    try:
+        summary = _run(ctx, BatchRequest(src, dst, cli, jobs=jobs, force=force), scheduler, display)
+    except KeyboardInterrupt:
+        click.echo("\ncaptions: interrupted; finished files are recorded in the manifest, rerun to do the rest",
+                   err=True)
+        ctx.exit(130)
+    display.summary(summary)
+    if report_html is not None:
+        Path(report_html).parent.mkdir(parents=True, exist_ok=True)
+        write_text_atomic(report_html, render_report_html(summary))
+    data = summary.to_dict()
+    bad = data["failed"] > 0 or data["errors"] > 0 or (fail_on == "warning" and data["warnings"] > 0)
+    ctx.exit(1 if bad else 0)
+
+
+def _check_invocation(input_dir: Path, output_dir: Path, to: str | None, report_html: Path | None, executor: str,
+                      scheduler: str | None) -> tuple[Path, Path, tuple[Format, ...] | None]:
+    """The resolved folders and ``--to``; a bad combination is a usage error (exit 2)."""
     try:
         src, dst = check_dirs(input_dir, output_dir)
         if report_html is not None and Path(report_html).resolve().is_relative_to(src):
@@ -126,30 +163,26 @@ def batch(input_dir: Path, output_dir: Path, to: str | None, dictionaries: tuple
             raise ConfigError("--executor dask and --scheduler ADDRESS go together")
     except ConfigError as exc:
         raise click.UsageError(str(exc)) from None
-    explicit = ctx.get_parameter_source("preset_name") not in (ParameterSource.DEFAULT, None)
-    overrides = tuple(sorted((key, ctx.params[key]) for _, key, _, _ in PRESET_OVERRIDES if ctx.params.get(key) is not None))
-    cli = Layer("command line", preset=preset.name if explicit else None, options=overrides, formats=formats,
-                dictionaries=tuple(d.resolve() for d in dictionaries), lang=lang, typography=typography)
-    display = _Display(as_json, bar=not as_json and sys.stderr.isatty())
-    try:
-        with contextlib.ExitStack() as stack:
-            pool = None
-            if scheduler is not None:
-                pool, threads = stack.enter_context(dask_executor(scheduler))
-                if ctx.get_parameter_source("jobs") is ParameterSource.DEFAULT:
-                    jobs = threads
-            request = BatchRequest(src, dst, cli, jobs=jobs, force=force)
-            summary = run_batch(request, on_result=display.result, executor=pool)
-    except KeyboardInterrupt:
-        click.echo("\ncaptions: interrupted; finished files are recorded in the manifest, rerun to do the rest",
-                   err=True)
-        ctx.exit(130)
-    display.summary(summary)
-    if report_html is not None:
-        from ..files import write_text_atomic
+    return src, dst, formats
 
-        Path(report_html).parent.mkdir(parents=True, exist_ok=True)
-        write_text_atomic(report_html, render_report_html(summary.to_dict(), summary.entries))
-    data = summary.to_dict()
-    bad = data["failed"] > 0 or data["errors"] > 0 or (fail_on == "warning" and data["warnings"] > 0)
-    ctx.exit(1 if bad else 0)
+
+def _command_line_layer(ctx: click.Context, preset: Preset, formats: tuple[Format, ...] | None,
+                        dictionaries: tuple[Path, ...], lang: str | None, typography: bool | None) -> Layer:
+    """The options given on the command line: only those given win over the captions.toml files."""
+    explicit = ctx.get_parameter_source("preset_name") not in (ParameterSource.DEFAULT, None)
+    overrides = tuple(sorted((key, ctx.params[key]) for _, key, _, _ in PRESET_OVERRIDES
+                             if ctx.params.get(key) is not None))
+    return Layer("command line", preset=preset.name if explicit else None, options=overrides, formats=formats,
+                 dictionaries=tuple(d.resolve() for d in dictionaries), lang=lang, typography=typography)
+
+
+def _run(ctx: click.Context, request: BatchRequest, scheduler: str | None, display: _Display) -> BatchSummary:
+    """Run on the local pool, or on the Dask cluster at ``scheduler`` (as many jobs as its
+    threads, unless --jobs says otherwise)."""
+    with contextlib.ExitStack() as stack:
+        pool = None
+        if scheduler is not None:
+            pool, threads = stack.enter_context(dask_executor(scheduler))
+            if ctx.get_parameter_source("jobs") is ParameterSource.DEFAULT:
+                request = dataclasses.replace(request, jobs=threads)
+        return run_batch(request, on_result=display.result, executor=pool)

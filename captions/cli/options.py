@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import click
 
 from ..presets import DEFAULT_PRESET, PRESETS, Preset, get_preset
+
+__all__ = ["preset_options", "PRESET_OVERRIDES", "Preset"]
 
 PRESET_OVERRIDES = (
     ("--max-chars", "max_chars", int, "characters per line"),
@@ -18,24 +22,24 @@ PRESET_OVERRIDES = (
     ("--fps", "fps", float, "frame rate the gap is counted in"),
 )
 
+_R = TypeVar("_R")
 
-def preset_options(command):
+
+def preset_options(command: Callable[..., _R]) -> Callable[..., _R]:
     """Add ``--preset`` and one option per preset number; the command receives ``preset``."""
 
+    # click passes each option as a keyword of its own type: Any is what it hands over
     @functools.wraps(command)
-    def wrapper(*args, **kwargs):
+    def wrapper(*args: Any, **kwargs: Any) -> _R:
         name = kwargs.pop("preset_name")
         overrides = {key: kwargs.pop(key) for _, key, _, _ in PRESET_OVERRIDES}
         kwargs["preset"] = get_preset(name).with_overrides(**overrides)
         return command(*args, **kwargs)
 
+    decorated: Callable[..., _R] = wrapper
     for flag, key, kind, text in reversed(PRESET_OVERRIDES):
-        wrapper = click.option(flag, key, type=kind, default=None, help=f"Override the preset's {text}.")(wrapper)
-    wrapper = click.option(
+        decorated = click.option(flag, key, type=kind, default=None, help=f"Override the preset's {text}.")(decorated)
+    return click.option(
         "--preset", "preset_name", type=click.Choice(list(PRESETS)), default=DEFAULT_PRESET,
         show_default=True, help="Guideline preset (see docs/presets.md).",
-    )(wrapper)
-    return wrapper
-
-
-__all__ = ["preset_options", "PRESET_OVERRIDES", "Preset"]
+    )(decorated)
