@@ -254,8 +254,8 @@ class LineStamps:
 
 # The usual line, "00:14Bonsoir": a bare stamp (CLOCK's groups by number: 1-3 H:MM:SS, 4-5 M:SS)
 # glued to text, i.e. followed by neither another ":digit", nor milliseconds and a blank, nor a
-# blank or a separator.
-_FAST = re.compile(CLOCK + r"(?!:\d|[.,]\d{3}(?:[ \t]|$))(?=[^ \t\-–—|])")
+# separator or any blank (\s: what str.isspace and so BareStamp call a blank).
+_FAST = re.compile(CLOCK + r"(?!:\d|[.,]\d{3}(?:[ \t]|$))(?=[^\s\-–—|])")
 _DIGITS = frozenset("0123456789")
 # A line ending so may end with a stamp (or carry blanks to normalise): the careful path reads it.
 _DIGITS_SPACE = frozenset("0123456789 \t\u00a0")
@@ -297,12 +297,12 @@ def accept_labels(stamps: LineStamps) -> None:
     ``Name: text`` is also ordinary writing ("Note: ..."), so a label counts only when the same
     name labels two lines or when most stamped lines carry a label.
     """
-    leads = [s for s in stamps.leads if isinstance(s, Stamp)]
-    labelled = [s for s in leads if s.label]
+    labelled = [s for s in stamps.leads if isinstance(s, Stamp) and s.label]
     if not labelled:
         return
     counts = Counter(s.label for s in labelled)
-    mostly = len(labelled) * 2 >= len(leads)
+    stamped = len(stamps.leads) - stamps.leads.count(None)  # the usual lines' Glued tuples too
+    mostly = len(labelled) * 2 >= stamped
     for st in labelled:
         if mostly or counts[st.label] >= 2:
             st.speaker, st.text_start = st.label, st.label_end
