@@ -1,0 +1,115 @@
+"""The transcript reader's fast path for the usual line (``00:14Bonsoir``) agrees with the careful
+reading of every layout (:func:`captions.transcript.layouts.scan_line`): line by line, and on
+whole transcripts."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+
+from captions import Layout, ParseError, Transcript, parse_transcript
+from captions.transcript.layouts import LineStamps, Stamp, candidate_raw, scan, scan_line
+from captions.transcript.reader import transcript_from_stamps
+
+# Whatever may follow a stamp: blanks of every kind (the careful reader tells them from text
+# with str.isspace), separators, digits and punctuation that extend a stamp, brackets, letters.
+_JOINTS = [" ", "\t", "  ", " - ", "-", "–", "—", "|", "\u00a0", "\u202f", "\u2003", "\x0b", "\x0c", "\x1c",
+           "\u2028", "\x85", ":", ":5", ":59", ".", ",", ".500", ",500 ", ".5", "0", "5", ")", "]", "[", "(",
+           "B", "É", "a", "'", "?", "…", ""]
+_TEXT = st.text(alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\n\r"), max_size=12)
+
+
+@st.composite
+def stamps(draw: st.DrawFn) -> str:
+    """A time-like token: ``M:SS``, ``MM:SS``, ``MMM:SS``, ``H:MM:SS`` and near misses."""
+    field = st.integers(0, 99).map(lambda v: f"{v:02d}")
+    minutes = st.sampled_from(["0", "7", "12", "59", "60", "75", "123", "1234"])
+    if draw(st.booleans()):
+        return f"{draw(st.sampled_from(['0', '1', '12', '123']))}:{draw(field)}:{draw(field)}"
+    return f"{draw(minutes)}:{draw(field)}"
+
+
+@st.composite
+def usual_lines(draw: st.DrawFn) -> str:
+    """A line that starts like the usual line, then anything."""
+    return draw(stamps()) + draw(st.sampled_from(_JOINTS)) + draw(_TEXT) + draw(
+        st.sampled_from(["", " ", "5", " 01:02", "\u00a0", "\u2003"]))
+
+
+def _careful(lines: Sequence[str]) -> LineStamps:
+    """Every line read by scan_line, none by the fast path."""
+    read = [scan_line(i, line) for i, line in enumerate(lines)]
+    return LineStamps([lead for lead, _ in read], {i: trail for i, (_, trail) in enumerate(read) if trail})
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.one_of(usual_lines(), _TEXT))
+@example("00:14Bonsoir")
+@example("1:02:03Bonsoir")
+@example("03:2010 milliards")
+@example("00:14.500Bonsoir")
+@example("00:14\u00a0Bonsoir")
+@example("00:14\u2003")
+def test_the_fast_path_reads_a_line_as_the_careful_path_does(line: str) -> None:
+    lead = scan([line]).leads[0]
+    if not isinstance(lead, tuple):
+        return  # the fast path declined the line: scan read it with scan_line
+    careful, trail = scan_line(0, line)
+    assert careful is not None and trail is None
+    ms, text_start, index = lead
+    assert (careful.ms, careful.text_start, careful.kind, index) == (ms, text_start, Layout.GLUED, 0)
+    assert (careful.strong, careful.precision, careful.speaker, careful.label) == (False, 1000, None, None)
+    assert careful.raw == candidate_raw(lead, [line])
+
+
+def test_the_usual_line_takes_the_fast_path() -> None:
+    leads = scan(["00:14Bonsoir", "1:02:03Bonsoir", "03:2010 milliards", "00:14 Bonsoir", "00:14\u00a0Bonsoir"]).leads
+    assert [type(lead) for lead in leads] == [tuple, tuple, tuple, Stamp, Stamp]
+
+
+# -- Whole transcripts ---------------------------------------------------------------------
+
+_WORDS = st.sampled_from(["Bonsoir", "Oui.", "rendez-vous à 20:30", "Note: ceci", "10 milliards", "Alice",
+                          "Commentaires", "Partager", "  deux  blancs ", "\tà\ttabs", "Ça va\u00a0?", ""])
+_NAMES = st.sampled_from(["Alice", "Bob Martin", "Speaker 2"])
+
+
+@st.composite
+def transcript_lines(draw: st.DrawFn) -> list[str]:
+    """Lines of every layout, their stamps mostly in order, with speech that looks like a time,
+    stamps out of order, blank lines, page chrome and odd blanks after stamps."""
+    t = draw(st.integers(0, 4000))
+    lines = []
+    for _ in range(draw(st.integers(0, 25))):
+        t = max(0, t + draw(st.sampled_from([0, 1, 3, 30, 600, -5, -400])))
+        stamp = f"{t // 60:02d}:{t % 60:02d}" if t < 3600 or draw(st.booleans()) else (
+            f"{t // 3600}:{t // 60 % 60:02d}:{t % 60:02d}")
+        word = draw(_WORDS)
+        name = draw(_NAMES)
+        lines.append(draw(st.sampled_from([
+            f"{stamp}{word}", f"{stamp}{word}", f"{stamp}{word}", f"{stamp} {word}", f"{stamp} - {word}",
+            f"{stamp}\t{word}", f"[{stamp}] {word}", f"[{stamp}.250] {name}: {word}", f"{stamp}", f"{stamp} ",
+            f"{name}  {stamp}", f"{name} ({stamp}): {word}", f"{word} {stamp}", word, "", f"{stamp}{word}  ",
+            f"{stamp}\u00a0{word}", f"{stamp}\u2003", f"{stamp}-{word}", f"{stamp}:{word}",
+        ])))
+    return lines
+
+
+def _read(lines: list[str], stamps: LineStamps) -> Transcript | str:
+    try:
+        return transcript_from_stamps(lines, stamps, "t.txt", "utf-8")
+    except ParseError as err:
+        return str(err)
+
+
+@settings(max_examples=600, deadline=None)
+@given(transcript_lines())
+def test_a_transcript_reads_the_same_with_or_without_the_fast_path(lines: list[str]) -> None:
+    fast = _read(lines, scan(lines))
+    careful = _read(lines, _careful(lines))
+    assert fast == careful
+    if isinstance(fast, Transcript):
+        assert isinstance(careful, Transcript) and fast.pieces == careful.pieces
+        assert parse_transcript("\n".join(lines), "t.txt") == fast
