@@ -136,7 +136,8 @@ class Assembly:
             return
         if not self.texts:
             self.cur_line = i + 1
-        self.pieces.append(Piece(fragment=len(self.fragments), line=i + 1, start=found[1], end=found[2]))
+        # once per line of every layout but the usual one: the reader's inner loop too
+        self.pieces.append(_make_piece(len(self.fragments), i + 1, found[1], found[2]))
         self.texts.append(found[0])
 
     def close(self) -> None:
@@ -147,11 +148,11 @@ class Assembly:
         self.cur = None
         if self.texts:
             text = " ".join(self.texts)
+            # once per fragment of every layout but the usual one: the reader's inner loop too
             if isinstance(cur, tuple):
-                self.fragments.append(Fragment(start_ms=cur[0], text=text, line=self.cur_line))
+                self.fragments.append(_make_fragment(cur[0], text, self.cur_line, None, 1000))
             else:
-                self.fragments.append(Fragment(start_ms=cur.ms, text=text, line=self.cur_line,
-                                               speaker=cur.speaker, precision_ms=cur.precision))
+                self.fragments.append(_make_fragment(cur.ms, text, self.cur_line, cur.speaker, cur.precision))
         else:
             raw = candidate_raw(cur, self.lines)
             self.notes.append(Note(NoteCode.EMPTY_FRAGMENT, candidate_index(cur) + 1,
