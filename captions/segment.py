@@ -69,15 +69,17 @@ def split_words(fragments: Sequence[Fragment], spans: Sequence[SpeechSpan], *,
     starts: list[int] = []
     ends: list[int] = []
     for index, (frag, span) in enumerate(zip(fragments, spans)):
-        words = [w for w in frag.text.split(" ") if w]   # not split(): it would cut at U+202F
         total = len(frag.text) or 1
         first, width = span.start_ms, span.end_ms - span.start_ms
-        # character offsets of each word's start and end inside the fragment's text
-        before = list(accumulate([len(w) + 1 for w in words], initial=0))
-        text += words
-        owner += [index] * len(words)
-        starts += [first + width * o // total for o in before[:-1]]
-        ends += [first + width * (o - 1 if o - 1 < total else total) // total for o in before[1:]]
+        offset = 0   # where the word starts in the fragment's text, words one space apart
+        for word in frag.text.split(" "):   # not split(): it would cut at U+202F
+            if word:
+                end = offset + len(word)
+                text.append(word)
+                owner.append(index)
+                starts.append(first + width * offset // total)
+                ends.append(first + width * (end if end < total else total) // total)
+                offset = end + 1
     if typography and text:
         text, owner, starts, ends = _merge_spaced(text, owner, starts, ends)
     speakers = [f.speaker for f in fragments]
