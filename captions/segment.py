@@ -166,9 +166,9 @@ def measure_cuts(words: Words, spans: Sequence[SpeechSpan], lang: str) -> Cuts:
     """Every place between ``words`` measured once (``spans``: their fragments' speech).
 
     >>> from captions.timing import SpeechSpan
-    >>> w = split_words([Fragment(0, "Oui. Et", 1), Fragment(900, "toi", 2, speaker="B")],
-    ...                 [SpeechSpan(0, 700, 10.0, False), SpeechSpan(900, 1200, 10.0, True)])
-    >>> c = measure_cuts(w, [SpeechSpan(0, 700, 10.0, False), SpeechSpan(900, 1200, 10.0, True)], "fr")
+    >>> spans = [SpeechSpan(0, 700, 10.0, False), SpeechSpan(900, 1200, 10.0, True)]
+    >>> words = split_words([Fragment(0, "Oui. Et", 1), Fragment(900, "toi", 2, speaker="B")], spans)
+    >>> c = measure_cuts(words, spans, "fr")   # a sentence end, a conjunction, a new speaker
     >>> c.penalty, c.forced, c.sentence
     ((0.0, 0.0, 10.0, 0.0), (False, False, True, True), (True, True, True, True))
     """
