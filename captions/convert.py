@@ -1,34 +1,65 @@
-"""The jobs: a transcript (or a caption file) in, cues and a report out, files written last.
+"""The convert jobs: a transcript (or a caption file) in, cues and a report out, files written last.
 
-:func:`convert_transcript` is the library call; :func:`convert_file` adds reading the input,
-choosing the outputs, rendering them all, and writing them atomically (the CLI and
-``captions batch`` call it).  Nothing here prints.
+:func:`convert_transcript` and :func:`convert_cues` are the library calls; they return a
+:class:`ConvertResult` whose :class:`Report` lists every limit a cue misses
+(:func:`check_limits`: the validator's findings with the builder's reasons).
+:func:`convert_file` adds reading the input, choosing the outputs
+(:func:`plan_convert_outputs`), rendering them all, and writing them atomically (the CLI
+calls it).  Nothing here prints.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any, Protocol, TypedDict, runtime_checkable
 
 from .errors import ConfigError, UnsupportedFormatError
 from .files import read_source, same_file, sniff, source_name, write_text_atomic
+from .findings import Finding, FindingCode, Measure
 from .formats import CaptionDocument, Format, format_for_path, render_captions
-from .model import Cue, Transcript
+from .model import Cue, Note, Transcript
 from .presets import Preset, reading_chars
 from .segment import build_cues, layout_cue
 from .timing import estimate_speech
 from .typography import detect_language, french_spacing
-from .findings import FindingCode
 from .validate import check_cues
 
 __all__ = [
-    "Report", "ReadingSpeed", "LimitMiss", "check_limits", "ConvertResult", "Corrector", "convert_transcript", "convert_cues",
-    "convert_file", "plan_outputs", "OutputPlan", "ConvertedFile",
+    "Report", "ReadingSpeed", "LimitMiss", "check_limits", "ConvertResult", "Corrector", "Recorded", "Record", "ReaderNote",
+    "convert_transcript", "convert_cues", "convert_file", "plan_convert_outputs", "read_input", "OutputPlan",
+    "ConvertedFile",
 ]
 
-Corrector = Callable[[Transcript], "tuple[Transcript, Sequence[object]]"]
+PathArg = str | os.PathLike[str]
+
+
+# ---- the report ------------------------------------------------------------------------
+
+@runtime_checkable
+class Recorded(Protocol):
+    """A record the report lists in its own JSON form (a correction, a reader's note)."""
+
+    def to_dict(self) -> Mapping[str, Any]: ...
+
+
+Record = Recorded | Mapping[str, object]   # a record, or its JSON form already
+ReaderNote = Note | Finding   # what the transcript reader decided, or what the caption reader met
+Corrector = Callable[[Transcript], tuple[Transcript, Sequence[Record]]]
+
+
+class LimitMissData(TypedDict):
+    """:meth:`LimitMiss.to_dict` (docs/report.md)."""
+
+    code: str
+    cue: int
+    value: Measure
+    limit: Measure
+    start_ms: int
+    line: int | None
+    reason: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,19 +79,19 @@ class LimitMiss:
 
     code: FindingCode
     cue: int
-    value: float | int | str | None
-    limit: float | int | str | None
+    value: Measure
+    limit: Measure
     start_ms: int
     line: int | None = None
     reason: str = ""
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> LimitMissData:
         return {"code": self.code.value, "cue": self.cue, "value": _rounded(self.value),
                 "limit": _rounded(self.limit), "start_ms": self.start_ms, "line": self.line,
                 "reason": self.reason}
 
 
-def _rounded(value):
+def _rounded(value: Measure) -> Measure:
     return round(value, 2) if isinstance(value, float) else value
 
 
@@ -71,28 +102,37 @@ def check_limits(cues: Sequence[Cue], preset: Preset, *, lang: str | None = None
     Args:
         speech: per cue, the estimated speech ``(start_ms, end_ms)``; says whether a too-fast
             cue is so because the speech itself is faster than the limit.
+
+    >>> from captions.presets import get_preset
+    >>> [(m.code.value, m.cue, m.reason) for m in check_limits([Cue(0, 500, ("Oui.",))], get_preset())]
+    [('too-short', 1, 'the next cue starts too soon')]
     """
     out = []
     for finding in check_cues(cues, preset, lang=lang):
         k = (finding.cue or 1) - 1
         cue = cues[k]
-        reason = _REASONS.get(finding.code.value, "")
-        if finding.code is FindingCode.TOO_FAST and speech is not None:
-            s, e = speech[k]
-            speech_cps = reading_chars(cue.text) * 1000 / max(e - s, 1)
-            if speech_cps > float(finding.limit):
-                reason = f"the speech runs at {speech_cps:.1f} cps; text is kept verbatim"
-            else:
-                reason = "the next cue starts before the text can be read"
+        reason = _reason(finding, cue, speech[k] if speech is not None else None)
         out.append(LimitMiss(finding.code, k + 1, finding.value, finding.limit, cue.start_ms, cue.line, reason))
     return tuple(out)
 
 
 _REASONS = {
-    "too-fast": "no free time around the cue",
-    "too-short": "the next cue starts too soon",
-    "line-too-long": "no allowed cut keeps every line within the limit",
+    FindingCode.TOO_FAST: "no free time around the cue",
+    FindingCode.TOO_SHORT: "the next cue starts too soon",
+    FindingCode.LINE_TOO_LONG: "no allowed cut keeps every line within the limit",
 }
+
+
+def _reason(finding: Finding, cue: Cue, speech: tuple[int, int] | None) -> str:
+    """Why the builder could not meet the limit; for a too-fast cue with its speech known,
+    whether the speech itself is faster than the limit."""
+    if finding.code is not FindingCode.TOO_FAST or speech is None:
+        return _REASONS.get(finding.code, "")
+    start, end = speech
+    speech_cps = reading_chars(cue.text) * 1000 / max(end - start, 1)
+    if isinstance(finding.limit, (int, float)) and speech_cps > finding.limit:
+        return f"the speech runs at {speech_cps:.1f} cps; text is kept verbatim"
+    return "the next cue starts before the text can be read"
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,9 +156,25 @@ class ReadingSpeed:
     too_fast: int
     too_fast_speech: int
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, float | int | None]:
         return {k: (round(v, 2) if isinstance(v, float) else v)
                 for k, v in ((f, getattr(self, f)) for f in self.__slots__)}
+
+
+class ReportData(TypedDict):
+    """:meth:`Report.to_dict` (docs/report.md)."""
+
+    version: int
+    source: str
+    preset: str
+    preset_source: str
+    lang: str
+    cues: int
+    misses_per_code: dict[str, int]
+    reading_speed: dict[str, float | int | None] | None
+    misses: list[LimitMissData]
+    notes: list[dict[str, Any]]
+    changes: list[object]
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,14 +198,14 @@ class Report:
     lang: str
     cues: int
     misses: tuple[LimitMiss, ...] = ()
-    notes: tuple[object, ...] = ()
-    changes: tuple[object, ...] = ()
+    notes: tuple[ReaderNote, ...] = ()
+    changes: tuple[Record, ...] = ()
     reading: ReadingSpeed | None = None
 
     def count(self, code: FindingCode) -> int:
         return sum(1 for m in self.misses if m.code is code)
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> ReportData:
         counts: dict[str, int] = {}
         for miss in self.misses:
             counts[miss.code.value] = counts.get(miss.code.value, 0) + 1
@@ -163,17 +219,18 @@ class Report:
             "misses_per_code": dict(sorted(counts.items())),
             "reading_speed": self.reading.to_dict() if self.reading else None,
             "misses": [m.to_dict() for m in self.misses],
-            "notes": [_as_data(n) for n in self.notes],
+            "notes": [n.to_dict() for n in self.notes],
             "changes": [_as_data(c) for c in self.changes],
         }
 
 
-def _as_data(change: object) -> object:
-    if hasattr(change, "to_dict"):
-        return change.to_dict()
-    if isinstance(change, dict):
-        return change
-    return str(change)
+def _as_data(record: object) -> object:
+    """A record's JSON form (its ``to_dict``, or itself when it is one already; else its text)."""
+    if isinstance(record, Recorded):
+        return record.to_dict()
+    if isinstance(record, dict):
+        return record
+    return str(record)
 
 
 @dataclass(frozen=True, slots=True)
@@ -191,6 +248,8 @@ class ConvertResult:
     header_notes: tuple[str, ...] = field(default=())
     sources: tuple[tuple[int, int], ...] = field(default=())
 
+
+# ---- the jobs --------------------------------------------------------------------------
 
 def _language(lang: str | None, texts: Sequence[str]) -> str:
     if lang is None:
@@ -217,7 +276,7 @@ def convert_transcript(transcript: Transcript, preset: Preset, *, lang: str | No
     >>> [(c.start_ms, c.end_ms, c.text.replace("\\u202f", "_")) for c in r.cues], r.lang
     ([(500, 2600, 'Bonsoir à tous, ça va_?'), (6500, 7333, 'Oui.')], 'fr')
     """
-    changes: tuple[object, ...] = ()
+    changes: tuple[Record, ...] = ()
     if corrector is not None:
         transcript, found = corrector(transcript)
         changes = tuple(found)
@@ -234,7 +293,7 @@ def convert_transcript(transcript: Transcript, preset: Preset, *, lang: str | No
 
 
 def convert_cues(cues: Sequence[Cue], preset: Preset, *, source: str = "<input>", lang: str | None = None,
-                 typography: bool = True, notes: Sequence[object] = (),
+                 typography: bool = True, notes: Sequence[ReaderNote] = (),
                  header_notes: Sequence[str] = ()) -> ConvertResult:
     """Re-break the lines of existing cues to ``preset`` (times kept; text verbatim).
 
@@ -302,44 +361,53 @@ class ConvertedFile:
     stdout: str | None
 
 
-def plan_outputs(input_path: str | os.PathLike, outputs: Sequence[str], to: str | None = None) -> tuple[OutputPlan, ...]:
+_STDIN = "<stdin>"   # source_name of "-"
+
+
+def plan_convert_outputs(input_path: PathArg, outputs: Sequence[str],
+                         to: str | None = None) -> tuple[OutputPlan, ...]:
     """Decide the outputs: each ``-o`` suffix picks its format; ``-`` is standard output in
     the ``--to`` format; with no ``-o``, a file beside the input with the ``--to`` suffix
     (default ``.srt``), or standard output when the input is standard input.
 
     Raises:
-        ConfigError: ``-o -`` without ``--to``, an unknown suffix, or an output that is the input.
+        ConfigError: ``-o -`` without ``--to``, an unknown suffix, an output that is the input,
+            or standard output twice.
+
+    >>> [(str(p.path), p.format.value) for p in plan_convert_outputs("show.txt", [], "vtt")]
+    [('show.vtt', 'vtt')]
     """
     fmt = Format(to) if to else None
-    name = source_name(input_path)
-    plans: list[OutputPlan] = []
     if not outputs:
-        if name == "<stdin>":
+        if source_name(input_path) == _STDIN:
             return (OutputPlan(None, fmt or Format.SRT),)
-        target = Path(input_path).with_suffix("." + (fmt or Format.SRT).value)
-        outputs = [str(target)]
-    for out in outputs:
-        if out == "-":
-            if fmt is None:
-                raise ConfigError("-o - writes to standard output: say which format with --to srt or --to vtt")
-            plans.append(OutputPlan(None, fmt))
-            continue
-        try:
-            out_fmt = format_for_path(out)
-        except UnsupportedFormatError:
-            if fmt is None:
-                raise ConfigError(f"cannot tell the format of {out!r} from its suffix; use .srt or .vtt, "
-                                  "or give --to") from None
-            out_fmt = fmt
-        if name != "<stdin>" and same_file(out, input_path):
-            raise ConfigError(f"refusing to write over the input {name}; choose another -o")
-        plans.append(OutputPlan(Path(out), out_fmt))
+        outputs = [str(Path(input_path).with_suffix("." + (fmt or Format.SRT).value))]
+    plans = tuple(_output_plan(out, fmt, input_path) for out in outputs)
     if sum(1 for p in plans if p.path is None) > 1:
         raise ConfigError("standard output can be given only once")
-    return tuple(plans)
+    return plans
 
 
-def read_input(input_path: str | os.PathLike[str]) -> Transcript | CaptionDocument:
+def _output_plan(out: str, fmt: Format | None, input_path: PathArg) -> OutputPlan:
+    """One ``-o``: standard output, or a file in the format of its suffix (else ``fmt``)."""
+    if out == "-":
+        if fmt is None:
+            raise ConfigError("-o - writes to standard output: say which format with --to srt or --to vtt")
+        return OutputPlan(None, fmt)
+    try:
+        out_fmt = format_for_path(out)
+    except UnsupportedFormatError:
+        if fmt is None:
+            raise ConfigError(f"cannot tell the format of {out!r} from its suffix; use .srt or .vtt, "
+                              "or give --to") from None
+        out_fmt = fmt
+    name = source_name(input_path)
+    if name != _STDIN and same_file(out, input_path):
+        raise ConfigError(f"refusing to write over the input {name}; choose another -o")
+    return OutputPlan(Path(out), out_fmt)
+
+
+def read_input(input_path: PathArg) -> Transcript | CaptionDocument:
     """A :class:`Transcript`, or a caption document (cues and problems) when the input is an
     SRT or WebVTT file (:func:`captions.files.sniff` decides)."""
     from .formats import parse_captions
@@ -353,15 +421,15 @@ def read_input(input_path: str | os.PathLike[str]) -> Transcript | CaptionDocume
     return transcript_from_decoded(decoded, name)
 
 
-def convert_file(input_path: str | os.PathLike, outputs: Sequence[str], preset: Preset, *,
+def convert_file(input_path: PathArg, outputs: Sequence[str], preset: Preset, *,
                  to: str | None = None, lang: str | None = None, typography: bool = True,
-                 corrector: Corrector | None = None, report_path: str | os.PathLike | None = None) -> ConvertedFile:
+                 corrector: Corrector | None = None, report_path: PathArg | None = None) -> ConvertedFile:
     """Read ``input_path``, build the cues, render every output, then write them atomically.
 
     Everything is computed before anything is written, so a bad input or option leaves no
     file behind.  The report goes to ``report_path`` as JSON when given.
     """
-    plans = plan_outputs(input_path, outputs, to)
+    plans = plan_convert_outputs(input_path, outputs, to)
     if report_path is not None and same_file(report_path, input_path):
         raise ConfigError(f"refusing to write the report over the input {source_name(input_path)}")
     source = read_input(input_path)
@@ -370,21 +438,18 @@ def convert_file(input_path: str | os.PathLike, outputs: Sequence[str], preset: 
     else:
         result = convert_cues(source.cues, preset, source=source.source, lang=lang, typography=typography,
                               notes=source.problems, header_notes=source.notes)
-    rendered = [(plan, render_captions(result.cues, plan.format, header_notes=result.header_notes))
+    rendered = [(plan.path, render_captions(result.cues, plan.format, header_notes=result.header_notes))
                 for plan in plans]
-    report_text = None   # rendered only when asked for (about 650 misses on the sample)
-    if report_path is not None:
-        import json
+    files: list[tuple[PathArg, str]] = [(path, text) for path, text in rendered if path is not None]
+    if report_path is not None:   # rendered only when asked for (about 650 misses on the sample)
+        files.append((report_path, _report_json(result.report)))
+    for path, text in files:
+        write_text_atomic(path, text)
+    return ConvertedFile(result, tuple(path for path, _ in rendered if path is not None),
+                         next((text for path, text in rendered if path is None), None))
 
-        report_text = json.dumps(result.report.to_dict(), ensure_ascii=False, indent=2) + "\n"
-    written = []
-    stdout = None
-    for plan, text in rendered:
-        if plan.path is None:
-            stdout = text
-        else:
-            write_text_atomic(plan.path, text)
-            written.append(plan.path)
-    if report_text is not None:
-        write_text_atomic(report_path, report_text)
-    return ConvertedFile(result, tuple(written), stdout)
+
+def _report_json(report: Report) -> str:
+    import json   # only when a report is asked for
+
+    return json.dumps(report.to_dict(), ensure_ascii=False, indent=2) + "\n"

@@ -11,6 +11,7 @@ import dataclasses
 import re
 import unicodedata
 from dataclasses import dataclass
+from typing import Any
 
 from .errors import ConfigError
 
@@ -64,7 +65,7 @@ class Preset:
             return self.min_gap_override_ms
         return round(self.gap_frames * 1000 / self.fps)
 
-    def with_overrides(self, **changes) -> Preset:
+    def with_overrides(self, **changes: float | None) -> Preset:
         """A copy with some numbers replaced; ``None`` values are ignored.
 
         ``min_gap_ms`` sets the gap directly; ``fps`` alone re-derives it from the frames.
@@ -72,16 +73,17 @@ class Preset:
         >>> get_preset("netflix").with_overrides(max_chars=37, max_cps=None).max_chars
         37
         """
-        changes = {k: v for k, v in changes.items() if v is not None}
-        if "min_gap_ms" in changes:
-            changes["min_gap_override_ms"] = changes.pop("min_gap_ms")
-        unknown = set(changes) - {f.name for f in dataclasses.fields(self)}
+        # the field names are only known at run time: checked below, typed Any for replace()
+        given: dict[str, Any] = {k: v for k, v in changes.items() if v is not None}
+        if "min_gap_ms" in given:
+            given["min_gap_override_ms"] = given.pop("min_gap_ms")
+        unknown = set(given) - {f.name for f in dataclasses.fields(self)}
         if unknown:
             raise ConfigError(f"unknown preset setting(s): {', '.join(sorted(unknown))}")
         for key in ("max_chars", "max_lines"):
-            if key in changes and int(changes[key]) < 1:
-                raise ConfigError(f"{key} must be at least 1, got {changes[key]}")
-        return dataclasses.replace(self, **changes)
+            if key in given and int(given[key]) < 1:
+                raise ConfigError(f"{key} must be at least 1, got {given[key]}")
+        return dataclasses.replace(self, **given)
 
     def max_chars_for(self, duration_ms: int) -> float | None:
         """How many characters a cue shown for ``duration_ms`` may hold (None: no limit).
@@ -103,8 +105,9 @@ class Preset:
             return self.max_wpm / 60 * 6 * seconds
         return None
 
-    def to_dict(self) -> dict:
-        data = {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
+    def to_dict(self) -> dict[str, object]:
+        """The preset as JSON data (``min_gap_ms`` in place of the override field)."""
+        data: dict[str, object] = {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
         data.pop("min_gap_override_ms")
         data["min_gap_ms"] = self.min_gap_ms
         data["cps_steps"] = [list(step) for step in self.cps_steps]

@@ -29,8 +29,9 @@ from __future__ import annotations
 from bisect import bisect_left, insort
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import accumulate
 
-from .model import Fragment, fast_constructor
+from .model import Fragment
 from .presets import Preset
 
 __all__ = ["SpeechSpan", "estimate_speech", "local_rates", "cue_times", "CueTiming", "DEFAULT_CPS"]
@@ -96,10 +97,12 @@ def local_rates(fragments: Sequence[Fragment], *, window: int = RATE_WINDOW,
     near = sorted(m for m in measures[:window] if m is not None)
     count = len(measures)
     for g in range(count):
-        if g + window < count and measures[g + window] is not None:
-            insort(near, measures[g + window])
-        if g - window - 1 >= 0 and measures[g - window - 1] is not None:
-            del near[bisect_left(near, measures[g - window - 1])]
+        entering = measures[g + window] if g + window < count else None
+        if entering is not None:
+            insort(near, entering)
+        leaving = measures[g - window - 1] if g - window - 1 >= 0 else None
+        if leaving is not None:
+            del near[bisect_left(near, leaving)]
         rates_per_group.append(near[len(near) // 2] if len(near) >= 3 else default_cps)
     return tuple(rates_per_group[group_of[k]] for k in range(n))
 
@@ -115,11 +118,18 @@ def estimate_speech(fragments: Sequence[Fragment], *,
     >>> [(s.start_ms, s.end_ms, s.pause_after) for s in spans]
     [(1500, 2566, False), (2566, 3033, True), (9500, 9967, True)]
     """
-    n = len(fragments)
-    if n == 0:
+    if not fragments:
         return ()
     rates = local_rates(fragments, default_cps=default_cps)
-    # groups of fragments sharing one stamp
+    size = [_chars(f) for f in fragments]
+    starts = _group_starts(fragments, _stamp_groups(fragments), rates, size)
+    _keep_in_order(starts, fragments)
+    return _spans(starts, size, rates)
+
+
+def _stamp_groups(fragments: Sequence[Fragment]) -> list[tuple[int, int]]:
+    """``(first, end)`` of each run of fragments sharing one stamp."""
+    n = len(fragments)
     groups: list[tuple[int, int]] = []
     i = 0
     while i < n:
@@ -128,61 +138,76 @@ def estimate_speech(fragments: Sequence[Fragment], *,
             j += 1
         groups.append((i, j))
         i = j
-    size = [_chars(f) for f in fragments]
-    starts = [0.0] * n
+    return groups
+
+
+def _window_end(fragment: Fragment) -> int:
+    """The last millisecond its stamp's precision allows for the start of its speech."""
+    return fragment.start_ms + max(fragment.precision_ms, 1) - 1
+
+
+def _group_starts(fragments: Sequence[Fragment], groups: Sequence[tuple[int, int]], rates: Sequence[float],
+                  size: Sequence[int]) -> list[float]:
+    """The estimated start of each fragment: each group starts in the middle of what its
+    stamp and its neighbours leave possible, and its fragments follow one another in
+    proportion to their length."""
+    starts = [0.0] * len(fragments)
     earliest_next = float("-inf")   # when the previous group's text, spoken fast, is over
     for g, (a, b) in enumerate(groups):
         first = fragments[a]
         stamp, width = first.start_ms, max(first.precision_ms, 1)
-        fast_ms = sum(size[a:b]) * 1000 / (rates[a] * FAST_FACTOR)   # the least time it can take
-        group_ms = sum(size[a:b]) * 1000 / rates[a]
+        chars = sum(size[a:b])
+        fast_ms = chars * 1000 / (rates[a] * FAST_FACTOR)   # the least time it can take
+        group_ms = chars * 1000 / rates[a]
+        following = fragments[groups[g + 1][0]] if g + 1 < len(groups) else None
         if width == 1:
             start = float(stamp)
         else:
             lo = max(float(stamp), earliest_next)
             hi = float(stamp + width - 1)
-            if g + 1 < len(groups):
-                nxt = fragments[groups[g + 1][0]]
-                hi = min(hi, nxt.start_ms + max(nxt.precision_ms, 1) - 1 - fast_ms)
+            if following is not None:
+                hi = min(hi, _window_end(following) - fast_ms)
             lo, hi = min(lo, stamp + width - 1), max(hi, stamp)
             start = (lo + hi) / 2   # the middle of what the neighbours leave possible
         # spread the group's fragments in proportion to their length, inside the time it has
         room = group_ms
-        if g + 1 < len(groups) and b - a > 1:
-            nxt = fragments[groups[g + 1][0]]   # the last one starts before the next stamp's window ends
-            room = min(room, max(nxt.start_ms + max(nxt.precision_ms, 1) - 1 - start, 0.0))
+        if following is not None and b - a > 1:   # the last one starts before the next stamp's window ends
+            room = min(room, max(_window_end(following) - start, 0.0))
         offset = 0.0
-        total = sum(size[a:b])
         for k in range(a, b):
-            starts[k] = start + room * offset / total
+            starts[k] = start + room * offset / chars
             offset += size[k]
         earliest_next = start + fast_ms
-    # starts are estimates of an increasing sequence: keep them so, and never later than the
-    # window of a later stamp's first fragment (an exact stamp after a group spread by length
-    # stays exact; the fragments of a group may run past their shared stamp's window)
+    return starts
+
+
+def _keep_in_order(starts: list[float], fragments: Sequence[Fragment]) -> None:
+    """Starts are estimates of an increasing sequence: keep them so, and never later than the
+    window of a later stamp's first fragment (an exact stamp after a group spread by length
+    stays exact; the fragments of a group may run past their shared stamp's window)."""
     latest = float("inf")
-    for k in range(n - 1, -1, -1):
+    for k in range(len(starts) - 1, -1, -1):
         frag = fragments[k]
         if k == 0 or fragments[k - 1].start_ms != frag.start_ms:
-            latest = min(latest, frag.start_ms + max(frag.precision_ms, 1) - 1)
+            latest = min(latest, _window_end(frag))
         if starts[k] > latest:
             starts[k] = latest
+    starts[:] = accumulate(starts, max)
+
+
+def _spans(starts: Sequence[float], size: Sequence[int], rates: Sequence[float]) -> tuple[SpeechSpan, ...]:
+    """Each fragment's speech from its start: its length at the local rate, never into the
+    next fragment's start; a pause follows when the next start is far enough."""
+    rounded = [round(start) for start in starts]
     out = []
-    make_span = fast_constructor(SpeechSpan)
-    prev = float("-inf")
-    for k in range(n):
-        starts[k] = max(starts[k], prev)
-        prev = starts[k]
-    for k in range(n):
-        start = round(starts[k])
-        spoken = start + size[k] * 1000 / rates[k]
-        nxt = round(starts[k + 1]) if k + 1 < n else None
-        if nxt is None:
+    for start, next_start, chars, rate in zip(rounded, rounded[1:] + [None], size, rates):
+        spoken = start + chars * 1000 / rate
+        if next_start is None:
             end, pause = round(spoken), True
         else:
-            end = min(round(spoken), nxt)
-            pause = nxt - end >= PAUSE_MS
-        out.append(make_span(start, max(end, start + 1), rates[k], pause))
+            end = min(round(spoken), next_start)
+            pause = next_start - end >= PAUSE_MS
+        out.append(SpeechSpan(start_ms=start, end_ms=max(end, start + 1), rate_cps=rate, pause_after=pause))
     return tuple(out)
 
 
@@ -257,7 +282,8 @@ def _reading_ms(chars: int, preset: Preset) -> int:
     lo, hi = 0, 60_000
     while lo < hi:   # max_chars_for is increasing in the duration
         mid = (lo + hi) // 2
-        if preset.max_chars_for(mid) >= chars:
+        allowed = preset.max_chars_for(mid)
+        if allowed is not None and allowed >= chars:
             hi = mid
         else:
             lo = mid + 1

@@ -14,7 +14,7 @@ from click.testing import CliRunner
 from captions.cli import main
 from captions.formats import Format, render_captions
 from captions.linebreak import fits
-from captions.convert import convert_file, convert_transcript, plan_outputs
+from captions.convert import convert_file, convert_transcript, plan_convert_outputs
 from captions.presets import DEFAULT_PRESET, get_preset, reading_chars
 from captions.findings import FindingCode
 from captions.errors import ConfigError
@@ -174,11 +174,11 @@ def test_cli_overrides_reach_the_preset(tmp_path):
     assert max(len(l) for l in lines) <= 32
 
 
-def test_plan_outputs_rules(tmp_path):
-    assert [p.format for p in plan_outputs("x.txt", ["a.vtt", "b.srt"])] == [Format.VTT, Format.SRT]
+def test_plan_convert_outputs_rules(tmp_path):
+    assert [p.format for p in plan_convert_outputs("x.txt", ["a.vtt", "b.srt"])] == [Format.VTT, Format.SRT]
     with pytest.raises(ConfigError):
-        plan_outputs("x.txt", ["a.doc"])
-    assert plan_outputs("-", [])[0].path is None
+        plan_convert_outputs("x.txt", ["a.doc"])
+    assert plan_convert_outputs("-", [])[0].path is None
 
 
 def test_help_has_an_example():

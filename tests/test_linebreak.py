@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from captions.linebreak import break_lines, fits
-from captions.typography import NNBSP, french_spacing
+from captions.linebreak import best_lines_table, best_two_lines, break_lines, break_words, fits
+from captions.typography import NNBSP, UNBREAKABLE, break_penalty, french_spacing
 
 
 def test_one_line_when_it_fits():
@@ -102,3 +102,31 @@ def _greedy_fits(words, max_chars, max_lines) -> bool:
         else:
             lines, current = lines + 1, len(word)
     return lines <= max_lines
+
+
+_CUTS = st.sampled_from([0.0, 1.0, 2.0, 4.0, 10.0, UNBREAKABLE])
+
+
+@given(words=st.lists(_WORD, min_size=2, max_size=25), data=st.data(), max_chars=st.integers(4, 60),
+       head=st.booleans(), tail=st.booleans())
+@settings(max_examples=300, deadline=None)
+def test_the_two_line_fast_path_agrees_with_the_table(words, data, max_chars, head, tail):
+    cuts = data.draw(st.lists(_CUTS, min_size=len(words) - 1, max_size=len(words) - 1))
+    total = len(" ".join(words))
+    fast = best_two_lines(words, cuts, max_chars, total, head, tail)
+    careful = best_lines_table(words, cuts, 2, max_chars, total, head, tail)
+    # the same cheapest cost, summed in another order; the cut is the same one except between
+    # cuts of equal cost, where the two orders of the float sums may favour either
+    assert fast[0] == pytest.approx(careful[0], rel=1e-12)
+    assert len(fast[1]) == len(careful[1]) == 1
+
+
+@given(words=st.lists(_WORD, min_size=1, max_size=12), max_chars=st.integers(8, 60), max_lines=st.integers(1, 3),
+       lang=st.sampled_from(["fr", "en"]))
+@settings(max_examples=300, deadline=None)
+def test_break_lines_shortcut_agrees_with_break_words(words, max_chars, max_lines, lang):
+    # break_lines decides the common one-line case without measuring the cuts
+    cuts = [break_penalty(a, b, lang) for a, b in zip(words, words[1:])]
+    first = next((c for c in words[0] if c.isalpha()), "")
+    assert break_lines(" ".join(words), max_chars, max_lines, lang) == \
+        break_words(words, cuts, max_chars, max_lines, not first.islower())

@@ -8,7 +8,8 @@ import click
 
 from ..corrections import apply_to_transcript, load_dictionaries
 from ..corrections import dictionaries_for
-from ..convert import convert_file
+from ..convert import Corrector, convert_file
+from ..presets import Preset
 from . import main
 from .options import preset_options
 
@@ -33,7 +34,8 @@ from .options import preset_options
               help="Use only the --dict files, not the NAME.dict.* / captions.dict.* next to INPUT.")
 @click.option("--report", "report_path", type=click.Path(dir_okay=False), default=None,
               help="Write a JSON report: every cue that misses a limit, and the reader's notes.")
-def convert(input_path, outputs, to, preset, lang, no_typography, dict_paths, no_discover, report_path):
+def convert(input_path: str, outputs: tuple[str, ...], to: str | None, preset: Preset, lang: str | None,
+            no_typography: bool, dict_paths: tuple[str, ...], no_discover: bool, report_path: str | None) -> None:
     """Build broadcast-quality captions from a replay-page transcript.
 
     Times are estimated inside each floored second, the text is cut at sentence ends, clause
@@ -47,7 +49,7 @@ def convert(input_path, outputs, to, preset, lang, no_typography, dict_paths, no
           -o show.srt -o show.vtt --report report.json
       captions convert show.txt --preset netflix --max-cps 17 -o - --to vtt
     """
-    corrector = None
+    corrector: Corrector | None = None
     paths = dictionaries_for(input_path, dict_paths, discover=not no_discover)
     if paths:
         corrector = functools.partial(apply_to_transcript, dictionary=load_dictionaries(paths))
