@@ -84,6 +84,7 @@ def valid_cues(draw):
                       for _ in range(draw(st.integers(1, 2))))
         lines = tuple(f"{line} {i}" for line in lines)   # never the same text twice in a row
         duration = max(PRESET.min_duration_ms, len("\n".join(lines)) * 100) + draw(st.integers(0, 2000))
+        duration = min(duration, PRESET.max_duration_ms)   # valid cues: at most 7 s (two full lines at 10 cps are 8.5 s)
         cues.append(Cue(t, t + duration, lines))
         t += duration + draw(st.sampled_from([PRESET.min_gap_ms, 600, 3000]))
     return cues
