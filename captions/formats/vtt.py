@@ -251,44 +251,68 @@ def read_block(lines: Sequence[str], start: int, *, seen_cue: bool = False) -> B
     >>> block.kind, block.lines, block.end
     (<BlockKind.NOTE: 'note'>, ('NOTE a', 'b'), 3)
     """
-    i, line_count, previous = start, 0, start
-    buffer: list[str] = []
-    kind: BlockKind | None = None
-    identifier, timing_line, timing_error = "", 0, ""
-    timing: tuple[int, int, str] | None = None
-    seen_arrow = False
-    while i < len(lines):
-        line = lines[i]
-        line_count += 1
-        i += 1
-        if "-->" in line:
-            if not (line_count == 1 or (line_count == 2 and not seen_arrow)):
-                return _block(kind, start, previous, buffer, identifier, timing, timing_line, timing_error, True)
-            seen_arrow = True
-            previous = timing_line = i
-            parsed = _timings(line)
-            if isinstance(parsed, str):
-                kind, timing_error = BlockKind.BAD_TIMING, parsed
+    return _Collector(start, seen_cue).read(lines)
+
+
+class _Collector:
+    """What the "collect a block" step knows while it reads one block's lines."""
+
+    def __init__(self, start: int, seen_cue: bool) -> None:
+        self.start = start
+        self.seen_cue = seen_cue
+        self.line_count = 0
+        self.previous = start          # the index after the last line that belongs to the block
+        self.buffer: list[str] = []
+        self.kind: BlockKind | None = None
+        self.identifier = ""
+        self.timing: tuple[int, int, str] | None = None
+        self.timing_line = 0
+        self.timing_error = ""
+
+    def read(self, lines: Sequence[str]) -> Block:
+        i = self.start
+        while i < len(lines):
+            line = lines[i]
+            self.line_count += 1
+            i += 1
+            if "-->" in line:
+                if not self._is_timing_line():
+                    return self._block(self.previous, broke_on_arrow=True)
+                self._read_timing(line, i)
+            elif line == "":
+                break
             else:
-                kind, identifier, timing, buffer = BlockKind.CUE, "\n".join(buffer), parsed, []
-        elif line == "":
-            break
+                self._read_text(line)
+                self.previous = i
+        return self._block(i, broke_on_arrow=False)
+
+    def _is_timing_line(self) -> bool:
+        """Whether a ``-->`` line here is the block's timing line: its first line, or its second
+        after an identifier.  Anywhere else it starts the next block."""
+        return self.line_count == 1 or (self.line_count == 2 and not self.timing_line)
+
+    def _read_timing(self, line: str, lineno: int) -> None:
+        self.previous = self.timing_line = lineno
+        parsed = _timings(line)
+        if isinstance(parsed, str):
+            self.kind, self.timing_error = BlockKind.BAD_TIMING, parsed
         else:
-            if line_count == 2 and buffer:
-                definition = _definition_kind(buffer[0], seen_cue)
-                if definition is not None:
-                    kind, buffer = definition, []
-            buffer.append(line)
-            previous = i
-    return _block(kind, start, i, buffer, identifier, timing, timing_line, timing_error, False)
+            self.kind, self.timing = BlockKind.CUE, parsed
+            self.identifier, self.buffer = "\n".join(self.buffer), []
 
+    def _read_text(self, line: str) -> None:
+        if self.line_count == 2 and self.buffer:
+            definition = _definition_kind(self.buffer[0], self.seen_cue)
+            if definition is not None:
+                self.kind, self.buffer = definition, []
+        self.buffer.append(line)
 
-def _block(kind: BlockKind | None, start: int, end: int, buffer: list[str], identifier: str,
-           timing: tuple[int, int, str] | None, timing_line: int, timing_error: str, broke_on_arrow: bool) -> Block:
-    """The :class:`Block` collected; a block with no kind yet is a NOTE or TEXT."""
-    if kind is None:
-        kind = BlockKind.NOTE if buffer and _NOTE.match(buffer[0]) else BlockKind.TEXT
-    return Block(kind, start, end, tuple(buffer), identifier, timing, timing_line, timing_error, broke_on_arrow)
+    def _block(self, end: int, *, broke_on_arrow: bool) -> Block:
+        kind = self.kind
+        if kind is None:
+            kind = BlockKind.NOTE if self.buffer and _NOTE.match(self.buffer[0]) else BlockKind.TEXT
+        return Block(kind, self.start, end, tuple(self.buffer), self.identifier, self.timing, self.timing_line,
+                     self.timing_error, broke_on_arrow)
 
 
 def _header_end(lines: Sequence[str]) -> tuple[int, bool]:
@@ -513,5 +537,5 @@ def render(cues: Sequence[Cue], *, header_notes: Sequence[str] = ()) -> str:
     00:00:00.000 --> 00:00:01.500
     Tech &amp; Co
     """
-    text = to_webvtt(cues, header_notes=header_notes).content
+    text: str = to_webvtt(cues, header_notes=header_notes).content
     return text if text.endswith("\n") else text + "\n"
