@@ -20,7 +20,11 @@ __all__ = [
 
 @dataclass(frozen=True, slots=True)
 class Location:
-    """Where something is: a source name, a 1-based line and an optional column."""
+    """Where something is: a source name, a 1-based line and an optional column.
+
+    >>> str(Location("talk.srt", 12, 5)), str(Location("talk.srt")), str(Location(line=3))
+    ('talk.srt:12:5', 'talk.srt', '<input>:3')
+    """
 
     source: str = "<input>"
     line: int | None = None
@@ -53,7 +57,8 @@ class CaptionsError(Exception):
             return self.message
         return f"{self.location}: {self.message}"
 
-    def __reduce__(self):  # keep the class and both fields across pickling
+    def __reduce__(self) -> tuple[type[CaptionsError], tuple[str, Location | None]]:
+        # keep the class and both fields across pickling
         return (type(self), (self.message, self.location))
 
 

@@ -63,37 +63,62 @@ def decode(data: bytes, source: str = "<input>") -> Decoded:
     """
     if not data:
         raise ParseError("the file is empty; expected text with timestamps", Location(source, 1))
-    bom = False
-    for mark, codec in _BOMS:
-        if data.startswith(mark):
-            bom = True
-            try:
-                text = data[len(mark):].decode(codec.replace("-sig", ""))
-            except UnicodeDecodeError as exc:
-                raise _decode_error(data, exc, source, codec) from None
-            encoding = codec
-            break
+    marked = _byte_order_mark(data)
+    if marked is not None:
+        mark, encoding = marked
+        text = _decode_marked(data, len(mark), encoding, source)
     else:
-        if b"\x00" in data:
-            line = data[: data.index(b"\x00")].count(b"\n") + 1
-            raise ParseError(
-                "NUL byte found: this looks like a binary file, expected UTF-8 or UTF-16 text",
-                Location(source, line),
-            )
-        try:
-            text, encoding = data.decode("utf-8"), "utf-8"
-        except UnicodeDecodeError:
-            try:
-                text, encoding = data.decode("cp1252"), "cp1252"
-            except UnicodeDecodeError as exc:
-                raise _decode_error(data, exc, source, "utf-8 or cp1252") from None
+        text, encoding = _decode_unmarked(data, source)
     if "\x00" in text:
         line = text[: text.index("\x00")].count("\n") + 1
         raise ParseError("NUL character in text; expected a text file", Location(source, line))
     newline = "\r\n" if "\r\n" in text else ("\r" if "\r" in text else "\n")
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return Decoded(text, encoding, bom, newline, encoding == "cp1252")
+    return Decoded(text, encoding, marked is not None, newline, encoding == "cp1252")
+
+
+def _byte_order_mark(data: bytes) -> tuple[bytes, str] | None:
+    """The byte-order mark ``data`` starts with and the codec it names (``utf-8-sig`` for UTF-8).
+
+    UTF-32-LE comes before UTF-16-LE: its mark starts with UTF-16-LE's.
+
+    >>> _byte_order_mark(b"\\xff\\xfe\\x00\\x00a"), _byte_order_mark(b"a")
+    ((b'\\xff\\xfe\\x00\\x00', 'utf-32-le'), None)
+    """
+    for mark, codec in _BOMS:
+        if data.startswith(mark):
+            return mark, codec
+    return None
+
+
+def _decode_marked(data: bytes, skip: int, codec: str, source: str) -> str:
+    """The text after a byte-order mark of ``skip`` bytes, decoded with the codec it names."""
+    try:
+        return data[skip:].decode(codec.replace("-sig", ""))
+    except UnicodeDecodeError as exc:
+        raise _decode_error(data, exc, source, codec) from None
+
+
+def _decode_unmarked(data: bytes, source: str) -> tuple[str, str]:
+    """``(text, codec)`` for bytes without a byte-order mark: UTF-8, else Windows-1252.
+
+    NUL bytes are refused here: 8-bit text has none, so they mean a binary file.
+    """
+    if b"\x00" in data:
+        line = data[: data.index(b"\x00")].count(b"\n") + 1
+        raise ParseError(
+            "NUL byte found: this looks like a binary file, expected UTF-8 or UTF-16 text",
+            Location(source, line),
+        )
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp1252"), "cp1252"
+    except UnicodeDecodeError as exc:
+        raise _decode_error(data, exc, source, "utf-8 or cp1252") from None
 
 
 def _decode_error(data: bytes, exc: UnicodeDecodeError, source: str, codec: str) -> ParseError:
@@ -132,12 +157,12 @@ def sniff(name: str, text: str) -> Format | None:
     return None
 
 
-def source_name(path: str | os.PathLike) -> str:
+def source_name(path: str | os.PathLike[str]) -> str:
     """The name used for ``path`` in messages (``-`` is ``<stdin>``)."""
     return "<stdin>" if str(path) == "-" else str(path)
 
 
-def same_file(a: str | os.PathLike, b: str | os.PathLike) -> bool:
+def same_file(a: str | os.PathLike[str], b: str | os.PathLike[str]) -> bool:
     """Whether two paths name one file (``-``, standard input or output, is never a file).
 
     True for the same path written two ways, a link to it, or a hard link; False when either
@@ -151,7 +176,7 @@ def same_file(a: str | os.PathLike, b: str | os.PathLike) -> bool:
         return False
 
 
-def read_bytes(path: str | os.PathLike) -> bytes:
+def read_bytes(path: str | os.PathLike[str]) -> bytes:
     """The bytes of a file (``-`` reads standard input), for readers that decode them their own way.
 
     Raises:
@@ -168,7 +193,7 @@ def read_bytes(path: str | os.PathLike) -> bytes:
         raise ParseError(f"cannot read the file: {exc.strerror or exc}", Location(name)) from None
 
 
-def read_source(path: str | os.PathLike) -> Decoded:
+def read_source(path: str | os.PathLike[str]) -> Decoded:
     """Read and decode a file (``-`` reads standard input).
 
     Raises:
@@ -191,12 +216,12 @@ def encode_text(text: str, *, newline: str = "\n", encoding: str = "utf-8", bom:
     return text.encode(encoding)
 
 
-def write_text_atomic(path: str | os.PathLike, text: str, *, newline: str = "\n", encoding: str = "utf-8") -> None:
+def write_text_atomic(path: str | os.PathLike[str], text: str, *, newline: str = "\n", encoding: str = "utf-8") -> None:
     """Write ``text`` to ``path`` atomically (see :func:`write_bytes_atomic`)."""
     write_bytes_atomic(path, encode_text(text, newline=newline, encoding=encoding))
 
 
-def write_bytes_atomic(path: str | os.PathLike, data: bytes) -> None:
+def write_bytes_atomic(path: str | os.PathLike[str], data: bytes) -> None:
     """Write ``data`` to ``path`` so that readers see the old file or the new one, never half.
 
     The bytes go to a temporary file in the same folder, are flushed to disk, then renamed over

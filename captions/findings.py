@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
-from typing import Any
+from typing import NotRequired, TypedDict
 
 from .errors import Location
 
-__all__ = ["Severity", "FindingCode", "Finding", "Measure"]
+__all__ = ["Severity", "FindingCode", "Finding", "FindingDict", "Measure"]
 
 #: What a finding measured, or the limit it broke: a count, a speed, a duration.
 Measure = float | int | str | None
@@ -103,6 +103,21 @@ class FindingCode(str, enum.Enum):
     FUZZY_MULTIWORD = "fuzzy-multiword"            # fuzzy applies to one-word keys only
 
 
+class FindingDict(TypedDict):
+    """A :class:`Finding` as JSON (``source`` only when the list mixes several files)."""
+
+    source: NotRequired[str]
+    code: str
+    severity: str
+    cue: int | None
+    line: int | None
+    column: int | None
+    value: Measure
+    limit: Measure
+    preset: str
+    message: str
+
+
 @dataclass(frozen=True, slots=True)
 class Finding:
     """One problem, located.
@@ -151,9 +166,11 @@ class Finding:
     def __str__(self) -> str:
         return f"{self.location}: {self.severity.value}: {self.code.value}: {self.message}"
 
-    def to_dict(self) -> dict[str, Any]:
-        data: dict[str, Any] = {"source": self.source} if self.source else {}
-        data.update(code=self.code.value, severity=self.severity.value, cue=self.cue, line=self.line,
-                    column=self.column, value=self.value, limit=self.limit, preset=self.preset,
-                    message=self.message)
-        return data
+    def to_dict(self) -> FindingDict:
+        data: FindingDict = {
+            "code": self.code.value, "severity": self.severity.value, "cue": self.cue, "line": self.line,
+            "column": self.column, "value": self.value, "limit": self.limit, "preset": self.preset,
+            "message": self.message,
+        }
+        # the source comes first in the JSON, when there is one
+        return {"source": self.source, **data} if self.source else data

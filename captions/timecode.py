@@ -111,11 +111,42 @@ VTT_STRICT = r"([0-9]{2}):([0-5][0-9]):([0-5][0-9])\.([0-9]{3})"
 
 
 def _digits(s: str, pos: int) -> int:
-    """The position after the ASCII digits starting at ``pos``."""
+    """The position after the ASCII digits starting at ``pos`` (``pos`` itself when there are none).
+
+    >>> _digits("0123:45", 0), _digits("0123:45", 4)
+    (4, 4)
+    """
     n = len(s)
     while pos < n and "0" <= s[pos] <= "9":
         pos += 1
     return pos
+
+
+def _vtt_clock(s: str, pos: int) -> tuple[tuple[int, int, int], int] | None:
+    """The ``(hours, minutes, seconds)`` of a WebVTT timestamp at ``pos`` and the position after
+    them, or None: colon-separated digit fields, the first of any length, the others of exactly
+    two digits.  Hours may be left out, unless the first field cannot be minutes (not two
+    digits, or above 59).  Minutes and seconds are not range-checked here.
+
+    >>> _vtt_clock("01:02.500", 0), _vtt_clock("1:02:03.004", 0), _vtt_clock("1:02.5", 0)
+    (((0, 1, 2), 5), ((1, 2, 3), 7), None)
+    """
+    if pos >= len(s) or not ("0" <= s[pos] <= "9"):
+        return None
+    end = _digits(s, pos)
+    fields = [s[pos:end]]
+    while end < len(s) and s[end] == ":" and len(fields) < 3:
+        start = end + 1
+        end = _digits(s, start)
+        if end - start != 2:
+            return None
+        fields.append(s[start:end])
+    hours_first = len(fields[0]) != 2 or int(fields[0]) > 59
+    if len(fields) < 2 or (hours_first and len(fields) < 3):
+        return None
+    if len(fields) == 2:
+        return (0, int(fields[0]), int(fields[1])), end
+    return (int(fields[0]), int(fields[1]), int(fields[2])), end
 
 
 def vtt_timestamp(s: str, pos: int = 0) -> tuple[int, int] | None:
@@ -127,28 +158,15 @@ def vtt_timestamp(s: str, pos: int = 0) -> tuple[int, int] | None:
     >>> vtt_timestamp("01:02.500 -->"), vtt_timestamp("1:02:03.004"), vtt_timestamp("1:02.5")
     ((62500, 9), (3723004, 11), None)
     """
-    if pos >= len(s) or not ("0" <= s[pos] <= "9"):
+    clock = _vtt_clock(s, pos)
+    if clock is None:
         return None
-    end = _digits(s, pos)
-    first = s[pos:end]
-    fields = [first]
-    while end < len(s) and s[end] == ":" and len(fields) < 3:
-        start = end + 1
-        end = _digits(s, start)
-        if end - start != 2:
-            return None
-        fields.append(s[start:end])
-    hours_first = len(first) != 2 or int(first) > 59
-    if len(fields) < 2 or (hours_first and len(fields) < 3):
-        return None
+    (hours, minutes, seconds), end = clock
     if end >= len(s) or s[end] != ".":
         return None
     start = end + 1
     end = _digits(s, start)
-    if end - start != 3:
-        return None
-    hours, minutes, seconds = (int(f) for f in fields) if len(fields) == 3 else (0, *map(int, fields))
-    if minutes > 59 or seconds > 59:
+    if end - start != 3 or minutes > 59 or seconds > 59:
         return None
     return from_fields(hours, minutes, seconds, int(s[start:end])), end
 
@@ -156,6 +174,11 @@ def vtt_timestamp(s: str, pos: int = 0) -> tuple[int, int] | None:
 # ---- formatting --------------------------------------------------------------------------
 
 def _split(ms: int) -> tuple[int, int, int, int]:
+    """``(hours, minutes, seconds, milliseconds)`` of a time; a negative time is refused.
+
+    >>> _split(3_723_004)
+    (1, 2, 3, 4)
+    """
     if ms < 0:
         raise ValueError(f"negative time: {ms} ms")
     seconds, millis = divmod(int(ms), 1000)

@@ -14,35 +14,33 @@ or a ``webvtt.WebVTT`` is asked for: reading never needs it.
 
 from __future__ import annotations
 
+import enum
 import html
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ..findings import Finding, FindingCode, Severity
 from ..model import Cue, Format, fast_constructor
 from ..timecode import VTT_STRICT, format_vtt, from_fields, vtt_timestamp
 from ._text import display_lines, note_lines
-from .document import CaptionDocument, block_lines, decode_caption_bytes
+from .document import CaptionDocument, block_lines, in_line_order, span_length
 
 if TYPE_CHECKING:
     import webvtt
 
-__all__ = ["parse", "parse_cue_text", "to_webvtt", "render", "escape_vtt_text"]
+__all__ = ["parse", "parse_cue_text", "read_block", "Block", "BlockKind", "has_signature", "to_webvtt", "render",
+           "escape_vtt_text"]
 
 _KNOWN_TAGS = frozenset({"c", "i", "b", "u", "ruby", "rt", "v", "lang"})
 _SETTINGS = frozenset({"vertical", "line", "position", "size", "align", "region"})
 _CHAR_REF = re.compile(r"&(?:#[0-9]+;?|#[xX][0-9a-fA-F]+;?|[A-Za-z][A-Za-z0-9]*;?)")
+_TAG_NAME_END = re.compile(r"[\s.]")
+_NOTE = re.compile(r"NOTE($|[ \t])")
 _WS = " \t\f"
-
-
-def _skip_ws(line: str, pos: int) -> int:
-    """The position of the first character at or after ``pos`` that is not WebVTT whitespace."""
-    while pos < len(line) and line[pos] in _WS:
-        pos += 1
-    return pos
 # Blank lines, an optional identifier line, a strict timing line (no digit after the
-# milliseconds), non-empty text lines: what needs no report (see parse_vtt).
+# milliseconds), non-empty text lines: what needs no report (see _read_usual_cues).
 _FAST_CUE = re.compile(
     r"\n*((?:[^\n]+\n)?)"
     rf"{VTT_STRICT} --> {VTT_STRICT}"
@@ -51,8 +49,16 @@ _FAST_CUE = re.compile(
 _make_cue = fast_constructor(Cue)
 
 
+def _skip_ws(line: str, pos: int) -> int:
+    """The position of the first character at or after ``pos`` that is not WebVTT whitespace."""
+    while pos < len(line) and line[pos] in _WS:
+        pos += 1
+    return pos
+
+
 def _timings(line: str) -> tuple[int, int, str] | str:
-    """Parse a timing line; a string is the reason it failed (the cue is then dropped)."""
+    """Parse a timing line: ``(start_ms, end_ms, settings as written)``, or the reason it cannot
+    be read (players then drop the cue)."""
     pos = _skip_ws(line, 0)
     got = vtt_timestamp(line, pos)
     if got is None:
@@ -76,9 +82,14 @@ def _check_settings(settings: str, line: int, problems: list[Finding]) -> None:
                                     f"name:value with name one of {', '.join(sorted(_SETTINGS))}", line))
 
 
+# ---- cue text ----------------------------------------------------------------------------
+
 def parse_cue_text(payload: str, first_line: int = 1, problems: list[Finding] | None = None) -> str:
     """The text a viewer sees for a cue payload: tags dropped, character references decoded,
     following the W3C cue-text tokenizer (a ``<`` always opens a tag, up to the next ``>``).
+
+    Tags that players drop and ``&`` that are not references are reported in ``problems`` (when
+    given), at their line (the payload starts on ``first_line``) and column.
 
     >>> parse_cue_text("<v Bob>R&amp;D &lt;3</v> <i>ok</i>")
     'R&D <3 ok'
@@ -89,33 +100,12 @@ def parse_cue_text(payload: str, first_line: int = 1, problems: list[Finding] | 
         ch = payload[pos]
         if ch == "<":
             close = payload.find(">", pos + 1)
-            tag = payload[pos + 1: close if close >= 0 else n]
-            name = re.split(r"[\s.]", tag.lstrip("/"), maxsplit=1)[0] if tag else ""
-            is_timestamp = tag[:1].isdigit() and (vtt_timestamp(tag, 0) or (0, -1))[1] == len(tag)
-            if problems is not None and not is_timestamp:
-                line = first_line + payload.count("\n", 0, pos)
-                column = pos - (payload.rfind("\n", 0, pos) + 1) + 1
-                if not name or tag[:1] in _WS + "\n" or tag[:1].isdigit():
-                    problems.append(Finding(FindingCode.UNESCAPED_LT, Severity.ERROR, f"'<' not followed by a tag: {payload[pos:pos + 20]!r} is hidden "
-                                            f"by players; write '&lt;'", line, column))
-                elif name not in _KNOWN_TAGS:
-                    problems.append(Finding(FindingCode.UNKNOWN_TAG, Severity.WARNING, f"unknown tag <{name}> is dropped by players; write '&lt;' "
-                                            f"for text", line, column))
+            if problems is not None:
+                _check_tag(payload, pos, close if close >= 0 else n, first_line, problems)
             pos = close + 1 if close >= 0 else n
         elif ch == "&":
-            match = _CHAR_REF.match(payload, pos)
-            # html.unescape follows the HTML rules WebVTT refers to (legacy names without ';' too)
-            decoded = html.unescape(match.group(0)) if match else None
-            if match and decoded != match.group(0):
-                out.append(decoded)
-                pos = match.end()
-            else:
-                if problems is not None:
-                    line = first_line + payload.count("\n", 0, pos)
-                    column = pos - (payload.rfind("\n", 0, pos) + 1) + 1
-                    problems.append(Finding(FindingCode.UNESCAPED_AMPERSAND, Severity.ERROR, "'&' that is not a character reference; write '&amp;'", line, column))
-                out.append("&")
-                pos += 1
+            text, pos = _character_reference(payload, pos, first_line, problems)
+            out.append(text)
         else:
             nxt = min((k for k in (payload.find("<", pos), payload.find("&", pos)) if k >= 0), default=n)
             out.append(payload[pos:nxt])
@@ -123,93 +113,291 @@ def parse_cue_text(payload: str, first_line: int = 1, problems: list[Finding] | 
     return "".join(out)
 
 
-def parse(text: str, source: str = "<input>", *, problems: list[Finding] | None = None,
-              encoding: str = "utf-8") -> CaptionDocument:
-    """Read WebVTT text (decoded, LF line ends) as the W3C parser does, reporting problems.
+def _place(payload: str, pos: int, first_line: int) -> tuple[int, int]:
+    """The 1-based ``(line, column)`` of offset ``pos`` in a payload starting on ``first_line``.
 
-    Never raises for bad content.
-
-    >>> doc = parse("WEBVTT\\n\\nNOTE t\\n\\nid\\n00:01.000 --> 00:02.000 align:start\\nR&amp;D\\n")
-    >>> [(c.identifier, c.start_ms, c.end_ms, c.lines, c.settings, c.line) for c in doc.cues], doc.notes
-    ([('id', 1000, 2000, ('R&D',), 'align:start', 6)], ('t',))
+    >>> _place("ab\\ncd", 4, 10)
+    (11, 2)
     """
-    problems = list(problems or [])
-    text = text.replace("\x00", "\ufffd")
-    if text and not text.endswith("\n"):
-        text += "\n"   # the same lines; lets the cue pattern end every line with "\n"
-    lines = block_lines(text)
-    n = len(lines)
-    first = lines[0] if lines else ""
-    if not (first.startswith("WEBVTT") and (len(first) == 6 or first[6] in " \t")):
-        problems.append(Finding(FindingCode.BAD_SIGNATURE, Severity.ERROR, f"first line {first[:30]!r} is not the WebVTT signature; expected 'WEBVTT' "
-                                f"alone or followed by a space or tab; players read no cue from this file", 1))
-        return CaptionDocument(source, Format.VTT, (), tuple(problems), encoding)
+    return first_line + payload.count("\n", 0, pos), pos - (payload.rfind("\n", 0, pos) + 1) + 1
 
-    cues: list[Cue] = []
-    notes: list[str] = []
-    seen_cue = False
 
-    def collect(i: int, in_header: bool, after_arrow: bool = False):
-        """The W3C 'collect a block' algorithm on lines: returns (next index, kind, data)."""
-        nonlocal seen_cue
-        start_i, line_count, prev, buffer = i, 0, i, []
-        seen_arrow, cue, kind = False, None, None
-        broke_on_arrow = False
-        while i < n:
+def _is_timestamp_tag(tag: str) -> bool:
+    """Whether a tag's text is a WebVTT timestamp (``<00:01.500>``: karaoke timing, not a tag).
+
+    >>> _is_timestamp_tag("00:01.500"), _is_timestamp_tag("00:01.5"), _is_timestamp_tag("i")
+    (True, False, False)
+    """
+    if not tag[:1].isdigit():
+        return False
+    got = vtt_timestamp(tag, 0)
+    return got is not None and got[1] == len(tag)
+
+
+def _check_tag(payload: str, start: int, end: int, first_line: int, problems: list[Finding]) -> None:
+    """Report the tag between ``<`` at ``start`` and its ``>`` (or the payload's end) at ``end``
+    when players drop it unread: a ``<`` that opens no tag (it hides the text up to the next
+    ``>``), or a tag name WebVTT does not define."""
+    tag = payload[start + 1:end]
+    if _is_timestamp_tag(tag):
+        return
+    name = _TAG_NAME_END.split(tag.lstrip("/"), maxsplit=1)[0] if tag else ""
+    line, column = _place(payload, start, first_line)
+    if not name or tag[:1] in _WS + "\n" or tag[:1].isdigit():
+        problems.append(Finding(FindingCode.UNESCAPED_LT, Severity.ERROR, f"'<' not followed by a tag: {payload[start:start + 20]!r} is hidden "
+                                f"by players; write '&lt;'", line, column))
+    elif name not in _KNOWN_TAGS:
+        problems.append(Finding(FindingCode.UNKNOWN_TAG, Severity.WARNING, f"unknown tag <{name}> is dropped by players; write '&lt;' "
+                                f"for text", line, column))
+
+
+def _character_reference(payload: str, pos: int, first_line: int,
+                         problems: list[Finding] | None) -> tuple[str, int]:
+    """The text of the ``&`` at ``pos`` and the position after it: a character reference decoded,
+    or a lone ``&`` (reported in ``problems`` when given)."""
+    match = _CHAR_REF.match(payload, pos)
+    if match is not None:
+        # html.unescape follows the HTML rules WebVTT refers to (legacy names without ';' too)
+        decoded = html.unescape(match.group(0))
+        if decoded != match.group(0):
+            return decoded, match.end()
+    if problems is not None:
+        line, column = _place(payload, pos, first_line)
+        problems.append(Finding(FindingCode.UNESCAPED_AMPERSAND, Severity.ERROR,
+                                "'&' that is not a character reference; write '&amp;'", line, column))
+    return "&", pos + 1
+
+
+# ---- blocks ------------------------------------------------------------------------------
+
+class BlockKind(enum.Enum):
+    """What a block is, as the W3C parser decides from its first lines."""
+
+    CUE = "cue"                      # a timing line that reads: a cue
+    BAD_TIMING = "bad-timing"        # a timing line that does not read: players drop the block
+    STYLE = "style"                  # a STYLE block before the first cue
+    REGION = "region"                # a REGION block before the first cue
+    LATE_DEFINITION = "after-cue"    # a STYLE or REGION block after a cue: players ignore it
+    NOTE = "note"                    # a comment
+    TEXT = "text"                    # text without a timing line: players ignore it
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    """One block as the W3C "collect a block" step reads it (:func:`read_block`).
+
+    Attributes:
+        kind: what it is.
+        start / end: the index of its first line, and of the line after it.
+        lines: a cue's payload lines; a block's lines for the other kinds (after its first
+            line for STYLE and REGION).
+        identifier: a cue's identifier ("" when none).
+        timing: a cue's ``(start_ms, end_ms, settings as written)``.
+        timing_line: the 1-based line of the timing line (0 when there is none).
+        timing_error: why a BAD_TIMING block's timing line does not read.
+        broke_on_arrow: the block ended at a ``-->`` line instead of a blank line: the next
+            block starts there, without a blank line before it.
+    """
+
+    kind: BlockKind
+    start: int
+    end: int
+    lines: tuple[str, ...] = ()
+    identifier: str = ""
+    timing: tuple[int, int, str] | None = None
+    timing_line: int = 0
+    timing_error: str = ""
+    broke_on_arrow: bool = False
+
+    def to_cue(self, problems: list[Finding]) -> Cue:
+        """The cue of a CUE block, its payload read as viewers see it (:func:`parse_cue_text`);
+        bad settings and cue text are reported in ``problems``.
+
+        >>> block = read_block(["id", "00:01.000 --> 00:02.000 align:start", "R&amp;D"], 0)
+        >>> block.to_cue([])
+        Cue(start_ms=1000, end_ms=2000, lines=('R&D',), identifier='id', settings='align:start', line=2)
+        """
+        assert self.timing is not None, "only a CUE block has a cue"
+        start, end, settings = self.timing
+        _check_settings(settings, self.timing_line, problems)
+        shown = parse_cue_text("\n".join(self.lines), self.timing_line + 1, problems)
+        return Cue(start, end, tuple(shown.split("\n")) if self.lines else (), self.identifier, settings.strip(),
+                   self.timing_line)
+
+
+def _definition_kind(first: str, seen_cue: bool) -> BlockKind | None:
+    """STYLE, REGION or LATE_DEFINITION when a block's first line is that word alone (spaces and
+    tabs aside) and a second line follows; None for any other first line.
+
+    >>> _definition_kind("STYLE", False), _definition_kind("REGION ", True), _definition_kind("STYLES", False)
+    (<BlockKind.STYLE: 'style'>, <BlockKind.LATE_DEFINITION: 'after-cue'>, None)
+    """
+    for word, kind in (("STYLE", BlockKind.STYLE), ("REGION", BlockKind.REGION)):
+        if first.startswith(word) and first[len(word):].strip(" \t") == "":
+            return BlockKind.LATE_DEFINITION if seen_cue else kind
+    return None
+
+
+def read_block(lines: Sequence[str], start: int, *, seen_cue: bool = False) -> Block:
+    """The careful path: the W3C "collect a block" step from line index ``start`` (not blank),
+    outside the header.  ``seen_cue`` tells whether a cue came before (a STYLE or REGION block
+    is then too late).
+
+    The block ends at a blank line, or before a ``-->`` line that is not its first or second
+    line (that line starts the next block).  :func:`parse` hands here every block its one
+    pattern does not read; for the blocks it does read, both give the same cue.
+
+    >>> block = read_block(["NOTE a", "b", "", "00:01.000 --> 00:02.000"], 0)
+    >>> block.kind, block.lines, block.end
+    (<BlockKind.NOTE: 'note'>, ('NOTE a', 'b'), 3)
+    """
+    return _Collector(start, seen_cue).read(lines)
+
+
+class _Collector:
+    """What the "collect a block" step knows while it reads one block's lines."""
+
+    def __init__(self, start: int, seen_cue: bool) -> None:
+        self.start = start
+        self.seen_cue = seen_cue
+        self.line_count = 0
+        self.previous = start          # the index after the last line that belongs to the block
+        self.buffer: list[str] = []
+        self.kind: BlockKind | None = None
+        self.identifier = ""
+        self.timing: tuple[int, int, str] | None = None
+        self.timing_line = 0
+        self.timing_error = ""
+
+    def read(self, lines: Sequence[str]) -> Block:
+        i = self.start
+        while i < len(lines):
             line = lines[i]
-            line_count += 1
+            self.line_count += 1
             i += 1
             if "-->" in line:
-                if not in_header and (line_count == 1 or (line_count == 2 and not seen_arrow)):
-                    seen_arrow = True
-                    prev = i
-                    parsed = _timings(line)
-                    if isinstance(parsed, str) and not after_arrow:  # else reported as arrow-in-text
-                        problems.append(Finding(FindingCode.MALFORMED_TIMESTAMP, Severity.ERROR, f"timing line {line.strip()[:60]!r}: {parsed}; the cue is "
-                                                f"dropped by players", i))
-                    if isinstance(parsed, str):
-                        cue = None
-                        kind = "bad-timing"
-                    else:
-                        cue = ("\n".join(buffer), parsed, i)
-                        buffer = []
-                        seen_cue = True
-                else:
-                    i = prev
-                    broke_on_arrow = True
-                    break
+                if not self._is_timing_line():
+                    return self._block(self.previous, broke_on_arrow=True)
+                self._read_timing(line, i)
             elif line == "":
                 break
             else:
-                if not in_header and line_count == 2 and buffer:
-                    head = buffer[0]
-                    for word in ("STYLE", "REGION"):
-                        if head.startswith(word) and head[len(word):].strip(" \t") == "":
-                            if seen_cue:
-                                kind = "after-cue"
-                            else:
-                                kind = word.lower()
-                            buffer = []
-                buffer.append(line)
-                prev = i
-        return i, start_i, cue, kind, buffer, broke_on_arrow
+                self._read_text(line)
+                self.previous = i
+        return self._block(i, broke_on_arrow=False)
 
+    def _is_timing_line(self) -> bool:
+        """Whether a ``-->`` line here is the block's timing line: its first line, or its second
+        after an identifier.  Anywhere else it starts the next block."""
+        return self.line_count == 1 or (self.line_count == 2 and not self.timing_line)
+
+    def _read_timing(self, line: str, lineno: int) -> None:
+        self.previous = self.timing_line = lineno
+        parsed = _timings(line)
+        if isinstance(parsed, str):
+            self.kind, self.timing_error = BlockKind.BAD_TIMING, parsed
+        else:
+            self.kind, self.timing = BlockKind.CUE, parsed
+            self.identifier, self.buffer = "\n".join(self.buffer), []
+
+    def _read_text(self, line: str) -> None:
+        if self.line_count == 2 and self.buffer:
+            definition = _definition_kind(self.buffer[0], self.seen_cue)
+            if definition is not None:
+                self.kind, self.buffer = definition, []
+        self.buffer.append(line)
+
+    def _block(self, end: int, *, broke_on_arrow: bool) -> Block:
+        kind = self.kind
+        if kind is None:
+            kind = BlockKind.NOTE if self.buffer and _NOTE.match(self.buffer[0]) else BlockKind.TEXT
+        return Block(kind, self.start, end, tuple(self.buffer), self.identifier, self.timing, self.timing_line,
+                     self.timing_error, broke_on_arrow)
+
+
+def _header_end(lines: Sequence[str]) -> tuple[int, bool]:
+    """Where the header (the lines after the signature, up to a blank line) ends: the index of
+    the line after its blank line, and False; or the index of a ``-->`` line that ends it
+    without a blank line, and True.
+
+    >>> _header_end(["WEBVTT", "Kind: captions", "", "x"]), _header_end(["WEBVTT", "00:01.000 --> 00:02.000"])
+    ((3, False), (1, True))
+    """
     i = 1
-    if i < n and lines[i] != "":
-        i, _, _, _, _, broke = collect(i, True)
+    while i < len(lines):
+        line = lines[i]
+        if "-->" in line:
+            return i, True
+        i += 1
+        if line == "":
+            break
+    return i, False
+
+
+def has_signature(first_line: str) -> bool:
+    """Whether a file's first line is the WebVTT signature: ``WEBVTT`` alone or followed by a
+    space or tab (then anything).
+
+    >>> has_signature("WEBVTT - Titre"), has_signature("WEBVTT"), has_signature("WEBVTTX")
+    (True, True, False)
+    """
+    return first_line.startswith("WEBVTT") and (len(first_line) == 6 or first_line[6] in " \t")
+
+
+# ---- the reader --------------------------------------------------------------------------
+
+class _Reader:
+    """One reading of a WebVTT text with a signature: the cues, notes and problems met."""
+
+    def __init__(self, text: str, lines: list[str], problems: list[Finding]) -> None:
+        self.text = text
+        self.lines = lines
+        self.problems = problems
+        self.cues: list[Cue] = []
+        self.notes: list[str] = []
+        self.seen_cue = False
+
+    def read(self) -> None:
+        """Read the header, then every block: usual cues by one pattern, the rest carefully."""
+        lines = self.lines
+        i, broke = _header_end(lines)
         if broke:
-            problems.append(Finding(FindingCode.MISSING_BLANK_LINE, Severity.WARNING, "a cue starts right after the header, without a blank line", i + 1))
-    previous_broke = False
-    # The usual cue block (blank lines, an optional identifier, a strict timing line, text
-    # lines, then a blank line or the end) is read by one pattern; a block it does not match,
-    # or whose identifier or text holds "-->", goes through collect() like every other block.
-    # ``pos`` is the offset of line ``i`` in ``text``.
-    fast = _FAST_CUE.match
-    count = text.count
-    pos = sum(len(lines[k]) + 1 for k in range(i))
-    while True:
-        m = None if previous_broke else fast(text, pos)
-        if m is not None and "-->" not in m.group(1) and "-->" not in m.group(11):
+            self.problems.append(Finding(FindingCode.MISSING_BLANK_LINE, Severity.WARNING,
+                                         "a cue starts right after the header, without a blank line", i + 1))
+        pos = span_length(lines, 0, i)   # the offset of line ``i`` in ``text``
+        after_arrow = False
+        while True:
+            # a block that starts at a "-->" line ending the one before goes the careful way
+            if not after_arrow:
+                i, pos = self._read_usual_cues(i, pos)
+            before = i
+            while i < len(lines) and lines[i] == "":
+                i += 1
+            if i >= len(lines):
+                return
+            block = read_block(lines, i, seen_cue=self.seen_cue)
+            pos += span_length(lines, before, block.end)
+            self._take(block, after_arrow)
+            i, after_arrow = block.end, block.broke_on_arrow
+
+    def _read_usual_cues(self, i: int, pos: int) -> tuple[int, int]:
+        """The fast path: read usual cue blocks from line index ``i`` (at offset ``pos``) with one
+        pattern, as long as they come; returns the line index and offset of the first block it
+        leaves to :func:`read_block`.
+
+        The usual block: blank lines, an optional identifier, a strict timing line, text lines,
+        then a blank line or the end, with no ``-->`` in its identifier or text (that would be
+        the next block's timing line).
+        """
+        text, problems = self.text, self.problems
+        fast = _FAST_CUE.match
+        count = text.count
+        append = self.cues.append
+        start_i = i
+        while True:
+            m = fast(text, pos)
+            if m is None or "-->" in m.group(1) or "-->" in m.group(11):
+                break
             h1, m1, s1, f1, h2, m2, s2, f2 = m.group(2, 3, 4, 5, 6, 7, 8, 9)
             raw_settings, payload = m.group(10), m.group(11)
             timing_line = i + count("\n", pos, m.start(2)) + 1
@@ -222,43 +410,71 @@ def parse(text: str, source: str = "<input>", *, problems: list[Finding] | None 
                 cue_lines = tuple(payload.split("\n"))
             else:
                 cue_lines = ()
-            cues.append(_make_cue(from_fields(int(h1), int(m1), int(s1), int(f1)),
-                                  from_fields(int(h2), int(m2), int(s2), int(f2)),
-                                  cue_lines, m.group(1)[:-1], raw_settings.strip(), timing_line))
-            seen_cue = True
+            append(_make_cue(from_fields(int(h1), int(m1), int(s1), int(f1)),
+                             from_fields(int(h2), int(m2), int(s2), int(f2)),
+                             cue_lines, m.group(1)[:-1], raw_settings.strip(), timing_line))
             i = timing_line + count("\n", m.start(11), m.end(11))
             pos = m.end()
-            continue
-        before = i
-        while i < n and lines[i] == "":
-            i += 1
-        if i >= n:
-            break
-        i, start_i, cue, kind, buffer, broke = collect(i, False, previous_broke)
-        pos += sum(len(lines[k]) + 1 for k in range(before, i))
-        if cue is not None:
-            identifier, (start, end, settings), timing_line = cue
-            if previous_broke:
-                problems.append(Finding(FindingCode.MISSING_BLANK_LINE, Severity.ERROR, "a cue starts without a blank line before it", start_i + 1))
-            _check_settings(settings, timing_line, problems)
-            payload = "\n".join(buffer)
-            shown = parse_cue_text(payload, timing_line + 1, problems)
-            cue_lines = tuple(shown.split("\n")) if buffer else ()
-            cues.append(_make_cue(start, end, cue_lines, identifier, settings.strip(), timing_line))
-        elif kind == "bad-timing":
-            if previous_broke:
-                problems.append(Finding(FindingCode.ARROW_IN_TEXT, Severity.ERROR, "'-->' in cue text ends the cue there; write '--&gt;'", start_i + 1))
-        elif kind in ("style", "region"):
-            pass
-        elif kind == "after-cue":
-            problems.append(Finding(FindingCode.BLOCK_AFTER_CUE, Severity.WARNING, "STYLE and REGION blocks must come before the first cue; players ignore it", start_i + 1))
-        elif buffer and re.match(r"NOTE($|[ \t])", buffer[0]):
-            notes.append("\n".join([buffer[0][5:], *buffer[1:]]).strip())
-        elif buffer:
-            problems.append(Finding(FindingCode.TEXT_WITHOUT_TIMING, Severity.ERROR, f"block without a timing line ignored by players: {buffer[0][:40]!r}", start_i + 1))
-        previous_broke = broke
-    problems.sort(key=lambda p: p.line)
-    return CaptionDocument(source, Format.VTT, tuple(cues), tuple(problems), encoding, tuple(notes))
+        if i != start_i:
+            self.seen_cue = True
+        return i, pos
+
+    def _take(self, block: Block, after_arrow: bool) -> None:
+        """What a block read carefully means: a cue, a note, or a problem (STYLE and REGION
+        blocks style the player's rendering: nothing to keep).  ``after_arrow``: the block
+        starts at the ``-->`` line that ended the block before."""
+        at = block.start + 1
+        match block.kind:
+            case BlockKind.CUE:
+                if after_arrow:
+                    self._problem(FindingCode.MISSING_BLANK_LINE, Severity.ERROR,
+                                  "a cue starts without a blank line before it", at)
+                self.cues.append(block.to_cue(self.problems))
+                self.seen_cue = True
+            case BlockKind.BAD_TIMING if after_arrow:
+                self._problem(FindingCode.ARROW_IN_TEXT, Severity.ERROR,
+                              "'-->' in cue text ends the cue there; write '--&gt;'", at)
+            case BlockKind.BAD_TIMING:
+                bad = self.lines[block.timing_line - 1].strip()[:60]
+                self._problem(FindingCode.MALFORMED_TIMESTAMP, Severity.ERROR, f"timing line {bad!r}: "
+                              f"{block.timing_error}; the cue is dropped by players", block.timing_line)
+            case BlockKind.LATE_DEFINITION:
+                self._problem(FindingCode.BLOCK_AFTER_CUE, Severity.WARNING,
+                              "STYLE and REGION blocks must come before the first cue; players ignore it", at)
+            case BlockKind.NOTE:
+                self.notes.append("\n".join([block.lines[0][5:], *block.lines[1:]]).strip())
+            case BlockKind.TEXT if block.lines:
+                self._problem(FindingCode.TEXT_WITHOUT_TIMING, Severity.ERROR,
+                              f"block without a timing line ignored by players: {block.lines[0][:40]!r}", at)
+
+    def _problem(self, code: FindingCode, severity: Severity, message: str, line: int) -> None:
+        self.problems.append(Finding(code, severity, message, line))
+
+
+def parse(text: str, source: str = "<input>", *, problems: list[Finding] | None = None,
+          encoding: str = "utf-8") -> CaptionDocument:
+    """Read WebVTT text (decoded, LF line ends) as the W3C parser does, reporting problems.
+
+    Never raises for bad content.  A file without the signature has no cue.
+
+    >>> doc = parse("WEBVTT\\n\\nNOTE t\\n\\nid\\n00:01.000 --> 00:02.000 align:start\\nR&amp;D\\n")
+    >>> [(c.identifier, c.start_ms, c.end_ms, c.lines, c.settings, c.line) for c in doc.cues], doc.notes
+    ([('id', 1000, 2000, ('R&D',), 'align:start', 6)], ('t',))
+    """
+    problems = list(problems or [])
+    text = text.replace("\x00", "\ufffd")
+    if text and not text.endswith("\n"):
+        text += "\n"   # the same lines; lets the cue pattern end every line with "\n"
+    lines = block_lines(text)
+    first = lines[0] if lines else ""
+    if not has_signature(first):
+        problems.append(Finding(FindingCode.BAD_SIGNATURE, Severity.ERROR, f"first line {first[:30]!r} is not the WebVTT signature; expected 'WEBVTT' "
+                                f"alone or followed by a space or tab; players read no cue from this file", 1))
+        return CaptionDocument(source, Format.VTT, (), tuple(problems), encoding)
+    reader = _Reader(text, lines, problems)
+    reader.read()
+    return CaptionDocument(source, Format.VTT, tuple(reader.cues), in_line_order(problems), encoding,
+                           tuple(reader.notes))
 
 
 _ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
@@ -321,5 +537,5 @@ def render(cues: Sequence[Cue], *, header_notes: Sequence[str] = ()) -> str:
     00:00:00.000 --> 00:00:01.500
     Tech &amp; Co
     """
-    text = to_webvtt(cues, header_notes=header_notes).content
+    text: str = to_webvtt(cues, header_notes=header_notes).content
     return text if text.endswith("\n") else text + "\n"
