@@ -18,9 +18,9 @@ from typing import Any, Protocol, TypedDict, runtime_checkable
 
 from .errors import ConfigError, UnsupportedFormatError
 from .files import read_source, same_file, sniff, source_name, write_text_atomic
-from .findings import Finding, FindingCode, Measure
+from .findings import Finding, FindingCode, FindingDict, Measure
 from .formats import CaptionDocument, Format, format_for_path, render_captions
-from .model import Cue, Note, Transcript
+from .model import Cue, Note, NoteDict, Transcript
 from .presets import Preset, reading_chars
 from .segment import build_cues, layout_cue
 from .timing import estimate_speech
@@ -173,7 +173,7 @@ class ReportData(TypedDict):
     misses_per_code: dict[str, int]
     reading_speed: dict[str, float | int | None] | None
     misses: list[LimitMissData]
-    notes: list[dict[str, Any]]
+    notes: list[NoteDict | FindingDict]
     changes: list[object]
 
 
