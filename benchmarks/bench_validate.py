@@ -3,7 +3,8 @@
 Two measures, both medians of several runs (ratios against our validator):
 
 * in process: ``validate_file`` (read, decode, every check, summary) against pysrt, srt,
-  pysubs2 and webvtt-py parsing the same file, and a bare regex loop over it;
+  pysubs2 and webvtt-py parsing the same file, and a bare regex loop over it; and the checks
+  alone (``check_document`` on the file already read: the table of checks and the summary);
 * as a process (issue 5's goal), interpreter start and imports included:
   ``python -m captions validate FILE`` (which also prints its findings) against
   ``python -c 'import pysrt; pysrt.open(FILE)'`` and the webvtt-py equivalent, with a bare
@@ -25,10 +26,10 @@ from pathlib import Path
 
 from harness import median_seconds, print_table
 
-from captions.formats import render_srt, render_vtt
+from captions.formats import read_captions, render_srt, render_vtt
 from captions.model import Cue
 from captions.presets import get_preset
-from captions.validate import validate_file
+from captions.validate import check_document, validate_file
 
 N = 100_000
 ROOT = Path(__file__).resolve().parents[1]
@@ -60,8 +61,11 @@ def main() -> None:
         srt_path.write_text(render_srt(cues), "utf-8")
         vtt_path.write_text(render_vtt(cues), "utf-8")
         srt_text = srt_path.read_text("utf-8")
+        document = read_captions(srt_path)
         rows = [
             ("captions validate (read + all checks)", median_seconds(lambda: validate_file(srt_path, preset, lang="fr"), repeat=3), ""),
+            ("captions checks alone (file already read)", median_seconds(lambda: check_document(document, preset, lang="fr"), repeat=3),
+             "checks + summary"),
             ("pysrt.open", median_seconds(lambda: pysrt.open(str(srt_path)), repeat=3), "parse only"),
             ("srt.parse", median_seconds(lambda: list(srt.parse(srt_text)), repeat=3), "parse only"),
             ("pysubs2.load", median_seconds(lambda: pysubs2.load(str(srt_path)), repeat=3), "parse only"),

@@ -9,12 +9,12 @@ import click
 
 from ..errors import CaptionsError
 from ..files import same_file, write_text_atomic
-from ..formats import Format, render_captions
-from ..validate import check_text, fix_cues, format_result, validate_file
+from ..findings import Severity
+from ..formats import Format
+from ..presets import Preset
+from ..validate import ValidationResult, fix_document, format_repair, format_result, validate_file
 from . import main
 from .options import preset_options
-
-_RANK = {"error": 2, "warning": 1, "info": 0}
 
 
 @main.command()
@@ -32,7 +32,8 @@ _RANK = {"error": 2, "warning": 1, "info": 0}
 @click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True), default=None,
               help="With --fix: where to write the repaired file (one input only).")
 @click.option("--in-place", is_flag=True, help="With --fix: write the repairs over each input.")
-def validate(files, preset, fmt, lang, as_json, fail_on, fix, output, in_place) -> None:
+def validate(files: tuple[str, ...], preset: Preset, fmt: str | None, lang: str | None, as_json: bool,
+             fail_on: str, fix: bool, output: str | None, in_place: bool) -> None:
     """Check the timing and layout of SRT or WebVTT files against a preset.
 
     Prints one `file:line: code: message` line per finding, then a summary per file.
@@ -45,6 +46,31 @@ def validate(files, preset, fmt, lang, as_json, fail_on, fix, output, in_place) 
       captions validate --json --fail-on warning show.vtt
       captions validate --fix show.srt -o show.fixed.srt
     """
+    _check_fix_options(files, fix, output, in_place)
+    read_as = Format(fmt) if fmt else None
+    text_to_stdout = fix and output == "-"   # then the text report is left out, and JSON goes to stderr
+    results = []
+    for path in files:
+        try:
+            result = validate_file(path, preset, lang=lang, fmt=read_as)
+        except CaptionsError as exc:
+            click.echo(f"captions: error: {exc}", err=True)
+            sys.exit(2)
+        if fix:
+            result = _write_fix(result, output or path, preset, lang)
+        results.append(result)
+        if not as_json and not text_to_stdout:
+            click.echo(format_result(result), nl=False)
+    if as_json:
+        stream = sys.stderr if text_to_stdout else sys.stdout
+        stream.write(json.dumps({"version": 1, "files": [r.to_dict() for r in results]},
+                                ensure_ascii=False, indent=1) + "\n")
+    limit = Severity(fail_on).rank
+    sys.exit(1 if any(f.severity.rank >= limit for r in results for f in r.findings) else 0)
+
+
+def _check_fix_options(files: tuple[str, ...], fix: bool, output: str | None, in_place: bool) -> None:
+    """Refuse the combinations of --fix, -o and --in-place that could lose a file or make no sense."""
     if (output or in_place) and not fix:
         raise click.UsageError("-o/--in-place only go with --fix")
     if fix and not (output or in_place):
@@ -55,39 +81,18 @@ def validate(files, preset, fmt, lang, as_json, fail_on, fix, output, in_place) 
         raise click.UsageError("--in-place cannot write to standard input")
     if output and same_file(output, files[0]):
         raise click.UsageError("-o names the input; use --in-place to write over it")
-    fmt = Format(fmt) if fmt else None
-    results, worst = [], -1
-    for path in files:
-        try:
-            result = validate_file(path, preset, lang=lang, fmt=fmt)
-        except CaptionsError as exc:
-            click.echo(f"captions: error: {exc}", err=True)
-            sys.exit(2)
-        findings = result.findings
-        if fix:
-            fixed, repairs = fix_cues(result.cues, preset, lang=lang)
-            target = output or path
-            out_fmt = Format(result.format)
-            text = render_captions(fixed, out_fmt, header_notes=result.notes)
-            if target == "-":
-                sys.stdout.write(text)
-            else:
-                write_text_atomic(target, text)
-            for r in repairs:
-                change = f" ({r.before} -> {r.after})".replace("\n", " / ") if r.before or r.after else ""
-                click.echo(f"{result.source}: cue {r.cue}: {r.code.value}: {r.message}{change}", err=True)
-            # What is left is reported on the written file, so that its lines point into it.
-            result = check_text(text.encode("utf-8"), "<stdout>" if target == "-" else target, preset,
-                                fmt=out_fmt, lang=lang)
-            findings = result.findings
-            click.echo(f"{result.source}: {len(repairs)} repairs written; {len(findings)} findings left",
-                       err=True)
-        worst = max([worst, *(_RANK[f.severity.value] for f in findings)])
-        results.append(result)
-        if not as_json and not (fix and output == "-"):
-            click.echo(format_result(result), nl=False)
-    if as_json:
-        stream = sys.stderr if fix and output == "-" else sys.stdout
-        stream.write(json.dumps({"version": 1, "files": [r.to_dict() for r in results]},
-                                ensure_ascii=False, indent=1) + "\n")
-    sys.exit(1 if worst >= _RANK[fail_on] else 0)
+
+
+def _write_fix(result: ValidationResult, target: str, preset: Preset, lang: str | None) -> ValidationResult:
+    """Repair ``result``, write it to ``target`` (``-``: standard output), print the repairs;
+    what is left is the validation of the written text."""
+    fixed = fix_document(result, preset, target=target, lang=lang)
+    if target == "-":
+        sys.stdout.write(fixed.text)
+    else:
+        write_text_atomic(target, fixed.text)
+    for repair in fixed.repairs:
+        click.echo(format_repair(result.source, repair), err=True)
+    left = fixed.remaining
+    click.echo(f"{left.source}: {len(fixed.repairs)} repairs written; {len(left.findings)} findings left", err=True)
+    return left

@@ -6,10 +6,11 @@ Never raises for bad content: what the readers meet and what the checks find are
 """
 
 from .checks import check_cues
-from .repair import Repair, RepairCode, fix_cues
+from .repair import FixResult, Repair, RepairCode, fix_cues, fix_document, format_repair
 from .report import Summary, ValidationResult, check_document, check_text, format_result, summarize, validate_file
 
 __all__ = [
-    "Summary", "ValidationResult", "RepairCode", "Repair",
-    "check_cues", "check_document", "check_text", "validate_file", "fix_cues", "summarize", "format_result",
+    "Summary", "ValidationResult", "RepairCode", "Repair", "FixResult",
+    "check_cues", "check_document", "check_text", "validate_file", "fix_cues", "fix_document", "summarize",
+    "format_result", "format_repair",
 ]

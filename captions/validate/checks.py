@@ -1,21 +1,34 @@
 """The caption checks: cues + a preset -> findings, each with a stable code, its cue and line.
 
+Each check is a small function with one job and one finding code.  They stand in two tables:
+:data:`CUE_CHECKS` look at one cue and the cue before it, :data:`LINE_CHECKS` at one text line
+(and, in an SRT file, :class:`IndexSequence` follows the index numbers).  One loop,
+:func:`run_checks`, works out once per cue what the checks read (:class:`CueFacts`) and runs
+the tables over it, so a cue's findings come out in table order: the cue's own first, then its
+lines', line by line.
+
 Never raises for bad content.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
-from ..findings import Finding, FindingCode, Measure, Severity
+from ..findings import Finding, FindingCode, Severity
 from ..model import Cue, Format
 from ..presets import Preset, reading_chars
+from ..typography import detect_language, french_spacing
 
-__all__ = ["check_cues", "run_checks", "line_chars"]
+__all__ = [
+    "check_cues", "run_checks", "detect_cue_language", "Rules", "CueFacts", "CueCheck", "LineCheck",
+    "CUE_CHECKS", "LINE_CHECKS", "IndexSequence",
+]
 
 
-def check_cues(cues: Sequence[Cue], preset: Preset, *, fmt=None, lang: str | None = None) -> tuple[Finding, ...]:
+def check_cues(cues: Sequence[Cue], preset: Preset, *, fmt: Format | None = None,
+               lang: str | None = None) -> tuple[Finding, ...]:
     """Check cues against the format rules and ``preset``; never raises for bad content.
 
     Args:
@@ -30,122 +43,322 @@ def check_cues(cues: Sequence[Cue], preset: Preset, *, fmt=None, lang: str | Non
     return run_checks(cues, preset, fmt, lang)[0]
 
 
-def line_chars(line: str) -> int:
-    """:func:`captions.presets.reading_chars` of one line, without the per-character walk for
-    the usual line (no tag, every character printable or a space)."""
-    if "<" not in line and (line.isprintable() or line.translate(_SPACES_TO_ASCII).isprintable()):
-        return len(line)
-    return reading_chars(line)
+def detect_cue_language(cues: Sequence[Cue]) -> str:
+    """The language of the text of the first 500 cues (``""`` when there is no cue): what the
+    checks and the repairs assume when they are not told.
+
+    >>> detect_cue_language([Cue(0, 1000, ("Bonsoir à tous,", "c'est la quotidienne"))])
+    'fr'
+    """
+    return detect_language(" ".join(" ".join(c.lines) for c in cues[:500])) if cues else ""
 
 
-# Spaces str.isprintable() refuses but reading speed counts (they are not category C).
-_SPACES_TO_ASCII = {ord(c): " " for c in "\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007"
-                    "\u2008\u2009\u200a\u202f\u205f\u3000"}
+@dataclass(frozen=True, slots=True)
+class Rules:
+    """The limits of one run, read from the preset once rather than for every cue.
+
+    Attributes:
+        preset: the preset's name, cited by the findings its limits give.
+        french: whether the text is French (the non-breaking space check).
+    """
+
+    preset: str
+    min_gap_ms: int
+    chain_gap_ms: int
+    min_duration_ms: int
+    max_duration_ms: int | None
+    max_chars: int
+    max_lines: int
+    max_chars_for: Callable[[int], float | None]
+    french: bool
+
+    @classmethod
+    def of(cls, preset: Preset, lang: str) -> Rules:
+        """The rules of ``preset`` for text in ``lang``."""
+        return cls(preset=preset.name, min_gap_ms=preset.min_gap_ms, chain_gap_ms=preset.chain_gap_ms,
+                   min_duration_ms=preset.min_duration_ms, max_duration_ms=preset.max_duration_ms,
+                   max_chars=preset.max_chars, max_lines=preset.max_lines,
+                   max_chars_for=preset.max_chars_for, french=lang == "fr")
+
+
+# Not frozen: the loop builds one per cue, and a frozen dataclass's __init__ costs several
+# times a plain one (it sets each field through object.__setattr__).
+@dataclass(slots=True)
+class CueFacts:
+    """What the checks read about one cue, worked out once by the loop.
+
+    Attributes:
+        number: the 1-based cue number in file order.
+        cue: the cue (``cue.line``, its timing line, is where its findings point).
+        duration: ``end_ms - start_ms`` (zero or less for a cue that is never shown).
+        chars: the reading characters of its lines (:func:`captions.presets.reading_chars`).
+        text: its non-blank lines, stripped and joined by a space ("" for an empty cue).
+        previous: the cue before it (None for the first).
+        previous_text: the ``text`` of the cue before it ("" for the first).
+        gap: the time from the end of the previous cue to the start of this one; None for the
+            first cue and for a cue that starts before the previous one (``out-of-order``
+            reports it, and no gap check does).
+    """
+
+    number: int
+    cue: Cue
+    duration: int
+    chars: int
+    text: str
+    previous: Cue | None
+    previous_text: str
+    gap: int | None
+
+
+#: A check of one cue (and the one before it): a finding, or None when the cue passes.
+CueCheck = Callable[[Rules, CueFacts], Finding | None]
+
+#: A check of one text line, given the rules, its cue, its source line (None for cues not read
+#: from a file), the line and its reading characters: a finding, or None when the line passes.
+LineCheck = Callable[[Rules, CueFacts, int | None, str, int], Finding | None]
+
+
+# ---- the cue's own timing and text
+
+
+class IndexSequence:
+    """``index-sequence``: an SRT index that does not follow the last numbered cue before it.
+
+    Remembers the last index seen, so each run takes a new one (its :meth:`check` is the
+    :data:`CueCheck`).
+    """
+
+    __slots__ = ("last",)
+
+    def __init__(self) -> None:
+        self.last: int | None = None
+
+    def check(self, rules: Rules, c: CueFacts) -> Finding | None:
+        identifier = c.cue.identifier
+        if not identifier.strip().isdigit():
+            return None
+        index, last = int(identifier), self.last
+        self.last = index
+        if last is None or index == last + 1:
+            return None
+        return Finding(code=FindingCode.INDEX_SEQUENCE, severity=Severity.ERROR,
+                       message=f"index {index} follows {last}; expected {last + 1}",
+                       line=c.cue.line, cue=c.number, value=index, limit=last + 1)
+
+
+def end_not_after_start(rules: Rules, c: CueFacts) -> Finding | None:
+    """``end-not-after-start``: a cue that is never shown."""
+    if c.duration > 0:
+        return None
+    return Finding(code=FindingCode.END_NOT_AFTER_START, severity=Severity.ERROR,
+                   message=f"end {c.cue.end_ms} ms is not after start {c.cue.start_ms} ms",
+                   line=c.cue.line, cue=c.number, value=c.duration, limit=1)
+
+
+def empty_cue(rules: Rules, c: CueFacts) -> Finding | None:
+    """``empty-cue``: a cue without any text."""
+    if c.text:
+        return None
+    return Finding(code=FindingCode.EMPTY_CUE, severity=Severity.ERROR, message="the cue has no text",
+                   line=c.cue.line, cue=c.number)
+
+
+# ---- the cue and the one before it: order, overlap and gap checks exclude each other
+
+
+def out_of_order(rules: Rules, c: CueFacts) -> Finding | None:
+    """``out-of-order``: a cue that starts before the previous one."""
+    previous = c.previous
+    if previous is None or c.cue.start_ms >= previous.start_ms:
+        return None
+    return Finding(code=FindingCode.OUT_OF_ORDER, severity=Severity.ERROR,
+                   message=f"starts {previous.start_ms - c.cue.start_ms} ms before cue {c.number - 1}",
+                   line=c.cue.line, cue=c.number, value=c.cue.start_ms, limit=previous.start_ms)
+
+
+def overlap(rules: Rules, c: CueFacts) -> Finding | None:
+    """``overlap``: a cue that starts before the previous one ends."""
+    gap = c.gap
+    if gap is None or gap >= 0:
+        return None
+    return Finding(code=FindingCode.OVERLAP, severity=Severity.ERROR,
+                   message=f"overlaps cue {c.number - 1} by {-gap} ms",
+                   line=c.cue.line, cue=c.number, value=-gap, limit=0)
+
+
+def no_gap(rules: Rules, c: CueFacts) -> Finding | None:
+    """``no-gap``: a cue that starts the moment the previous one ends, when the preset wants a gap."""
+    if c.gap != 0 or rules.min_gap_ms <= 0:
+        return None
+    return Finding(code=FindingCode.NO_GAP, severity=Severity.WARNING,
+                   message=f"starts when cue {c.number - 1} ends; expected a gap of {rules.min_gap_ms} ms",
+                   line=c.cue.line, cue=c.number, value=0, limit=rules.min_gap_ms, preset=rules.preset)
+
+
+def gap_too_small(rules: Rules, c: CueFacts) -> Finding | None:
+    """``gap-too-small``: a gap shorter than the preset's minimum (no gap at all is ``no-gap``)."""
+    gap = c.gap
+    if gap is None or not 0 < gap < rules.min_gap_ms:
+        return None
+    return Finding(code=FindingCode.GAP_TOO_SMALL, severity=Severity.WARNING,
+                   message=f"gap of {gap} ms after cue {c.number - 1}; expected at least {rules.min_gap_ms} ms",
+                   line=c.cue.line, cue=c.number, value=gap, limit=rules.min_gap_ms, preset=rules.preset)
+
+
+def chain_gap(rules: Rules, c: CueFacts) -> Finding | None:
+    """``chain-gap``: a gap above the minimum but short enough to be closed to it ("chaining")."""
+    gap = c.gap
+    if gap is None or gap < 0 or not rules.min_gap_ms < gap <= rules.chain_gap_ms:
+        return None
+    return Finding(code=FindingCode.CHAIN_GAP, severity=Severity.WARNING,
+                   message=f"gap of {gap} ms after cue {c.number - 1} should be chained to {rules.min_gap_ms} ms",
+                   line=c.cue.line, cue=c.number, value=gap, limit=rules.chain_gap_ms, preset=rules.preset)
+
+
+def repeated_cue(rules: Rules, c: CueFacts) -> Finding | None:
+    """``repeated-cue``: the same text as the cue before."""
+    if not c.text or c.text != c.previous_text:
+        return None
+    return Finding(code=FindingCode.REPEATED_CUE, severity=Severity.WARNING,
+                   message=f"same text as cue {c.number - 1}", line=c.cue.line, cue=c.number)
+
+
+# ---- the cue against the preset: display time, reading speed, lines
+
+
+def too_short(rules: Rules, c: CueFacts) -> Finding | None:
+    """``too-short``: shown for less than the preset's minimum."""
+    if not 0 < c.duration < rules.min_duration_ms:
+        return None
+    return Finding(code=FindingCode.TOO_SHORT, severity=Severity.WARNING,
+                   message=f"shown {c.duration} ms; expected at least {rules.min_duration_ms} ms",
+                   line=c.cue.line, cue=c.number, value=c.duration, limit=rules.min_duration_ms,
+                   preset=rules.preset)
+
+
+def too_long(rules: Rules, c: CueFacts) -> Finding | None:
+    """``too-long``: shown for longer than the preset's maximum."""
+    longest = rules.max_duration_ms
+    if longest is None or c.duration <= 0 or c.duration <= longest:
+        return None
+    return Finding(code=FindingCode.TOO_LONG, severity=Severity.WARNING,
+                   message=f"shown {c.duration} ms; expected at most {longest} ms",
+                   line=c.cue.line, cue=c.number, value=c.duration, limit=longest, preset=rules.preset)
+
+
+def too_fast(rules: Rules, c: CueFacts) -> Finding | None:
+    """``too-fast``: more reading characters than the preset allows for the cue's display time."""
+    duration = c.duration
+    if duration <= 0:
+        return None
+    allowed = rules.max_chars_for(duration)
+    if allowed is None or c.chars <= allowed + 1e-9:   # the margin absorbs float rounding
+        return None
+    cps, limit = round(c.chars * 1000 / duration, 2), round(allowed * 1000 / duration, 2)
+    return Finding(code=FindingCode.TOO_FAST, severity=Severity.WARNING,
+                   message=f"{cps} characters per second; limit {limit}",
+                   line=c.cue.line, cue=c.number, value=cps, limit=limit, preset=rules.preset)
+
+
+def too_many_lines(rules: Rules, c: CueFacts) -> Finding | None:
+    """``too-many-lines``: more lines than the preset allows."""
+    count = len(c.cue.lines)
+    if count <= rules.max_lines:
+        return None
+    return Finding(code=FindingCode.TOO_MANY_LINES, severity=Severity.WARNING,
+                   message=f"{count} lines; expected at most {rules.max_lines}",
+                   line=c.cue.line, cue=c.number, value=count, limit=rules.max_lines, preset=rules.preset)
+
+
+# ---- one text line
+
+
+def line_too_long(rules: Rules, c: CueFacts, at: int | None, line: str, size: int) -> Finding | None:
+    """``line-too-long``: more reading characters on a line than the preset allows."""
+    if size <= rules.max_chars:
+        return None
+    return Finding(code=FindingCode.LINE_TOO_LONG, severity=Severity.WARNING,
+                   message=f"line of {size} characters; expected at most {rules.max_chars}",
+                   line=at, cue=c.number, value=size, limit=rules.max_chars, preset=rules.preset)
+
+
+def edge_space(rules: Rules, c: CueFacts, at: int | None, line: str, size: int) -> Finding | None:
+    """``edge-space``: a line that starts or ends with a space."""
+    if line == line.strip():
+        return None
+    return Finding(code=FindingCode.EDGE_SPACE, severity=Severity.WARNING,
+                   message="line starts or ends with a space", line=at, cue=c.number)
+
+
+def double_space(rules: Rules, c: CueFacts, at: int | None, line: str, size: int) -> Finding | None:
+    """``double-space``: two spaces in a row."""
+    if "  " not in line:
+        return None
+    return Finding(code=FindingCode.DOUBLE_SPACE, severity=Severity.WARNING,
+                   message="two spaces in a row", line=at, cue=c.number)
 
 
 # A line without any of these is left unchanged by typography.french_spacing.
 _FRENCH_MARKS = re.compile(r"[?!:;«»]")
 
 
-def run_checks(cues: Sequence[Cue], preset: Preset, fmt, lang: str | None) -> tuple[tuple[Finding, ...], list[int]]:
-    """The findings of :func:`check_cues` and each cue's reading characters (for the summary)."""
-    from ..typography import detect_language, french_spacing
+def missing_nbsp(rules: Rules, c: CueFacts, at: int | None, line: str, size: int) -> Finding | None:
+    """``missing-nbsp``: French punctuation without its narrow non-breaking space (French text only)."""
+    if not rules.french or _FRENCH_MARKS.search(line) is None or french_spacing(line) == line:
+        return None
+    return Finding(code=FindingCode.MISSING_NBSP, severity=Severity.WARNING,
+                   message="French punctuation without its non-breaking space (U+202F)", line=at, cue=c.number)
 
-    E, W = Severity.ERROR, Severity.WARNING
-    name = preset.name
+
+#: The checks of each cue, in the order their findings come out (in an SRT file the
+#: index-sequence check comes before them).
+CUE_CHECKS: tuple[CueCheck, ...] = (
+    end_not_after_start, empty_cue,
+    out_of_order, overlap, no_gap, gap_too_small, chain_gap, repeated_cue,
+    too_short, too_long, too_fast, too_many_lines,
+)
+
+#: The checks of each text line, in the order their findings come out, after the cue's own.
+LINE_CHECKS: tuple[LineCheck, ...] = (line_too_long, edge_space, double_space, missing_nbsp)
+
+
+def run_checks(cues: Sequence[Cue], preset: Preset, fmt: Format | None,
+               lang: str | None) -> tuple[tuple[Finding, ...], list[int]]:
+    """The findings of :func:`check_cues` and each cue's reading characters (for the summary).
+
+    The line checks run only on a line that gives one of them something to look at (over the
+    limit, an edge space, two spaces, a French mark); the usual line has nothing, and a
+    100,000-cue file has 200,000 of them.
+    """
+    rules = Rules.of(preset, detect_cue_language(cues) if lang is None else lang)
+    cue_checks = (IndexSequence().check, *CUE_CHECKS) if fmt is Format.SRT else CUE_CHECKS
+    max_chars, french, french_mark = rules.max_chars, rules.french, _FRENCH_MARKS.search
     out: list[Finding] = []
     add = out.append
-
-    def make(code: FindingCode, severity: Severity, cue: int, line: int | None, message: str,
-             value: Measure, limit: Measure, preset: str) -> Finding:
-        return Finding(code, severity, message, line, None, cue, value, limit, preset)
-
-    C = FindingCode
-    if lang is None:
-        lang = detect_language(" ".join(" ".join(c.lines) for c in cues[:500])) if cues else ""
-    french = _FRENCH_MARKS.search if lang == "fr" else None
-    srt = fmt is Format.SRT
-    min_gap, chain_gap = preset.min_gap_ms, preset.chain_gap_ms
-    min_duration, max_duration = preset.min_duration_ms, preset.max_duration_ms
-    max_chars, max_lines = preset.max_chars, preset.max_lines
-    max_chars_for = preset.max_chars_for
     chars_of: list[int] = []
-    prev: Cue | None = None
-    prev_text = ""
-    prev_index: int | None = None
+    previous: Cue | None = None
+    previous_text = ""
     for number, cue in enumerate(cues, start=1):
-        start, end, lines, where = cue.start_ms, cue.end_ms, cue.lines, cue.line
-        duration = end - start
-        if srt and cue.identifier.strip().isdigit():
-            index = int(cue.identifier)
-            if prev_index is not None and index != prev_index + 1:
-                add(make(C.INDEX_SEQUENCE, E, number, where, f"index {index} follows {prev_index}; expected "
-                         f"{prev_index + 1}", index, prev_index + 1, ""))
-            prev_index = index
-        # per line: its reading characters, and the line checks (reported after the cue's own)
-        chars = 0
-        parts: list[str] = []
-        line_findings: list[Finding] = []
+        lines, start = cue.lines, cue.start_ms
+        sizes = list(map(reading_chars, lines))
+        chars = sum(sizes)
+        text = " ".join(filter(None, map(str.strip, lines)))
+        gap = None if previous is None or start < previous.start_ms else start - previous.end_ms
+        facts = CueFacts(number, cue, cue.end_ms - start, chars, text, previous, previous_text, gap)
+        for check in cue_checks:
+            found = check(rules, facts)
+            if found is not None:
+                add(found)
         for k, line in enumerate(lines):
-            size = len(line) if "<" not in line and line.isprintable() else line_chars(line)
-            chars += size
-            stripped = line.strip()
-            if stripped:
-                parts.append(stripped)
-            if size > max_chars or stripped != line or "  " in line or (french and french(line)):
-                at = None if where is None else where + 1 + k
-                if size > max_chars:
-                    line_findings.append(make(C.LINE_TOO_LONG, W, number, at, f"line of {size} characters; "
-                                              f"expected at most {max_chars}", size, max_chars, name))
-                if line != stripped:
-                    line_findings.append(make(C.EDGE_SPACE, W, number, at, "line starts or ends with a space",
-                                              None, None, ""))
-                if "  " in line:
-                    line_findings.append(make(C.DOUBLE_SPACE, W, number, at, "two spaces in a row", None, None, ""))
-                if french and french(line) and french_spacing(line) != line:
-                    line_findings.append(make(C.MISSING_NBSP, W, number, at, "French punctuation without its "
-                                              "non-breaking space (U+202F)", None, None, ""))
+            size = sizes[k]
+            if size > max_chars or "  " in line or line != line.strip() or (french and french_mark(line)):
+                out.extend(_check_line(rules, facts, k, line, size))
         chars_of.append(chars)
-        text = " ".join(parts)
-        if duration <= 0:
-            add(make(C.END_NOT_AFTER_START, E, number, where, f"end {end} ms is not after start {start} ms",
-                     duration, 1, ""))
-        if not text:
-            add(make(C.EMPTY_CUE, E, number, where, "the cue has no text", None, None, ""))
-        if prev is not None:
-            gap = start - prev.end_ms
-            if start < prev.start_ms:
-                add(make(C.OUT_OF_ORDER, E, number, where, f"starts {prev.start_ms - start} ms before cue "
-                         f"{number - 1}", start, prev.start_ms, ""))
-            elif gap < 0:
-                add(make(C.OVERLAP, E, number, where, f"overlaps cue {number - 1} by {-gap} ms", -gap, 0, ""))
-            elif gap == 0 and min_gap > 0:
-                add(make(C.NO_GAP, W, number, where, f"starts when cue {number - 1} ends; expected a gap of "
-                         f"{min_gap} ms", gap, min_gap, name))
-            elif gap < min_gap:
-                add(make(C.GAP_TOO_SMALL, W, number, where, f"gap of {gap} ms after cue {number - 1}; expected "
-                         f"at least {min_gap} ms", gap, min_gap, name))
-            elif min_gap < gap <= chain_gap:
-                add(make(C.CHAIN_GAP, W, number, where, f"gap of {gap} ms after cue {number - 1} should be "
-                         f"chained to {min_gap} ms", gap, chain_gap, name))
-            if text and text == prev_text:
-                add(make(C.REPEATED_CUE, W, number, where, f"same text as cue {number - 1}", None, None, ""))
-        if duration > 0:
-            if duration < min_duration:
-                add(make(C.TOO_SHORT, W, number, where, f"shown {duration} ms; expected at least "
-                         f"{min_duration} ms", duration, min_duration, name))
-            if max_duration is not None and duration > max_duration:
-                add(make(C.TOO_LONG, W, number, where, f"shown {duration} ms; expected at most "
-                         f"{max_duration} ms", duration, max_duration, name))
-            allowed = max_chars_for(duration)
-            if allowed is not None and chars > allowed + 1e-9:
-                cps, limit = round(chars * 1000 / duration, 2), round(allowed * 1000 / duration, 2)
-                add(make(C.TOO_FAST, W, number, where, f"{cps} characters per second; limit {limit}",
-                         cps, limit, name))
-        if len(lines) > max_lines:
-            add(make(C.TOO_MANY_LINES, W, number, where, f"{len(lines)} lines; expected at most {max_lines}",
-                     len(lines), max_lines, name))
-        if line_findings:
-            out.extend(line_findings)
-        prev, prev_text = cue, text
+        previous, previous_text = cue, text
     return tuple(out), chars_of
+
+
+def _check_line(rules: Rules, c: CueFacts, k: int, line: str, size: int) -> list[Finding]:
+    """The findings of :data:`LINE_CHECKS` on line ``k`` (from 0) of a cue."""
+    at = None if c.cue.line is None else c.cue.line + 1 + k
+    return [found for check in LINE_CHECKS if (found := check(rules, c, at, line, size)) is not None]

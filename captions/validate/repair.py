@@ -1,15 +1,29 @@
-"""Repairs: what can be repaired in cues without touching the words, each repair listed."""
+"""Repairs: what can be repaired in cues without touching the words, each repair listed.
+
+:func:`fix_cues` runs the repair steps in a fixed order: the text of each cue (French
+spacing, then re-breaking), the order of the cues, then the timing of each cue against the
+next (overlap, then lengthening, then chaining).  :func:`fix_document` repairs a validated
+file and checks what is left on the text it renders.
+"""
 
 from __future__ import annotations
 
 import enum
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from typing import TypedDict
 
+from ..formats import render_captions
+from ..linebreak import break_lines, fits
 from ..model import Cue
 from ..presets import Preset
+from ..typography import french_spacing
+from .checks import detect_cue_language
+from .report import ValidationResult, check_text
 
-__all__ = ["RepairCode", "Repair", "fix_cues"]
+__all__ = ["RepairCode", "Repair", "RepairDict", "FixResult", "fix_cues", "fix_document", "format_repair"]
+
+Lines = tuple[str, ...]
 
 
 class RepairCode(str, enum.Enum):
@@ -21,9 +35,23 @@ class RepairCode(str, enum.Enum):
     FRENCH_SPACING = "french-spacing"
 
 
+class RepairDict(TypedDict):
+    """The JSON shape of a :class:`Repair`."""
+
+    code: str
+    cue: int
+    before: str
+    after: str
+    message: str
+
+
 @dataclass(frozen=True, slots=True)
 class Repair:
-    """One change :func:`fix_cues` made (``cue`` is the 1-based number after sorting)."""
+    """One change :func:`fix_cues` made.
+
+    ``cue`` is the 1-based cue number: in the input order for the text repairs (French
+    spacing, re-breaking), which come first, and in time order for the sort and the timing repairs.
+    """
 
     code: RepairCode
     cue: int
@@ -31,13 +59,121 @@ class Repair:
     after: str
     message: str
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> RepairDict:
         return {"code": self.code.value, "cue": self.cue, "before": self.before, "after": self.after,
                 "message": self.message}
 
 
-def _span(cue: Cue) -> str:
-    return f"{cue.start_ms}-{cue.end_ms}"
+# ---- the text of one cue
+
+
+def add_french_spaces(number: int, lines: Lines) -> tuple[Lines, Repair | None]:
+    """The lines with French narrow non-breaking spaces added, and the repair when any was missing.
+
+    >>> lines, repair = add_french_spaces(1, ("Ça va ?",))
+    >>> lines == ("Ça va\\u202f?",), repair.code.value
+    (True, 'french-spacing')
+    """
+    spaced = tuple(french_spacing(line) for line in lines)
+    if spaced == lines:
+        return lines, None
+    return spaced, Repair(code=RepairCode.FRENCH_SPACING, cue=number, before="\n".join(lines),
+                          after="\n".join(spaced), message="added French non-breaking spaces")
+
+
+def rebreak(number: int, lines: Lines, preset: Preset, lang: str) -> tuple[Lines, Repair | None]:
+    """Lines over the preset's limits broken again, when that keeps every word and helps.
+
+    >>> from captions.presets import get_preset
+    >>> lines, repair = rebreak(1, ("un deux trois", "quatre"), get_preset("netflix").with_overrides(max_chars=12), "en")
+    >>> lines, repair.code.value
+    (('un deux', 'trois quatre'), 'rebreak')
+    """
+    if fits(lines, preset.max_chars, preset.max_lines):
+        return lines, None
+    broken = break_lines(" ".join(" ".join(line.split(" ")) for line in lines),
+                         preset.max_chars, preset.max_lines, lang or "fr")
+    if broken == lines or " ".join(broken).split() != " ".join(lines).split():
+        return lines, None
+    return broken, Repair(code=RepairCode.REBREAK, cue=number, before="\n".join(lines), after="\n".join(broken),
+                          message=f"lines re-broken to {preset.max_lines} x {preset.max_chars} characters")
+
+
+def fix_text(number: int, cue: Cue, preset: Preset, lang: str, repairs: list[Repair]) -> Cue:
+    """The cue with its text repaired (French spacing when French, then re-breaking); each
+    repair made is added to ``repairs``."""
+    lines, spacing = add_french_spaces(number, cue.lines) if lang == "fr" else (cue.lines, None)
+    lines, broken = rebreak(number, lines, preset, lang)
+    repairs.extend(step for step in (spacing, broken) if step is not None)
+    return cue if lines is cue.lines else replace(cue, lines=lines)
+
+
+# ---- the order of the cues
+
+
+def sort_by_start(cues: list[Cue]) -> tuple[list[Cue], Repair | None]:
+    """The cues in time order (start, then end), and the repair when any moved.
+
+    >>> cues, repair = sort_by_start([Cue(2000, 3000, ("b",)), Cue(0, 1000, ("a",))])
+    >>> [c.lines for c in cues], repair.message
+    ([('a',), ('b',)], '2 cues moved into time order')
+    """
+    order = sorted(range(len(cues)), key=lambda k: (cues[k].start_ms, cues[k].end_ms))
+    if order == list(range(len(cues))):
+        return cues, None
+    moved = sum(1 for a, b in enumerate(order) if a != b)
+    return [cues[k] for k in order], Repair(code=RepairCode.SORT, cue=1, before="", after="",
+                                            message=f"{moved} cues moved into time order")
+
+
+# ---- the timing of one cue against the next (``end`` is its end so far)
+
+
+def resolve_overlap(number: int, cue: Cue, end: int, next_start: int | None, gap: int) -> tuple[int, Repair | None]:
+    """The end moved back to ``gap`` before the next cue when the cue runs into it (and
+    still starts before that point)."""
+    if next_start is None or end <= next_start - gap or next_start - gap <= cue.start_ms:
+        return end, None
+    new_end = next_start - gap
+    return new_end, Repair(code=RepairCode.RESOLVE_OVERLAP, cue=number, before=f"{cue.start_ms}-{cue.end_ms}",
+                           after=f"{cue.start_ms}-{new_end}", message=f"end moved to {gap} ms before cue {number + 1}")
+
+
+def lengthen(number: int, cue: Cue, end: int, free_until: int | None, preset: Preset) -> tuple[int, Repair | None]:
+    """A too-short cue lengthened to the preset's minimum, as far as the free time after it allows."""
+    shortest = preset.min_duration_ms
+    if end - cue.start_ms >= shortest:
+        return end, None
+    target = cue.start_ms + shortest
+    new_end = target if free_until is None else max(end, min(target, free_until))
+    if new_end <= end:
+        return end, None
+    return new_end, Repair(code=RepairCode.LENGTHEN, cue=number, before=f"{cue.start_ms}-{end}",
+                           after=f"{cue.start_ms}-{new_end}",
+                           message=f"lengthened into free time (minimum {shortest} ms)")
+
+
+def chain(number: int, cue: Cue, end: int, next_start: int | None, preset: Preset) -> tuple[int, Repair | None]:
+    """A small gap to the next cue closed to the preset's minimum gap ("chaining")."""
+    if next_start is None:
+        return end, None
+    gap, free_until = preset.min_gap_ms, next_start - preset.min_gap_ms
+    if not gap < next_start - end <= preset.chain_gap_ms or free_until <= end:
+        return end, None
+    return free_until, Repair(code=RepairCode.CHAIN_GAP, cue=number, before=f"{cue.start_ms}-{end}",
+                              after=f"{cue.start_ms}-{free_until}",
+                              message=f"gap of {next_start - end} ms chained to {gap} ms")
+
+
+def fix_timing(number: int, cue: Cue, next_start: int | None, preset: Preset, repairs: list[Repair]) -> Cue:
+    """The cue with its end repaired against the next cue's start (overlap, lengthen, chain, in
+    that order, each from the end the step before left); each repair made is added to ``repairs``."""
+    gap = preset.min_gap_ms
+    end, overlap = resolve_overlap(number, cue, cue.end_ms, next_start, gap)
+    end, longer = lengthen(number, cue, end, None if next_start is None else next_start - gap, preset)
+    end, chained = chain(number, cue, end, next_start, preset)
+    repairs.extend(step for step in (overlap, longer, chained) if step is not None)
+    return cue if end == cue.end_ms else replace(cue, end_ms=end)
 
 
 def fix_cues(cues: Sequence[Cue], preset: Preset, *, lang: str | None = None) -> tuple[tuple[Cue, ...], tuple[Repair, ...]]:
@@ -52,55 +188,63 @@ def fix_cues(cues: Sequence[Cue], preset: Preset, *, lang: str | None = None) ->
     >>> [(c.start_ms, c.end_ms) for c in fixed], [r.code.value for r in repairs]
     ([(0, 1000), (2000, 2833)], ['sort', 'lengthen'])
     """
-    from ..linebreak import break_lines, fits
-    from ..typography import detect_language, french_spacing
-
-    if lang is None:
-        lang = detect_language(" ".join(" ".join(c.lines) for c in cues[:500])) if cues else ""
+    lang = detect_cue_language(cues) if lang is None else lang
     repairs: list[Repair] = []
-    work = list(cues)
-    for i, cue in enumerate(work):
-        lines = cue.lines
-        if lang == "fr":
-            spaced = tuple(french_spacing(line) for line in lines)
-            if spaced != lines:
-                repairs.append(Repair(RepairCode.FRENCH_SPACING, i + 1, "\n".join(lines), "\n".join(spaced),
-                                      "added French non-breaking spaces"))
-                lines = spaced
-        if not fits(lines, preset.max_chars, preset.max_lines):
-            broken = break_lines(" ".join(" ".join(line.split(" ")) for line in lines),
-                                 preset.max_chars, preset.max_lines, lang or "fr")
-            if broken != lines and " ".join(broken).split() == " ".join(lines).split():
-                repairs.append(Repair(RepairCode.REBREAK, i + 1, "\n".join(lines), "\n".join(broken),
-                                      f"lines re-broken to {preset.max_lines} x {preset.max_chars} characters"))
-                lines = broken
-        work[i] = replace(cue, lines=lines)
-    order = sorted(range(len(work)), key=lambda k: (work[k].start_ms, work[k].end_ms))
-    if order != list(range(len(work))):
-        moved = sum(1 for a, b in enumerate(order) if a != b)
-        repairs.append(Repair(RepairCode.SORT, 1, "", "", f"{moved} cues moved into time order"))
-        repairs.sort(key=lambda r: r.cue)
-        work = [work[k] for k in order]
-    gap = preset.min_gap_ms
-    for i, cue in enumerate(work):
-        nxt = work[i + 1] if i + 1 < len(work) else None
-        end = cue.end_ms
-        if nxt is not None and end > nxt.start_ms - gap and nxt.start_ms - gap > cue.start_ms:
-            end = nxt.start_ms - gap
-            repairs.append(Repair(RepairCode.RESOLVE_OVERLAP, i + 1, _span(cue), f"{cue.start_ms}-{end}",
-                                  f"end moved to {gap} ms before cue {i + 2}"))
-        free_until = nxt.start_ms - gap if nxt is not None else None
-        if end - cue.start_ms < preset.min_duration_ms:
-            target = cue.start_ms + preset.min_duration_ms
-            new_end = target if free_until is None else max(end, min(target, free_until))
-            if new_end > end:
-                repairs.append(Repair(RepairCode.LENGTHEN, i + 1, f"{cue.start_ms}-{end}", f"{cue.start_ms}-{new_end}",
-                                      f"lengthened into free time (minimum {preset.min_duration_ms} ms)"))
-                end = new_end
-        if free_until is not None and gap < nxt.start_ms - end <= preset.chain_gap_ms and free_until > end:
-            repairs.append(Repair(RepairCode.CHAIN_GAP, i + 1, f"{cue.start_ms}-{end}", f"{cue.start_ms}-{free_until}",
-                                  f"gap of {nxt.start_ms - end} ms chained to {gap} ms"))
-            end = free_until
-        if end != cue.end_ms:
-            work[i] = replace(cue, end_ms=end)
+    work = [fix_text(number, cue, preset, lang, repairs) for number, cue in enumerate(cues, start=1)]
+    work, moved = sort_by_start(work)
+    if moved is not None:
+        repairs.append(moved)
+        repairs.sort(key=lambda r: r.cue)   # stable: the sort comes after the first cue's text repairs
+    starts: list[int | None] = [c.start_ms for c in work[1:]]
+    work = [fix_timing(number, cue, next_start, preset, repairs)
+            for number, (cue, next_start) in enumerate(zip(work, [*starts, None]), start=1)]
     return tuple(work), tuple(repairs)
+
+
+@dataclass(frozen=True, slots=True)
+class FixResult:
+    """A repaired caption file, ready to write.
+
+    Attributes:
+        text: the repaired file, in the format it was read in (WebVTT NOTE blocks kept).
+        repairs: every repair made, in the order :func:`fix_cues` made them.
+        remaining: the validation of ``text`` itself, so that its lines point into what is
+            written.
+    """
+
+    text: str
+    repairs: tuple[Repair, ...]
+    remaining: ValidationResult
+
+
+def fix_document(result: ValidationResult, preset: Preset, *, target: str,
+                 lang: str | None = None) -> FixResult:
+    """Repair a validated file (see :func:`fix_cues`), render it, and validate the rendering.
+
+    Args:
+        target: the path the repaired file will be written to (``-``: standard output); the
+            findings left name it.
+        lang: as for :func:`fix_cues` and the checks (None: detected).
+
+    >>> from captions.presets import get_preset
+    >>> from captions.validate import check_text
+    >>> before = check_text(b"1\\n00:00:01,000 --> 00:00:01,500\\nOui.\\n", "a.srt", get_preset("netflix"), lang="fr")
+    >>> fixed = fix_document(before, get_preset("netflix"), target="b.srt", lang="fr")
+    >>> [r.code.value for r in fixed.repairs], fixed.remaining.findings, fixed.text.splitlines()[1]
+    (['lengthen'], (), '00:00:01,000 --> 00:00:01,833')
+    """
+    fixed, repairs = fix_cues(result.cues, preset, lang=lang)
+    text = render_captions(fixed, result.format, header_notes=result.notes)
+    name = "<stdout>" if target == "-" else target
+    remaining = check_text(text.encode("utf-8"), name, preset, fmt=result.format, lang=lang)
+    return FixResult(text=text, repairs=repairs, remaining=remaining)
+
+
+def format_repair(source: str, repair: Repair) -> str:
+    """One repair for a person: ``file: cue N: code: message (before -> after)``, on one line.
+
+    >>> format_repair("a.srt", Repair(RepairCode.LENGTHEN, 2, "0-500", "0-833", "lengthened"))
+    'a.srt: cue 2: lengthen: lengthened (0-500 -> 0-833)'
+    """
+    change = f" ({repair.before} -> {repair.after})".replace("\n", " / ") if repair.before or repair.after else ""
+    return f"{source}: cue {repair.cue}: {repair.code.value}: {repair.message}{change}"

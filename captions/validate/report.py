@@ -8,16 +8,45 @@ import statistics
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from operator import attrgetter
+from typing import Any, TypedDict
 
 from ..findings import Finding
 from ..formats import CaptionDocument, Format, format_for_path, parse_captions_bytes, read_captions
 from ..model import Cue
-from ..presets import Preset
+from ..presets import Preset, reading_chars
 from ..timecode import format_clock
-from .checks import line_chars, run_checks
+from .checks import run_checks
 
-__all__ = ["Summary", "ValidationResult", "summarize", "check_document", "check_text", "validate_file",
-           "format_result"]
+__all__ = ["Summary", "ValidationResult", "SummaryDict", "ResultDict", "summarize", "check_document",
+           "check_text", "validate_file", "format_result"]
+
+
+class SpeedDict(TypedDict):
+    median: float
+    p90: float
+    max: float
+
+
+class SummaryDict(TypedDict):
+    """The JSON shape of a :class:`Summary`."""
+
+    cues: int
+    duration_ms: int
+    shown_ms: int
+    cps: SpeedDict
+    findings: dict[str, int]
+
+
+class ResultDict(TypedDict):
+    """The JSON shape of a :class:`ValidationResult` (one entry of ``validate --json``'s ``files``)."""
+
+    path: str
+    format: str
+    preset: str
+    cues: int
+    summary: SummaryDict
+    findings: list[dict[str, Any]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,7 +61,7 @@ class Summary:
     cps_max: float
     counts: tuple[tuple[str, int], ...]
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> SummaryDict:
         return {"cues": self.cues, "duration_ms": self.duration_ms, "shown_ms": self.shown_ms,
                 "cps": {"median": self.cps_median, "p90": self.cps_p90, "max": self.cps_max},
                 "findings": dict(self.counts)}
@@ -40,8 +69,10 @@ class Summary:
 
 @dataclass(frozen=True, slots=True)
 class ValidationResult:
+    """A validated caption file: its cues as read, every finding in line order, and its figures."""
+
     source: str
-    format: str
+    format: Format
     preset: str
     cues: tuple[Cue, ...]
     findings: tuple[Finding, ...]
@@ -49,44 +80,60 @@ class ValidationResult:
     encoding: str = "utf-8"
     notes: tuple[str, ...] = ()
 
-    def to_dict(self) -> dict:
-        return {"path": self.source, "format": self.format, "preset": self.preset, "cues": len(self.cues),
+    def to_dict(self) -> ResultDict:
+        return {"path": self.source, "format": self.format.value, "preset": self.preset, "cues": len(self.cues),
                 "summary": self.summary.to_dict(), "findings": [f.to_dict() for f in self.findings]}
 
 
 def summarize(cues: Sequence[Cue], findings: Sequence[Finding]) -> Summary:
     """The figures of a file (reading speeds over cues with a positive duration)."""
-    return _summarize(cues, findings, [sum(line_chars(line) for line in c.lines) for c in cues])
+    return _summarize(cues, findings, [sum(map(reading_chars, c.lines)) for c in cues])
 
 
 def _summarize(cues: Sequence[Cue], findings: Sequence[Finding], chars_of: Sequence[int]) -> Summary:
-    speeds = sorted(chars * 1000 / (c.end_ms - c.start_ms) for c, chars in zip(cues, chars_of)
-                    if c.end_ms > c.start_ms)
+    durations = [c.end_ms - c.start_ms for c in cues]
+    speeds = sorted([chars * 1000 / duration for duration, chars in zip(durations, chars_of) if duration > 0])
     p90 = speeds[min(len(speeds) - 1, int(0.9 * len(speeds)))] if speeds else 0.0
     span = (max(c.end_ms for c in cues) - min(c.start_ms for c in cues)) if cues else 0
-    counts = Counter(f.code.value for f in findings)
-    return Summary(len(cues), span, sum(max(0, c.end_ms - c.start_ms) for c in cues),
-                   round(statistics.median(speeds), 1) if speeds else 0.0, round(p90, 1),
-                   round(speeds[-1], 1) if speeds else 0.0, tuple(sorted(counts.items())))
+    counts = sorted((code.value, n) for code, n in Counter(map(attrgetter("code"), findings)).items())
+    return Summary(cues=len(cues), duration_ms=span, shown_ms=sum([d for d in durations if d > 0]),
+                   cps_median=round(statistics.median(speeds), 1) if speeds else 0.0, cps_p90=round(p90, 1),
+                   cps_max=round(speeds[-1], 1) if speeds else 0.0, counts=tuple(counts))
 
 
-def check_document(document, preset: Preset, *, lang: str | None = None) -> ValidationResult:
-    """Findings of a :class:`captions.formats.CaptionDocument`: its reading problems, then the checks."""
+def check_document(document: CaptionDocument, preset: Preset, *, lang: str | None = None) -> ValidationResult:
+    """Findings of a :class:`captions.formats.CaptionDocument`: its reading problems, then the
+    checks, in line order (a reading problem inside a cue names that cue)."""
+    found = _with_cues(document)
+    checked, chars_of = run_checks(document.cues, preset, document.format, lang)
+    found.extend(checked)
+    found.sort(key=_line_order)
+    return ValidationResult(source=document.source, format=document.format, preset=preset.name,
+                            cues=document.cues, findings=tuple(found),
+                            summary=_summarize(document.cues, found, chars_of),
+                            encoding=document.encoding, notes=document.notes)
+
+
+def _with_cues(document: CaptionDocument) -> list[Finding]:
+    """The document's reading problems, each naming the cue whose lines it falls on."""
+    if not document.problems:
+        return []
     starts = [c.line or 0 for c in document.cues]
-    found: list[Finding] = []
+    found = []
     for p in document.problems:
         line = p.line or 0
         k = bisect.bisect_right(starts, line) - 1
         cue = k + 1 if k >= 0 and line <= starts[k] + len(document.cues[k].lines) else None
         found.append(replace(p, cue=cue))
-    checked, chars_of = run_checks(document.cues, preset, document.format, lang)
-    found.extend(checked)
-    found.sort(key=lambda f: (f.line if f.line is not None else 0, f.cue or 0))
-    return ValidationResult(document.source, document.format, preset.name, document.cues, tuple(found),
-                            _summarize(document.cues, found, chars_of), document.encoding, document.notes)
+    return found
 
 
-def check_text(data: bytes, source: str, preset: Preset, *, fmt=None, lang: str | None = None) -> ValidationResult:
+def _line_order(f: Finding) -> tuple[int, int]:
+    return (f.line if f.line is not None else 0, f.cue or 0)
+
+
+def check_text(data: bytes, source: str, preset: Preset, *, fmt: Format | None = None,
+               lang: str | None = None) -> ValidationResult:
     """Validate caption bytes named ``source`` (its suffix gives the format unless ``fmt``).
 
     Raises:
@@ -94,10 +141,11 @@ def check_text(data: bytes, source: str, preset: Preset, *, fmt=None, lang: str 
         UnsupportedFormatError: when the format cannot be told.
     """
     fmt = format_for_path(source) if fmt is None else fmt
-    return check_document(parse_captions_bytes(data, fmt, str(source)), preset, lang=lang)
+    return check_document(parse_captions_bytes(data, fmt, source), preset, lang=lang)
 
 
-def validate_file(path: str | os.PathLike, preset: Preset, *, lang: str | None = None, fmt=None) -> ValidationResult:
+def validate_file(path: str | os.PathLike[str], preset: Preset, *, lang: str | None = None,
+                  fmt: Format | None = None) -> ValidationResult:
     """Read and validate an SRT or WebVTT file (``-`` is standard input and needs ``fmt``).
 
     Raises:
