@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 from operator import attrgetter
 from typing import Any, TypedDict
 
-from ..findings import Finding
+from ..findings import Finding, FindingDict
 from ..formats import CaptionDocument, Format, format_for_path, parse_captions_bytes, read_captions
 from ..model import Cue
 from ..presets import Preset, reading_chars
@@ -46,7 +46,7 @@ class ResultDict(TypedDict):
     preset: str
     cues: int
     summary: SummaryDict
-    findings: list[dict[str, Any]]
+    findings: list[FindingDict]
 
 
 @dataclass(frozen=True, slots=True)
