@@ -9,7 +9,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from operator import attrgetter
-from typing import Any, TypedDict
+from typing import TypedDict
 
 from ..findings import Finding, FindingDict
 from ..formats import CaptionDocument, Format, format_for_path, parse_captions_bytes, read_captions
