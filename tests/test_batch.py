@@ -310,7 +310,7 @@ def test_bad_command_line_dictionary_stops_before_any_file(tmp_path):
     bad = tmp_path / "bad.toml"
     bad.write_text('[[fix]]\nto = "X"\nfrom = ["(a+)+$"]\nmatch = "regex"\n', encoding="utf-8")
     code, out, err = run(str(src), "-o", str(tmp_path / "out"), "--dict", str(bad))
-    assert code == 1 and err.startswith("captions: error: ") and "bad.toml" in err
+    assert code == 2 and err.startswith("captions: error: ") and "bad.toml" in err
     assert not (tmp_path / "out" / "a.srt").exists()
 
 

@@ -44,14 +44,14 @@ def test_bad_input_is_one_clean_error_with_file_and_line(tmp_path) -> None:
     bad = tmp_path / "show.txt"
     bad.write_text("00:10Un\n00:05Deux\n")
     result = CliRunner().invoke(main, ["inspect", str(bad)])
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert result.stderr.startswith(f"captions: error: {bad}:1: stamps go backwards")
     assert "Traceback" not in result.output + result.stderr
 
 
 def test_missing_file_is_an_error_not_a_traceback(tmp_path) -> None:
     result = CliRunner().invoke(main, ["inspect", str(tmp_path / "nope.txt")])
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert "cannot read the file" in result.stderr
 
 
@@ -78,7 +78,7 @@ def test_python_dash_m_runs_as_a_process() -> None:
     assert json.loads(proc.stdout)["layout"] == "glued"
     bad = subprocess.run([sys.executable, "-m", "captions", "inspect", "-"], input="rien\n",
                          capture_output=True, text=True, check=False)
-    assert bad.returncode == 1 and bad.stderr.startswith("captions: error: <stdin>:1:")
+    assert bad.returncode == 2 and bad.stderr.startswith("captions: error: <stdin>:1:")
 
 
 def test_the_command_list_imports_no_command() -> None:
@@ -124,5 +124,5 @@ def test_a_command_runs_with_the_collector_paused_and_restores_it(monkeypatch) -
 
     monkeypatch.setattr(inspect_command, "read_transcript", reader)
     assert gc.isenabled()
-    assert CliRunner().invoke(main, ["inspect", "x.txt"]).exit_code == 1
+    assert CliRunner().invoke(main, ["inspect", "x.txt"]).exit_code == 2
     assert seen == [False] and gc.isenabled()

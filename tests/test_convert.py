@@ -137,7 +137,7 @@ def test_cli_stdout_needs_to(tmp_path):
     out = runner.invoke(main, ["convert", "-", "-o", "-", "--to", "vtt"], input="00:01Bonsoir à tous.\n")
     assert out.exit_code == 0 and out.stdout.startswith("WEBVTT") and "Bonsoir à tous." in out.stdout
     out = runner.invoke(main, ["convert", "-", "-o", "-"], input="00:01Bonsoir.\n")
-    assert out.exit_code == 1 and "--to" in out.stderr
+    assert out.exit_code == 2 and "--to" in out.stderr
 
 
 def test_cli_default_output_is_beside_the_input(tmp_path):
@@ -153,16 +153,16 @@ def test_cli_never_writes_over_the_input(tmp_path):
     src.write_text("1\n00:00:01,000 --> 00:00:02,000\nBonsoir\n", "utf-8")
     before = src.read_bytes()
     out = CliRunner().invoke(main, ["convert", str(src), "-o", str(src)])
-    assert out.exit_code == 1 and "refusing to write over the input" in out.stderr
+    assert out.exit_code == 2 and "refusing to write over the input" in out.stderr
     out = CliRunner().invoke(main, ["convert", str(src)])     # the default would be show.srt itself
-    assert out.exit_code == 1 and src.read_bytes() == before
+    assert out.exit_code == 2 and src.read_bytes() == before
 
 
 def test_cli_bad_input_is_a_clean_error(tmp_path):
     src = tmp_path / "empty.txt"
     src.write_bytes(b"")
     out = CliRunner().invoke(main, ["convert", str(src), "-o", str(tmp_path / "x.srt")])
-    assert out.exit_code == 1 and out.stderr.startswith("captions: error: ") and "Traceback" not in out.output
+    assert out.exit_code == 2 and out.stderr.startswith("captions: error: ") and "Traceback" not in out.output
     assert not (tmp_path / "x.srt").exists()
 
 

@@ -50,6 +50,6 @@ def test_a_bad_dictionary_is_refused_before_anything_is_written(tmp_path) -> Non
     bad.write_text('[[fix]]\nto = "X"\nfrom = ["(a+)+b"]\nmatch = "regex"\n', encoding="utf-8")
     out = tmp_path / "out.srt"
     result = CliRunner().invoke(main, ["convert", str(SAMPLE), "--dict", str(bad), "-o", str(out)])
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert result.stderr.startswith(f"captions: error: {bad}:")
     assert not out.exists()

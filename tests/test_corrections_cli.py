@@ -84,7 +84,7 @@ def test_webvtt_from_stdin_is_recognised(tmp_path: Path) -> None:
 def test_bad_dictionary_is_refused_before_anything_is_written(tmp_path: Path) -> None:
     out = tmp_path / "out.txt"
     result = run("correct", SAMPLE, "--no-discover", "--dict", MALFORMED / "fuzzy-not-a-number.toml", "-o", out)
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert result.stderr.startswith(f"captions: error: {MALFORMED / 'fuzzy-not-a-number.toml'}:8: unreadable-entry")
     assert "Traceback" not in result.stderr
     assert not out.exists()
@@ -113,7 +113,7 @@ def test_unreadable_transcript_is_a_located_error(tmp_path: Path) -> None:
     source.write_bytes(b"\x00\x01binary")
     (tmp_path / "d.toml").write_text(DICT_TEXT, encoding="utf-8")
     result = run("correct", source, "--dict", tmp_path / "d.toml")
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert result.stderr.startswith(f"captions: error: {source}:1:")
 
 

@@ -1,21 +1,35 @@
 """The ``captions`` command line: a thin click shell over the library.
 
-Library errors become ``captions: error: ...`` on stderr and exit status 1 here,
-in one place; click itself answers a bad invocation with status 2.
+Every command exits with the same table of statuses (docs/exit-codes.md), decided here in one
+place:
+
+* 0: done;
+* 1: the job found what it checks for (findings at ``--fail-on``, files that failed in a batch);
+  the commands say so themselves;
+* 2: a bad invocation (click's usage errors) or input, configuration or output the library
+  refuses (every :class:`~captions.errors.CaptionsError`, and a file the system will not let us
+  read or write): one line ``captions: error: FILE:LINE: message`` on standard error;
+* 3: an internal error, a bug: one line saying so (``CAPTIONS_DEBUG=1`` shows the traceback);
+* 130: interrupted (Ctrl-C).
 """
 
 from __future__ import annotations
 
 import gc
 import importlib
-from typing import Any
+import os
+import sys
+import traceback
+from typing import Any, NoReturn
 
 import click
 
 from .. import __version__
 from ..errors import CaptionsError
 
-__all__ = ["main"]
+__all__ = ["main", "EXIT_OK", "EXIT_FOUND", "EXIT_BAD_INPUT", "EXIT_INTERNAL", "EXIT_INTERRUPTED"]
+
+EXIT_OK, EXIT_FOUND, EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 
 # Each command lives in its own module and registers itself on ``main`` when imported; the
 # group imports a module only when its command runs or shows its own help, so a command pays
@@ -69,13 +83,28 @@ class _Group(click.Group):
         try:
             return super().invoke(ctx)
         except CaptionsError as exc:
-            click.echo(f"captions: error: {exc}", err=True)
-            ctx.exit(1)
+            _fail(ctx, EXIT_BAD_INPUT, f"captions: error: {exc}")
         except BrokenPipeError:  # `captions ... | head` is not an error
-            ctx.exit(0)
+            ctx.exit(EXIT_OK)
+        except OSError as exc:  # the system refused a read or a write the library did not foresee
+            where = f"{exc.filename}: " if exc.filename else ""
+            _fail(ctx, EXIT_BAD_INPUT, f"captions: error: {where}{exc.strerror or exc}")
+        except (click.exceptions.Exit, click.ClickException, click.exceptions.Abort, KeyboardInterrupt):
+            raise
+        except Exception as exc:  # a bug: say so in one line, never as a finding (status 1)
+            if os.environ.get("CAPTIONS_DEBUG"):
+                traceback.print_exc()
+            _fail(ctx, EXIT_INTERNAL, f"captions: internal error: {type(exc).__name__}: {exc} (this is a bug; "
+                                      "rerun with CAPTIONS_DEBUG=1 to see where, and report it)")
         finally:
             if enabled:
                 gc.enable()
+
+
+def _fail(ctx: click.Context, status: int, message: str) -> NoReturn:
+    click.echo(message, err=True)
+    sys.stderr.flush()
+    ctx.exit(status)
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})

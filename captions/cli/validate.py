@@ -7,7 +7,6 @@ import sys
 
 import click
 
-from ..errors import CaptionsError
 from ..files import same_file, write_text_atomic
 from ..findings import Severity
 from ..formats import Format
@@ -51,11 +50,7 @@ def validate(files: tuple[str, ...], preset: Preset, fmt: str | None, lang: str 
     text_to_stdout = fix and output == "-"   # then the text report is left out, and JSON goes to stderr
     results = []
     for path in files:
-        try:
-            result = validate_file(path, preset, lang=lang, fmt=read_as)
-        except CaptionsError as exc:
-            click.echo(f"captions: error: {exc}", err=True)
-            sys.exit(2)
+        result = validate_file(path, preset, lang=lang, fmt=read_as)
         if fix:
             result = _write_fix(result, output or path, preset, lang)
         results.append(result)
