@@ -21,7 +21,7 @@ from .files import read_source, same_file, sniff, source_name, write_text_atomic
 from .findings import Finding, FindingCode, FindingDict, Measure
 from .formats import CaptionDocument, Format, format_for_path, render_captions
 from .model import Cue, Note, NoteDict, Transcript
-from .presets import Preset, reading_chars
+from .presets import Preset, median, reading_chars, reading_speeds
 from .segment import build_cues, layout_cue
 from .timing import estimate_speech
 from .typography import detect_language, french_spacing
@@ -286,7 +286,7 @@ def convert_transcript(transcript: Transcript, preset: Preset, *, lang: str | No
     built = build_cues(fragments, spans, preset, lang=lang, typography=typography and lang == "fr")
     misses = check_limits(built.cues, preset, lang=lang, speech=built.speech)
     rates = sorted(s.rate_cps for s in spans)
-    reading = _reading(built.cues, misses, preset, _median(rates) if rates else None)
+    reading = _reading(built.cues, misses, preset, median(rates) if rates else None)
     report = Report(transcript.source, preset.name, preset.source, lang, len(built.cues), misses,
                     transcript.notes, changes, reading)
     return ConvertResult(built.cues, report, lang, tuple(transcript.metadata), built.fragments)
@@ -320,20 +320,14 @@ def convert_cues(cues: Sequence[Cue], preset: Preset, *, source: str = "<input>"
     return ConvertResult(built, report, lang, tuple(header_notes), tuple((k, k) for k in range(len(built))))
 
 
-def _median(ordered: Sequence[float]) -> float:
-    """The median of an already sorted, non-empty sequence (``statistics`` costs a few ms to import)."""
-    middle = len(ordered) // 2
-    return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
-
-
 def _reading(cues: Sequence[Cue], misses: Sequence[LimitMiss], preset: Preset,
              speech_cps: float | None) -> ReadingSpeed:
-    speeds = sorted(reading_chars(c.text) * 1000 / max(c.duration_ms, 1) for c in cues) or [0.0]
+    spread = reading_speeds(cues)
     fast = [m for m in misses if m.code is FindingCode.TOO_FAST]
     return ReadingSpeed(
-        median_cps=_median(speeds),
-        p90_cps=speeds[min(len(speeds) - 1, int(len(speeds) * 0.9))],
-        max_cps=speeds[-1],
+        median_cps=spread.median_cps,
+        p90_cps=spread.p90_cps,
+        max_cps=spread.max_cps,
         speech_median_cps=speech_cps,
         limit_cps=preset.max_cps,
         too_fast=len(fast),

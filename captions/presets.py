@@ -11,11 +11,14 @@ import dataclasses
 import re
 import unicodedata
 from dataclasses import dataclass
+from collections.abc import Sequence
 from typing import Any
 
 from .errors import ConfigError
+from .model import Cue
 
-__all__ = ["Preset", "PRESETS", "DEFAULT_PRESET", "get_preset", "reading_chars", "chars_per_second"]
+__all__ = ["Preset", "PRESETS", "DEFAULT_PRESET", "get_preset", "reading_chars", "chars_per_second", "SpeedSpread",
+           "reading_speeds", "median"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -202,3 +205,41 @@ def chars_per_second(text: str, duration_ms: int) -> float:
     if duration_ms <= 0:
         return float("inf")
     return reading_chars(text) * 1000 / duration_ms
+
+
+@dataclass(frozen=True, slots=True)
+class SpeedSpread:
+    """How fast a file reads: the median, 90th percentile and maximum reading speed of its cues
+    (characters per second, unrounded; 0.0 for a file with no cue shown for a positive time)."""
+
+    median_cps: float
+    p90_cps: float
+    max_cps: float
+
+
+def reading_speeds(cues: Sequence[Cue], chars: Sequence[int] | None = None) -> SpeedSpread:
+    """The reading-speed spread of ``cues``, over the cues shown for a positive time: the one
+    place the convert report and the validation summary measure it.
+
+    Args:
+        chars: each cue's :func:`reading_chars`, when the caller has already counted them.
+
+    >>> s = reading_speeds([Cue(0, 1000, ("Bonjour",)), Cue(1000, 3000, ("Bonjour à tous",)), Cue(5, 5, ("x",))])
+    >>> s.median_cps, s.p90_cps, s.max_cps
+    (7.0, 7.0, 7.0)
+    """
+    counts = chars if chars is not None else [reading_chars(c.text) for c in cues]
+    speeds = sorted([n * 1000 / (c.end_ms - c.start_ms) for c, n in zip(cues, counts) if c.end_ms > c.start_ms])
+    if not speeds:
+        return SpeedSpread(0.0, 0.0, 0.0)
+    return SpeedSpread(median(speeds), speeds[min(len(speeds) - 1, int(len(speeds) * 0.9))], speeds[-1])
+
+
+def median(ordered: Sequence[float]) -> float:
+    """The median of an already sorted, non-empty sequence (``statistics`` costs a few ms to import).
+
+    >>> median([1.0, 2.0, 10.0]), median([1.0, 2.0])
+    (2.0, 1.5)
+    """
+    middle = len(ordered) // 2
+    return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2

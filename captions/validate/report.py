@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import bisect
 import os
-import statistics
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -14,7 +13,7 @@ from typing import TypedDict
 from ..findings import Finding, FindingDict
 from ..formats import CaptionDocument, Format, format_for_path, parse_captions_bytes, read_captions
 from ..model import Cue
-from ..presets import Preset, reading_chars
+from ..presets import Preset, reading_chars, reading_speeds
 from ..timecode import format_clock
 from .checks import run_checks
 
@@ -91,14 +90,12 @@ def summarize(cues: Sequence[Cue], findings: Sequence[Finding]) -> Summary:
 
 
 def _summarize(cues: Sequence[Cue], findings: Sequence[Finding], chars_of: Sequence[int]) -> Summary:
-    durations = [c.end_ms - c.start_ms for c in cues]
-    speeds = sorted([chars * 1000 / duration for duration, chars in zip(durations, chars_of) if duration > 0])
-    p90 = speeds[min(len(speeds) - 1, int(0.9 * len(speeds)))] if speeds else 0.0
+    spread = reading_speeds(cues, chars_of)
     span = (max(c.end_ms for c in cues) - min(c.start_ms for c in cues)) if cues else 0
     counts = sorted((code.value, n) for code, n in Counter(map(attrgetter("code"), findings)).items())
-    return Summary(cues=len(cues), duration_ms=span, shown_ms=sum([d for d in durations if d > 0]),
-                   cps_median=round(statistics.median(speeds), 1) if speeds else 0.0, cps_p90=round(p90, 1),
-                   cps_max=round(speeds[-1], 1) if speeds else 0.0, counts=tuple(counts))
+    return Summary(cues=len(cues), duration_ms=span, shown_ms=sum([max(0, c.end_ms - c.start_ms) for c in cues]),
+                   cps_median=round(spread.median_cps, 1), cps_p90=round(spread.p90_cps, 1),
+                   cps_max=round(spread.max_cps, 1), counts=tuple(counts))
 
 
 def check_document(document: CaptionDocument, preset: Preset, *, lang: str | None = None) -> ValidationResult:
