@@ -25,7 +25,7 @@ from .presets import Preset, median, reading_chars, reading_speeds
 from .segment import build_cues, layout_cue
 from .timing import estimate_speech
 from .typography import detect_language, french_spacing
-from .validate import check_cues
+from .validate.checks import check_cues
 
 __all__ = [
     "Report", "ReadingSpeed", "LimitMiss", "check_limits", "ConvertResult", "Corrector", "Recorded", "Record", "ReaderNote",

@@ -2,15 +2,38 @@
 (:mod:`.report`), and repairs that keep the words (:mod:`.repair`).
 
 Never raises for bad content: what the readers meet and what the checks find are both
-:class:`~captions.findings.Finding` values.
+:class:`~captions.findings.Finding` values.  The submodules load on first use, so that a job
+that only checks cues (``captions convert``'s report) does not pay for the reports and repairs.
 """
 
-from .checks import check_cues
-from .repair import FixResult, Repair, RepairCode, fix_cues, fix_document, format_repair
-from .report import Summary, ValidationResult, check_document, check_text, format_result, summarize, validate_file
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .checks import check_cues
+    from .repair import FixResult, Repair, RepairCode, fix_cues, fix_document, format_repair
+    from .report import Summary, ValidationResult, check_document, check_text, format_result, summarize, validate_file
+
+_LAZY = {
+    "check_cues": "checks",
+    "FixResult": "repair", "Repair": "repair", "RepairCode": "repair", "fix_cues": "repair",
+    "fix_document": "repair", "format_repair": "repair",
+    "Summary": "report", "ValidationResult": "report", "check_document": "report", "check_text": "report",
+    "format_result": "report", "summarize": "report", "validate_file": "report",
+}
 
 __all__ = [
     "Summary", "ValidationResult", "RepairCode", "Repair", "FixResult",
     "check_cues", "check_document", "check_text", "validate_file", "fix_cues", "fix_document", "summarize",
     "format_result", "format_repair",
 ]
+
+
+def __getattr__(name: str) -> Any:  # PEP 562; Any: the names above are typed by their modules
+    if name in _LAZY:
+        value = getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
