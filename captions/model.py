@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
 D = TypeVar("D", bound="DataclassInstance")
 
-__all__ = ["Fragment", "Cue", "Transcript", "Note", "NoteCode", "Layout", "Format", "Piece", "fast_constructor",
+__all__ = ["Word", "Fragment", "Cue", "Transcript", "Note", "NoteCode", "Layout", "Format", "Piece", "fast_constructor",
            "NoteDict", "FragmentDict", "TranscriptDict", "TranscriptPageDict"]
 
 
@@ -102,6 +102,15 @@ class Note:
 
 
 @dataclass(frozen=True, slots=True)
+class Word:
+    """A word with the times a recogniser gave it, ``[start_ms, end_ms)``."""
+
+    text: str
+    start_ms: int
+    end_ms: int
+
+
+@dataclass(frozen=True, slots=True)
 class Fragment:
     """A piece of speech with the start stamp the page gave it.
 
@@ -112,6 +121,12 @@ class Fragment:
         speaker: the speaker's name when the layout gives one.
         precision_ms: how coarse the stamp is: 1000 for whole seconds (floored), 1 for stamps
             written with milliseconds.
+        turn: a change of speaker starts here (a dash after the stamp, a speaker label, a
+            new name), whether or not the speaker is named.
+        end_ms: where the speech ends, when the input says so (a recogniser's segment, a
+            caption's end); None when only the start is known.
+        words: each word with its own times, when the input gives them (a recogniser's word
+            times, karaoke timestamps); their texts are ``text``'s words, in order.
     """
 
     start_ms: int
@@ -119,6 +134,9 @@ class Fragment:
     line: int
     speaker: str | None = None
     precision_ms: int = 1000
+    turn: bool = False
+    end_ms: int | None = None
+    words: tuple[Word, ...] = ()
 
     def to_dict(self) -> FragmentDict:
         return {"start_ms": self.start_ms, "text": self.text, "line": self.line, "speaker": self.speaker}

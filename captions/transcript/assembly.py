@@ -150,9 +150,9 @@ class Assembly:
             text = " ".join(self.texts)
             # once per fragment of every layout but the usual one: the reader's inner loop too
             if isinstance(cur, tuple):
-                self.fragments.append(_make_fragment(cur[0], text, self.cur_line, None, 1000))
+                self.fragments.append(_make_fragment(cur[0], text, self.cur_line, None, 1000, False, None, ()))
             else:
-                self.fragments.append(_make_fragment(cur.ms, text, self.cur_line, cur.speaker, cur.precision))
+                self.fragments.append(_make_fragment(cur.ms, text, self.cur_line, cur.speaker, cur.precision, False, None, ()))
         else:
             raw = candidate_raw(cur, self.lines)
             self.notes.append(Note(NoteCode.EMPTY_FRAGMENT, candidate_index(cur) + 1,
@@ -187,7 +187,7 @@ def assemble(lines: Sequence[str], stamps: LineStamps, footer_from: int, notes: 
                 if asm.cur is not None:
                     asm.close()
                 pieces.append(_make_piece(len(fragments), i + 1, start, len(line)))
-                fragments.append(_make_fragment(lead[0], text, i + 1, None, 1000))
+                fragments.append(_make_fragment(lead[0], text, i + 1, None, 1000, False, None, ()))
                 glued += 1
                 continue
         asm.line(i, lead, trails.get(i) if trails else None)
