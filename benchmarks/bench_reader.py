@@ -62,7 +62,7 @@ def build_values(n: int, make_fragment: Callable[..., Fragment], make_piece: Cal
     pieces: list[Piece] = []
     for i in range(n):
         pieces.append(make_piece(len(fragments), i + 1, 5, 60))
-        fragments.append(make_fragment(i * 1000, "Bonsoir", i + 1, None, 1000))
+        fragments.append(make_fragment(i * 1000, "Bonsoir", i + 1, None, 1000, False, None, ()))
 
 
 def peak_bytes(text: str) -> int:
