@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, Protocol, TypedDict, runtime_checkable
 
 from .errors import ConfigError, UnsupportedFormatError
-from .files import read_source, same_file, sniff, source_name, write_text_atomic
+from .files import encode_text, read_source, same_file, sniff, source_name, write_all
 from .findings import Finding, FindingCode, FindingDict, Measure
 from .formats import CaptionDocument, Format, format_for_path, render_captions
 from .model import Cue, Note, NoteDict, Transcript
@@ -418,10 +418,14 @@ def read_input(input_path: PathArg) -> Transcript | CaptionDocument:
 def convert_file(input_path: PathArg, outputs: Sequence[str], preset: Preset, *,
                  to: str | None = None, lang: str | None = None, typography: bool = True,
                  corrector: Corrector | None = None, report_path: PathArg | None = None) -> ConvertedFile:
-    """Read ``input_path``, build the cues, render every output, then write them atomically.
+    """Read ``input_path``, build the cues, render every output, then write them all or none.
 
     Everything is computed before anything is written, so a bad input or option leaves no
-    file behind.  The report goes to ``report_path`` as JSON when given.
+    file behind, and an output that cannot be written leaves none of the others either.  The
+    report goes to ``report_path`` as JSON when given.
+
+    Raises:
+        OutputError: an output cannot be written (no file of this run is left behind).
     """
     plans = plan_convert_outputs(input_path, outputs, to)
     if report_path is not None and same_file(report_path, input_path):
@@ -437,8 +441,7 @@ def convert_file(input_path: PathArg, outputs: Sequence[str], preset: Preset, *,
     files: list[tuple[PathArg, str]] = [(path, text) for path, text in rendered if path is not None]
     if report_path is not None:   # rendered only when asked for (about 650 misses on the sample)
         files.append((report_path, _report_json(result.report)))
-    for path, text in files:
-        write_text_atomic(path, text)
+    write_all([(path, encode_text(text)) for path, text in files])   # all of them or none
     return ConvertedFile(result, tuple(path for path, _ in rendered if path is not None),
                          next((text for path, text in rendered if path is None), None))
 

@@ -15,6 +15,7 @@ __all__ = [
     "ParseError",
     "ConfigError",
     "UnsupportedFormatError",
+    "OutputError",
 ]
 
 
@@ -72,3 +73,8 @@ class ConfigError(CaptionsError, ValueError):
 
 class UnsupportedFormatError(CaptionsError):
     """A file or suffix whose format the toolkit does not read or write."""
+
+
+class OutputError(CaptionsError):
+    """An output that cannot be written (a missing folder, no permission, a full disk, a name
+    too long); nothing of the run's outputs is left half-written."""

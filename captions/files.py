@@ -8,17 +8,20 @@ and a UTF-16 SRT are handled by the same rule, and every output goes through
 from __future__ import annotations
 
 import codecs
+import errno
 import os
 import re
+import stat
 import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import Location, ParseError
+from .errors import Location, OutputError, ParseError
 from .model import Format
 
 __all__ = ["Decoded", "decode", "read_bytes", "read_source", "encode_text", "write_text_atomic",
-           "write_bytes_atomic", "source_name", "same_file", "sniff"]
+           "write_bytes_atomic", "write_all", "source_name", "same_file", "sniff"]
 
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32-le"),
@@ -216,7 +219,8 @@ def encode_text(text: str, *, newline: str = "\n", encoding: str = "utf-8", bom:
     return text.encode(encoding)
 
 
-def write_text_atomic(path: str | os.PathLike[str], text: str, *, newline: str = "\n", encoding: str = "utf-8") -> None:
+def write_text_atomic(path: str | os.PathLike[str], text: str, *, newline: str = "\n",
+                      encoding: str = "utf-8") -> None:
     """Write ``text`` to ``path`` atomically (see :func:`write_bytes_atomic`)."""
     write_bytes_atomic(path, encode_text(text, newline=newline, encoding=encoding))
 
@@ -224,21 +228,95 @@ def write_text_atomic(path: str | os.PathLike[str], text: str, *, newline: str =
 def write_bytes_atomic(path: str | os.PathLike[str], data: bytes) -> None:
     """Write ``data`` to ``path`` so that readers see the old file or the new one, never half.
 
-    The bytes go to a temporary file in the same folder, are flushed to disk, then renamed over
-    ``path``.
+    See :func:`write_all` (this is it for one output).
+
+    Raises:
+        OutputError: the file cannot be written; nothing is left behind.
     """
-    target = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent or ".")
+    write_all([(path, data)])
+
+
+def write_all(outputs: Sequence[tuple[str | os.PathLike[str], bytes]]) -> None:
+    """Write several outputs all or none: each goes to a temporary file beside it, flushed to
+    disk; only when every one is written are they renamed over their targets.  A failure before
+    the renames leaves no output and no temporary file behind.
+
+    Each output keeps what a user set on the file it replaces: its permission bits (a 0600 file
+    stays 0600), and a symbolic link stays a link (its target is written).  A new file gets the
+    permissions the process's umask allows.  Temporary names stay short whatever the target's
+    name (``.captions-XXXXXXXX.tmp``), so a name near the file system's limit can be written.
+
+    Raises:
+        OutputError: an output cannot be written (``file: reason``).
+    """
+    staged: list[tuple[str, Path]] = []
+    try:
+        for path, data in outputs:
+            target = Path(os.path.realpath(path))   # a link is written through, to its target
+            _refuse_special(target, str(path))
+            staged.append((_stage(target, data, str(path)), target))
+        for tmp, target in staged:
+            try:
+                os.replace(tmp, target)
+            except OSError as exc:
+                raise _output_error(str(target), exc) from None
+    except BaseException:
+        for tmp, _ in staged:
+            try:
+                os.unlink(tmp)
+            except FileNotFoundError:
+                pass
+        raise
+
+
+def _refuse_special(target: Path, name: str) -> None:
+    """Only a regular file is ever replaced: renaming over a device, a FIFO or a folder would
+    destroy it (``-o /dev/null`` would replace the device for everyone)."""
+    try:
+        mode = os.stat(target).st_mode
+    except OSError:
+        return   # a new file
+    if not stat.S_ISREG(mode):
+        what = "a folder" if stat.S_ISDIR(mode) else "a device, a FIFO or a socket, not a regular file"
+        raise OutputError(f"cannot write the file: it is {what}", Location(name))
+
+
+def _stage(target: Path, data: bytes, name: str) -> str:
+    """Write ``data`` to a new temporary file beside ``target`` and return its path."""
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=".captions-", suffix=".tmp", dir=target.parent)
+    except OSError as exc:
+        raise _output_error(name, exc) from None
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, target)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
+        os.chmod(tmp, _mode_for(target))
+    except BaseException as exc:
+        os.unlink(tmp)
+        if isinstance(exc, OSError):
+            raise _output_error(name, exc) from None
         raise
+    return tmp
+
+
+def _mode_for(target: Path) -> int:
+    """The permission bits of the file being replaced, or what the umask allows a new one."""
+    try:
+        return stat.S_IMODE(os.stat(target).st_mode)
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
+
+
+def _output_error(name: str, exc: OSError) -> OutputError:
+    reason = exc.strerror or str(exc)
+    if exc.errno == errno.ENOENT:
+        reason = "its folder does not exist"
+    elif exc.errno == errno.ENOTDIR:
+        reason = "a part of its path is not a folder"
+    elif exc.errno == errno.EISDIR:
+        reason = "it is a folder"
+    return OutputError(f"cannot write the file: {reason}", Location(name))
