@@ -12,6 +12,8 @@ from __future__ import annotations
 import functools
 import re
 
+from .langdata import LanguageData, language_data
+
 __all__ = [
     "NNBSP", "french_spacing", "detect_language", "break_penalty", "UNBREAKABLE",
     "SENTENCE_END", "CLAUSE_END", "ends_sentence",
@@ -71,47 +73,15 @@ UNBREAKABLE = 1000.0   # a cut the rules forbid; taken only when nothing else fi
 SENTENCE_END = frozenset(".?!…")
 CLAUSE_END = frozenset(",;:–—)»")
 
-_WORDS = {
-    "fr": {
-        # determiners and the like: never end a line on them (article + noun stay together)
-        "determiners": "le la les l' un une des du de d' au aux ce cet cette ces mon ton son ma ta sa "
-                       "mes tes ses notre votre nos vos leur leurs quel quelle quels quelles chaque "
-                       "plusieurs tout toute tous toutes",
-        # subject pronouns: a pronoun stays with its verb
-        "pronouns": "je j' tu il elle on nous vous ils elles ne n' se s' me m' te t' y lui",
-        # a line may start with these (cut before them)
-        "conjunctions": "et ou mais donc or ni car que qu' qui quand comme si parce puisque lorsque "
-                        "alors puis",
-        "prepositions": "à dans par pour en vers avec sans sous sur chez entre depuis pendant contre "
-                        "selon avant après jusqu'à malgré parmi durant dès via envers hors",
-        # auxiliaries and adjectives that come before their noun: a line should not end on them
-        "leading": "ai as a avons avez ont suis es est sommes êtes sont était étaient va vais vas "
-                   "allons allez vont peut peux pouvez peuvent veut veux veulent faut doit "
-                   "très plus moins "
-                   "grand grande grands grandes petit petite petits petites bon bonne bons bonnes "
-                   "nouveau nouvel nouvelle nouveaux nouvelles vieux vieille beau bel belle "
-                   "premier première premiers premières dernier dernière derniers dernières "
-                   "jeune jeunes gros grosse même mêmes autre autres seul seule folle fou",
-        # a line should not start with these (the second half of ne ... pas)
-        "clinging": "pas",
-    },
-    "en": {
-        "determiners": "a an the this that these those my your his her its our their some any each "
-                       "every no",
-        "pronouns": "i you he she we they it",
-        "conjunctions": "and or but so nor yet because that which who when while if although since "
-                        "unless",
-        "prepositions": "to of in on at by for with from into onto about over under after before "
-                        "between through during without within",
-        "leading": "am is are was were be been has have had will would can could should must do "
-                   "does did very more most new old big small great first last same other",
-        "clinging": "",
-    },
-}
-_SETS = {lang: {kind: frozenset(words.split()) for kind, words in kinds.items()} for lang, kinds in _WORDS.items()}
-for _kinds in _SETS.values():
-    _kinds["joins"] = _kinds["conjunctions"] | _kinds["prepositions"]
-    _kinds["weak"] = _kinds["pronouns"] | _kinds["prepositions"] | _kinds["leading"] | _kinds["conjunctions"]
+def _sets(lang: str) -> LanguageData:
+    """The word classes of ``lang``; a language without rules of its own is read with French's."""
+    data = language_data(lang)
+    if data is None:
+        data = language_data("fr")
+        assert data is not None
+    return data
+
+
 _NUMBER = re.compile(r"^[+-]?\d[\d.,\u202f\u00a0]*$")
 _UNITS = frozenset("% € $ £ h min s ms km m kg g °C °".split())
 _ELISION_END = ("'", "’")
@@ -135,7 +105,7 @@ def _left(word: str, lang: str) -> tuple[float | None, bool, bool, bool, bool]:
     """What a cut after ``word`` depends on: (the penalty when the word alone decides it, else
     None; a number; a number that ends with a full stop; a capitalised name; a word that should
     not end a line)."""
-    sets = _SETS.get(lang, _SETS["fr"])
+    sets = _sets(lang)
     last = word[-1:]
     if last in _ELISION_END or word == "&":
         return UNBREAKABLE, False, False, False, False
@@ -146,10 +116,10 @@ def _left(word: str, lang: str) -> tuple[float | None, bool, bool, bool, bool]:
         return 1.0, False, False, False, False
     bare = _bare(word)
     core = bare.replace("’", "'").rpartition("'")[2] or bare   # "qu'il" -> "il", "d'une" -> "une"
-    if bare in sets["determiners"] or core in sets["determiners"] or bare.endswith(_ELISION_END):
+    if bare in sets.determiners or core in sets.determiners or bare.endswith(_ELISION_END):
         return UNBREAKABLE, False, False, False, False
-    name = word[:1].isupper() and word.isalpha() and bare not in sets["pronouns"]
-    weak = core in sets["weak"]   # a pronoun, a preposition, an auxiliary, a conjunction
+    name = word[:1].isupper() and word.isalpha() and bare not in sets.pronouns
+    weak = core in sets.weak   # a pronoun, a preposition, an auxiliary, a conjunction
     return None, bool(_NUMBER.match(bare)), number and last == ".", name, weak
 
 
@@ -161,10 +131,10 @@ def _right(word: str, lang: str) -> tuple[bool, bool, bool, bool, bool]:
     if not word or word[0] in "?!:;" or word == "&":
         return True, False, False, False, False
     bare = _bare(word)
-    sets = _SETS.get(lang, _SETS["fr"])
-    join = bare in sets["joins"]
+    sets = _sets(lang)
+    join = bare in sets.joins
     counted = bare in _UNITS or bare.isalpha() or bool(_NUMBER.match(bare))
-    return False, join, counted, word[:1].isupper() and word[:1].isalpha(), bare.strip(".,;:!?…") in sets["clinging"]
+    return False, join, counted, word[:1].isupper() and word[:1].isalpha(), bare.strip(".,;:!?…") in sets.clinging
 
 
 @functools.lru_cache(maxsize=1 << 16)   # a show repeats its word pairs: cache the verdicts

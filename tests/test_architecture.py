@@ -68,7 +68,7 @@ def test_every_public_name_resolves() -> None:
 LAYERS = (
     ("errors", "timecode"),
     ("findings", "model"),
-    ("files", "presets", "language"),
+    ("files", "presets", "language", "langdata"),
     ("typography", "linebreak"),
     ("transcript", "timing", "segment", "formats"),
     ("corrections", "validate"),
