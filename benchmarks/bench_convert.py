@@ -22,6 +22,7 @@ import re
 import subprocess
 import sys
 import tempfile
+from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
@@ -31,7 +32,7 @@ sys.path.insert(0, str(REPO))
 
 from harness import median_timing, print_table  # noqa: E402
 
-from captions.model import Transcript  # noqa: E402
+from captions.model import Cue, Transcript  # noqa: E402
 from captions.convert import convert_transcript  # noqa: E402
 from captions.presets import get_preset  # noqa: E402
 from captions.transcript import read_transcript  # noqa: E402
@@ -97,7 +98,7 @@ def bench_phases() -> None:
     print_table("The sample in-process (2,802 fragments)", rows)
 
 
-def sentence_mixing(cues) -> dict[str, int]:
+def sentence_mixing(cues: Sequence[Cue]) -> dict[str, int]:
     """How often cues and lines mix sentences (what an editor sees first).  A sentence end is
     ``.?!…`` after anything but a number (as :func:`captions.typography.ends_sentence` says;
     spelled out here so that the same count runs on older versions of the builder)."""

@@ -12,8 +12,10 @@ Every run finds and replaces the same hits: only the entries that never occur va
 
 from __future__ import annotations
 
+import functools
 import random
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import regex
@@ -68,7 +70,7 @@ def _dictionary(keys: list[str]) -> Dictionary:
     return Dictionary([Fix(f"Fixed{n}", (key,)) for n, key in enumerate(keys)])
 
 
-def _naive_loop(keys: list[str]):
+def _naive_loop(keys: list[str]) -> Callable[[str], str]:
     patterns = [(regex.compile(r"(?<!\w)" + regex.escape(k).replace(r"\ ", r"\s+") + r"(?!\w)", regex.I), f"Fixed{n}")
                 for n, k in enumerate(keys)]
 
@@ -79,7 +81,7 @@ def _naive_loop(keys: list[str]):
     return run
 
 
-def _alternation(keys: list[str]):
+def _alternation(keys: list[str]) -> Callable[[str], str]:
     ordered = sorted(keys, key=len, reverse=True)
     to = {k.lower(): f"Fixed{n}" for n, k in enumerate(keys)}
     pattern = regex.compile(r"(?<!\w)(?:" + "|".join(regex.escape(k).replace(r"\ ", r"\s+") for k in ordered)
@@ -103,7 +105,7 @@ def main() -> None:
         out = apply_to_segments(lines, dictionary)
         results[name] = len(out[1])
     assert results["10 entries"] == results["10,000 entries"] > 0
-    rows = [(name, median_timing(lambda d=d: apply_to_segments(lines, d), repeat=3), f"{results[name]:,} changes")
+    rows = [(name, median_timing(functools.partial(apply_to_segments, lines, d), repeat=3), f"{results[name]:,} changes")
             for name, d in (("10 entries", small), ("10,000 entries", large))]
     print_table("Our matcher over 300,000 transcript lines (goal: 10,000 entries <= 1.5 x 10 entries)", rows,
                 unit_count=len(lines), unit="lines")

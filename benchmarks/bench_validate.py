@@ -36,7 +36,7 @@ ROOT = Path(__file__).resolve().parents[1]
 _SRT_RE = re.compile(r"(\d+)\n(\d\d):(\d\d):(\d\d),(\d{3}) --> (\d\d):(\d\d):(\d\d),(\d{3})\n(.*?)\n\n", re.S)
 
 
-def _cues():
+def _cues() -> list[Cue]:
     return [Cue(i * 3000, i * 3000 + 2500, (f"Ligne numéro {i} du texte,", "et une seconde ligne.")) for i in range(N)]
 
 
@@ -51,7 +51,7 @@ def _process(*args: str) -> Timing:
 def main() -> None:
     import pysrt
     import pysubs2
-    import srt
+    import srt  # type: ignore[import-untyped]
     import webvtt
 
     preset = get_preset("fr-tv")

@@ -73,10 +73,15 @@ def print_table(title: str, rows: Iterable[tuple[str, Timing | float, str]], *, 
     with_cpu = any(timing.cpu is not None for _, timing, _ in timed)
     print(f"\n### {title}\n")
     print("| tool | median s | " + ("CPU s | " if with_cpu else "") + (f"{unit}/s | " if unit_count else "")
-          + f"x {ref_name} | note |")
+          + f"x {_cell(ref_name)} | note |")
     print("|---|---:|" + ("---:|" if with_cpu else "") + ("---:|" if unit_count else "") + "---:|---|")
     for name, timing, note in timed:
         cpu = ("-" if timing.cpu is None else f"{timing.cpu:.4f}") + " | " if with_cpu else ""
         rate = f"{unit_count / timing.wall:,.0f} | " if unit_count else ""
         ratio = timing.wall / ref if ref else float("nan")
-        print(f"| {name} | {timing.wall:.4f} | {cpu}{rate}{ratio:.2f} | {note} |")
+        print(f"| {_cell(name)} | {timing.wall:.4f} | {cpu}{rate}{ratio:.2f} | {_cell(note)} |")
+
+
+def _cell(text: str) -> str:
+    """``text`` as one Markdown table cell (a ``|`` would end the cell)."""
+    return text.replace("|", "\\|")
