@@ -9,17 +9,20 @@
    made of the sample's own fragments shifted in time: time per fragment should stay flat
    (linear builder).
 3. How often the sample's cues mix sentences (the tail of one glued to the next).
+4. What each preset gives on the sample: cues, the limits the report lists, reading speed.
 
 Run: ``python benchmarks/run.py convert``.
 """
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import subprocess
 import sys
 import tempfile
+from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
@@ -27,9 +30,9 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 sys.path.insert(0, str(REPO))
 
-from harness import median_seconds, print_table  # noqa: E402
+from harness import median_timing, print_table  # noqa: E402
 
-from captions.model import Transcript  # noqa: E402
+from captions.model import Cue, Transcript  # noqa: E402
 from captions.convert import convert_transcript  # noqa: E402
 from captions.presets import get_preset  # noqa: E402
 from captions.transcript import read_transcript  # noqa: E402
@@ -60,13 +63,14 @@ def bench_process() -> None:
         for label, env in _environments(tmp):
             _process(convert, env)   # the bytecode cache is filled before anything is timed
             rows = [
-                ("python -c 'import captions'", median_seconds(
-                    lambda: _process([sys.executable, "-c", "import captions"], env), repeat=7), "the floor"),
-                ("python -c 'import captions.cli'", median_seconds(
-                    lambda: _process([sys.executable, "-c", "import captions.cli"], env), repeat=7),
+                ("python -c 'import captions'", median_timing(
+                    lambda: _process([sys.executable, "-c", "import captions"], env), repeat=7, process=True),
+                 "the floor"),
+                ("python -c 'import captions.cli'", median_timing(
+                    lambda: _process([sys.executable, "-c", "import captions.cli"], env), repeat=7, process=True),
                  "+ click and every command"),
-                ("captions convert sample -o .srt -o .vtt", median_seconds(
-                    lambda: _process(convert, env), repeat=7), "2,802 fragments, end to end"),
+                ("captions convert sample -o .srt -o .vtt", median_timing(
+                    lambda: _process(convert, env), repeat=7, process=True), "2,802 fragments, end to end"),
             ]
             print_table(f"The sample end to end as a process, {label} (goal: < 2x the import floor)", rows)
 
@@ -83,18 +87,18 @@ def bench_phases() -> None:
     spans = estimate_speech(frags)
     result = convert_transcript(transcript, preset)
     rows = [
-        ("convert_transcript (all below)", median_seconds(lambda: convert_transcript(transcript, preset), repeat=7),
+        ("convert_transcript (all below)", median_timing(lambda: convert_transcript(transcript, preset), repeat=7),
          f"{len(result.cues):,} cues"),
-        ("estimate_speech", median_seconds(lambda: estimate_speech(frags), repeat=7), "timing model"),
-        ("build_cues", median_seconds(lambda: build_cues(frags, spans, preset, typography=True), repeat=7),
+        ("estimate_speech", median_timing(lambda: estimate_speech(frags), repeat=7), "timing model"),
+        ("build_cues", median_timing(lambda: build_cues(frags, spans, preset, typography=True), repeat=7),
          "words, cuts, lines, cue times"),
-        ("render SRT", median_seconds(lambda: render_captions(result.cues, Format.SRT), repeat=7), "pysrt"),
-        ("render WebVTT", median_seconds(lambda: render_captions(result.cues, Format.VTT), repeat=7), "webvtt-py"),
+        ("render SRT", median_timing(lambda: render_captions(result.cues, Format.SRT), repeat=7), "pysrt"),
+        ("render WebVTT", median_timing(lambda: render_captions(result.cues, Format.VTT), repeat=7), "webvtt-py"),
     ]
     print_table("The sample in-process (2,802 fragments)", rows)
 
 
-def sentence_mixing(cues) -> dict[str, int]:
+def sentence_mixing(cues: Sequence[Cue]) -> dict[str, int]:
     """How often cues and lines mix sentences (what an editor sees first).  A sentence end is
     ``.?!…`` after anything but a number (as :func:`captions.typography.ends_sentence` says;
     spelled out here so that the same count runs on older versions of the builder)."""
@@ -135,6 +139,33 @@ def quality() -> None:
         print(f"| {key} | {everything[key]:,} | {first[key]:,} |")
 
 
+def presets_on_sample() -> None:
+    """Each preset on the sample, as ``captions convert SAMPLE --preset NAME`` builds it (with
+    the sample's dictionary, found beside it): the cues, the limits the report lists, and the
+    reading speed of the cues; "speech" counts the too-fast cues whose speech itself is faster
+    than the limit (no timing can fix them without changing the words)."""
+    from captions.corrections import apply_to_transcript, dictionaries_for, load_dictionaries
+    from captions.findings import FindingCode
+    from captions.presets import PRESETS
+
+    corrector = functools.partial(apply_to_transcript, dictionary=load_dictionaries(dictionaries_for(SAMPLE)))
+    transcript = read_transcript(SAMPLE)
+    rows, speech = [], None
+    for name, preset in PRESETS.items():
+        report = convert_transcript(transcript, preset, corrector=corrector).report
+        fast, short = report.count(FindingCode.TOO_FAST), report.count(FindingCode.TOO_SHORT)
+        reading = report.reading
+        assert reading is not None   # a transcript's report always has one
+        speech = reading.speech_median_cps
+        rows.append(f"| {name} | {report.cues:,} | {fast:,} ({reading.too_fast_speech:,}) | {short:,} | "
+                    f"{len(report.misses) - fast - short:,} | {reading.median_cps:.1f} | {reading.p90_cps:.1f} |")
+    print(f"\n### Each preset on the sample (`captions convert SAMPLE --preset NAME`; the speech's median "
+          f"local rate: {speech:.1f} cps)\n")
+    print("| preset | cues | too-fast (speech) | too-short | other limits missed | median cps | p90 cps |")
+    print("|---|---:|---:|---:|---:|---:|---:|")
+    print("\n".join(rows))
+
+
 def _scaled(transcript: Transcript, count: int) -> Transcript:
     frags = transcript.fragments
     span = frags[-1].start_ms + 5000
@@ -151,8 +182,8 @@ def bench_scaling() -> None:
     rows = []
     for count in (25_000, 50_000, 100_000):
         transcript = _scaled(base, count)
-        secs = median_seconds(lambda: convert_transcript(transcript, preset), repeat=3, warmup=0)
-        rows.append((f"{count:,} fragments", secs, f"{secs / count * 1e6:.1f} us per fragment"))
+        timing = median_timing(lambda: convert_transcript(transcript, preset), repeat=3, warmup=0)
+        rows.append((f"{count:,} fragments", timing, f"{timing.wall / count * 1e6:.1f} us per fragment"))
     print_table("convert_transcript in-process (linear: the us/fragment column stays flat)", rows,
                 reference="25,000 fragments")
 
@@ -162,6 +193,7 @@ def main() -> None:
     bench_phases()
     bench_scaling()
     quality()
+    presets_on_sample()
 
 
 if __name__ == "__main__":

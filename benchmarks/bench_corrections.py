@@ -12,8 +12,10 @@ Every run finds and replaces the same hits: only the entries that never occur va
 
 from __future__ import annotations
 
+import functools
 import random
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import regex
@@ -21,7 +23,7 @@ import regex
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from harness import median_seconds, print_table  # noqa: E402
+from harness import median_timing, print_table  # noqa: E402
 
 from captions.corrections import Dictionary, apply_to_segments  # noqa: E402
 from captions.corrections import Fix  # noqa: E402
@@ -68,7 +70,7 @@ def _dictionary(keys: list[str]) -> Dictionary:
     return Dictionary([Fix(f"Fixed{n}", (key,)) for n, key in enumerate(keys)])
 
 
-def _naive_loop(keys: list[str]):
+def _naive_loop(keys: list[str]) -> Callable[[str], str]:
     patterns = [(regex.compile(r"(?<!\w)" + regex.escape(k).replace(r"\ ", r"\s+") + r"(?!\w)", regex.I), f"Fixed{n}")
                 for n, k in enumerate(keys)]
 
@@ -79,7 +81,7 @@ def _naive_loop(keys: list[str]):
     return run
 
 
-def _alternation(keys: list[str]):
+def _alternation(keys: list[str]) -> Callable[[str], str]:
     ordered = sorted(keys, key=len, reverse=True)
     to = {k.lower(): f"Fixed{n}" for n, k in enumerate(keys)}
     pattern = regex.compile(r"(?<!\w)(?:" + "|".join(regex.escape(k).replace(r"\ ", r"\s+") for k in ordered)
@@ -103,7 +105,7 @@ def main() -> None:
         out = apply_to_segments(lines, dictionary)
         results[name] = len(out[1])
     assert results["10 entries"] == results["10,000 entries"] > 0
-    rows = [(name, median_seconds(lambda d=d: apply_to_segments(lines, d), repeat=3), f"{results[name]:,} changes")
+    rows = [(name, median_timing(functools.partial(apply_to_segments, lines, d), repeat=3), f"{results[name]:,} changes")
             for name, d in (("10 entries", small), ("10,000 entries", large))]
     print_table("Our matcher over 300,000 transcript lines (goal: 10,000 entries <= 1.5 x 10 entries)", rows,
                 unit_count=len(lines), unit="lines")
@@ -117,12 +119,12 @@ def main() -> None:
         alternation = _alternation(chosen)
         expected = ours.apply(piece)[0]
         assert alternation(piece) == expected and (count > 1_000 or naive(piece) == expected)
-        rows.append((f"trie matcher, {count:,} entries", median_seconds(lambda: ours.apply(piece), repeat=3), "ours"))
-        rows.append((f"plain alternation, {count:,} entries", median_seconds(lambda: alternation(piece), repeat=3),
+        rows.append((f"trie matcher, {count:,} entries", median_timing(lambda: ours.apply(piece), repeat=3), "ours"))
+        rows.append((f"plain alternation, {count:,} entries", median_timing(lambda: alternation(piece), repeat=3),
                      "one regex, keys joined with |"))
         naive_repeat = 3 if count <= 1_000 else 1
         rows.append((f"loop of regexes, {count:,} entries",
-                     median_seconds(lambda: naive(piece), repeat=naive_repeat, warmup=0 if count > 1_000 else 1),
+                     median_timing(lambda: naive(piece), repeat=naive_repeat, warmup=0 if count > 1_000 else 1),
                      "one regex per entry, one pass each"))
     print_table("Peers over 20,000 lines, 100 to 10,000 entries", rows, unit_count=20_000, unit="lines",
                 reference="trie matcher, 100 entries")
@@ -133,13 +135,13 @@ def main() -> None:
     for count in (10, 1_000, 5_000):
         dictionary = Dictionary([Fix(f"Fixed{n}", (k.split()[0],), fuzzy=1) for n, k in enumerate(keys[:count])])
         fuzzy_rows.append((f"{count:,} fuzzy entries, 5,000 distinct words",
-                           median_seconds(lambda: dictionary.apply(fuzzy_text), repeat=3), "50,000 lines"))
+                           median_timing(lambda: dictionary.apply(fuzzy_text), repeat=3), "50,000 lines"))
     dictionary = Dictionary([Fix(f"Fixed{n}", (k.split()[0],), fuzzy=1) for n, k in enumerate(keys[:1_000])])
     for distinct in (1_000, 20_000):
         words = _vocabulary(random.Random(distinct), distinct)
         text = "\n".join(_lines(random.Random(7), 50_000, words, hits))
         fuzzy_rows.append((f"1,000 fuzzy entries, {distinct:,} distinct words",
-                           median_seconds(lambda: dictionary.apply(text), repeat=3), "50,000 lines"))
+                           median_timing(lambda: dictionary.apply(text), repeat=3), "50,000 lines"))
     print_table("Fuzzy entries: cost follows distinct words, not entries", fuzzy_rows)
 
 

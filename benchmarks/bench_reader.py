@@ -17,7 +17,7 @@ import tracemalloc
 from pathlib import Path
 from typing import Callable
 
-from harness import median_seconds, print_table
+from harness import median_timing, print_table
 
 from captions import parse_transcript
 from captions.model import Fragment, Piece, fast_constructor
@@ -76,26 +76,27 @@ def peak_bytes(text: str) -> int:
 def main() -> None:
     n = 300_000
     text = make_transcript(n)
-    ours = median_seconds(lambda: parse_transcript(text), repeat=5)
-    paused = median_seconds(collector_paused(lambda: parse_transcript(text)), repeat=5)
-    bare = median_seconds(lambda: bare_regex_loop(text), repeat=5)
+    ours = median_timing(lambda: parse_transcript(text), repeat=5)
+    paused = median_timing(collector_paused(lambda: parse_transcript(text)), repeat=5)
+    bare = median_timing(lambda: bare_regex_loop(text), repeat=5)
     print_table(f"read a {n:,}-line transcript (median of 5)", [
         ("bare regex loop (split + match)", bare, "no fragments built"),
         ("captions.parse_transcript", ours, "fragments, pieces, notes; collector running"),
         ("captions.parse_transcript, collector paused", paused, "as the CLI and the batch worker call it"),
     ], unit_count=n, unit="lines")
-    print(f"\nspeed relative to the bare loop: {bare / ours:.2f}, collector paused {bare / paused:.2f} "
+    print(f"\nspeed relative to the bare loop: {bare.wall / ours.wall:.2f}, "
+          f"collector paused {bare.wall / paused.wall:.2f} "
           "(goal: at least 0.5)")
 
-    plain = median_seconds(collector_paused(lambda: build_values(n, Fragment, Piece)), repeat=5)
-    fast = median_seconds(collector_paused(
+    plain = median_timing(collector_paused(lambda: build_values(n, Fragment, Piece)), repeat=5)
+    fast = median_timing(collector_paused(
         lambda: build_values(n, fast_constructor(Fragment), fast_constructor(Piece))), repeat=5)
     print_table(f"build the {n:,} fragments and pieces of the hot loop (median of 5, collector paused)", [
         ("Fragment(...), Piece(...)", plain, "the dataclasses' own __init__"),
         ("fast_constructor", fast, "what the reader's hot loop uses"),
     ], unit_count=n, unit="lines")
-    print(f"\nfast_constructor saves {plain - fast:.3f} s per {n:,}-line transcript: "
-          f"{(plain - fast) / paused:.0%} of the collector-paused parse")
+    print(f"\nfast_constructor saves {plain.wall - fast.wall:.3f} s per {n:,}-line transcript: "
+          f"{(plain.wall - fast.wall) / paused.wall:.0%} of the collector-paused parse")
     print("\n| lines | peak traced MiB | MiB per 100k lines |\n|---:|---:|---:|")
     for size in (100_000, 200_000, 300_000):
         peak = peak_bytes(make_transcript(size)) / 2**20

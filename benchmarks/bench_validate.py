@@ -24,7 +24,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from harness import median_seconds, print_table
+from harness import Timing, median_timing, print_table
 
 from captions.formats import read_captions, render_srt, render_vtt
 from captions.model import Cue
@@ -36,22 +36,22 @@ ROOT = Path(__file__).resolve().parents[1]
 _SRT_RE = re.compile(r"(\d+)\n(\d\d):(\d\d):(\d\d),(\d{3}) --> (\d\d):(\d\d):(\d\d),(\d{3})\n(.*?)\n\n", re.S)
 
 
-def _cues():
+def _cues() -> list[Cue]:
     return [Cue(i * 3000, i * 3000 + 2500, (f"Ligne numéro {i} du texte,", "et une seconde ligne.")) for i in range(N)]
 
 
-def _process(*args: str) -> float:
-    """Median wall time of running ``python ARGS`` (output discarded), from the repository root."""
+def _process(*args: str) -> Timing:
+    """Median wall and CPU time of running ``python ARGS`` (output discarded), from the repository root."""
     def run() -> None:
         subprocess.run([sys.executable, *args], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                        check=False)
-    return median_seconds(run, repeat=5)
+    return median_timing(run, repeat=5, process=True)
 
 
 def main() -> None:
     import pysrt
     import pysubs2
-    import srt
+    import srt  # type: ignore[import-untyped]
     import webvtt
 
     preset = get_preset("fr-tv")
@@ -63,19 +63,19 @@ def main() -> None:
         srt_text = srt_path.read_text("utf-8")
         document = read_captions(srt_path)
         rows = [
-            ("captions validate (read + all checks)", median_seconds(lambda: validate_file(srt_path, preset, lang="fr"), repeat=3), ""),
-            ("captions checks alone (file already read)", median_seconds(lambda: check_document(document, preset, lang="fr"), repeat=3),
+            ("captions validate (read + all checks)", median_timing(lambda: validate_file(srt_path, preset, lang="fr"), repeat=3), ""),
+            ("captions checks alone (file already read)", median_timing(lambda: check_document(document, preset, lang="fr"), repeat=3),
              "checks + summary"),
-            ("pysrt.open", median_seconds(lambda: pysrt.open(str(srt_path)), repeat=3), "parse only"),
-            ("srt.parse", median_seconds(lambda: list(srt.parse(srt_text)), repeat=3), "parse only"),
-            ("pysubs2.load", median_seconds(lambda: pysubs2.load(str(srt_path)), repeat=3), "parse only"),
-            ("bare regex loop", median_seconds(lambda: sum(1 for _ in _SRT_RE.finditer(srt_text)), repeat=3), "no checks"),
+            ("pysrt.open", median_timing(lambda: pysrt.open(str(srt_path)), repeat=3), "parse only"),
+            ("srt.parse", median_timing(lambda: list(srt.parse(srt_text)), repeat=3), "parse only"),
+            ("pysubs2.load", median_timing(lambda: pysubs2.load(str(srt_path)), repeat=3), "parse only"),
+            ("bare regex loop", median_timing(lambda: sum(1 for _ in _SRT_RE.finditer(srt_text)), repeat=3), "no checks"),
         ]
         print_table(f"SRT, {N:,} cues, in process", rows, unit_count=N, unit="cues")
         rows = [
-            ("captions validate (read + all checks)", median_seconds(lambda: validate_file(vtt_path, preset, lang="fr"), repeat=3), ""),
-            ("webvtt-py read", median_seconds(lambda: webvtt.read(str(vtt_path)), repeat=3), "parse only"),
-            ("pysubs2.load", median_seconds(lambda: pysubs2.load(str(vtt_path)), repeat=3), "parse only"),
+            ("captions validate (read + all checks)", median_timing(lambda: validate_file(vtt_path, preset, lang="fr"), repeat=3), ""),
+            ("webvtt-py read", median_timing(lambda: webvtt.read(str(vtt_path)), repeat=3), "parse only"),
+            ("pysubs2.load", median_timing(lambda: pysubs2.load(str(vtt_path)), repeat=3), "parse only"),
         ]
         print_table(f"WebVTT, {N:,} cues, in process", rows, unit_count=N, unit="cues")
 

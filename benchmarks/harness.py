@@ -1,46 +1,87 @@
-"""Shared timing and table printing for the benchmarks (public tools only: time.perf_counter).
+"""Shared timing and table printing for the benchmarks (public tools only).
 
 Every figure is the median of several runs measured in one process, one after the
 other, so that ratios between tools hold even when the shared machine's speed drifts.
+
+Each run is timed twice: wall time (:func:`time.perf_counter`) and CPU time.  For work done in
+this process the CPU time is :func:`time.process_time`; for a row that runs a command as a
+child process it is the user + system time of the children waited for during the run
+(``resource.getrusage(RUSAGE_CHILDREN)``), which includes the child's own waited-for workers.
 """
 
 from __future__ import annotations
 
 import gc
+import resource
 import statistics
 import time
+from dataclasses import dataclass
 from typing import Callable, Iterable
 
 
-def median_seconds(fn: Callable[[], object], *, repeat: int = 5, warmup: int = 1) -> float:
-    """Median wall time of ``fn()`` over ``repeat`` runs after ``warmup`` uncounted ones."""
+@dataclass(frozen=True)
+class Timing:
+    """The median wall time and the median CPU time of one row's runs, in seconds.
+
+    ``cpu`` is None where it was not measured.
+    """
+
+    wall: float
+    cpu: float | None = None
+
+
+def children_cpu_seconds() -> float:
+    """User + system CPU seconds of every child process this process has waited for so far."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def median_timing(fn: Callable[[], object], *, repeat: int = 5, warmup: int = 1,
+                  process: bool = False) -> Timing:
+    """Median wall and CPU time of ``fn()`` over ``repeat`` runs after ``warmup`` uncounted ones.
+
+    ``process``: ``fn`` runs a child process and waits for it; its CPU time is the child's
+    (this process's own CPU time would only count the waiting).
+    """
+    cpu_clock = children_cpu_seconds if process else time.process_time
     for _ in range(warmup):
         fn()
-    times = []
+    walls, cpus = [], []
     for _ in range(repeat):
         gc.collect()
+        cpu_start = cpu_clock()
         start = time.perf_counter()
         fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+        walls.append(time.perf_counter() - start)
+        cpus.append(cpu_clock() - cpu_start)
+    return Timing(statistics.median(walls), statistics.median(cpus))
 
 
-def print_table(title: str, rows: Iterable[tuple[str, float, str]], *, unit_count: int | None = None,
+def print_table(title: str, rows: Iterable[tuple[str, Timing | float, str]], *, unit_count: int | None = None,
                 unit: str = "items", reference: str | None = None) -> None:
-    """Print a Markdown table: name, median seconds, throughput, ratio to ``reference``.
+    """Print a Markdown table: name, median wall seconds, median CPU seconds (when any row has
+    them), throughput, ratio of wall times to ``reference``, note.
 
     Args:
-        rows: (name, median seconds, note) per tool.
+        rows: (name, timing or median wall seconds, note) per tool.
         unit_count: how many items one run processes (for the throughput column).
         reference: the row the ratio column divides by (default: the first row).
     """
-    rows = list(rows)
-    ref = dict((name, secs) for name, secs, _ in rows).get(reference or rows[0][0])
+    timed = [(name, value if isinstance(value, Timing) else Timing(value), note) for name, value, note in rows]
+    ref_name = reference or timed[0][0]
+    ref = {name: timing.wall for name, timing, _ in timed}.get(ref_name)
+    with_cpu = any(timing.cpu is not None for _, timing, _ in timed)
     print(f"\n### {title}\n")
-    head = "| tool | median s | " + (f"{unit}/s | " if unit_count else "") + f"x {reference or rows[0][0]} | note |"
-    print(head)
-    print("|---|---:|" + ("---:|" if unit_count else "") + "---:|---|")
-    for name, secs, note in rows:
-        rate = f"{unit_count / secs:,.0f} | " if unit_count else ""
-        ratio = secs / ref if ref else float("nan")
-        print(f"| {name} | {secs:.4f} | {rate}{ratio:.2f} | {note} |")
+    print("| tool | median s | " + ("CPU s | " if with_cpu else "") + (f"{unit}/s | " if unit_count else "")
+          + f"x {_cell(ref_name)} | note |")
+    print("|---|---:|" + ("---:|" if with_cpu else "") + ("---:|" if unit_count else "") + "---:|---|")
+    for name, timing, note in timed:
+        cpu = ("-" if timing.cpu is None else f"{timing.cpu:.4f}") + " | " if with_cpu else ""
+        rate = f"{unit_count / timing.wall:,.0f} | " if unit_count else ""
+        ratio = timing.wall / ref if ref else float("nan")
+        print(f"| {_cell(name)} | {timing.wall:.4f} | {cpu}{rate}{ratio:.2f} | {_cell(note)} |")
+
+
+def _cell(text: str) -> str:
+    """``text`` as one Markdown table cell (a ``|`` would end the cell)."""
+    return text.replace("|", "\\|")
