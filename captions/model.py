@@ -10,7 +10,7 @@ import dataclasses
 import enum
 import functools
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Callable, TypedDict, TypeVar, cast
+from typing import TYPE_CHECKING, Callable, NotRequired, TypedDict, TypeVar, cast
 
 if TYPE_CHECKING:
     from _typeshed import DataclassInstance
@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 D = TypeVar("D", bound="DataclassInstance")
 
 __all__ = ["Word", "Fragment", "Cue", "Transcript", "Note", "NoteCode", "Layout", "Format", "Piece", "fast_constructor",
-           "NoteDict", "FragmentDict", "TranscriptDict", "TranscriptPageDict"]
+           "NoteDict", "FragmentDict", "WordDict", "TranscriptDict", "TranscriptPageDict", "DetectionDict"]
 
 
 class NoteCode(str, enum.Enum):
@@ -31,6 +31,14 @@ class NoteCode(str, enum.Enum):
     ENCODING_FALLBACK = "encoding-fallback"  # bytes were not UTF-8/UTF-16; read as Windows-1252
     EMPTY_FRAGMENT = "empty-fragment"      # a stamp with no text after it
     CONTROL_CHARACTERS = "control-characters"  # invisible control characters dropped
+    CHROME = "chrome"                      # a line between or after the stamps set aside as page chrome
+    DROPPED_LINE = "dropped-line"          # a line set aside because the user asked (--drop-line)
+    CHAPTERS = "chapters"                  # a list of chapter stamps before the transcript, kept as metadata
+    SHARED_STAMP = "shared-stamp"          # a turn without a stamp of its own starts at the stamp before it
+    JOINED = "joined"                      # a recogniser's segment that continues a word joined to it
+    CHARACTER_REFERENCES = "character-references"  # HTML character references (&#39;, &amp;) decoded
+    ROLLING = "rolling"                    # the repeated lines of rolling captions removed, each word kept once
+    CAPTION_PROBLEM = "caption-problem"    # what the caption reader met in a caption file read as a transcript
 
 
 class Format(str, enum.Enum):
@@ -48,6 +56,13 @@ class Layout(str, enum.Enum):
     BRACKETED = "bracketed"      # [00:14] Bonsoir / (00:00:14) Bonsoir
     STAMP_LINE = "stamp-line"    # 00:14 alone, text on the next lines
     SPEAKER = "speaker"          # Name  0:07 / [00:07] Name: / Name (00:07):
+    MARKDOWN = "markdown"        # **Name** [0:00] / **Name** 0:00 / * **[00:12](#t=00:12)** title
+    WHISPER = "whisper"          # [00:00:00.000 --> 00:00:05.000]   text (whisper.cpp, whisper)
+    SBV = "sbv"                  # 0:00:01.000,0:00:04.000 then the text (YouTube SBV)
+    WHISPER_JSON = "whisper-json"  # {"segments": [{"start", "end", "text", "words"}]}
+    WEBVTT = "webvtt"            # a WebVTT file read as a transcript (karaoke, Zoom, Teams...)
+    SRT = "srt"                  # an SRT file read as a transcript
+    ROLLING = "rolling"          # YouTube auto-captions: rolling two-line cues with word times
     MIXED = "mixed"
 
 
@@ -60,13 +75,24 @@ class NoteDict(TypedDict):
     text: str
 
 
+class WordDict(TypedDict):
+    """A :class:`Word` as JSON."""
+
+    text: str
+    start_ms: int
+    end_ms: int
+
+
 class FragmentDict(TypedDict):
-    """A :class:`Fragment` as JSON."""
+    """A :class:`Fragment` as JSON (``words`` only when the input gives word times)."""
 
     start_ms: int
     text: str
     line: int
     speaker: str | None
+    turn: bool
+    end_ms: int | None
+    words: NotRequired[list[WordDict]]
 
 
 class TranscriptPageDict(TypedDict):
@@ -76,13 +102,22 @@ class TranscriptPageDict(TypedDict):
     footer: list[str]
 
 
+class DetectionDict(TypedDict):
+    """How the reader chose the layout: every layout's score on the first lines, as JSON."""
+
+    layout: str
+    lines: int
+    scores: dict[str, float]
+
+
 class TranscriptDict(TypedDict):
-    """A :class:`Transcript` as JSON (version 1 of ``captions inspect --json``)."""
+    """A :class:`Transcript` as JSON (version 2 of ``captions inspect --json``)."""
 
     version: int
     source: str
     layout: str
     encoding: str
+    detection: DetectionDict
     metadata: TranscriptPageDict
     fragments: list[FragmentDict]
     notes: list[NoteDict]
@@ -108,6 +143,9 @@ class Word:
     text: str
     start_ms: int
     end_ms: int
+
+    def to_dict(self) -> WordDict:
+        return {"text": self.text, "start_ms": self.start_ms, "end_ms": self.end_ms}
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,7 +177,11 @@ class Fragment:
     words: tuple[Word, ...] = ()
 
     def to_dict(self) -> FragmentDict:
-        return {"start_ms": self.start_ms, "text": self.text, "line": self.line, "speaker": self.speaker}
+        data: FragmentDict = {"start_ms": self.start_ms, "text": self.text, "line": self.line,
+                              "speaker": self.speaker, "turn": self.turn, "end_ms": self.end_ms}
+        if self.words:
+            data["words"] = [w.to_dict() for w in self.words]
+        return data
 
 
 @dataclass(frozen=True, slots=True)
@@ -199,7 +241,13 @@ class Transcript:
         layout: the stamp layout detected.
         encoding: the encoding the bytes were decoded with.
         pieces: where each fragment's text sits in the source lines, in source order
-            (a fragment's text is its pieces' texts, whitespace-collapsed, joined by one space).
+            (a fragment's text is its pieces' texts, whitespace-collapsed, joined by one space;
+            a piece a ``joined`` note names continues the word before it without a space).
+            Only when asked for (``parse_transcript(..., pieces=True)``): rewriting the source
+            in place needs them, building cues does not.
+        scores: how the reader chose the layout: each layout's score (the share of the first
+            lines it reads) on the first lines, best first.
+        scored_lines: how many non-blank lines were scored.
     """
 
     source: str
@@ -210,6 +258,8 @@ class Transcript:
     layout: Layout = Layout.GLUED
     encoding: str = "utf-8"
     pieces: tuple[Piece, ...] = field(default=(), repr=False, compare=False)
+    scores: tuple[tuple[str, float], ...] = field(default=(), repr=False, compare=False)
+    scored_lines: int = field(default=0, repr=False, compare=False)
 
     @property
     def duration_ms(self) -> int:
@@ -217,12 +267,19 @@ class Transcript:
             return 0
         return self.fragments[-1].start_ms - self.fragments[0].start_ms
 
+    @property
+    def turns(self) -> int:
+        """How many fragments start a turn (a change of speaker the input marks)."""
+        return sum(1 for f in self.fragments if f.turn)
+
     def to_dict(self) -> TranscriptDict:
         return {
-            "version": 1,
+            "version": 2,
             "source": self.source,
             "layout": self.layout.value,
             "encoding": self.encoding,
+            "detection": {"layout": self.layout.value, "lines": self.scored_lines,
+                          "scores": {name: round(score, 3) for name, score in self.scores}},
             "metadata": {"lines": list(self.metadata), "footer": list(self.footer)},
             "fragments": [f.to_dict() for f in self.fragments],
             "notes": [n.to_dict() for n in self.notes],

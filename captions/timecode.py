@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 
 __all__ = [
-    "from_fields", "fraction_ms", "CLOCK", "clock_ms", "SRT_STRICT", "SRT_LENIENT", "srt_time",
+    "from_fields", "fraction_ms", "CLOCK", "clock_pattern", "clock_ms", "SRT_STRICT", "SRT_LENIENT", "srt_time",
     "VTT_STRICT", "vtt_timestamp", "format_srt", "format_vtt", "format_clock",
 ]
 
@@ -49,6 +49,18 @@ def fraction_ms(digits: str) -> int:
 CLOCK = r"(?:(?P<h>\d{1,2}):(?P<hm>[0-5]\d):(?P<hs>[0-5]\d)|(?P<m>\d{1,3}):(?P<s>[0-5]\d))"
 #: The milliseconds a bracketed transcript stamp may carry (``[00:00:14.500]``); group ``ms``.
 CLOCK_MILLIS = r"(?:[.,](?P<ms>\d{3}))"
+
+
+def clock_pattern(prefix: str, *, millis: str = "?") -> str:
+    """:data:`CLOCK` followed by :data:`CLOCK_MILLIS` (``millis`` is its quantifier: ``"?"``
+    optional, ``""`` required), with every group name prefixed, for a pattern that holds two
+    stamps (``[00:00:01.000 --> 00:00:02.500]``); :func:`clock_ms` reads it with the same prefix.
+
+    >>> m = re.fullmatch(clock_pattern("a_") + "-" + clock_pattern("b_"), "0:07-1:02:03.500")
+    >>> clock_ms(m, "a_"), clock_ms(m, "b_")
+    (7000, 3723500)
+    """
+    return re.sub(r"\?P<(\w+)>", rf"?P<{prefix}\1>", f"{CLOCK}{CLOCK_MILLIS}{millis}")
 
 
 def clock_ms(match: re.Match[str], prefix: str = "") -> int:

@@ -27,10 +27,12 @@ def test_inspect_json_follows_the_schema() -> None:
     result = CliRunner().invoke(main, ["inspect", "--json", str(SAMPLE)])
     assert result.exit_code == 0
     data = json.loads(result.output)
-    assert data["version"] == 1 and data["layout"] == "glued"
+    assert data["version"] == 2 and data["layout"] == "glued"
     assert len(data["fragments"]) == 2802
-    assert data["fragments"][0] == {"start_ms": 7000, "line": 6, "speaker": None,
+    assert data["fragments"][0] == {"start_ms": 7000, "line": 6, "speaker": None, "turn": False, "end_ms": None,
                                     "text": "BFM Business et Tech & Co présente Tech & Co, la quotidienne, François Sorel."}
+    assert sum(f["turn"] for f in data["fragments"]) == 31
+    assert data["detection"]["layout"] == "glued" and data["detection"]["scores"]["glued"] > 0.9
     assert {n["code"] for n in data["notes"]} == {"metadata", "footer"}
 
 

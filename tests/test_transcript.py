@@ -7,13 +7,14 @@ import pickle
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from captions import (
     CaptionsError, Fragment, Layout, NoteCode, ParseError, parse_transcript, read_transcript,
     render_transcript,
 )
+from captions.transcript.chapters import chapter_list
 from conftest import REPO, check_golden
 
 DATA = Path(__file__).parent / "data"
@@ -97,9 +98,8 @@ def test_errors_pickle_with_their_location() -> None:
     with pytest.raises(ParseError) as info:
         parse_transcript("no stamp here", source="show.txt")
     again = pickle.loads(pickle.dumps(info.value))
-    assert type(again) is ParseError and str(again) == str(info.value) == (
-        "show.txt:1: no timestamp found; expected lines such as '00:14Bonsoir', "
-        "'[00:00:14] text' or a stamp alone on its line")
+    assert type(again) is ParseError and str(again) == str(info.value)
+    assert str(again).startswith("show.txt:1: no timestamp found: none of the 1 line(s) holds a time")
     assert isinstance(again, CaptionsError) and isinstance(again, ValueError)
 
 
@@ -151,6 +151,7 @@ def fragments_and_layout(draw):
 @given(fragments_and_layout())
 def test_render_then_read_gives_the_same_fragments(case) -> None:
     frags, layout = case
+    assume(chapter_list(frags) is None)   # a list of chapters is refused: tests below
     text = render_transcript(frags, layout)
     back = parse_transcript(text)
     assert [(f.start_ms, f.text, f.speaker) for f in back.fragments] == [

@@ -12,9 +12,10 @@ from collections.abc import Sequence
 
 from ..errors import Location, ParseError
 from ..model import Note, NoteCode
+from .chapters import chapter_prefix
 from .layouts import Candidate, LineStamps, Stamp, candidate_index, candidate_raw
 
-__all__ = ["set_aside_unfollowed_trails", "resolve_order", "set_aside_speech"]
+__all__ = ["set_aside_unfollowed_trails", "set_aside_chapters", "resolve_order", "set_aside_speech"]
 
 
 def set_aside_unfollowed_trails(lines: Sequence[str], stamps: LineStamps) -> list[Note]:
@@ -33,6 +34,34 @@ def set_aside_unfollowed_trails(lines: Sequence[str], stamps: LineStamps) -> lis
                               f"{st.raw!r} ends the line but no text follows it before the next stamp: "
                               "kept as speech", st.raw))
     return notes
+
+
+def _title(c: Candidate, lines: Sequence[str]) -> str:
+    """The text that follows a candidate on its line."""
+    if isinstance(c, tuple):
+        return lines[c[2]][c[1]:].strip()
+    return "" if c.at_end else lines[c.index][c.text_start:].strip()
+
+
+def set_aside_chapters(lines: Sequence[str], stamps: LineStamps, cands: Sequence[Candidate]) -> list[Note]:
+    """Take a list of chapters that comes before the transcript out of ``stamps`` (its lines are
+    then page metadata), with a note; nothing when the first stamps are no such list
+    (:func:`~.chapters.chapter_prefix`)."""
+    times = [c[0] if isinstance(c, tuple) else c.ms for c in cands]
+    k = chapter_prefix(times, [_title(c, lines) for c in cands[:len(times)]])
+    if not k:
+        return []
+    for c in cands[:k]:
+        index = candidate_index(c)
+        if isinstance(c, Stamp) and c.at_end:
+            del stamps.trails[index]
+        else:
+            stamps.leads[index] = None
+    first, last = candidate_index(cands[0]) + 1, candidate_index(cands[k - 1]) + 1
+    restart = candidate_raw(cands[k], lines)
+    return [Note(NoteCode.CHAPTERS, first,
+                 f"lines {first}-{last} hold a list of {k} chapters before the transcript starts again at "
+                 f"{restart!r}: kept as page metadata, not captions", candidate_raw(cands[0], lines))]
 
 
 def resolve_order(cands: Sequence[Candidate], lines: Sequence[str], source: str) -> list[Candidate]:
