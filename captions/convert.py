@@ -21,6 +21,7 @@ from .files import encode_text, read_source, same_file, sniff, source_name, writ
 from .findings import Finding, FindingCode, FindingDict, Measure
 from .formats import CaptionDocument, Format, format_for_path, render_captions
 from .model import Cue, Note, NoteDict, Transcript
+from .transcript.assembly import ReadOptions
 from .presets import Preset, median, reading_chars, reading_speeds
 from .segment import build_cues, layout_cue
 from .timing import estimate_speech
@@ -401,18 +402,26 @@ def _output_plan(out: str, fmt: Format | None, input_path: PathArg) -> OutputPla
     return OutputPlan(Path(out), out_fmt)
 
 
-def read_input(input_path: PathArg) -> Transcript | CaptionDocument:
+def read_input(input_path: PathArg, *, options: ReadOptions | None = None) -> Transcript | CaptionDocument:
     """A :class:`Transcript`, or a caption document (cues and problems) when the input is an
-    SRT or WebVTT file (:func:`captions.files.sniff` decides)."""
+    SRT or WebVTT file (:func:`captions.files.sniff` decides).
+
+    A caption file whose cues are a transcript more than subtitles (words with their own
+    times, YouTube's rolling auto-captions, speakers named on most cues) is read as a
+    transcript (:func:`captions.transcript.transcript_from_document`), so that its words are
+    cut into cues again under the preset.  ``options``: what the transcript reader is asked.
+    """
     from .formats import parse_captions
-    from .transcript import transcript_from_decoded
+    from .transcript import ReadOptions as Options
+    from .transcript import transcript_from_decoded, transcript_from_document
 
     decoded = read_source(input_path)
     name = source_name(input_path)
     fmt = sniff(name, decoded.text)
     if fmt is not None:
-        return parse_captions(decoded.text, fmt, source=name)
-    return transcript_from_decoded(decoded, name)
+        doc = parse_captions(decoded.text, fmt, source=name)
+        return transcript_from_document(doc, decoded.text, encoding=decoded.encoding) or doc
+    return transcript_from_decoded(decoded, name, pieces=False, options=options or Options())
 
 
 def convert_file(input_path: PathArg, outputs: Sequence[str], preset: Preset, *,

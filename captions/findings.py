@@ -87,6 +87,7 @@ class FindingCode(str, enum.Enum):
     DOUBLE_SPACE = "double-space"
     MISSING_NBSP = "missing-nbsp"
     REPEATED_CUE = "repeated-cue"
+    ROLLING_CUE = "rolling-cue"            # a cue that repeats the line before it, then adds one (auto-captions)
 
     # ---- correction dictionaries: what the lint finds
     UNREADABLE_ENTRY = "unreadable-entry"          # bad TOML, missing `to`, wrong type, unknown field

@@ -21,7 +21,7 @@ from __future__ import annotations
 import functools
 from bisect import bisect_right
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import accumulate, repeat
 from typing import NamedTuple
 
@@ -69,6 +69,8 @@ def split_words(fragments: Sequence[Fragment], spans: Sequence[SpeechSpan], *,
     starts: list[int] = []
     ends: list[int] = []
     for index, (frag, span) in enumerate(zip(fragments, spans)):
+        if frag.words and _add_timed_words(frag, index, text, owner, starts, ends):
+            continue
         total = len(frag.text) or 1
         first, width = span.start_ms, span.end_ms - span.start_ms
         offset = 0   # where the word starts in the fragment's text, words one space apart
@@ -84,6 +86,36 @@ def split_words(fragments: Sequence[Fragment], spans: Sequence[SpeechSpan], *,
         text, owner, starts, ends = _merge_spaced(text, owner, starts, ends)
     speakers = [f.speaker for f in fragments]
     return Words(tuple(text), tuple(owner), tuple(starts), tuple(ends), tuple([speakers[k] for k in owner]))
+
+
+def _add_timed_words(frag: Fragment, index: int, text: list[str], owner: list[int], starts: list[int],
+                     ends: list[int]) -> bool:
+    """Add the words of a fragment that carries each word's times (a recogniser's, karaoke
+    timestamps) with those times, nothing estimated; False (nothing added) when its words are
+    not its text's words."""
+    words = frag.words
+    if [w for w in frag.text.split(" ") if w] != [w.text for w in words]:
+        return False
+    text.extend(w.text for w in words)
+    owner.extend([index] * len(words))
+    starts.extend(w.start_ms for w in words)
+    ends.extend(max(w.end_ms, w.start_ms + 1) for w in words)
+    return True
+
+
+def _exact_starts(timings: list[CueTiming], pieces: Sequence[_CueWords], words: Words,
+                  fragments: Sequence[Fragment]) -> list[CueTiming]:
+    """The cue timings, a cue whose first word's start the input gives (a word time, or the
+    exact start of its fragment) marked so that :func:`~captions.timing.cue_times` starts it
+    there."""
+    out = []
+    for timing, piece in zip(timings, pieces):
+        k = words.fragment[piece.first]
+        frag = fragments[k]
+        first_of_fragment = piece.first == 0 or words.fragment[piece.first - 1] != k
+        exact = bool(frag.words) or (frag.end_ms is not None and frag.precision_ms == 1 and first_of_fragment)
+        out.append(replace(timing, exact_start=True) if exact else timing)
+    return out
 
 
 def _merge_spaced(text: list[str], owner: list[int], starts: list[int],
@@ -238,6 +270,8 @@ def build_cues(fragments: Sequence[Fragment], spans: Sequence[SpeechSpan], prese
     ranges = [fitted for a, b in _CueEnds(words, cuts, preset).bounds() for fitted in layout.fit(a, b)]
     pieces = _dialogues(ranges, words, preset)
     timings = _timings(pieces, words, cuts)
+    if any(f.end_ms is not None for f in fragments):
+        timings = _exact_starts(timings, pieces, words, fragments)
     cues = tuple(Cue(start_ms=start, end_ms=end, lines=layout.lines_of(piece),
                      line=fragments[words.fragment[piece.first]].line)
                  for piece, (start, end) in zip(pieces, cue_times(timings, preset)))

@@ -34,7 +34,8 @@ from itertools import accumulate
 from .model import Fragment
 from .presets import Preset
 
-__all__ = ["SpeechSpan", "estimate_speech", "local_rates", "cue_times", "CueTiming", "DEFAULT_CPS"]
+__all__ = ["SpeechSpan", "estimate_speech", "speech_from_times", "local_rates", "cue_times", "CueTiming",
+           "DEFAULT_CPS"]
 
 DEFAULT_CPS = 15.0     # used only when a transcript is too short to measure its own rate
 SLOW_CPS = 6.0         # slower than this is not speech but speech and silence
@@ -120,11 +121,64 @@ def estimate_speech(fragments: Sequence[Fragment], *,
     """
     if not fragments:
         return ()
+    if any(f.words or f.end_ms is not None for f in fragments):
+        return speech_from_times(fragments, default_cps=default_cps)
     rates = local_rates(fragments, default_cps=default_cps)
     size = [_chars(f) for f in fragments]
     starts = _group_starts(fragments, _stamp_groups(fragments), rates, size)
     _keep_in_order(starts, fragments)
     return _spans(starts, size, rates)
+
+
+def speech_from_times(fragments: Sequence[Fragment], *, default_cps: float = DEFAULT_CPS) -> tuple[SpeechSpan, ...]:
+    """The speech of fragments whose input gives its times (a recogniser's segments and words,
+    timed captions): from the first word's start to the last word's end, or the fragment's own
+    ``[start_ms, end_ms)``; nothing is estimated.  Fragments without times (in a file that mixes
+    them) are estimated as :func:`estimate_speech` does.  Speech never runs into the next
+    fragment's start; a pause follows when the next speech starts ``PAUSE_MS`` or more later.
+
+    >>> from captions.model import Word
+    >>> spans = speech_from_times([Fragment(500, "Hi there.", 1, precision_ms=1, end_ms=1400,
+    ...                                     words=(Word("Hi", 500, 700), Word("there.", 800, 1200))),
+    ...                            Fragment(4000, "Yes.", 2, precision_ms=1, end_ms=4600)])
+    >>> [(s.start_ms, s.end_ms, s.pause_after) for s in spans]
+    [(500, 1200, True), (4000, 4600, True)]
+    """
+    known = [_known_span(f) for f in fragments]
+    if any(k is None for k in known):
+        untimed = [f for f, k in zip(fragments, known) if k is None]
+        guessed = iter(_estimate(untimed, default_cps))
+        known = [k if k is not None else next(guessed) for k in known]
+    spans: list[tuple[int, int]] = [k for k in known if k is not None]
+    out = []
+    for k, (start, end) in enumerate(spans):
+        following = spans[k + 1][0] if k + 1 < len(spans) else None
+        if following is not None and following > start:
+            end = min(end, following)
+        end = max(end, start + 1)
+        rate = min(max(_chars(fragments[k]) * 1000 / (end - start), SLOW_CPS), MAX_CPS)
+        out.append(SpeechSpan(start, end, rate, following is None or following - end >= PAUSE_MS))
+    return tuple(out)
+
+
+def _known_span(fragment: Fragment) -> tuple[int, int] | None:
+    """The speech the input gives for a fragment: its words', or its own start and end."""
+    if fragment.words:
+        return fragment.words[0].start_ms, fragment.words[-1].end_ms
+    if fragment.end_ms is not None:
+        return fragment.start_ms, fragment.end_ms
+    return None
+
+
+def _estimate(fragments: Sequence[Fragment], default_cps: float) -> list[tuple[int, int]]:
+    """The estimated speech of fragments that carry no times (see :func:`estimate_speech`)."""
+    if not fragments:
+        return []
+    rates = local_rates(fragments, default_cps=default_cps)
+    size = [_chars(f) for f in fragments]
+    starts = _group_starts(fragments, _stamp_groups(fragments), rates, size)
+    _keep_in_order(starts, fragments)
+    return [(s.start_ms, s.end_ms) for s in _spans(starts, size, rates)]
 
 
 def _stamp_groups(fragments: Sequence[Fragment]) -> list[tuple[int, int]]:
@@ -219,6 +273,7 @@ class CueTiming:
     speech_end_ms: int
     chars: int
     pause_after: bool
+    exact_start: bool = False   # the speech start is a recogniser's or a caption's time: never moved later
 
 
 def cue_times(cues: Sequence[CueTiming], preset: Preset) -> list[tuple[int, int]]:
@@ -239,10 +294,10 @@ def cue_times(cues: Sequence[CueTiming], preset: Preset) -> list[tuple[int, int]
     out: list[tuple[int, int]] = []
     n = len(cues)
     prev_end = -gap
-    starts = []
+    starts: list[int] = []
     reading: dict[int, int] = {}   # chars -> the display time they need (a few distinct values)
     for cue in cues:
-        start = max(cue.speech_start_ms, prev_end + gap, 0)
+        start = max(cue.speech_start_ms, prev_end + gap, 0) if not cue.exact_start else _exact_start(cue, starts, gap)
         starts.append(start)
         prev_end = max(start + 1, cue.speech_end_ms)
     for k, cue in enumerate(cues):
@@ -273,6 +328,12 @@ def cue_times(cues: Sequence[CueTiming], preset: Preset) -> list[tuple[int, int]
         end = max(end, start + 1)
         out.append((start, end))
     return out
+
+
+def _exact_start(cue: CueTiming, starts: Sequence[int], gap: int) -> int:
+    """A cue whose speech start is known exactly starts there: the cue before it ends the
+    minimum gap earlier instead (unless the two would start closer than that gap)."""
+    return max(cue.speech_start_ms, starts[-1] + gap + 1 if starts else 0, 0)
 
 
 def _reading_ms(chars: int, preset: Preset) -> int:

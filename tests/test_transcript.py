@@ -14,6 +14,7 @@ from captions import (
     CaptionsError, Fragment, Layout, NoteCode, ParseError, parse_transcript, read_transcript,
     render_transcript,
 )
+from captions.transcript.assembly import REFERENCE
 from captions.transcript.chapters import chapter_list
 from conftest import REPO, check_golden
 
@@ -152,6 +153,7 @@ def fragments_and_layout(draw):
 def test_render_then_read_gives_the_same_fragments(case) -> None:
     frags, layout = case
     assume(chapter_list(frags) is None)   # a list of chapters is refused: tests below
+    assume(not any(REFERENCE.search(f.text) for f in frags))   # "&amp;" is read as "&": tests below
     text = render_transcript(frags, layout)
     back = parse_transcript(text)
     assert [(f.start_ms, f.text, f.speaker) for f in back.fragments] == [

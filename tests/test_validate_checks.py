@@ -64,7 +64,7 @@ def test_every_cue_code_has_one_check_named_after_it():
                       FindingCode.TOO_MANY_LINES, FindingCode.TOO_FAST, FindingCode.TOO_SHORT,
                       FindingCode.TOO_LONG, FindingCode.GAP_TOO_SMALL, FindingCode.NO_GAP, FindingCode.CHAIN_GAP,
                       FindingCode.EDGE_SPACE, FindingCode.DOUBLE_SPACE, FindingCode.MISSING_NBSP,
-                      FindingCode.REPEATED_CUE}
+                      FindingCode.REPEATED_CUE, FindingCode.ROLLING_CUE}
     assert len(_CHECK_CODES) == len(CUE_CHECKS) + len(LINE_CHECKS)
     assert _CHECK_CODES | {FindingCode.INDEX_SEQUENCE} == caption_checks
 

@@ -16,7 +16,8 @@ from captions.model import Cue
 from captions.presets import get_preset
 from captions.validate import check_text, fix_cues, fix_document, format_repair, validate_file
 from captions.validate.repair import (
-    RepairCode, add_french_spaces, chain, fix_timing, lengthen, rebreak, resolve_overlap, sort_by_start,
+    RepairCode, add_french_spaces, chain, fix_timing, lengthen, merge_repeated, rebreak, resolve_overlap,
+    sort_by_start,
 )
 
 MALFORMED = Path(__file__).resolve().parent / "data" / "malformed"
@@ -106,7 +107,7 @@ _words = st.lists(st.sampled_from(["un", "deux", "trois", "quatre", "Ça", "va",
        st.sampled_from(["fr", "en"]))
 def test_fix_cues_keeps_every_word_and_sorts(cues, lang):
     fixed, repairs = fix_cues(cues, PRESET, lang=lang)
-    by_start = sorted(cues, key=lambda c: (c.start_ms, c.end_ms))
+    by_start = sorted(merge_repeated(cues, PRESET)[0], key=lambda c: (c.start_ms, c.end_ms))   # repeats: once
     assert [" ".join(c.lines).split() for c in fixed] == [" ".join(c.lines).split() for c in by_start]
     assert [c.start_ms for c in fixed] == [c.start_ms for c in by_start]
     timing = {RepairCode.RESOLVE_OVERLAP, RepairCode.LENGTHEN, RepairCode.CHAIN_GAP}

@@ -23,8 +23,9 @@ __all__ = ["Assembly", "Head", "assemble", "footer_start", "finish", "text_piece
            "REFERENCE", "ReadOptions"]
 
 _BLANKS = re.compile(r"[ \t]+")
-#: An HTML character reference (``&#39;``, ``&#x27;``, ``&amp;``) as Markdown and HTML pages leave them.
-REFERENCE = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+#: An HTML character reference as Markdown and HTML pages leave them in text: numeric (``&#39;``,
+#: ``&#x27;``) or one of the names escaping leaves (``&amp; &lt; &gt; &quot; &apos; &nbsp;``).
+REFERENCE = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|amp|lt|gt|quot|apos|nbsp);")
 
 _make_fragment = fast_constructor(Fragment)
 _make_piece = fast_constructor(Piece)

@@ -425,7 +425,7 @@ def page_lines(lines: Sequence[str]) -> frozenset[int]:
     >>> sorted(page_lines(["---", "duration: \\"14:01\\"", "---", "- **Duration**: 10:05", "0:00 Hi"]))
     [0, 1, 2, 3]
     """
-    out = set()
+    out: set[int] = set()
     first = next((i for i, line in enumerate(lines) if line.strip()), None)
     if first is not None and lines[first].strip() in ("---", "+++"):
         fence = lines[first].strip()

@@ -223,6 +223,21 @@ def repeated_cue(rules: Rules, c: CueFacts) -> Finding | None:
                    message=f"same text as cue {c.number - 1}", line=c.cue.line, cue=c.number)
 
 
+def rolling_cue(rules: Rules, c: CueFacts) -> Finding | None:
+    """``rolling-cue``: the cue repeats the last line of the cue before, then adds its own
+    (YouTube's auto-captions roll so: each word is shown two or three times)."""
+    previous = c.previous
+    if previous is None or not c.previous_text:
+        return None
+    lines = [line.strip() for line in c.cue.lines if line.strip()]
+    before = [line.strip() for line in previous.lines if line.strip()]
+    if len(lines) < 2 or not before or lines[0] != before[-1]:
+        return None
+    return Finding(code=FindingCode.ROLLING_CUE, severity=Severity.WARNING,
+                   message=f"repeats the last line of cue {c.number - 1} before its own (rolling captions)",
+                   line=c.cue.line, cue=c.number)
+
+
 # ---- the cue against the preset: display time, reading speed, lines
 
 
@@ -314,7 +329,7 @@ def missing_nbsp(rules: Rules, c: CueFacts, at: int | None, line: str, size: int
 #: index-sequence check comes before them).
 CUE_CHECKS: tuple[CueCheck, ...] = (
     end_not_after_start, empty_cue,
-    out_of_order, overlap, no_gap, gap_too_small, chain_gap, repeated_cue,
+    out_of_order, overlap, no_gap, gap_too_small, chain_gap, repeated_cue, rolling_cue,
     too_short, too_long, too_fast, too_many_lines,
 )
 

@@ -21,7 +21,8 @@ from ..typography import french_spacing
 from .checks import detect_cue_language
 from .report import ValidationResult, check_text
 
-__all__ = ["RepairCode", "Repair", "RepairDict", "FixResult", "fix_cues", "fix_document", "format_repair"]
+__all__ = ["RepairCode", "Repair", "RepairDict", "FixResult", "fix_cues", "fix_document", "format_repair",
+           "merge_repeated"]
 
 Lines = tuple[str, ...]
 
@@ -33,6 +34,8 @@ class RepairCode(str, enum.Enum):
     CHAIN_GAP = "chain-gap"
     REBREAK = "rebreak"
     FRENCH_SPACING = "french-spacing"
+    UNROLL = "unroll"
+    MERGE_REPEATED = "merge-repeated"
 
 
 class RepairDict(TypedDict):
@@ -108,6 +111,51 @@ def fix_text(number: int, cue: Cue, preset: Preset, lang: str, repairs: list[Rep
     return cue if lines is cue.lines else replace(cue, lines=lines)
 
 
+# ---- repeated cues (rolling auto-captions, highlight karaoke)
+
+
+def _shown(cue: Cue) -> list[str]:
+    return [line.strip() for line in cue.lines if line.strip()]
+
+
+def merge_repeated(cues: Sequence[Cue], preset: Preset) -> tuple[list[Cue], list[Repair]]:
+    """Cues that repeat the text before them made into one, each repair listed: a cue that
+    opens with the last line of the cue before (rolling captions) keeps only its own lines
+    (``unroll``), and a cue with the same text as the one before, starting within the preset's
+    chaining gap of its end, lengthens that cue instead of showing it again
+    (``merge-repeated``).  Cue numbers are those of the input.
+
+    >>> cues = [Cue(0, 2869, (" ", "hey there")), Cue(2869, 2879, ("hey there", " ")),
+    ...         Cue(2879, 5990, ("hey there", "welcome back"))]
+    >>> from captions.presets import get_preset
+    >>> merged, repairs = merge_repeated(cues, get_preset("netflix"))
+    >>> [(c.start_ms, c.end_ms, c.lines) for c in merged], [r.code.value for r in repairs]
+    ([(0, 2879, (' ', 'hey there')), (2879, 5990, ('welcome back',))], ['merge-repeated', 'unroll'])
+    """
+    out: list[Cue] = []
+    repairs: list[Repair] = []
+    before: list[str] = []
+    for number, cue in enumerate(cues, start=1):
+        lines = _shown(cue)
+        if len(lines) > 1 and before and lines[0] == before[-1]:
+            first = next(k for k, line in enumerate(cue.lines) if line.strip())
+            kept = tuple(line for line in cue.lines[first + 1:] if line.strip())
+            repairs.append(Repair(RepairCode.UNROLL, number, "\n".join(cue.lines), "\n".join(kept),
+                                  f"the last line of cue {number - 1} repeated before this cue's own: removed"))
+            before, cue = lines, replace(cue, lines=kept)
+        else:
+            before = lines
+        if out and lines and _shown(cue) == _shown(out[-1]) and cue.start_ms - out[-1].end_ms <= preset.chain_gap_ms:
+            last = out[-1]
+            out[-1] = replace(last, end_ms=max(last.end_ms, cue.end_ms))
+            repairs.append(Repair(RepairCode.MERGE_REPEATED, number, f"{last.start_ms}-{last.end_ms}",
+                                  f"{last.start_ms}-{out[-1].end_ms}",
+                                  "same text as the cue before: merged into it (shown once, as long as both)"))
+            continue
+        out.append(cue)
+    return out, repairs
+
+
 # ---- the order of the cues
 
 
@@ -179,7 +227,9 @@ def fix_timing(number: int, cue: Cue, next_start: int | None, preset: Preset, re
 def fix_cues(cues: Sequence[Cue], preset: Preset, *, lang: str | None = None) -> tuple[tuple[Cue, ...], tuple[Repair, ...]]:
     """Repair what can be repaired without touching the words, and list every repair.
 
-    In order: French non-breaking spaces (when French), re-break lines over the limits,
+    In order: repeated cues made one (:func:`merge_repeated`: rolling captions unrolled, a cue
+    that repeats the one before merged into it), French non-breaking spaces (when French),
+    re-break lines over the limits,
     sort by start, shorten a cue that overlaps the next one or sits closer than the minimum
     gap, lengthen a too-short cue into the free time after it, chain small gaps.
 
@@ -189,7 +239,7 @@ def fix_cues(cues: Sequence[Cue], preset: Preset, *, lang: str | None = None) ->
     ([(0, 1000), (2000, 2833)], ['sort', 'lengthen'])
     """
     lang = detect_cue_language(cues) if lang is None else lang
-    repairs: list[Repair] = []
+    cues, repairs = merge_repeated(cues, preset)   # first: the cues the other repairs number
     work = [fix_text(number, cue, preset, lang, repairs) for number, cue in enumerate(cues, start=1)]
     work, moved = sort_by_start(work)
     if moved is not None:
