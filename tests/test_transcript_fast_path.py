@@ -11,7 +11,9 @@ from hypothesis import strategies as st
 
 from captions import Layout, ParseError, Transcript, parse_transcript
 from captions.transcript.layouts import LineStamps, Stamp, candidate_raw, scan, scan_line
-from captions.transcript.reader import transcript_from_stamps
+from captions.transcript.detect import detect
+from captions.transcript.fast import read_fast
+from captions.transcript.reader import scored, transcript_from_stamps
 
 # Whatever may follow a stamp: blanks of every kind (the careful reader tells them from text
 # with str.isspace), separators, digits and punctuation that extend a stamp, brackets, letters.
@@ -113,3 +115,65 @@ def test_a_transcript_reads_the_same_with_or_without_the_fast_path(lines: list[s
     if isinstance(fast, Transcript):
         assert isinstance(careful, Transcript) and fast.pieces == careful.pieces
         assert parse_transcript("\n".join(lines), "t.txt") == fast
+
+
+# -- The whole usual file in bulk (transcript/fast.py) -----------------------------------------
+
+_SPEECH = st.sampled_from(["Bonsoir à tous.", "Oui.", "10 milliards en 2025", "rendez-vous à 20:30", "Ça va\u00a0?",
+                           "deux  blancs", "a\ttab", "R&amp;D", "Alice: Bonjour", "Voir plus", "Commentaires",
+                           "1.2K views", "– Oui.", "la suite", "fin 00:31", ".500 ms", ",5 million", "Exactement.  "])
+
+
+@st.composite
+def usual_files(draw: st.DrawFn) -> str:
+    """Transcripts close to the usual glued or spaced file: a page head, stamped lines (a dash
+    after some), lines that continue them, blank lines, a footer; now and then something else."""
+    lines = draw(st.lists(st.sampled_from(["Mon émission", "- il y a 2 jours", "📺", "Durée : 10:05", "---", ""]),
+                          max_size=3))
+    t = draw(st.integers(0, 4000))
+    for _ in range(draw(st.integers(1, 30))):
+        t = max(0, t + draw(st.sampled_from([0, 1, 2, 3, 5, 40, -3])))
+        stamp = f"{t // 60:02d}:{t % 60:02d}" if t < 3600 or draw(st.booleans()) else (
+            f"{t // 3600}:{t // 60 % 60:02d}:{t % 60:02d}")
+        joint = draw(st.sampled_from(["", "", "", " ", "– ", " - ", "\t", " | ", "-"]))
+        lines.append(stamp + joint + draw(_SPEECH))
+        lines += draw(st.lists(st.sampled_from(["et la suite", "", "  encore  ", "– Oui.", "Voir plus", "à 20:30"]),
+                               max_size=1))
+    lines += draw(st.lists(st.sampled_from(["Commentaires", "1.2K views", "Super émission !", "", "merci"]),
+                           max_size=3))
+    return "\n".join(lines)
+
+
+def _careful_reading(text: str) -> Transcript | str:
+    lines = text.split("\n")
+    try:
+        return scored(transcript_from_stamps(lines, _careful(lines), "t.txt", "utf-8"), detect(text, "t.txt"))
+    except ParseError as err:
+        return str(err)
+
+
+@settings(max_examples=700, deadline=None)
+@given(usual_files())
+@example("Titre\n00:14Bonsoir\n00:20– Oui.\nla suite\n00:31Fin.\nCommentaires")
+@example("00:00 Alice: Bonjour\n00:02 Alice: Oui")
+def test_the_bulk_reader_reads_a_file_as_the_careful_path_does(text: str) -> None:
+    for pieces in (True, False):
+        fast = read_fast(text, "t.txt", "utf-8", pieces=pieces)
+        if fast is None:
+            continue   # declined: the careful path reads it
+        careful = _careful_reading(text)
+        assert isinstance(careful, Transcript), careful
+        assert fast == careful
+        assert (fast.scores, fast.scored_lines) == (careful.scores, careful.scored_lines)
+        assert fast.pieces == (careful.pieces if pieces else ())
+
+
+def test_the_bulk_reader_takes_the_usual_files() -> None:
+    """It is not a reader that declines everything: the sample and the usual shapes go through it."""
+    from captions.files import read_source
+    from conftest import REPO
+
+    sample = read_source(REPO / "samples" / "techco-2026-03-05.txt").text
+    for text in (sample, "Titre\n00:14Bonsoir\n00:20– Oui.\nla suite\n\n00:31Fin.\nCommentaires",
+                 "00:00:00 Hello.\n\n00:00:05 And welcome.\n"):
+        assert read_fast(text, "t.txt", "utf-8") is not None, text[:40]

@@ -20,7 +20,7 @@ from .chrome import chrome_reason
 from .layouts import Candidate, LineStamps, Stamp, candidate_index, candidate_raw
 
 __all__ = ["Assembly", "Head", "assemble", "footer_start", "finish", "text_piece", "decode_references",
-           "REFERENCE", "ReadOptions"]
+           "REFERENCE", "ReadOptions", "metadata_note", "footer_note"]
 
 _BLANKS = re.compile(r"[ \t]+")
 #: An HTML character reference as Markdown and HTML pages leave them in text: numeric (``&#39;``,
@@ -358,19 +358,27 @@ def assemble(lines: Sequence[str], stamps: LineStamps, footer_from: int, notes: 
     return asm
 
 
+def metadata_note(metadata: Sequence[str]) -> Note:
+    """The note on the lines kept as page metadata."""
+    return Note(NoteCode.METADATA, 1, f"{len(metadata)} line(s) before the first stamp kept as page metadata, "
+                "not captions", " | ".join(metadata))
+
+
+def footer_note(footer: Sequence[str], footer_from: int, first_line: str) -> Note:
+    """The note on the lines kept as the page's footer (``first_line``: the line it starts with)."""
+    reason = chrome_reason(first_line) or "chrome"
+    return Note(NoteCode.FOOTER, footer_from + 1, f"{len(footer)} line(s) after the last fragment kept as page "
+                f"footer, not captions (from {footer[0]!r}: {reason})", " | ".join(footer))
+
+
 def finish(source: str, encoding: str, lines: Sequence[str], asm: Assembly, footer_from: int) -> Transcript:
     """The transcript, with the notes on what was set aside as page metadata and footer."""
     notes = asm.notes
     footer = tuple(s for s in (ln.strip() for ln in lines[footer_from:]) if s)
     if asm.metadata:
-        notes.insert(0, Note(NoteCode.METADATA, 1,
-                             f"{len(asm.metadata)} line(s) before the first stamp kept as page metadata, not captions",
-                             " | ".join(asm.metadata)))
+        notes.insert(0, metadata_note(asm.metadata))
     if footer:
-        reason = chrome_reason(lines[footer_from]) or "chrome"
-        notes.append(Note(NoteCode.FOOTER, footer_from + 1,
-                          f"{len(footer)} line(s) after the last fragment kept as page footer, not captions "
-                          f"(from {footer[0]!r}: {reason})", " | ".join(footer)))
+        notes.append(footer_note(footer, footer_from, lines[footer_from]))
     if asm.decoded:
         notes.append(Note(NoteCode.CHARACTER_REFERENCES, asm.decoded_line,
                           f"{asm.decoded} HTML character reference(s) decoded (&#39; is ', &amp; is &)"))

@@ -62,15 +62,17 @@ def chapter_list(fragments: Sequence[Fragment]) -> str | None:
     '5 stamps from 01:45 to 57:10, 15 characters each (median): 0.0 characters per second, where speech runs at 10 to 20'
     """
     n = len(fragments)
-    if n < _MIN_LIST or any(f.end_ms is not None for f in fragments):
+    if n < _MIN_LIST:
         return None
     span = fragments[-1].start_ms - fragments[0].start_ms
-    gaps = [b.start_ms - a.start_ms for a, b in zip(fragments, fragments[1:])]
-    if span < _MIN_SPAN_MS or median(gaps) < CHAPTER_GAP_MS:
+    if span < _MIN_SPAN_MS:
         return None
     rate = sum(len(f.text) for f in fragments[:-1]) * 1000 / span
-    size = median(len(f.text) for f in fragments)
     if rate >= SPEECH_CPS:   # a title's list of sub-topics may be long, never dense
         return None
+    gaps = [b.start_ms - a.start_ms for a, b in zip(fragments, fragments[1:])]
+    if median(gaps) < CHAPTER_GAP_MS or any(f.end_ms is not None for f in fragments):
+        return None
+    size = median(len(f.text) for f in fragments)
     return (f"{n} stamps from {format_clock(fragments[0].start_ms)} to {format_clock(fragments[-1].start_ms)}, "
             f"{size:.0f} characters each (median): {rate:.1f} characters per second, where speech runs at 10 to 20")

@@ -401,9 +401,10 @@ class LineStamps:
 
 
 # The usual line, "00:14Bonsoir": a bare stamp (CLOCK's groups by number: 1-3 H:MM:SS, 4-5 M:SS)
-# glued to text, i.e. followed by neither another ":digit", nor milliseconds and a blank, nor a
-# separator or any blank (\s: what str.isspace and so BareStamp call a blank).
-_FAST = re.compile(CLOCK + r"(?!:\d|[.,]\d{3}(?:[ \t]|$))(?=[^\s\-–—|])")
+# glued to text, i.e. followed by neither another ":digit", nor a decimal point or comma and a
+# digit (milliseconds, an SBV timing), nor a separator or any blank (\s: what str.isspace and so
+# BareStamp call a blank).
+_FAST = re.compile(CLOCK + r"(?!:\d|[.,]\d)(?=[^\s\-–—|])")
 _DIGITS = frozenset("0123456789")
 # A line ending so may end with a stamp (or carry blanks to normalise): the careful path reads it.
 _DIGITS_SPACE = frozenset("0123456789 \t\u00a0")

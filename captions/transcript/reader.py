@@ -137,8 +137,8 @@ def transcript_from_stamps(lines: Sequence[str], stamps: LineStamps, source: str
     notes += set_aside_speech(lines, stamps, cands, source)
     last = stamps.last_line()
     first = next(i for i, lead in enumerate(stamps.leads) if lead is not None or i in stamps.trails)
-    decide_marks(lines, stamps, first, last)
     footer_from = footer_start(lines, last, keep_chrome=options.keep_chrome)
+    decide_marks(lines, stamps, first, footer_from - 1)
     references = "&" in "".join(lines[first:footer_from]) and any(
         REFERENCE.search(line) for line in lines[first:footer_from])
     asm = assemble(lines, stamps, footer_from, notes, pieces=pieces, options=options, references=references,
