@@ -287,13 +287,13 @@ class BareStamp:
 
 
 class SpeakerLabel:
-    """``[00:07] Name: text`` (after a bracketed or spaced stamp).
+    """``[00:07] Name: text`` or ``[00:07](#t=00:07) **Name**: text`` (after a bracketed or spaced stamp).
 
     ``Name: text`` is also ordinary writing ("Note: ..."), so the name is only a label here;
     :func:`accept_labels` decides for the whole file whether labels are speakers.
     """
 
-    pattern = re.compile(rf"(?P<name>{NAME}):[ \t]+")
+    pattern = re.compile(rf"(?:\*\*[ \t]*)?(?P<name>{NAME})[ \t]*(?::\*\*|\*\*[ \t]*:|:)[ \t]+")
     after = (Layout.BRACKETED, Layout.SPACED)
 
     def read(self, stamp: Stamp, line: str) -> None:
