@@ -14,14 +14,13 @@ import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Protocol, TypedDict, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, TypedDict, runtime_checkable
 
 from .errors import ConfigError, UnsupportedFormatError
 from .files import encode_text, read_source, same_file, sniff, source_name, write_all
 from .findings import Finding, FindingCode, FindingDict, Measure
 from .formats import CaptionDocument, Format, format_for_path, render_captions
 from .model import Cue, Note, NoteDict, Transcript
-from .transcript.assembly import ReadOptions
 from .presets import Preset, median, reading_chars, reading_speeds
 from .segment import build_cues, layout_cue
 from .timing import estimate_speech
@@ -33,6 +32,9 @@ __all__ = [
     "convert_transcript", "convert_cues", "convert_file", "plan_convert_outputs", "read_input", "OutputPlan",
     "ConvertedFile",
 ]
+
+if TYPE_CHECKING:
+    from .transcript import ReadOptions
 
 PathArg = str | os.PathLike[str]
 
@@ -426,12 +428,14 @@ def read_input(input_path: PathArg, *, options: ReadOptions | None = None) -> Tr
 
 def convert_file(input_path: PathArg, outputs: Sequence[str], preset: Preset, *,
                  to: str | None = None, lang: str | None = None, typography: bool = True,
-                 corrector: Corrector | None = None, report_path: PathArg | None = None) -> ConvertedFile:
+                 corrector: Corrector | None = None, report_path: PathArg | None = None,
+                 read_options: ReadOptions | None = None) -> ConvertedFile:
     """Read ``input_path``, build the cues, render every output, then write them all or none.
 
     Everything is computed before anything is written, so a bad input or option leaves no
     file behind, and an output that cannot be written leaves none of the others either.  The
-    report goes to ``report_path`` as JSON when given.
+    report goes to ``report_path`` as JSON when given; ``read_options`` is what the transcript
+    reader is asked (chrome kept, lines dropped).
 
     Raises:
         OutputError: an output cannot be written (no file of this run is left behind).
@@ -439,7 +443,7 @@ def convert_file(input_path: PathArg, outputs: Sequence[str], preset: Preset, *,
     plans = plan_convert_outputs(input_path, outputs, to)
     if report_path is not None and same_file(report_path, input_path):
         raise ConfigError(f"refusing to write the report over the input {source_name(input_path)}")
-    source = read_input(input_path)
+    source = read_input(input_path, options=read_options)
     if isinstance(source, Transcript):
         result = convert_transcript(source, preset, lang=lang, typography=typography, corrector=corrector)
     else:

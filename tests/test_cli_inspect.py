@@ -39,7 +39,7 @@ def test_inspect_json_follows_the_schema() -> None:
 def test_inspect_reads_stdin() -> None:
     result = CliRunner().invoke(main, ["inspect", "--fragments", "-"], input="Titre\n00:14Bonsoir\n")
     assert result.exit_code == 0
-    assert "00:14  Bonsoir" in result.output and "metadata:  Titre" in result.output
+    assert "00:14    Bonsoir" in result.output and "metadata:  Titre" in result.output
 
 
 def test_bad_input_is_one_clean_error_with_file_and_line(tmp_path) -> None:
@@ -128,3 +128,49 @@ def test_a_command_runs_with_the_collector_paused_and_restores_it(monkeypatch) -
     assert gc.isenabled()
     assert CliRunner().invoke(main, ["inspect", "x.txt"]).exit_code == 2
     assert seen == [False] and gc.isenabled()
+
+
+def test_inspect_shows_turns_and_marks_them(tmp_path) -> None:
+    show = tmp_path / "show.txt"
+    show.write_text("00:01Bonsoir.\n00:03– Bonsoir François.\n00:05Merci.\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["inspect", "--fragments", str(show)])
+    assert result.exit_code == 0, result.output
+    assert "turns:     1" in result.output
+    assert "     2  00:03  > Bonsoir François." in result.output
+
+
+def test_explain_says_how_each_line_was_read() -> None:
+    result = CliRunner().invoke(main, ["inspect", "--explain", "--lines", "7", str(SAMPLE)])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0].startswith("layout:    glued (scores on 300 lines: glued 0.9")
+    assert "page metadata (before the first stamp) [metadata]" in lines[1]
+    assert lines[6].startswith("6  00:07BFM Business") and lines[6].endswith("stamp '00:07' (glued)")
+    assert len(lines) == 8
+
+
+def test_explain_on_a_refused_file_shows_what_each_layout_found_then_the_error(tmp_path) -> None:
+    notes = tmp_path / "notes.md"
+    notes.write_text("# Notes\n\nWe met at 10:30.\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["inspect", "--explain", str(notes)])
+    assert result.exit_code == 2
+    assert "3  We met at 10:30." in result.output and "no stamp in any layout" in result.output
+    assert result.stderr.startswith(f"captions: error: {notes}:3: no timestamp found: '10:30'")
+
+
+def test_explain_json_adds_the_readings_to_the_transcript() -> None:
+    result = CliRunner().invoke(main, ["inspect", "--explain", "--lines", "3", "--json", str(SAMPLE)])
+    data = json.loads(result.output)
+    assert [r["line"] for r in data["explain"]] == [1, 2, 3] and data["layout"] == "glued"
+
+
+def test_keep_chrome_and_drop_line_override_the_reader(tmp_path) -> None:
+    page = tmp_path / "page.txt"
+    page.write_text("00:01Bonsoir.\nVoir plus\n00:05Merci.\n00:09Au revoir.\n", encoding="utf-8")
+    plain = json.loads(CliRunner().invoke(main, ["inspect", "--json", str(page)]).output)
+    assert [f["text"] for f in plain["fragments"]] == ["Bonsoir.", "Merci.", "Au revoir."]
+    assert [n["code"] for n in plain["notes"]] == ["chrome"]
+    kept = json.loads(CliRunner().invoke(main, ["inspect", "--json", "--keep-chrome", "--drop-line", "3",
+                                                str(page)]).output)
+    assert [f["text"] for f in kept["fragments"]] == ["Bonsoir. Voir plus", "Au revoir."]
+    assert [(n["code"], n["line"]) for n in kept["notes"]] == [("dropped-line", 3)]

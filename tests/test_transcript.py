@@ -90,6 +90,11 @@ MALFORMED = [
     ("bracketed-backwards.txt", 1, "later than"),
     ("stamps-without-text.txt", 2, "no text"),
     ("utf16-odd-length.txt", 1, "cannot be decoded"),
+    ("chapter-list.txt", 3, "list of chapters, not a transcript"),
+    ("time-not-a-stamp.txt", 3, "'10:30' on this line is inside the text"),
+    ("bad-json.txt", 4, "not valid JSON"),
+    ("json-without-segments.txt", 1, "JSON without speech segments"),
+    ("caption-file-without-cues.txt", 1, "no cue with text"),
 ]
 
 
@@ -102,7 +107,7 @@ def test_malformed_transcripts(name: str, line: int, words: str) -> None:
     assert err.location is not None and err.location.source == str(path)
     assert err.location.line == line
     assert words in err.message
-    assert str(err).startswith(f"{path}:{line}: ")
+    assert str(err).startswith(f"{path}:{line}:")   # then a column, or the message
 
 
 def test_errors_pickle_with_their_location() -> None:

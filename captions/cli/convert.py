@@ -10,8 +10,9 @@ from ..corrections import apply_to_transcript, load_dictionaries
 from ..corrections import dictionaries_for
 from ..convert import Corrector, convert_file
 from ..presets import Preset
+from ..transcript import ReadOptions
 from . import main
-from .options import preset_options
+from .options import preset_options, reader_options
 
 
 @main.command()
@@ -34,14 +35,18 @@ from .options import preset_options
               help="Use only the --dict files, not the NAME.dict.* / captions.dict.* next to INPUT.")
 @click.option("--report", "report_path", type=click.Path(dir_okay=False), default=None,
               help="Write a JSON report: every cue that misses a limit, and the reader's notes.")
+@reader_options
 def convert(input_path: str, outputs: tuple[str, ...], to: str | None, preset: Preset, lang: str | None,
-            no_typography: bool, dict_paths: tuple[str, ...], no_discover: bool, report_path: str | None) -> None:
+            no_typography: bool, dict_paths: tuple[str, ...], no_discover: bool, report_path: str | None,
+            read_options: ReadOptions) -> None:
     """Build broadcast-quality captions from a replay-page transcript.
 
     Times are estimated inside each floored second, the text is cut at sentence ends, clause
     punctuation and before conjunctions, lines are balanced, and every cue that cannot meet
     the preset (reading speed, duration, lines) is kept verbatim and listed in the report.
-    An SRT or WebVTT input keeps its times and gets its lines re-broken.
+    An SRT or WebVTT input keeps its times and gets its lines re-broken, unless its cues are
+    a transcript (word times, rolling auto-captions, named speakers): then its words are cut
+    into cues again, each starting at its first word's time.
 
     \b
     Example:
@@ -54,7 +59,7 @@ def convert(input_path: str, outputs: tuple[str, ...], to: str | None, preset: P
     if paths:
         corrector = functools.partial(apply_to_transcript, dictionary=load_dictionaries(paths))
     done = convert_file(input_path, outputs, preset, to=to, lang=lang, typography=not no_typography,
-                        corrector=corrector, report_path=report_path)
+                        corrector=corrector, report_path=report_path, read_options=read_options)
     if done.stdout is not None:
         click.echo(done.stdout, nl=False)
     report = done.result.report

@@ -12,6 +12,7 @@ from ..timecode import format_clock
 from ..transcript import ReadOptions, transcript_from_decoded
 from ..transcript.explain import Explanation, explain_text
 from . import main
+from .options import reader_options
 
 
 _DEFAULT = ReadOptions()
@@ -27,27 +28,28 @@ def read_transcript(path: str, options: ReadOptions = _DEFAULT) -> Transcript:
 @click.argument("input", metavar="INPUT|-", type=click.Path(dir_okay=False, allow_dash=True))
 @click.option("--json", "as_json", is_flag=True, help="Print everything read as JSON (for machines).")
 @click.option("--fragments", "show_fragments", is_flag=True, help="Also list every fragment.")
-@click.option("--explain", "explain", type=click.IntRange(min=1), is_flag=False, flag_value=40, default=None,
-              metavar="[N]", help="Show how each of the first N lines (default 40) was read, and the layout scores; "
-                                  "for a refused file, what each layout found on them.")
-@click.option("--keep-chrome", is_flag=True, help="Keep the lines that read as page chrome between and after the "
-                                                 "stamps as speech.")
-@click.option("--drop-line", "drop_lines", type=click.IntRange(min=1), multiple=True, metavar="N",
-              help="Set line N aside whatever it holds (repeatable).")
-def inspect(input: str, as_json: bool, show_fragments: bool, explain: int | None, keep_chrome: bool,
-            drop_lines: tuple[int, ...]) -> None:
-    """Show what the reader understood of a transcript: layout, fragments, turns, page metadata
-    and every decision it made (notes), with their lines.
+@click.option("--explain", is_flag=True, help="Show how each of the first lines was read, and the layout scores; "
+                                             "for a refused file, what each layout found on them.")
+@click.option("--lines", "count", type=click.IntRange(min=1), default=40, show_default=True, metavar="N",
+              help="How many lines --explain shows.")
+@reader_options
+def inspect(input: str, as_json: bool, show_fragments: bool, explain: bool, count: int,
+            read_options: ReadOptions) -> None:
+    """Show what the reader understood of a transcript: layout, fragments, page metadata and
+    every decision it made (notes), with their lines.
+
+    Turns (a change of speaker the transcript marks) are counted, and marked with '>' in the
+    list of fragments.
 
     \b
     Example:
       captions inspect samples/techco-2026-03-05.txt
-      captions inspect --explain 20 show.md
+      captions inspect --explain --lines 20 show.md
       captions inspect --json show.txt | jq '.fragments[0]'
     """
-    options = ReadOptions(keep_chrome=keep_chrome, drop_lines=frozenset(drop_lines))
-    if explain is not None:
-        _explain(input, explain, options, as_json)
+    options = read_options
+    if explain:
+        _explain(input, count, options, as_json)
         return
     transcript = read_transcript(input) if options == _DEFAULT else read_transcript(input, options)
     if as_json:

@@ -10,7 +10,7 @@ import click
 
 from ..presets import DEFAULT_PRESET, PRESETS, Preset, get_preset
 
-__all__ = ["preset_options", "PRESET_OVERRIDES", "Preset"]
+__all__ = ["preset_options", "reader_options", "PRESET_OVERRIDES", "Preset"]
 
 PRESET_OVERRIDES = (
     ("--max-chars", "max_chars", int, "characters per line"),
@@ -43,3 +43,22 @@ def preset_options(command: Callable[..., _R]) -> Callable[..., _R]:
         "--preset", "preset_name", type=click.Choice(list(PRESETS)), default=DEFAULT_PRESET,
         show_default=True, help="Guideline preset (see docs/presets.md).",
     )(decorated)
+
+
+def reader_options(command: Callable[..., _R]) -> Callable[..., _R]:
+    """Add ``--keep-chrome`` and ``--drop-line N``; the command receives ``read_options``
+    (a :class:`captions.transcript.ReadOptions`)."""
+    from ..transcript import ReadOptions
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> _R:
+        kwargs["read_options"] = ReadOptions(keep_chrome=kwargs.pop("keep_chrome"),
+                                             drop_lines=frozenset(kwargs.pop("drop_lines")))
+        return command(*args, **kwargs)
+
+    decorated: Callable[..., _R] = click.option(
+        "--drop-line", "drop_lines", type=click.IntRange(min=1), multiple=True, metavar="N",
+        help="Set line N of a transcript aside whatever it holds (repeatable).")(wrapper)
+    return click.option("--keep-chrome", is_flag=True,
+                        help="Keep the lines of a transcript that read as page chrome between and after the stamps "
+                             "as speech.")(decorated)
