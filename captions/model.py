@@ -9,15 +9,18 @@ from __future__ import annotations
 import dataclasses
 import enum
 import functools
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Callable, NotRequired, TypedDict, TypeVar, cast
+from itertools import repeat
+from typing import TYPE_CHECKING, Callable, NotRequired, TypedDict, TypeVar, cast, overload
 
 if TYPE_CHECKING:
     from _typeshed import DataclassInstance
 
 D = TypeVar("D", bound="DataclassInstance")
 
-__all__ = ["Word", "Fragment", "Cue", "Transcript", "Note", "NoteCode", "Layout", "Format", "Piece", "fast_constructor",
+__all__ = ["Word", "Fragment", "FragmentColumns", "Cue", "Transcript", "Note", "NoteCode", "Layout", "Format", "Piece",
+           "fast_constructor",
            "NoteDict", "FragmentDict", "WordDict", "TranscriptDict", "TranscriptPageDict", "DetectionDict"]
 
 
@@ -184,6 +187,78 @@ class Fragment:
         return data
 
 
+class FragmentColumns(Sequence[Fragment]):
+    """The fragments of the usual transcript, kept as the reader's columns (starts, texts, lines,
+    turns) until they are first read, then built once (and the columns let go).
+
+    It is the tuple of those fragments in every way a caller can tell: the same items, equal to
+    that tuple (and to any equal sequence of fragments), the same hash, and it pickles as that
+    tuple.  One fragment read by index is built alone.  Reading a transcript is then the reader's
+    cost alone; building the values is paid by the first caller who reads them (the reader's
+    benchmark shows both).
+
+    >>> cols = FragmentColumns([7000, 14000], ["Bonsoir", "Oui."], [6, 7], None)
+    >>> len(cols), cols[1].text, cols == (Fragment(7000, "Bonsoir", 6), Fragment(14000, "Oui.", 7))
+    (2, 'Oui.', True)
+    """
+
+    __slots__ = ("_starts", "_texts", "_lines", "_turns", "_built")
+
+    def __init__(self, starts: Sequence[int], texts: Sequence[str], lines: Sequence[int],
+                 turns: Sequence[bool] | None) -> None:
+        self._starts, self._texts, self._lines, self._turns = starts, texts, lines, turns
+        self._built: tuple[Fragment, ...] | None = None
+
+    def built(self) -> tuple[Fragment, ...]:
+        """Every fragment, built once (the reader's deferred inner loop, with its fast constructor)."""
+        if self._built is None:
+            n = len(self._starts)
+            self._built = tuple(map(_make_usual(), self._starts, self._texts, self._lines,
+                                    self._turns if self._turns is not None else repeat(False, n)))
+            self._starts, self._texts, self._lines, self._turns = (), (), (), None
+        return self._built
+
+    def __len__(self) -> int:
+        return len(self._built) if self._built is not None else len(self._starts)
+
+    @overload
+    def __getitem__(self, index: int) -> Fragment: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> tuple[Fragment, ...]: ...
+
+    def __getitem__(self, index: int | slice) -> Fragment | tuple[Fragment, ...]:
+        if self._built is None and isinstance(index, int):
+            turns = self._turns
+            return Fragment(self._starts[index], self._texts[index], self._lines[index],
+                            turn=turns[index] if turns is not None else False)
+        return self.built()[index]
+
+    def __iter__(self) -> Iterator[Fragment]:
+        return iter(self.built())
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, FragmentColumns):
+            return self.built() == other.built()
+        if isinstance(other, tuple):
+            return self.built() == other
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self.built())
+
+    def __repr__(self) -> str:
+        return repr(self.built())
+
+    def __reduce__(self) -> tuple[type[tuple[Fragment, ...]], tuple[tuple[Fragment, ...]]]:
+        return tuple, (self.built(),)
+
+
+def _make_usual() -> Callable[..., Fragment]:
+    """The usual line's fragment: no speaker, a stamp to the second, no end, no word times."""
+    return fast_constructor(Fragment, speaker=None, precision_ms=1000, end_ms=None, words=())
+
+
 @dataclass(frozen=True, slots=True)
 class Piece:
     """Where part of a fragment's text sits in the source, so a tool can rewrite the text
@@ -234,7 +309,8 @@ class Transcript:
 
     Attributes:
         source: the file name (or ``<stdin>``) used in messages.
-        fragments: the stamped speech, in order.
+        fragments: the stamped speech, in order: a tuple, or (from the reader's bulk path) a
+            :class:`FragmentColumns` that builds the same fragments when they are first read.
         metadata: page lines found before the first stamp (title, description, chrome).
         footer: page lines found after the last fragment (``Commentaires``...).
         notes: every decision the reader made that a person may want to check.
@@ -251,7 +327,7 @@ class Transcript:
     """
 
     source: str
-    fragments: tuple[Fragment, ...]
+    fragments: Sequence[Fragment]
     metadata: tuple[str, ...] = ()
     footer: tuple[str, ...] = ()
     notes: tuple[Note, ...] = field(default=())
@@ -286,32 +362,42 @@ class Transcript:
         }
 
 
-def fast_constructor(cls: type[D]) -> Callable[..., D]:
+def fast_constructor(cls: type[D], **fixed: object) -> Callable[..., D]:
     """A positional constructor for a frozen slotted dataclass, for readers' hot loops.
 
     It builds the same value as ``cls(*args)`` (every field, positionally, no defaults) but
     sets the slots through their descriptors instead of the frozen ``__setattr__`` detour,
     which is about three times faster: it matters when a reader makes 300,000 fragments.
-    Made once per class (cached), so a module may ask for it where it is used.
+    Fields given in ``fixed`` take that value and are not arguments (a reader's usual line
+    has no speaker, no end, no words).  Made once per class and fixed values (cached), so a
+    module may ask for it where it is used.
 
     Raises:
         TypeError: for a class with a ``__post_init__``, which this constructor would skip.
 
     >>> fast_constructor(Cue)(0, 1500, ("Oui",), "", "", None) == Cue(0, 1500, ("Oui",))
     True
+    >>> fast_constructor(Cue, identifier="", settings="", line=None)(0, 1500, ("Oui",)) == Cue(0, 1500, ("Oui",))
+    True
     """
     # the cache holds untyped functions; the one made for ``cls`` returns a ``cls``
-    return cast("Callable[..., D]", _constructor(cls))
+    return cast("Callable[..., D]", _constructor(cls, tuple(sorted(fixed.items()))))
 
 
 @functools.cache
-def _constructor(cls: type[DataclassInstance]) -> Callable[..., object]:
+def _constructor(cls: type[DataclassInstance], fixed: tuple[tuple[str, object], ...]) -> Callable[..., object]:
     if hasattr(cls, "__post_init__"):
         raise TypeError(f"{cls.__name__} has a __post_init__, which a fast constructor would skip")
     names = [f.name for f in dataclasses.fields(cls)]
+    constants = dict(fixed)
+    unknown = set(constants) - set(names)
+    if unknown:
+        raise TypeError(f"{cls.__name__} has no field {', '.join(sorted(unknown))}")
     scope: dict[str, object] = {"new": object.__new__, "cls": cls}
     scope.update({f"set_{name}": getattr(cls, name).__set__ for name in names})
-    body = "".join(f"    set_{name}(obj, {name})\n" for name in names)
+    scope.update({f"fixed_{name}": value for name, value in constants.items()})
+    body = "".join(f"    set_{name}(obj, {'fixed_' + name if name in constants else name})\n" for name in names)
+    params = ", ".join(name for name in names if name not in constants)
     # Generated like dataclasses' own __init__, so each field costs one call, no loop.
-    exec(f"def make_{cls.__name__.lower()}({', '.join(names)}):\n    obj = new(cls)\n{body}    return obj\n", scope)
+    exec(f"def make_{cls.__name__.lower()}({params}):\n    obj = new(cls)\n{body}    return obj\n", scope)
     return cast("Callable[..., object]", scope[f"make_{cls.__name__.lower()}"])

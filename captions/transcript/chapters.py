@@ -10,6 +10,7 @@ with a note); :func:`chapter_list` the second (the reader refuses the file, sayi
 from __future__ import annotations
 
 from collections.abc import Sequence
+from operator import attrgetter
 from statistics import median
 
 from ..model import Fragment
@@ -67,7 +68,7 @@ def chapter_list(fragments: Sequence[Fragment]) -> str | None:
     span = fragments[-1].start_ms - fragments[0].start_ms
     if span < _MIN_SPAN_MS:
         return None
-    rate = sum(len(f.text) for f in fragments[:-1]) * 1000 / span
+    rate = sum(map(len, map(attrgetter("text"), fragments[:-1]))) * 1000 / span
     if rate >= SPEECH_CPS:   # a title's list of sub-topics may be long, never dense
         return None
     gaps = [b.start_ms - a.start_ms for a, b in zip(fragments, fragments[1:])]

@@ -20,7 +20,7 @@ from ..files import sniff
 from ..model import Format
 from .layouts import LEADING, TRAILING, BareStamp
 
-__all__ = ["Detection", "detect", "family_of", "score_lines", "SAMPLE_LINES", "LAYOUTS_TRIED", "looks_like_json"]
+__all__ = ["Detection", "detect", "family_of", "head_lines", "score_lines", "SAMPLE_LINES", "LAYOUTS_TRIED", "looks_like_json"]
 
 #: How many non-blank lines are scored.
 SAMPLE_LINES = 300
@@ -108,6 +108,20 @@ def _whisper_json(text: str) -> object:
         return text   # JSON that does not parse: its reader says where
 
 
+def head_lines(text: str, count: int) -> list[str]:
+    """The first ``count`` lines of ``text``, without copying the rest of it.
+
+    >>> head_lines("a\\nb\\nc", 2), head_lines("a", 5)
+    (['a', 'b'], ['a'])
+    """
+    end = -1
+    for _ in range(count):
+        end = text.find("\n", end + 1)
+        if end < 0:
+            return text.split("\n")
+    return text[:end].split("\n")
+
+
 def family_of(text: str, source: str) -> str:
     """The family of readers for ``text``, from its first characters (and the suffix of ``source``).
 
@@ -128,7 +142,7 @@ def detect(text: str, source: str) -> Detection:
     """
     data = _whisper_json(text)
     fmt = None if data is not None else sniff(source, text)
-    scores, n = score_lines(text.split("\n", _HEAD_LINES)[:_HEAD_LINES])
+    scores, n = score_lines(head_lines(text, _HEAD_LINES))
     whole = {"whisper-json": 1.0 if data is not None else 0.0, "webvtt": 1.0 if fmt is Format.VTT else 0.0,
              "srt": 1.0 if fmt is Format.SRT else 0.0}
     ranked = tuple(sorted({**whole, **scores}.items(), key=lambda kv: -kv[1]))

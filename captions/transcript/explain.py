@@ -55,7 +55,7 @@ def explain_text(text: str, source: str = "<input>", *, count: int = 40, encodin
 
     >>> e = explain_text("Titre\\n00:14Bonsoir\\nà tous\\n00:20– Oui.", count=4)
     >>> [r.reading for r in e.lines]
-    ['page metadata (before the first stamp)', "stamp '00:14' (glued)", 'more text of the fragment', "stamp '00:20' (bare, turn)"]
+    ['page metadata (before the first stamp) [metadata]', "stamp '00:14' (glued)", 'more text of the fragment', "stamp '00:20' (bare, turn)"]
     """
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")

@@ -21,40 +21,47 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from itertools import compress, count, repeat
-from operator import add, itemgetter, mul
+from operator import add, itemgetter
 
-from ..model import Fragment, Layout, Note, Piece, Transcript, fast_constructor
+from ..model import FragmentColumns, Layout, Note, Piece, Transcript, fast_constructor
+from ..timecode import from_fields
 from .assembly import REFERENCE, footer_note, footer_start, metadata_note, text_piece
-from .chapters import chapter_list
+from .chapters import CHAPTER_GAP_MS, SPEECH_CPS
 from .chrome import chrome_reason
 from .detect import detect
-from .layouts import SpeakerLabel, scan_line
+from .layouts import SpeakerLabel, TrailingStamp
 
 __all__ = ["read_fast"]
 
 # One row per line: the minutes part of a bare stamp ("MM" or "H:MM": CLOCK's H:MM:SS first, then
 # M:SS), its seconds, the separator (blanks, a dash or a bar between blanks), then the rest.  The
-# stamp is not followed by another ":digit", nor by "." or "," and a digit (milliseconds, SBV).
-_ROW = re.compile(r"^(?:(\d{1,2}:[0-5]\d|\d{1,3}):([0-5]\d)(?!:\d|[.,]\d)([ \t]*(?:[-–—|][ \t]+)?))?(.*)$",
+# stamp is not followed by another ":digit", nor by "." or "," and a digit (milliseconds, SBV),
+# and its text starts with no blank of any kind (a stamp alone, or before U+00A0, is the careful
+# path's: the line then holds a time without a stamp, which declines the file).
+_ROW = re.compile(r"^(?:(\d{1,2}:[0-5]\d|\d{1,3}):([0-5]\d)(?!:\d|[.,]\d)([ \t]*(?:[-–—|][ \t]+)?)(?=\S))?(.*)",
                   re.MULTILINE)
 # A time anywhere: a line without a leading stamp that holds one goes to the careful path.
 _TIME = re.compile(r"\d:[0-5]\d")
 # A line ending so may end with a stamp (or carry blanks to normalise): checked one by one.
-_ODD_ENDS = tuple("0123456789 \t\u00a0")
+_ODD_ENDS = frozenset("0123456789 \t\u00a0")
+_TRAILING = TrailingStamp.pattern
 _DASH_SEPARATOR_SHARE, _DASH_SEPARATOR_MIN = 0.9, 3   # as layouts.decide_marks
 _LABEL = SpeakerLabel.pattern
 
-_make_fragment = fast_constructor(Fragment)
 _make_piece = fast_constructor(Piece)
 
 
 class _Minutes(dict[str, int]):
-    """``"MM"`` or ``"H:MM"`` -> minutes, worked out once per distinct value (a few hundred per show)."""
+    """``"MM"`` or ``"H:MM"`` -> its milliseconds, worked out once per distinct value (a few
+    hundred per show)."""
 
     def __missing__(self, key: str) -> int:
         hours, _, minutes = key.rpartition(":")
-        value = self[key] = int(hours or 0) * 60 + int(minutes)
+        value = self[key] = from_fields(int(hours or 0), int(minutes), 0)
         return value
+
+
+_SECONDS_MS = {f"{s:02d}": from_fields(0, 0, s) for s in range(60)}   # "SS" -> its milliseconds
 
 
 def read_fast(text: str, source: str, encoding: str, *, pieces: bool = True) -> Transcript | None:
@@ -78,24 +85,23 @@ def read_fast(text: str, source: str, encoding: str, *, pieces: bool = True) -> 
     head = _page(rests[:first])
     if head is None:
         return None
-    stamped: Sequence[int] = (range(first, last + 1) if "" not in pres[first:last + 1]
-                              else [i for i in range(first, last + 1) if pres[i]])
+    inside = pres.count("") - first - (n - 1 - last)   # lines without a stamp between the stamps
+    stamped: Sequence[int] = range(first, last + 1) if not inside else [i for i in range(first, last + 1) if pres[i]]
     cols = _columns(rows, pres, rests, stamped)
     if cols is None:
         return None
     ms, texts, seps = cols
     if "\t" in text or "  " in text:   # runs of blanks inside a text become one space
         texts = [_blanks(t) for t in texts]
-    if not all(map(int.__le__, ms, ms[1:])):
+    if ms != sorted(ms):   # timsort sees a sorted list in one pass: the cheapest check there is
         return None
-    turns = _turns(seps)
-    if turns is None:
-        return None
+    counts = Counter(seps)
+    turns = _turns(seps, counts)
     lines = [i + 1 for i in stamped] if isinstance(stamped, list) else range(first + 1, last + 2)
     more = _continuations(rests, pres, first, last, stamped, texts)
     if more is None:
         return None
-    return _transcript(text, source, encoding, rows, head, ms, texts, seps, turns, lines, more, last, pieces)
+    return _transcript(text, source, encoding, rows, head, ms, texts, seps, counts, turns, lines, more, pieces)
 
 
 def _page(rests: Sequence[str]) -> list[str] | None:
@@ -123,15 +129,12 @@ def _columns(rows: Sequence[tuple[str, str, str, str]], pres: Sequence[str], res
     else:
         sub_rows = [rows[i] for i in stamped]
         sub_pres, texts = [pres[i] for i in stamped], [rests[i] for i in stamped]
-
-    if "" in texts or any(map(str.isspace, map(itemgetter(0), texts))):
-        return None   # a stamp alone on its line, or followed by an odd blank (U+00A0...)
-    secs = list(map(int, map(itemgetter(1), sub_rows)))
-    ms = list(map(add, map(mul, map(_Minutes().__getitem__, sub_pres), repeat(60_000)), map(mul, secs, repeat(1000))))
+    ms = list(map(add, map(_Minutes().__getitem__, sub_pres), map(_SECONDS_MS.__getitem__, map(itemgetter(1), sub_rows))))
     seps = list(map(itemgetter(2), sub_rows))
-    for k in list(compress(count(), map(str.endswith, texts, repeat(_ODD_ENDS)))):
-        pre, sec, sep, rest = sub_rows[k]
-        if scan_line(stamped[k], f"{pre}:{sec}{sep}{rest}")[1] is not None:
+    for k in list(compress(count(), map(_ODD_ENDS.__contains__, map(itemgetter(-1), texts)))):
+        rest = texts[k]
+        trail = _TRAILING.search(rest)
+        if trail is not None and rest[:trail.start()].strip():
             return None   # a time at the line's end: a trailing stamp for the careful path
         texts[k] = rest.rstrip(" \t")
     spaced = {sp for sp in set(seps) if sp[:1] in (" ", "\t")}
@@ -145,10 +148,9 @@ def _blanks(text: str) -> str:
     return found[0] if found is not None else ""
 
 
-def _turns(seps: Sequence[str]) -> list[bool] | None:
+def _turns(seps: Sequence[str], counts: Counter[str]) -> list[bool]:
     """Which fragments start a turn: a dash after the stamp, unless the file puts one after
     (almost) every stamp (then it separates)."""
-    counts = Counter(seps)
     dashes = {sp for sp in counts if sp.lstrip(" \t")[:1] in ("-", "–", "—")}
     dashed = sum(counts[sp] for sp in dashes)
     if not dashed or (dashed >= _DASH_SEPARATOR_MIN and dashed >= _DASH_SEPARATOR_SHARE * len(seps)):
@@ -192,24 +194,27 @@ def _more_text(i: int, line: str, k: int, texts: list[str], more: dict[int, list
 
 
 def _transcript(text: str, source: str, encoding: str, rows: Sequence[tuple[str, str, str, str]], head: list[str],
-                ms: list[int], texts: list[str], seps: list[str], turns: list[bool], lines: Sequence[int],
-                more: dict[int, list[int]], last: int, pieces: bool) -> Transcript | None:
+                ms: list[int], texts: list[str], seps: list[str], counts: Counter[str], turns: list[bool],
+                lines: Sequence[int], more: dict[int, list[int]], pieces: bool) -> Transcript | None:
     n = len(ms)
-    fragments = list(map(_make_fragment, ms, texts, lines, repeat(None, n), repeat(1000, n), turns or repeat(False, n),
-                         repeat(None, n), repeat((), n)))
-    if chapter_list(fragments) is not None:
+    span = ms[-1] - ms[0]
+    # a list of chapters (:func:`~.chapters.chapter_list`) has a median gap of 20 s or more, so a
+    # mean gap of 10 s; then, maybe one: the careful path decides
+    if n >= 5 and span >= CHAPTER_GAP_MS // 2 * (n - 1) and (
+            sum(map(len, texts)) - len(texts[-1])) * 1000 / span < SPEECH_CPS:
         return None
+    fragments = FragmentColumns(ms, texts, lines, turns or None)   # built when first read
     footer_from = more.pop(-1)[0]
     rests = list(map(itemgetter(3), rows[footer_from:]))
     footer = tuple(s for s in (r.strip() for r in rests) if s)
     notes: list[Note] = [metadata_note(head)] if head else []
     if footer:
         notes.append(footer_note(footer, footer_from, rests[0]))
-    glued = sum(c for sp, c in Counter(seps).items() if sp[:1] not in (" ", "\t"))
+    glued = sum(c for sp, c in counts.items() if sp[:1] not in (" ", "\t"))
     layout = Layout.GLUED if glued == n else Layout.SPACED if not glued else Layout.MIXED
     found = tuple(_pieces(rows, texts, seps, lines, more)) if pieces else ()
     detection = detect(text, source)
-    return Transcript(source, tuple(fragments), tuple(head), footer, tuple(notes), layout, encoding, found,
+    return Transcript(source, fragments, tuple(head), footer, tuple(notes), layout, encoding, found,
                       detection.scores, detection.lines)
 
 
