@@ -180,3 +180,19 @@ def test_render_then_read_gives_the_same_fragments(case) -> None:
 def test_blanks_collapse_but_non_breaking_spaces_are_text() -> None:
     t = parse_transcript("00:01Ça va\u00a0?  Oui,\tbien.\u202f \n  et toi\u00a0!  \n00:03Fin")
     assert t.fragments[0].text == "Ça va\u00a0? Oui, bien.\u202f et toi\u00a0!"
+
+
+def test_convert_takes_the_readers_options(tmp_path) -> None:
+    """``--keep-chrome`` and ``--drop-line`` reach the reader through ``convert_file``."""
+    from captions.convert import convert_file
+    from captions.presets import get_preset
+    from captions.transcript import ReadOptions
+
+    page = tmp_path / "page.txt"
+    page.write_text("00:01Bonsoir.\nVoir plus\n00:05Merci.\n00:09Au revoir.\n", encoding="utf-8")
+    plain = convert_file(page, [str(tmp_path / "a.srt")], get_preset()).result
+    assert "Voir plus" not in " ".join(c.text for c in plain.cues)
+    kept = convert_file(page, [str(tmp_path / "b.srt")], get_preset(),
+                        read_options=ReadOptions(keep_chrome=True, drop_lines=frozenset({3}))).result
+    assert " ".join(" ".join(c.lines) for c in kept.cues).split() == ["Bonsoir.", "Voir", "plus", "Au", "revoir."]
+    assert [n.code for n in kept.report.notes] == [NoteCode.DROPPED_LINE]

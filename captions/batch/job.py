@@ -126,7 +126,7 @@ def _process(job: FileJob) -> FileResult:
 
 
 def _convert_transcript(job: FileJob, decoded: Decoded) -> FileResult:
-    transcript = transcript_from_decoded(decoded, job.rel)
+    transcript = transcript_from_decoded(decoded, job.rel, pieces=False)   # cues need no pieces
     settings = job.settings
     corrector: Corrector | None = None
     if settings.dictionaries:

@@ -135,6 +135,18 @@ def _leading(index: int, line: str, m: re.Match[str], kind: Layout, strong: bool
                  m.group(0).strip(), speaker, reader=reader)
 
 
+def _separated(index: int, line: str, m: re.Match[str] | None, kind: Layout, speaker: str | None,
+               reader: str) -> Stamp | None:
+    """The strong leading stamp ``m`` matched (None when it did not), its text past the separator
+    that follows it, and whether that separator held a dash."""
+    if m is None:
+        return None
+    start, dash = _text_start(line, m.end())
+    stamp = _leading(index, line, m, kind, True, start, speaker, reader)
+    stamp.dash = dash
+    return stamp
+
+
 class LeadingLayout(Protocol):
     """A layout whose stamp opens the line."""
 
@@ -217,12 +229,7 @@ class MarkdownSpeaker:
 
     def read(self, index: int, line: str) -> Stamp | None:
         m = self.pattern.match(line)
-        if m is None:
-            return None
-        start, dash = _text_start(line, m.end())
-        stamp = _leading(index, line, m, Layout.MARKDOWN, True, start, m.group("name").strip(), self.name)
-        stamp.dash = dash
-        return stamp
+        return _separated(index, line, m, Layout.MARKDOWN, m.group("name").strip() if m else None, self.name)
 
 
 class MarkdownStamp:
@@ -233,13 +240,7 @@ class MarkdownStamp:
     pattern = re.compile(rf"[ \t]*(?:[-*+][ \t]+)?\*\*[ \t]*{_MD_STAMP}[ \t]*\*\*")
 
     def read(self, index: int, line: str) -> Stamp | None:
-        m = self.pattern.match(line)
-        if m is None:
-            return None
-        start, dash = _text_start(line, m.end())
-        stamp = _leading(index, line, m, Layout.MARKDOWN, True, start, reader=self.name)
-        stamp.dash = dash
-        return stamp
+        return _separated(index, line, self.pattern.match(line), Layout.MARKDOWN, None, self.name)
 
 
 class Bracketed:
@@ -252,13 +253,7 @@ class Bracketed:
     pattern = re.compile(rf"[ \t]*[\[(][ \t]*{_STAMP}{_MS}?[ \t]*[\])](?:\([^)\n]*\))?")
 
     def read(self, index: int, line: str) -> Stamp | None:
-        m = self.pattern.match(line)
-        if m is None:
-            return None
-        start, dash = _text_start(line, m.end())
-        stamp = _leading(index, line, m, Layout.BRACKETED, True, start, reader=self.name)
-        stamp.dash = dash
-        return stamp
+        return _separated(index, line, self.pattern.match(line), Layout.BRACKETED, None, self.name)
 
 
 class BareStamp:
