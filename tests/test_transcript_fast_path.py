@@ -177,3 +177,23 @@ def test_the_bulk_reader_takes_the_usual_files() -> None:
     for text in (sample, "Titre\n00:14Bonsoir\n00:20– Oui.\nla suite\n\n00:31Fin.\nCommentaires",
                  "00:00:00 Hello.\n\n00:00:05 And welcome.\n"):
         assert read_fast(text, "t.txt", "utf-8") is not None, text[:40]
+
+
+def test_fragments_built_when_first_read_are_the_tuple_in_every_way() -> None:
+    """The bulk reader's fragments (kept as columns until read) equal, hash and pickle as the
+    careful path's tuple; one read by index is the same value."""
+    import pickle
+
+    from captions.model import FragmentColumns
+
+    text = "Titre\n00:14Bonsoir\n00:20– Oui.\n00:31Fin."
+    fast = read_fast(text, "t.txt", "utf-8")
+    careful = _careful_reading(text)
+    assert fast is not None and isinstance(careful, Transcript)
+    assert isinstance(fast.fragments, FragmentColumns) and isinstance(careful.fragments, tuple)
+    assert fast.fragments[1] == careful.fragments[1] and len(fast.fragments) == 3
+    assert fast.fragments == careful.fragments and careful.fragments == fast.fragments
+    assert hash(fast) == hash(careful)
+    again = pickle.loads(pickle.dumps(fast))
+    assert again == careful and isinstance(again.fragments, tuple)
+    assert fast.fragments[1:] == careful.fragments[1:]

@@ -32,7 +32,7 @@ from ..model import Cue, Fragment, Layout, Note, NoteCode, Transcript, Word
 from ..timecode import vtt_timestamp
 from .layouts import NAME
 
-__all__ = ["transcript_from_document", "transcript_from_caption_text", "is_rolling"]
+__all__ = ["transcript_from_document", "transcript_from_caption_text"]
 
 _TAG = re.compile(r"<([^<>\n]*)>|\{\\[^{}\n]*\}")   # a WebVTT/HTML tag, or an ASS override {\an8}
 _LABEL = re.compile(rf"(?P<name>{NAME}):[ \t]+")
@@ -106,7 +106,7 @@ def _shown(words: _Words, row: int) -> str:
     return " ".join(t for t, r in zip(words.texts, words.rows) if r == row)
 
 
-def is_rolling(payloads: Sequence[_Words]) -> bool:
+def _is_rolling(payloads: Sequence[_Words]) -> bool:
     """Whether cues roll: many repeat a line of the cue before (YouTube's auto-captions)."""
     repeats = 0
     for before, cue in zip(payloads, payloads[1:]):
@@ -235,7 +235,7 @@ def _read_cues(doc: CaptionDocument, lines: Sequence[str]) -> _Read:
     """The fragments of a caption document's cues (see the module docstring)."""
     cues = doc.cues
     payloads = [_read_payload(lines[c.line or 0:(c.line or 0) + len(c.lines)], c.start_ms) for c in cues]
-    rolling = is_rolling(payloads)
+    rolling = _is_rolling(payloads)
     pieces, removed = _pieces(cues, payloads, rolling, _labels(payloads))
     fragments = _fragments(pieces)
     notes = [Note(NoteCode.CAPTION_PROBLEM, p.line or 1, f"{p.code.value}: {p.message}")

@@ -26,14 +26,10 @@ __all__ = ["Detection", "detect", "family_of", "head_lines", "score_lines", "SAM
 SAMPLE_LINES = 300
 _HEAD_LINES = SAMPLE_LINES * 8   # the lines looked at for them (blank lines are skipped)
 
-#: What the reader tries, for the message of a file it refuses.
-LAYOUTS_TRIED = (
-    "whisper JSON ({\"segments\": [...]})", "WebVTT or SRT", "recogniser segments ([00:00:00.000 --> 00:00:05.000] text)",
-    "SBV (0:00:01.000,0:00:04.000)", "Rev/Descript (Name (00:01:23): text)", "Markdown speaker (**Name** [0:00])",
-    "Markdown stamp (**00:40** title)", "bracketed ([00:14] text, [00:12](#t=00:12))",
-    "glued, spaced or alone (00:14Bonsoir, 00:14 text, 0:07 on its own line)",
-    "trailing or Otter (Name  0:07, then the text)",
-)
+#: What the reader tries, for the message of a file it refuses: the readers of whole documents,
+#: then every line reader's example.
+LAYOUTS_TRIED = ("whisper JSON ({\"segments\": [...]})", "WebVTT or SRT",
+                 *(reader.example for reader in LEADING), *(reader.example for reader in TRAILING))
 
 
 @dataclass(frozen=True, slots=True)

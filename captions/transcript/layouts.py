@@ -148,9 +148,11 @@ def _separated(index: int, line: str, m: re.Match[str] | None, kind: Layout, spe
 
 
 class LeadingLayout(Protocol):
-    """A layout whose stamp opens the line."""
+    """A layout whose stamp opens the line: its name (for the detector's scores), an example
+    (for the message of a file no layout reads), and its reader."""
 
     name: str
+    example: str
 
     def read(self, index: int, line: str) -> Stamp | None:
         """The stamp that opens ``line`` in this layout, or None."""
@@ -170,6 +172,7 @@ class WhisperSegment:
     """
 
     name = "whisper"
+    example = "recogniser segments ([00:00:00.000 --> 00:00:05.000] text)"
     pattern = re.compile(rf"[ \t]*\[[ \t]*{clock_pattern('', millis='')}[ \t]*-->[ \t]*"
                          rf"{clock_pattern('e_', millis='')}[ \t]*\]")
 
@@ -191,6 +194,7 @@ class SbvTiming:
     """``0:00:01.000,0:00:04.000`` alone on its line, the text on the next lines (YouTube SBV)."""
 
     name = "sbv"
+    example = "SBV (0:00:01.000,0:00:04.000)"
     pattern = re.compile(rf"[ \t]*{clock_pattern('', millis='')},{clock_pattern('e_', millis='')}[ \t]*$")
 
     def read(self, index: int, line: str) -> Stamp | None:
@@ -206,6 +210,7 @@ class SpeakerParen:
     text may start on the next line."""
 
     name = "speaker-paren"
+    example = "Rev/Descript (Name (00:01:23): text)"
     pattern = re.compile(rf"[ \t]*(?P<name>{NAME})[ \t]*\({_STAMP}{_MS}?\)[ \t]*:[ \t]*")
 
     def read(self, index: int, line: str) -> Stamp | None:
@@ -225,6 +230,7 @@ class MarkdownSpeaker:
     the stamp (bare, bracketed or a link); the text follows on the line or on the next lines."""
 
     name = "markdown-speaker"
+    example = "Markdown speaker (**Name** [0:00])"
     pattern = re.compile(rf"[ \t]*\*\*[ \t]*(?P<name>[^*\n]{{1,60}}?)[ \t]*:?\*\*[ \t]*:?[ \t]*{_MD_STAMP}[ \t]*")
 
     def read(self, index: int, line: str) -> Stamp | None:
@@ -237,6 +243,7 @@ class MarkdownStamp:
     bullet (show notes; :mod:`.chapters` tells a list of chapters from a transcript)."""
 
     name = "markdown-stamp"
+    example = "Markdown stamp (**00:40** title)"
     pattern = re.compile(rf"[ \t]*(?:[-*+][ \t]+)?\*\*[ \t]*{_MD_STAMP}[ \t]*\*\*")
 
     def read(self, index: int, line: str) -> Stamp | None:
@@ -248,6 +255,7 @@ class Bracketed:
     milliseconds kept; speech never takes it."""
 
     name = "bracketed"
+    example = "bracketed ([00:14] text, [00:12](#t=00:12) text)"
     # one bracket pair (a "]" may carry a Markdown link target); the pair's kinds are not
     # matched against each other: "[00:14)" is a typo of the same stamp
     pattern = re.compile(rf"[ \t]*[\[(][ \t]*{_STAMP}{_MS}?[ \t]*[\])](?:\([^)\n]*\))?")
@@ -265,6 +273,7 @@ class BareStamp:
     """
 
     name = "bare"
+    example = "glued, spaced or alone (00:14Bonsoir, 00:14 text, 0:07 on its own line)"
     pattern = re.compile(rf"[ \t]*{_STAMP}(?:{_MS}(?=[ \t]|$))?")
 
     def read(self, index: int, line: str) -> Stamp | None:
@@ -310,6 +319,7 @@ class TrailingStamp:
     """
 
     name = "trailing"
+    example = "trailing or Otter (Name  0:07, then the text)"
     pattern = re.compile(rf"(?:^|(?<=[\s,.;:!?…]))[ \t]*{_STAMP}[ \t]*$")
 
     def read(self, index: int, line: str, lead: Stamp | None) -> Stamp | None:
