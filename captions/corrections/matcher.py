@@ -292,6 +292,9 @@ class _WordKeys:
         self._automaton = None
         return True
 
+    def compile(self) -> None:
+        self.automaton  # noqa: B018 - built on first use
+
     @property
     def automaton(self) -> Any:
         if self._automaton is None:
@@ -497,6 +500,12 @@ class Dictionary:
 
     def __len__(self) -> int:
         return sum(len(f.keys) for f in self.fixes)
+
+    def compile(self) -> Dictionary:
+        """Build every automaton now (they are otherwise built at the first text)."""
+        for keys in self._words:
+            keys.compile()
+        return self
 
     def __repr__(self) -> str:
         return f"Dictionary({len(self.fixes)} fixes, {len(self)} keys)"
@@ -760,13 +769,43 @@ def apply_to_segments(segments: Sequence[str], dictionary: Dictionary, *, lines:
 def load_dictionaries(paths: Sequence[str | os.PathLike[str]]) -> Dictionary:
     """Read, check and compile dictionaries; for a key listed in several, the first file wins.
 
+    A large dictionary is compiled once and kept by content hash (:mod:`.cache`): loading the same
+    files again reads the compiled form.
+
     Raises:
         ConfigError: at the first error ``captions dict check`` would report (unreadable entry,
             conflicting fix, chain, bad or catastrophic regex), with its file:line, before any
             text is touched.
     """
+    from . import cache
+
     if not paths:
         raise ConfigError("no dictionary given; expected at least one .toml, .tsv or .csv file")
+    key = _cache_key(paths) if cache.cache_dir() is not None else None
+    if key is not None:
+        cached = cache.load_cached(key)
+        if cached is not None:
+            return cached
     fixes, findings = read_dictionaries(paths)
     refuse_errors(findings)
-    return Dictionary.from_fixes(fixes, [str(p) for p in paths])
+    dictionary = Dictionary.from_fixes(fixes, [str(p) for p in paths])
+    if key is not None and len(dictionary.fixes) >= cache.MIN_FIXES:
+        dictionary.compile()
+        cache.store(key, dictionary)
+    return dictionary
+
+
+def _cache_key(paths: Sequence[str | os.PathLike[str]]) -> str | None:
+    """The content hash of regular files (None for anything else: a pipe is read once, by the reader)."""
+    from . import cache
+
+    contents = []
+    for path in paths:
+        try:
+            if not os.path.isfile(path):
+                return None
+            with open(path, "rb") as handle:
+                contents.append(handle.read())
+        except OSError:
+            return None
+    return cache.content_key(paths, contents)
