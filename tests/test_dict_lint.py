@@ -178,3 +178,15 @@ def test_fuzzy_never_rewrites_a_word_of_the_glossary() -> None:
 
 def test_a_fix_under_review_is_never_applied() -> None:
     assert Dictionary([Fix("Anthropic", ("Anthropik",), review=True)]).apply("Anthropik")[0] == "Anthropik"
+
+
+def test_correct_takes_a_glossary_that_fuzzy_keys_never_rewrite(tmp_path: Path) -> None:
+    dictionary = tmp_path / "d.toml"
+    dictionary.write_text('[[fix]]\nto = "Huang"\nfrom = ["Hwang"]\nfuzzy = 1\n', encoding="utf-8")
+    text = tmp_path / "t.txt"
+    text.write_text("00:01Jason Wang et Hwang.\n", encoding="utf-8")
+    names = tmp_path / "names.txt"
+    names.write_text("Jason Wang\n", encoding="utf-8")
+    base = ["correct", str(text), "--dict", str(dictionary), "--no-discover"]
+    assert CliRunner().invoke(main, base).stdout == "00:01Jason Huang et Huang.\n"
+    assert CliRunner().invoke(main, [*base, "--glossary", str(names)]).stdout == "00:01Jason Wang et Huang.\n"

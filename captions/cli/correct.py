@@ -25,8 +25,11 @@ from . import main
 @click.option("--explain", is_flag=True, help="List every change for a person, on standard error.")
 @click.option("--json", "as_json", is_flag=True,
               help="Print the changes as JSON on standard output (the text then needs -o FILE).")
+@click.option("--glossary", "glossaries", multiple=True, type=click.Path(dir_okay=False),
+              help="Names that are right as written (one a line, or a dictionary's right-hand sides): fuzzy "
+                   "keys never rewrite their words. Repeatable.")
 def correct(input_path: str, dict_paths: tuple[str, ...], no_discover: bool, output: str, explain: bool,
-            as_json: bool) -> None:
+            as_json: bool, glossaries: tuple[str, ...]) -> None:
     """Repair speech-recognition errors in a transcript, SRT or WebVTT file with correction
     dictionaries.  Only the corrected words change: stamps, line breaks, spacing, encoding and
     line ends are written back as they were.
@@ -48,6 +51,10 @@ def correct(input_path: str, dict_paths: tuple[str, ...], no_discover: bool, out
         raise click.UsageError("no dictionary: give --dict FILE or put NAME.dict.toml next to the input "
                                "(see docs/dictionaries.md)")
     dictionary = load_dictionaries(paths)  # refused here, before the input is even read
+    if glossaries:
+        from ..corrections.suggest import read_glossary
+
+        dictionary = dictionary.protecting(name for path in glossaries for name in read_glossary(path))
     corrected = correct_source(read_source(input_path), source_name(input_path), dictionary)
     changes = corrected.changes
     if output != "-":

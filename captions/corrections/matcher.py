@@ -28,6 +28,7 @@ How a dictionary is applied:
 from __future__ import annotations
 
 import bisect
+import copy
 import enum
 import itertools
 import operator
@@ -500,6 +501,16 @@ class Dictionary:
 
     def __len__(self) -> int:
         return sum(len(f.keys) for f in self.fixes)
+
+    def protecting(self, words: Iterable[str]) -> Dictionary:
+        """This dictionary with more words its fuzzy keys never rewrite (a glossary's names)."""
+        extra = {fold(w) for text in words for w in WORD.findall(unicodedata.normalize("NFC", text))}
+        if self._fuzzy is None or extra <= self._fuzzy.protected:
+            return self
+        twin = copy.copy(self)
+        twin._fuzzy = copy.copy(self._fuzzy)
+        twin._fuzzy.protected = self._fuzzy.protected | extra
+        return twin
 
     def compile(self) -> Dictionary:
         """Build every automaton now (they are otherwise built at the first text)."""

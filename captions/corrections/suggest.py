@@ -286,41 +286,50 @@ class _Matcher:
         return unicodedata.normalize("NFC", _joined(span)) not in self.protected
 
     def hits(self) -> list[_Hit]:
-        from rapidfuzz import fuzz, process
+        spans = self._spans()
+        keys = list(spans)
+        columns = [list(column) for column in zip(*keys)] if keys else []
+        found: list[_Hit] = []
+        for target, t_keys in enumerate(self.target_keys):
+            for position in self._close(t_keys, columns):
+                score, how = _similarity(keys[position], t_keys)
+                found.extend(_Hit(target, score, how, start, length) for start, length in spans[keys[position]]
+                             if self._accept(target, start, length, score, how))
+        return found
 
+    def _spans(self) -> dict[tuple[str, str, str], list[tuple[int, int]]]:
+        """Every span worth comparing (up to the longest name + 1 words), by its keys."""
         longest = max((len(tw) for tw in self.target_words), default=1) + 1
         spans: dict[tuple[str, str, str], list[tuple[int, int]]] = defaultdict(list)
         for start in range(len(self.words)):
-            for length in range(1, longest + 1):
+            for length in range(1, min(longest, len(self.words) - start) + 1):
                 span = self.words[start:start + length]
-                if len(span) < length:
-                    break
                 if self.span_ok(span):
                     spans[_keys([w.text for w in span if w.text not in (".", "&", "-")])].append((start, length))
-        keys = list(spans)
-        found: list[_Hit] = []
-        for target, (t_keys, t_words) in enumerate(zip(self.target_keys, self.target_words)):
-            limit = len(t_words) + 1
-            close: set[int] = set()
-            for index, column in enumerate(zip(*keys)) if keys else ():
-                if len(t_keys[index]) < 2:
-                    continue
-                for _, score, position in process.extract(t_keys[index], list(column), scorer=fuzz.ratio,
-                                                          score_cutoff=MIN_SCORE - 10, limit=None):
-                    close.add(position)
-            for position in close:
-                score, how = _similarity(keys[position], t_keys)
-                for start, length in spans[keys[position]]:
-                    if _joined(self.words[start:start + length]) == self.targets[target].name \
-                            or self._part_of_name(target, start, length):
-                        continue
-                    if how != "spelling" and (self.targets[target].source == "transcript" or (
-                            length == 1 and self.words[start].text.islower())):
-                        continue  # the show's own spellings, and single lower-case words, by spelling only
-                    if length <= limit and score >= self._threshold(target, start, length) \
-                            and not self._part_does_as_well(target, start, length, score):
-                        found.append(_Hit(target, score, how, start, length))
-        return found
+        return spans
+
+    @staticmethod
+    def _close(t_keys: tuple[str, str, str], columns: list[list[str]]) -> set[int]:
+        """The spans whose spelling or a sound key is near the name's (rapidfuzz's C loop)."""
+        from rapidfuzz import fuzz, process
+
+        close: set[int] = set()
+        for index, column in enumerate(columns):
+            if len(t_keys[index]) >= 2:
+                close.update(position for _, _, position in process.extract(
+                    t_keys[index], column, scorer=fuzz.ratio, score_cutoff=MIN_SCORE - 10, limit=None))
+        return close
+
+    def _accept(self, target: int, start: int, length: int, score: float, how: str) -> bool:
+        name = self.targets[target]
+        if length > len(self.target_words[target]) + 1:
+            return False
+        if _joined(self.words[start:start + length]) == name.name or self._part_of_name(target, start, length):
+            return False
+        if how != "spelling" and (name.source == "transcript" or (length == 1 and self.words[start].text.islower())):
+            return False  # the show's own spellings, and single lower-case words, by spelling only
+        return score >= self._threshold(target, start, length) and not self._part_does_as_well(
+            target, start, length, score)
 
     def _part_of_name(self, target: int, start: int, length: int) -> bool:
         """Whether the span says a word of the name right and the rest is no name (``Clément``,
@@ -439,18 +448,21 @@ def _targets(transcripts: Sequence[Transcript], glossary: Sequence[str], words: 
         for transcript in transcripts:
             for name in metadata_names(transcript.metadata, common):
                 targets.setdefault(_plain(name), Target(name, "metadata"))
-    # The show's own spellings: capitalised words said at least three times, never in lower case,
-    # at least once inside a sentence (so a name, not a sentence's first word).
-    lowered = {w.text for w in words if w.text.islower()}
-    counts = Counter(w.text for w in words if w.text[:1].isupper() and len(w.text) >= 4 and not w.text.isupper())
-    named = {w.text for w in words if not w.initial}
-    known = [_keys([w for w in TOKEN.findall(t.name) if WORD.fullmatch(w)]) for t in targets.values()]
-    for spelling, count in counts.most_common():
-        if count >= 3 and spelling in named and fold(spelling) not in lowered and fold(spelling) not in common:
-            key = _keys([spelling])
-            if all(_similarity(key, other)[0] < MIN_SCORE for other in known):  # not a wrong form of one
-                targets.setdefault(_plain(spelling), Target(spelling, "transcript"))
+    known = [_form_keys(t.name) for t in targets.values()]
+    for spelling in _show_spellings(words, common):
+        if all(_similarity(_keys([spelling]), other)[0] < MIN_SCORE for other in known):  # not a wrong form of one
+            targets.setdefault(_plain(spelling), Target(spelling, "transcript"))
     return [t for key, t in targets.items() if key]
+
+
+def _show_spellings(words: Sequence[_Word], common: frozenset[str]) -> list[str]:
+    """The show's own spellings of names: capitalised words said at least three times, never in
+    lower case, at least once inside a sentence (a name, not a sentence's first word)."""
+    lowered = {w.text for w in words if w.text.islower()}
+    named = {w.text for w in words if not w.initial}
+    counts = Counter(w.text for w in words if w.text[:1].isupper() and len(w.text) >= 4 and not w.text.isupper())
+    return [spelling for spelling, count in counts.most_common()
+            if count >= 3 and spelling in named and fold(spelling) not in lowered | common]
 
 
 def _gather(hits: list[_Hit], targets: list[Target], words: Sequence[_Word],
