@@ -95,12 +95,14 @@ class FindingCode(str, enum.Enum):
     OVERRIDDEN_KEY = "overridden-key"              # a later dictionary's key hidden by an earlier one
     CHAIN = "chain"                                # a key that matches another fix's replacement
     BAD_REGEX = "bad-regex"                        # does not compile
-    CATASTROPHIC_REGEX = "catastrophic-regex"      # nested quantifiers: exponential backtracking
+    CATASTROPHIC_REGEX = "catastrophic-regex"      # ambiguous repeats: exponential backtracking
+    REGEX_TOO_LARGE = "regex-too-large"            # counted repeats that would expand past the size limit
     EMPTY_MATCH_REGEX = "empty-match-regex"        # a key regex that can match nothing at all
     CONTEXT_ALWAYS_MATCHES = "context-always-matches"  # a guard that matches the empty string
     CONTEXT_NEVER_MATCHES = "context-never-matches"    # a guard that never matches the checked text
     GUARD_SEES_REPLACEMENT = "guard-sees-replacement"  # a guard a second run could decide differently
     FUZZY_MULTIWORD = "fuzzy-multiword"            # fuzzy applies to one-word keys only
+    NEEDS_REVIEW = "needs-review"                  # a suggestion not yet reviewed (`review = true`)
 
 
 class FindingDict(TypedDict):
