@@ -211,11 +211,10 @@ def measure_quality(cues: Sequence[Cue], preset: Preset, lang: str, *,
     >>> q.expression_splits, q.weak_line_ends, q.blanks_in_sentence, [f.finding.code.value for f in q.flags]
     (1, 2, 1, ['expression-split', 'weak-line-end', 'weak-line-end', 'blank-in-sentence'])
     """
-    words = _Words.of(cues)
     known = tuple(tuple(_norm(w) for w in e) for e in (expressions if expressions is not None
                                                        else fixed_expressions(lang)))
     flags: list[Flag] = []
-    splits = _expression_splits(words, cues, [e for e in known if len(e) > 1], flags)
+    splits = _expression_splits(cues, [e for e in known if len(e) > 1], flags)
     weak = _weak_line_ends(cues, line_end_words(lang), flags)
     turns = (_Turns.of(cues, fragments, sources) if fragments is not None and sources is not None
              else _Turns.unknown(cues))
@@ -292,29 +291,24 @@ def _punct_after(word: str) -> bool:
 class _Word(NamedTuple):
     norm: str
     punct_after: bool
-    cue: int
-    line: int
-    place: int   # in the line's words
+    place: int   # in its line's words split at spaces
 
 
-@dataclass(frozen=True, slots=True)
-class _Words:
-    """Every word of the cues in order, with where it is (tags, dialogue dashes and speaker
-    labels are not words)."""
-
-    words: tuple[_Word, ...]
-
-    @classmethod
-    def of(cls, cues: Sequence[Cue]) -> _Words:
-        out = []
-        for k, cue in enumerate(cues):
-            for i, line in enumerate(cue.lines):
-                for j, word in enumerate(line.split(" ")):
-                    plain = _TAG.sub("", word)
-                    norm = _norm(plain)
-                    if norm and not _LABEL.match(plain + " "):
-                        out.append(_Word(norm, _punct_after(plain), k, i, j))
-        return cls(tuple(out))
+def _edge_words(line: str, size: int, last: bool) -> list[_Word]:
+    """The first (or ``last``) ``size`` words of a display line, in text order (tags, dialogue
+    dashes and a speaker label are not words); only those are read."""
+    tokens = line.split(" ")
+    out: list[_Word] = []
+    order = range(len(tokens) - 1, -1, -1) if last else range(len(tokens))
+    for j in order:
+        word = tokens[j]
+        plain = _TAG.sub("", word) if "<" in word else word
+        norm = _norm(plain)
+        if norm and not (j == 0 and _LABEL.match(plain + " ")):
+            out.append(_Word(norm, _punct_after(plain), j))
+            if len(out) == size:
+                break
+    return out[::-1] if last else out
 
 
 def _matches(expected: str, word: str, role: int) -> bool:
@@ -347,9 +341,12 @@ def _spans(words: Sequence[_Word], p: int, expression: Sequence[str], j: int) ->
     return True
 
 
-def _expression_splits(words: _Words, cues: Sequence[Cue], expressions: Sequence[tuple[str, ...]],
-                       flags: list[Flag]) -> int:
-    """The places between two lines or two cues that fall inside one of ``expressions``."""
+def _expression_splits(cues: Sequence[Cue], expressions: Sequence[tuple[str, ...]], flags: list[Flag]) -> int:
+    """The places between two lines or two cues that fall inside one of ``expressions``.
+
+    Only the words near each such place are read: the longest expression's length minus one
+    on each side, across lines and cues when a line is shorter than that.
+    """
     if not expressions:
         return 0
     # every (word before, word after) pair an expression could be cut at
@@ -357,24 +354,58 @@ def _expression_splits(words: _Words, cues: Sequence[Cue], expressions: Sequence
     for expression in expressions:
         for j in range(1, len(expression)):
             pairs.setdefault((expression[j - 1], expression[j]), []).append((expression, j))
+    reach = max(len(e) for e in expressions) - 1
+    lines = [(k, i, line) for k, cue in enumerate(cues) for i, line in enumerate(cue.lines)]
+    texts = [line for _, _, line in lines]
+    lefts, rights = {left for left, _ in pairs}, {right for _, right in pairs}
     found = 0
-    seq = words.words
-    for p in range(1, len(seq)):
-        before, after = seq[p - 1], seq[p]
-        if (before.cue, before.line) == (after.cue, after.line) or before.punct_after:
+    for n in range(len(lines) - 1):
+        # most places have no expression word on one side: the two words at the place decide it
+        if (lefts.isdisjoint(_forms(_edge(texts[n], True), -1))
+                or rights.isdisjoint(_forms(_edge(texts[n + 1], False), 1))):
             continue
-        candidates = [pairs.get((left, right), ()) for left in _forms(before.norm, -1) for right in _forms(after.norm, 1)]
+        before = _window(texts, n, -1, reach)
+        after = _window(texts, n + 1, 1, reach)
+        if not before or not after or before[-1].punct_after:
+            continue
+        seq = before + after
+        p = len(before)
+        candidates = [pairs.get((left, right), ()) for left in _forms(seq[p - 1].norm, -1)
+                      for right in _forms(seq[p].norm, 1)]
         hit = next((e for group in candidates for e, j in group if _spans(seq, p, e, j)), None)
         if hit is None:
             continue
         found += 1
-        where = "a cue boundary" if before.cue != after.cue else "a line break"
+        (k, i, _), (k2, _, _) = lines[n], lines[n + 1]
+        where = "a cue boundary" if k != k2 else "a line break"
         text = " ".join(hit)
         flags.append(Flag(Finding(FindingCode.EXPRESSION_SPLIT, Severity.WARNING,
-                                  f"{where} cuts « {text} » ({before.norm} | {after.norm})",
-                                  line=cues[before.cue].line, cue=before.cue + 1, value=text),
-                          before.line, before.place))
+                                  f"{where} cuts « {text} » ({seq[p - 1].norm} | {seq[p].norm})",
+                                  line=cues[k].line, cue=k + 1, value=text),
+                          i, seq[p - 1].place))
     return found
+
+
+def _edge(line: str, last: bool) -> str:
+    """The last (or first) word of a line as the lists write it ("" when the line has none)."""
+    token = line.rpartition(" ")[2] if last else line.partition(" ")[0]
+    norm = _norm(token)
+    if not norm or "<" in token or token.endswith(":"):   # a tag, a label, a dash: read carefully
+        words = _edge_words(line, 1, last)
+        return words[0].norm if words else ""
+    return norm
+
+
+def _window(lines: Sequence[str], n: int, step: int, size: int) -> list[_Word]:
+    """``size`` words from line ``n`` on: its last ones going back (``step`` -1) or its first
+    ones going on (1), continuing into the next lines when it has fewer; in text order.  The
+    first line's words keep their place (the flag points at them); the others' do not matter."""
+    taken: list[_Word] = []
+    while 0 <= n < len(lines) and len(taken) < size:
+        edge = _edge_words(lines[n], size - len(taken), step < 0)
+        taken = edge + taken if step < 0 else taken + edge
+        n += step
+    return taken
 
 
 def _forms(word: str, role: int) -> tuple[str, ...]:

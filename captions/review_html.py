@@ -254,7 +254,8 @@ def _filters(rows: Sequence[_Row]) -> str:
     for row in rows:
         for code in row.codes():
             counts[code] = counts.get(code, 0) + 1
-    buttons = [("all", "all cues", len(rows)), ("any", "with a finding or correction", sum(1 for r in rows if r.codes()))]
+    flagged = sum(1 for r in rows if r.codes())
+    buttons = [("all", "all cues", len(rows)), ("any", "with a finding or correction", flagged)]
     buttons += [(code, code, n) for code, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))]
     return "".join(f'<button type="button" data-code="{_e(code)}" aria-pressed="false">{_e(label)} <b>{n}</b></button>'
                    for code, label, n in buttons)

@@ -219,9 +219,10 @@ def test_a_choice_resolves_by_language_unless_named_and_keeps_its_overrides():
 
 
 def test_convert_chooses_by_the_texts_language():
-    en = Transcript("t", (Fragment(0, "Welcome to the show, and thank you for being here with us tonight.", 1),))
-    fr = Transcript("t", (Fragment(0, "Bonsoir à tous, et merci d'être là avec nous ce soir pour la quotidienne.", 1),))
-    assert (convert_transcript(en).report.preset, convert_transcript(en).report.preset_by_language) == ("netflix-en", True)
+    en = Transcript("t", (Fragment(0, "Welcome to the show, and thank you for being here with us.", 1),))
+    fr = Transcript("t", (Fragment(0, "Bonsoir à tous, et merci d'être là avec nous ce soir.", 1),))
+    report = convert_transcript(en).report
+    assert (report.preset, report.preset_by_language) == ("netflix-en", True)
     assert convert_transcript(fr).report.preset == "fr-tv"
     assert convert_transcript(en, get_preset("bbc")).report.preset_by_language is False
 
