@@ -341,16 +341,20 @@ def _spans(words: Sequence[_Word], p: int, expression: Sequence[str], j: int) ->
     return True
 
 
+_Pairs = dict[tuple[str, str], list[tuple[tuple[str, ...], int]]]
+
+
 def _expression_splits(cues: Sequence[Cue], expressions: Sequence[tuple[str, ...]], flags: list[Flag]) -> int:
     """The places between two lines or two cues that fall inside one of ``expressions``.
 
-    Only the words near each such place are read: the longest expression's length minus one
-    on each side, across lines and cues when a line is shorter than that.
+    Only the words near each such place are read: the two at the place decide most of them;
+    where an expression could be cut, the longest expression's length minus one on each side,
+    across lines and cues when a line is shorter than that.
     """
     if not expressions:
         return 0
     # every (word before, word after) pair an expression could be cut at
-    pairs: dict[tuple[str, str], list[tuple[tuple[str, ...], int]]] = {}
+    pairs: _Pairs = {}
     for expression in expressions:
         for j in range(1, len(expression)):
             pairs.setdefault((expression[j - 1], expression[j]), []).append((expression, j))
@@ -360,30 +364,32 @@ def _expression_splits(cues: Sequence[Cue], expressions: Sequence[tuple[str, ...
     lefts, rights = {left for left, _ in pairs}, {right for _, right in pairs}
     found = 0
     for n in range(len(lines) - 1):
-        # most places have no expression word on one side: the two words at the place decide it
         if (lefts.isdisjoint(_forms(_edge(texts[n], True), -1))
                 or rights.isdisjoint(_forms(_edge(texts[n + 1], False), 1))):
             continue
-        before = _window(texts, n, -1, reach)
-        after = _window(texts, n + 1, 1, reach)
-        if not before or not after or before[-1].punct_after:
-            continue
-        seq = before + after
-        p = len(before)
-        candidates = [pairs.get((left, right), ()) for left in _forms(seq[p - 1].norm, -1)
-                      for right in _forms(seq[p].norm, 1)]
-        hit = next((e for group in candidates for e, j in group if _spans(seq, p, e, j)), None)
+        before, after = _window(texts, n, -1, reach), _window(texts, n + 1, 1, reach)
+        hit = _cut_expression(before, after, pairs)
         if hit is None:
             continue
         found += 1
         (k, i, _), (k2, _, _) = lines[n], lines[n + 1]
-        where = "a cue boundary" if k != k2 else "a line break"
         text = " ".join(hit)
         flags.append(Flag(Finding(FindingCode.EXPRESSION_SPLIT, Severity.WARNING,
-                                  f"{where} cuts « {text} » ({seq[p - 1].norm} | {seq[p].norm})",
+                                  f"{'a cue boundary' if k != k2 else 'a line break'} cuts « {text} » "
+                                  f"({before[-1].norm} | {after[0].norm})",
                                   line=cues[k].line, cue=k + 1, value=text),
-                          i, seq[p - 1].place))
+                          i, before[-1].place))
     return found
+
+
+def _cut_expression(before: list[_Word], after: list[_Word], pairs: _Pairs) -> tuple[str, ...] | None:
+    """The expression the place between ``before`` and ``after`` cuts, if any."""
+    if not before or not after or before[-1].punct_after:
+        return None
+    seq, p = before + after, len(before)
+    candidates = [pairs.get((left, right), ()) for left in _forms(seq[p - 1].norm, -1)
+                  for right in _forms(seq[p].norm, 1)]
+    return next((e for group in candidates for e, j in group if _spans(seq, p, e, j)), None)
 
 
 def _edge(line: str, last: bool) -> str:
