@@ -77,12 +77,13 @@ def _summary(report: Report, report_path: str | None) -> str:
     """The line that sums a conversion up: the preset and why, speed, limits, quality."""
     chosen = "chosen for the language" if report.preset_by_language else "asked for"
     summary = f"captions: {report.cues} cues ({report.lang}, preset {report.preset} {chosen})"
-    if report.reading is not None:
-        summary += (f"; reading speed median {report.reading.median_cps:.1f} cps, "
-                    f"{report.reading.too_fast} over the limit")
+    quality = report.quality
+    if report.reading is not None:   # in the preset's unit (words per minute for bbc, dcmp)
+        median, unit = ((quality.speed.median, quality.speed.unit.value) if quality is not None
+                        else (report.reading.median_cps, "cps"))
+        summary += f"; reading speed median {median:.1f} {unit}, {report.reading.too_fast} over the limit"
     if report.misses:
         summary += f"; {len(report.misses)} limit(s) missed" + ("" if report_path else " (see --report)")
-    quality = report.quality
     if quality is not None:
         if quality.turns:
             summary += f"; turns marked {quality.turns_marked}/{quality.turns}"
