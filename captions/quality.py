@@ -303,8 +303,10 @@ def _edge_words(line: str, size: int, last: bool) -> list[_Word]:
     for j in order:
         word = tokens[j]
         plain = _TAG.sub("", word) if "<" in word else word
+        if j == 0 and ":" in plain:   # a speaker label, alone or glued by a no-break space (ANNA:\xa0Oui)
+            plain = _LABEL.sub("", plain + " ", count=1).strip()
         norm = _norm(plain)
-        if norm and not (j == 0 and _LABEL.match(plain + " ")):
+        if norm:
             out.append(_Word(norm, _punct_after(plain), j))
             if len(out) == size:
                 break
@@ -396,7 +398,7 @@ def _edge(line: str, last: bool) -> str:
     """The last (or first) word of a line as the lists write it ("" when the line has none)."""
     token = line.rpartition(" ")[2] if last else line.partition(" ")[0]
     norm = _norm(token)
-    if not norm or "<" in token or token.endswith(":"):   # a tag, a label, a dash: read carefully
+    if not norm or "<" in token or ":" in token:   # a tag, a label, a dash: read carefully
         words = _edge_words(line, 1, last)
         return words[0].norm if words else ""
     return norm
@@ -554,8 +556,9 @@ class _Turns:
 
 
 def _line_of(cue: Cue, text: str) -> int | None:
-    """The line of ``cue`` after the first that starts with the first word of ``text``."""
-    first = _key(text.split(" ", 1)[0])
+    """The line of ``cue`` after the first that starts with the first word of ``text`` (a
+    fragment's text: its speaker label, when the builder wrote one, is not a word)."""
+    first = _key(_opens_turn(text)[1])
     for i, line in enumerate(cue.lines[1:], start=1):
         if first and _key(_opens_turn(line)[1]) == first:
             return i
@@ -567,7 +570,7 @@ def _word_of(cue: Cue, text: str, line: int | None) -> tuple[int, int]:
     it cannot be told)."""
     if line is not None:
         return line, 0
-    first = _key(text.split(" ", 1)[0])
+    first = _key(_opens_turn(text)[1])
     for i, words in enumerate(line.split(" ") for line in cue.lines):
         for j, word in enumerate(words):
             if j and first and _key(word) == first:

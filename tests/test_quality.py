@@ -194,6 +194,16 @@ def test_speaker_labels_and_voices_mark_a_turn():
     assert (q.turns, q.turns_marked) == (2, 1)   # the label marks the first; "Merci." has no mark
 
 
+def test_a_label_glued_to_its_first_word_marks_the_turn_and_the_word_still_counts():
+    frags = [Fragment(0, "Bonjour à tous.", 1), Fragment(1000, "ANNA:\u00a0Il dit parce", 2, turn=True)]
+    cues = [Cue(0, 2000, ("Bonjour à tous.", "ANNA:\u00a0Il dit parce")), Cue(2100, 3000, ("que voilà.",))]
+    q = measure_quality(cues, FR, "fr", expressions=EXPRESSIONS, fragments=frags, sources=[(0, 1), (1, 1)])
+    assert (q.turns, q.turns_marked, q.expression_splits) == (1, 1, 1)
+    split = measure_quality([Cue(0, 1000, ("ANNA:\u00a0Parce",)), Cue(1100, 2000, ("que.",))], FR, "fr",
+                            expressions=EXPRESSIONS)
+    assert split.expression_splits == 1
+
+
 def test_built_cues_mark_every_turn_of_named_speakers():
     frags = tuple(Fragment(1500 * k, text, k + 1, speaker=name, turn=k > 0 and name != prev)
                   for k, (name, prev, text) in enumerate([
