@@ -88,6 +88,13 @@ class FindingCode(str, enum.Enum):
     MISSING_NBSP = "missing-nbsp"
     REPEATED_CUE = "repeated-cue"
 
+    # ---- built captions: what the quality measures find (captions.quality, the convert report)
+    UNMARKED_TURN = "unmarked-turn"                # a change of speaker inside a cue, its line not opened by a dash
+    TOO_MANY_SPEAKERS = "too-many-speakers"        # three or more speakers in one cue
+    EXPRESSION_SPLIT = "expression-split"          # a line break or a cue boundary inside a fixed expression
+    WEAK_LINE_END = "weak-line-end"                # a line ending on an article, a preposition, a conjunction...
+    BLANK_IN_SENTENCE = "blank-in-sentence"        # a blank of 1 s or more inside a sentence, not marked
+
     # ---- correction dictionaries: what the lint finds
     UNREADABLE_ENTRY = "unreadable-entry"          # bad TOML, missing `to`, wrong type, unknown field
     DUPLICATE_KEY = "duplicate-key"                # the same key twice with the same replacement
