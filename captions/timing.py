@@ -323,8 +323,9 @@ def cue_times(cues: Sequence[CueTiming], preset: Preset) -> list[tuple[int, int]
             if preset.max_duration_ms is not None and end > start + preset.max_duration_ms:
                 end = start + preset.max_duration_ms
                 # the maximum duration stops the chain: the next cue may start up to two
-                # frames before its speech (Netflix allows it) to close the gap instead
-                if limit - end <= round(2000 / preset.fps):
+                # frames before its speech (Netflix allows it) to close the gap instead,
+                # unless its start is a known time (a recogniser's word): that one stays
+                if limit - end <= round(2000 / preset.fps) and not cues[k + 1].exact_start:
                     starts[k + 1] = end + gap
         end = max(end, start + 1)
         out.append((start, end))

@@ -36,9 +36,10 @@ __all__ = ["read_fast"]
 # One row per line: the minutes part of a bare stamp ("MM" or "H:MM": CLOCK's H:MM:SS first, then
 # M:SS), its seconds, the separator (blanks, a dash or a bar between blanks), then the rest.  The
 # stamp is not followed by another ":digit", nor by "." or "," and a digit (milliseconds, SBV),
-# and its text starts with no blank of any kind (a stamp alone, or before U+00A0, is the careful
-# path's: the line then holds a time without a stamp, which declines the file).
-_ROW = re.compile(r"^(?:(\d{1,2}:[0-5]\d|\d{1,3}):([0-5]\d)(?!:\d|[.,]\d)([ \t]*(?:[-–—|][ \t]+)?)(?=\S))?(.*)",
+# and its text starts with no blank of any kind and is not a lone dash or bar (a stamp alone, or
+# before U+00A0, or before a separator with nothing after it, is the careful path's: the line then
+# holds a time without a stamp, which declines the file).
+_ROW = re.compile(r"^(?:(\d{1,2}:[0-5]\d|\d{1,3}):([0-5]\d)(?!:\d|[.,]\d)([ \t]*(?:[-–—|][ \t]+)?)(?![-–—|][ \t]*$)(?=\S))?(.*)",
                   re.MULTILINE)
 # A time anywhere: a line without a leading stamp that holds one goes to the careful path.
 _TIME = re.compile(r"\d:[0-5]\d")
