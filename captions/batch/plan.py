@@ -110,6 +110,9 @@ def plan_inputs(found: Sequence[Found], settings_for: Callable[[Found], FileSett
         except CaptionsError as exc:
             planned.append(Planned(item, None, problem=str(exc)))
             continue
+        except Exception as exc:  # a bug must cost the inputs it touches, not the run
+            planned.append(Planned(item, None, problem=f"internal error {type(exc).__name__}: {exc}"))
+            continue
         outputs = tuple(output_rel(item.rel, fmt) for fmt in settings.formats)
         for out in outputs:
             owners.setdefault(out, []).append(item.rel)

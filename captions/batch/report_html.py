@@ -9,7 +9,7 @@ through :func:`html.escape`; the script reads only ``data-`` attributes, never t
 from __future__ import annotations
 
 import html
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 from ..timecode import format_clock
 from .manifest import BatchSummary, ManifestEntry, Status, TimelinePoint
@@ -130,9 +130,9 @@ def _row(rel: str, e: ManifestEntry, anchor: str) -> str:
     return f'<tr class="{cls}" data-file="{_e(rel)}">{tds}</tr>'
 
 
-def _section(rel: str, e: ManifestEntry, anchor: str) -> str:
+def _section(rel: str, e: ManifestEntry, anchor: str, timeline: Sequence[TimelinePoint]) -> str:
     """The file's reading-speed timeline, or why it failed."""
-    body = (_timeline_svg(rel, e.timeline, e.preset) if e.status is not Status.FAILED
+    body = (_timeline_svg(rel, timeline, e.preset) if e.status is not Status.FAILED
             else f'<p class="bad">Failed: {_e(e.reason or "")}</p>')
     return f'<section id="{anchor}" data-file="{_e(rel)}"><h2>{_e(rel)}</h2>{body}</section>'
 
@@ -148,8 +148,12 @@ def _facts(summary: BatchSummary) -> str:
                    for k, v in facts)
 
 
-def render_report_html(summary: BatchSummary, *, title: str = "captions batch") -> str:
+def render_report_html(summary: BatchSummary, timelines: Mapping[str, Sequence[TimelinePoint]] | None = None, *,
+                       title: str = "captions batch") -> str:
     """The report page for a run: a row per input, files that need a person first.
+
+    ``timelines``: the reading-speed timeline of each input (the summary's entries hold none:
+    :meth:`Manifest.timeline` reads them back); an entry's own is used where none is given.
 
     >>> from pathlib import Path
     >>> from captions.batch.manifest import Kind
@@ -162,7 +166,9 @@ def render_report_html(summary: BatchSummary, *, title: str = "captions batch") 
     order = sorted(entries, key=lambda rel: (-(entries[rel].flagged + (1000 if entries[rel].status is Status.FAILED
                                                                         else 0)), rel))
     rows = [_row(rel, entries[rel], f"f{i}") for i, rel in enumerate(order)]
-    sections = [_section(rel, entries[rel], f"f{i}") for i, rel in enumerate(order)]
+    given = timelines or {}
+    sections = [_section(rel, entries[rel], f"f{i}", given.get(rel, entries[rel].timeline))
+                for i, rel in enumerate(order)]
     thead = "".join(f'<th data-type="{t}"><button type="button">{_e(name)}</button></th>' for name, t in _HEADS)
     totals = _by_count(summary.findings_total().items())
     return f"""<!DOCTYPE html>
