@@ -302,13 +302,14 @@ def read_source(path: str | os.PathLike[str], *, max_bytes: int | None = MAX_INP
     return decode(read_bytes(path, max_bytes=max_bytes, within=within), source_name(path))
 
 
-_UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+_UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 
 
 def printable(text: str) -> str:
     """``text`` safe to print on a terminal: control characters (newlines, ESC and the OSC and CSI
     sequences they start, C1 controls), line separators and bidirectional overrides are shown
-    as escapes, so that a file name can neither forge an output line nor drive the terminal.
+    as escapes, so that a file name can neither forge an output line nor drive the terminal; so
+    are the bytes of a name that is not UTF-8 (which the system hands over as lone surrogates).
 
     >>> printable("show\\x1b]0;owned\\x07\\nok  fake.txt")
     'show\\\\x1b]0;owned\\\\x07\\\\nok  fake.txt'

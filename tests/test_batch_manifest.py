@@ -8,7 +8,7 @@ import json
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from captions.batch import BatchSummary, DictionaryRef, Kind, ManifestEntry, OutputRecord, Status, TimelinePoint
@@ -119,6 +119,7 @@ def test_summary_counts_the_entries_of_the_run() -> None:
                        "elapsed_ms": 1250, "interrupted": False, "not_done": 0, "notes": []}
 
 
+@settings(deadline=None, max_examples=40)   # each example writes and fsyncs files
 @given(st.dictionaries(st.text(min_size=1, max_size=8), _entries, max_size=6),
        st.dictionaries(st.text(min_size=1, max_size=8), _entries, max_size=6))
 def test_the_manifest_gives_back_what_was_recorded_in_two_runs(first: dict, second: dict) -> None:

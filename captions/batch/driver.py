@@ -427,7 +427,7 @@ class _Run:
         """The job of ``plan``, or None when it ends here (failed before its job, or skipped)."""
         rel = plan.found.rel
         if plan.problem:
-            self.fail(plan, plan.problem if plan.problem.startswith(rel) else f"{rel}: {plan.problem}")
+            self.fail(plan, plan.problem)
             return None
         settings = plan.settings
         assert settings is not None  # a plan without a problem has its settings
@@ -476,7 +476,10 @@ class _Run:
         self.finish(result.rel, entry)
 
     def fail(self, plan: Planned, reason: str, sha: str | None = None) -> None:
+        """Record ``plan``'s input as failed; the reason starts with the input's path."""
         rel = plan.found.rel
+        if not reason.startswith(f"{rel}:"):
+            reason = f"{rel}: {reason}"
         result = FileResult(rel, plan.found.kind, Status.FAILED, reason=reason)
         entry = _entry(result, sha256=sha, settings=plan.settings, outputs=(), redone=self.redone.pop(rel, None))
         self.manifest.record(rel, entry)

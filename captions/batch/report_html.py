@@ -58,7 +58,8 @@ _W, _H, _PAD = 900, 140, 28
 
 
 def _e(value: object) -> str:
-    return html.escape(str(value), quote=True)
+    # the bytes of a name that is not UTF-8 (lone surrogates) are shown as \udcxx: the page stays UTF-8
+    return html.escape(str(value).encode("utf-8", "backslashreplace").decode("utf-8"), quote=True)
 
 
 def _clock(ms: int) -> str:

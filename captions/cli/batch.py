@@ -51,8 +51,9 @@ from .options import PRESET_OVERRIDES, preset_options
 
 _DEFAULTS = Limits()
 # JSON keeps these characters raw; a terminal would act on them (C1 controls, line separators,
-# bidirectional overrides): written as \u escapes, the line is the same JSON.
-_JSON_UNSAFE = re.compile(r"[\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+# bidirectional overrides), and the bytes of a name that is not UTF-8 (lone surrogates) cannot
+# be written as UTF-8: written as \u escapes, the line is the same JSON.
+_JSON_UNSAFE = re.compile(r"[\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 
 
 def _json_line(data: object) -> str:
