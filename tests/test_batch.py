@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -364,3 +365,18 @@ def test_an_output_no_longer_asked_for_is_removed(tmp_path):
     assert json_lines(out)[0]["outputs"] == [{"path": "a.srt", "format": "srt", "sha256": sha256_bytes(srt_bytes),
                                               "size": len(srt_bytes)}]
     assert (tmp_path / "out" / "a.srt").is_file() and not (tmp_path / "out" / "a.vtt").exists()
+
+
+def test_the_guarantees_name_tests_that_exist():
+    import ast
+
+    text = (Path(__file__).resolve().parents[1] / "docs" / "batch.md").read_text(encoding="utf-8")
+    section = text[text.index("## Guarantees"):]
+    named = set(re.findall(r"`(tests/test_\w+\.py)::(test_\w+)`", section))
+    assert len(named) >= 20
+    missing = []
+    for path, name in sorted(named):
+        tree = ast.parse((Path(__file__).resolve().parents[1] / path).read_text(encoding="utf-8"))
+        if name not in {node.name for node in ast.walk(tree) if isinstance(node, ast.FunctionDef)}:
+            missing.append(f"{path}::{name}")
+    assert missing == []
