@@ -35,13 +35,13 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 from typing import Any
 
 from .job import MEMORY_REASON, FileJob, FileResult, process_file
-from .manifest import Status
+from .manifest import Kind, Status
 
 __all__ = ["Limits", "Stop", "Tick", "run_jobs", "available_cpus", "TICK_S"]
 
@@ -207,6 +207,8 @@ class _LocalPool:
     def _dispatch(self, ready: deque[FileJob]) -> None:
         failures = 0
         while ready and (self.idle or len(self.busy) < self.size):
+            if not self.idle and self.context.get_start_method() == "fork":
+                _warm_up(ready[0])
             worker = self.idle.pop() if self.idle else _Worker(self.context, self.limits.memory_bytes)
             if worker.give(ready[0]):
                 ready.popleft()
@@ -277,6 +279,29 @@ class _LocalPool:
             worker.retire()
         self.busy.clear()
         self.idle.clear()
+
+
+_WARM_UP = (("warm-up.txt", Kind.TRANSCRIPT, "00:01Bonjour à tous, bienvenue.\n00:04Merci d'être là ce soir.\n"),
+            ("warm-up.srt", Kind.CAPTIONS, "1\n00:00:01,000 --> 00:00:02,500\nBonjour à tous.\n"))
+_warmed: list[bool] = []
+
+
+def _warm_up(first: FileJob) -> None:
+    """Run two tiny jobs in this process, once, before the first worker is forked.
+
+    What a job loads on first use (the validator's modules, the writers' libraries, compiled
+    patterns, language data) is then loaded here, once, and every forked worker starts with it,
+    instead of each worker loading it again on its first file.  The jobs use the run's settings
+    without its dictionaries (those are compiled on the workers, under their limits).
+    """
+    if _warmed:
+        return
+    _warmed.append(True)
+    for rel, kind, text in _WARM_UP:
+        settings = replace(first.settings, dictionaries=())
+        if kind is Kind.CAPTIONS:
+            settings = replace(settings, formats=())
+        work(FileJob(rel, text.encode("utf-8"), kind, settings))
 
 
 def _death(process: BaseProcess) -> str:
