@@ -354,7 +354,8 @@ def write_bytes_atomic(path: str | os.PathLike[str], data: bytes) -> None:
     write_all([(path, data)])
 
 
-def write_all(outputs: Sequence[tuple[str | os.PathLike[str], bytes | Iterable[bytes]]]) -> None:
+def write_all(outputs: Sequence[tuple[str | os.PathLike[str], bytes | Iterable[bytes]]], *,
+              sync: bool = True) -> None:
     """Write several outputs all or none: each goes to a temporary file beside it, flushed to
     disk; only when every one is written are they renamed over their targets.  A failure before
     the renames leaves no output and no temporary file behind.
@@ -364,6 +365,9 @@ def write_all(outputs: Sequence[tuple[str | os.PathLike[str], bytes | Iterable[b
     permissions the process's umask allows.  Temporary names stay short whatever the target's
     name (``.captions-XXXXXXXX.tmp``), so a name near the file system's limit can be written.
     An output given as chunks (any iterable of bytes) is written as they come, never held whole.
+    ``sync=False`` skips flushing each file to disk before its rename, for a caller that makes
+    its writes durable another way (``captions batch`` flushes its journal after each file and
+    checks every output's size and hash on the next run).
 
     Raises:
         OutputError: an output cannot be written (``file: reason``).
@@ -373,7 +377,7 @@ def write_all(outputs: Sequence[tuple[str | os.PathLike[str], bytes | Iterable[b
         for path, data in outputs:
             target = Path(os.path.realpath(path))   # a link is written through, to its target
             _refuse_special(target, str(path))
-            staged.append((_stage(target, data, str(path)), target))
+            staged.append((_stage(target, data, str(path), sync), target))
         for tmp, target in staged:
             try:
                 os.replace(tmp, target)
@@ -400,7 +404,7 @@ def _refuse_special(target: Path, name: str) -> None:
         raise OutputError(f"cannot write the file: it is {what}", Location(name))
 
 
-def _stage(target: Path, data: bytes | Iterable[bytes], name: str) -> str:
+def _stage(target: Path, data: bytes | Iterable[bytes], name: str, sync: bool = True) -> str:
     """Write ``data`` to a new temporary file beside ``target`` and return its path."""
     try:
         fd, tmp = tempfile.mkstemp(prefix=".captions-", suffix=".tmp", dir=target.parent)
@@ -411,7 +415,8 @@ def _stage(target: Path, data: bytes | Iterable[bytes], name: str) -> str:
             for chunk in (data,) if isinstance(data, bytes) else data:
                 handle.write(chunk)
             handle.flush()
-            os.fsync(handle.fileno())
+            if sync:
+                os.fsync(handle.fileno())
         os.chmod(tmp, _mode_for(target))
     except BaseException as exc:
         os.unlink(tmp)

@@ -14,7 +14,7 @@ from pathlib import Path, PurePosixPath
 from typing import Protocol
 
 from .. import __version__
-from ..corrections import discover_dictionaries
+from ..corrections import DICTIONARY_SUFFIXES, discover_dictionaries
 from ..errors import CaptionsError, ConfigError, Location, OutputError, ParseError
 from ..files import read_bytes, write_all
 from ..findings import Severity
@@ -373,6 +373,7 @@ class _Run:
         self.hooks, self.started = hooks, started
         self.hashes = hashes                           # dictionary path -> hash
         self.layers: dict[str, Layer | None] = {}      # folder -> its captions.toml
+        self.dictionary_folders: dict[str, bool] = {}  # folder -> holds files named like dictionaries
         self.plans = plan_inputs(discover(src), self.settings_for)
         reserved = {MANIFEST_NAME, JOURNAL_NAME, LOCK_NAME}
         self.plans = [_refuse_reserved(p, reserved) for p in self.plans]
@@ -396,7 +397,7 @@ class _Run:
         request = self.request
         try:
             adjacent: Sequence[Path] = ()
-            if found.kind is Kind.TRANSCRIPT:
+            if found.kind is Kind.TRANSCRIPT and self._holds_dictionaries(PurePosixPath(found.rel).parent):
                 adjacent = [self._adjacent(p) for p in discover_dictionaries(self.src / found.rel)]
             layers = _layers_for(found.rel, self.src, request.cli, self.layers, max_bytes=request.max_file_bytes,
                                  allow_outside=request.allow_outside_dicts)
@@ -405,6 +406,20 @@ class _Run:
             raise
         except OSError as exc:   # a folder that changed under us, say: this input fails, the run goes on
             raise ConfigError(f"cannot read its settings: {exc.strerror or exc}", Location(found.rel)) from None
+
+    def _holds_dictionaries(self, folder: PurePosixPath) -> bool:
+        """Whether ``folder`` holds a file named like a dictionary (``*.dict.toml``...), listed once
+        per folder: looking for the dictionaries of each input lists its folder, which for a
+        folder of thousands of inputs cost each input as much as the folder."""
+        key = folder.as_posix()
+        if key not in self.dictionary_folders:
+            try:
+                names = os.listdir(self.src / key)
+            except OSError:
+                names = []
+            self.dictionary_folders[key] = any(
+                name.lower().endswith(tuple(f".dict{suffix}" for suffix in DICTIONARY_SUFFIXES)) for name in names)
+        return self.dictionary_folders[key]
 
     def _adjacent(self, path: Path) -> Path:
         real = path.resolve()
@@ -434,20 +449,21 @@ class _Run:
         try:
             data = _read_input(plan.found, self.src, self.request.max_file_bytes)
             sha = self.input_hashes[rel] = sha256_bytes(data)
-            why = self.manifest.staleness(rel, sha256=sha, options_sha256=sha256_json(settings.options_dict()),
-                                          dictionaries=settings.dictionaries, outputs=plan.outputs)
+            why = "--force" if self.request.force else self.manifest.staleness(
+                rel, sha256=sha, options_sha256=sha256_json(settings.options_dict()),
+                dictionaries=settings.dictionaries, outputs=plan.outputs)
         except CaptionsError as exc:
             self.fail(plan, str(exc))
             return None
         except Exception as exc:  # a bug must cost one file, not the run
             self.fail(plan, f"{rel}: internal error {type(exc).__name__}: {exc}")
             return None
-        if why is None and not self.request.force:
+        if why is None:
             previous = self.manifest.files[rel]
             self.finish(rel, previous.with_status(Status.SKIPPED))
             return None
         if rel in self.manifest.files:
-            self.redone[rel] = "--force" if why is None else why
+            self.redone[rel] = why
         return FileJob(rel, data, plan.found.kind, settings)
 
     def take(self, result: FileResult) -> None:
@@ -531,7 +547,11 @@ def _write_outputs(src: Path, dst: Path, plan: Planned, result: FileResult, prev
     match the input any more), unless another input of this run now makes them (``planned``)."""
     data = [(fmt, text.encode("utf-8")) for fmt, text in result.outputs]
     targets = [safe_output_path(src, dst, rel) for rel in plan.outputs]
-    write_all([(target, content) for target, (_, content) in zip(targets, data)])
+    # Not flushed to disk one by one: the journal line that follows is (on ext4's default
+    # ordered mode that carries these writes with it), and the next run checks each output's
+    # size and hash anyway, redoing any a power loss cut; three flushes per file were most of
+    # the driver's time.
+    write_all([(target, content) for target, (_, content) in zip(targets, data)], sync=False)
     written = [OutputRecord(rel, fmt, sha256_bytes(content), len(content))
                for rel, (fmt, content) in zip(plan.outputs, data)]
     keep = {w.path for w in written}

@@ -183,26 +183,36 @@ class _LocalPool:
         self.context = _context()
         self.idle: list[_Worker] = []
         self.busy: list[_Worker] = []
+        self.queue: Iterator[FileJob] = iter(())
+        self.exhausted = False
 
     def run(self, queue: Iterator[FileJob]) -> Iterator[FileResult]:
+        self.queue, self.exhausted = queue, False
         ready: deque[FileJob] = deque()
-        exhausted = False
         while True:
-            if self.stop.level:
-                ready.clear()   # read but never started: not recorded, the next run does them
-            else:
-                while not exhausted and len(ready) + len(self.busy) < 2 * self.size:
-                    job = next(queue, None)
-                    if job is None:
-                        exhausted = True
-                    else:
-                        ready.append(job)
-                self._dispatch(ready)
+            self._feed(ready)
             if not self.busy:
-                if self.stop.level or exhausted:
+                if self.stop.level or self.exhausted:
                     return
                 continue
-            yield from self._wait()
+            results = list(self._wait())
+            # The workers that answered get their next file before the results are written:
+            # writing (and flushing) outputs takes the driver milliseconds a worker would idle.
+            self._feed(ready)
+            yield from results
+
+    def _feed(self, ready: deque[FileJob]) -> None:
+        """Read jobs ahead (up to ``2 * size`` files in flight) and give idle workers theirs."""
+        if self.stop.level:
+            ready.clear()   # read but never started: not recorded, the next run does them
+            return
+        while not self.exhausted and len(ready) + len(self.busy) < 2 * self.size:
+            job = next(self.queue, None)
+            if job is None:
+                self.exhausted = True
+            else:
+                ready.append(job)
+        self._dispatch(ready)
 
     def _dispatch(self, ready: deque[FileJob]) -> None:
         failures = 0
