@@ -20,6 +20,11 @@ from captions.batch import FileJob, FileResult, Kind, Limits, Status, Stop, reso
 from captions.batch import workers
 
 
+def run_jobs(*args, **kwargs) -> list[FileResult]:
+    """The results of workers.run_jobs, its groups flattened."""
+    return [result for group in workers.run_jobs(*args, **kwargs) for result in group]
+
+
 def _job(rel: str) -> FileJob:
     return FileJob(rel, b"", Kind.TRANSCRIPT, resolve_settings([], Kind.TRANSCRIPT))
 
@@ -47,7 +52,7 @@ def _slow(job: FileJob) -> FileResult:
 
 def test_a_worker_runs_the_job_paused_collector_ignored_signals_frozen_inheritance(monkeypatch) -> None:
     monkeypatch.setattr(workers, "process_file", _report)
-    results = list(workers.run_jobs([_job("a.txt"), _job("b.txt")], workers=1))
+    results = run_jobs([_job("a.txt"), _job("b.txt")], workers=1)
     states = [eval(r.reason) for r in results]  # noqa: S307 (our own repr)
     assert [r.rel for r in results] == ["a.txt", "b.txt"]
     assert all(s == {**s, "gc": False, "frozen": True, "sigint": True, "sigterm": True} for s in states)
@@ -57,7 +62,7 @@ def test_a_worker_runs_the_job_paused_collector_ignored_signals_frozen_inheritan
 
 def test_never_more_workers_than_files(monkeypatch) -> None:
     monkeypatch.setattr(workers, "process_file", _report)
-    results = list(workers.run_jobs([_job("a.txt"), _job("b.txt")], workers=50))
+    results = run_jobs([_job("a.txt"), _job("b.txt")], workers=50)
     pids = {eval(r.reason)["pid"] for r in results}  # noqa: S307
     assert len(results) == 2 and len(pids) <= 2
 
@@ -81,15 +86,15 @@ def test_a_callers_executor_runs_the_plain_job(monkeypatch) -> None:
 
     monkeypatch.setattr(workers, "process_file", process_file)
     with ThreadPoolExecutor(2) as pool:
-        results = list(workers.run_jobs([_job("a.txt"), _job("b.txt"), _job("c.txt")], workers=2, executor=pool))
+        results = run_jobs([_job("a.txt"), _job("b.txt"), _job("c.txt")], workers=2, executor=pool)
     assert sorted(r.rel for r in results) == ["a.txt", "b.txt", "c.txt"] and seen == [True, True, True]
 
 
 def test_a_job_over_the_time_limit_is_killed_and_the_run_goes_on(monkeypatch) -> None:
     monkeypatch.setattr(workers, "process_file", _slow)
     start = time.monotonic()
-    results = {r.rel: r for r in workers.run_jobs([_job("slow.txt"), _job("a.txt"), _job("b.txt")], workers=1,
-                                                  limits=Limits(time_s=1.0))}
+    results = {r.rel: r for r in run_jobs([_job("slow.txt"), _job("a.txt"), _job("b.txt")], workers=1,
+                                          limits=Limits(time_s=1.0))}
     assert time.monotonic() - start < 20
     assert results["slow.txt"].status is Status.FAILED and "time limit" in results["slow.txt"].reason
     assert results["a.txt"].status is Status.OK and results["b.txt"].status is Status.OK
@@ -100,8 +105,8 @@ def test_a_job_over_the_memory_limit_fails_alone(monkeypatch) -> None:
     from captions.batch import job as job_module
 
     monkeypatch.setattr(job_module, "_process", _slow)   # the real process_file reports the MemoryError
-    results = {r.rel: r for r in workers.run_jobs([_job("hungry.txt"), _job("a.txt")], workers=1,
-                                                  limits=Limits(memory_bytes=256 << 20))}
+    results = {r.rel: r for r in run_jobs([_job("hungry.txt"), _job("a.txt")], workers=1,
+                                          limits=Limits(memory_bytes=256 << 20))}
     assert results["hungry.txt"].status is Status.FAILED
     assert results["hungry.txt"].reason.endswith(job_module.MEMORY_REASON)
     assert results["a.txt"].status is Status.OK
@@ -118,8 +123,8 @@ def test_a_stop_cancels_the_job_in_flight_after_the_grace_period(monkeypatch) ->
             stop.request()
 
     start = time.monotonic()
-    results = list(workers.run_jobs([_job("slow.txt"), _job("later.txt")], workers=1, stop=stop, tick=tick,
-                                    limits=Limits(grace_s=1.0)))
+    results = run_jobs([_job("slow.txt"), _job("later.txt")], workers=1, stop=stop, tick=tick,
+                       limits=Limits(grace_s=1.0))
     assert results == [] and 1 < time.monotonic() - start < 20   # the slow one cancelled, the other never started
 
 
@@ -132,8 +137,7 @@ def test_a_second_stop_cancels_at_once(monkeypatch) -> None:
         stop.request()
 
     start = time.monotonic()
-    assert list(workers.run_jobs([_job("slow.txt")], workers=1, stop=stop, tick=tick,
-                                 limits=Limits(grace_s=60.0))) == []
+    assert run_jobs([_job("slow.txt")], workers=1, stop=stop, tick=tick, limits=Limits(grace_s=60.0)) == []
     assert time.monotonic() - start < 10
 
 
@@ -144,6 +148,6 @@ def test_a_worker_that_dies_fails_its_file_only(monkeypatch) -> None:
         return FileResult(job.rel, job.kind, Status.OK)
 
     monkeypatch.setattr(workers, "process_file", die)
-    results = {r.rel: r for r in workers.run_jobs([_job("die.txt"), _job("a.txt"), _job("b.txt")], workers=2)}
+    results = {r.rel: r for r in run_jobs([_job("die.txt"), _job("a.txt"), _job("b.txt")], workers=2)}
     assert results["die.txt"].status is Status.FAILED and "killed by SIGKILL" in results["die.txt"].reason
     assert results["a.txt"].status is Status.OK and results["b.txt"].status is Status.OK

@@ -342,9 +342,14 @@ def run_batch(request: BatchRequest, *, on_result: ResultHook | None = None, on_
     with Manifest.open(dst) as manifest:
         run = _Run(request, src, dst, manifest, hashes, _Hooks(on_result, on_tick, stop), started)
         tick = run.tick if on_tick is not None else None
-        for result in run_jobs(run.jobs(), request.jobs, limits=request.limits, stop=stop, executor=executor,
-                               tick=tick):
-            run.take(result)
+        for results in run_jobs(run.jobs(), request.jobs, limits=request.limits, stop=stop, executor=executor,
+                                tick=tick):
+            # Outputs first, then their journal lines, one flush for the files that finished
+            # together, and only then are they reported.
+            entries = [(result.rel, run.take(result)) for result in results]
+            manifest.sync()
+            for rel, entry in entries:
+                run.finish(rel, entry)
         return run.summary()
 
 
@@ -442,7 +447,7 @@ class _Run:
         """The job of ``plan``, or None when it ends here (failed before its job, or skipped)."""
         rel = plan.found.rel
         if plan.problem:
-            self.fail(plan, plan.problem)
+            self.finish(rel, self.fail(plan, plan.problem))
             return None
         settings = plan.settings
         assert settings is not None  # a plan without a problem has its settings
@@ -453,10 +458,10 @@ class _Run:
                 rel, sha256=sha, options_sha256=sha256_json(settings.options_dict()),
                 dictionaries=settings.dictionaries, outputs=plan.outputs)
         except CaptionsError as exc:
-            self.fail(plan, str(exc))
+            self.finish(rel, self.fail(plan, str(exc)))
             return None
         except Exception as exc:  # a bug must cost one file, not the run
-            self.fail(plan, f"{rel}: internal error {type(exc).__name__}: {exc}")
+            self.finish(rel, self.fail(plan, f"internal error {type(exc).__name__}: {exc}"))
             return None
         if why is None:
             previous = self.manifest.files[rel]
@@ -466,8 +471,8 @@ class _Run:
             self.redone[rel] = why
         return FileJob(rel, data, plan.found.kind, settings)
 
-    def take(self, result: FileResult) -> None:
-        """Write what a job gave and record it.
+    def take(self, result: FileResult) -> ManifestEntry:
+        """Write what a job gave and record it (the caller flushes the journal and reports it).
 
         Raises:
             OutputError: the journal cannot be written (the run must stop).
@@ -475,31 +480,29 @@ class _Run:
         plan = self.by_rel[result.rel]
         sha = self.input_hashes.pop(result.rel, None)
         if result.status is Status.FAILED:
-            self.fail(plan, result.reason or "failed", sha)
-            return
+            return self.fail(plan, result.reason or "failed", sha)
         try:
             outputs = _write_outputs(self.src, self.dst, plan, result, self.manifest.files.get(result.rel),
                                      self.planned_outputs)
         except CaptionsError as exc:
-            self.fail(plan, f"{result.rel}: cannot write the output: {exc}", sha)
-            return
+            return self.fail(plan, f"cannot write the output: {exc}", sha)
         except OSError as exc:
-            self.fail(plan, f"{result.rel}: cannot write the output: {exc.strerror or exc}", sha)
-            return
+            return self.fail(plan, f"cannot write the output: {exc.strerror or exc}", sha)
         entry = _entry(result, sha256=sha, settings=plan.settings, outputs=outputs,
                        redone=self.redone.pop(result.rel, None))
-        self.manifest.record(result.rel, entry)
-        self.finish(result.rel, entry)
+        self.manifest.record(result.rel, entry, sync=False)
+        return entry
 
-    def fail(self, plan: Planned, reason: str, sha: str | None = None) -> None:
-        """Record ``plan``'s input as failed; the reason starts with the input's path."""
+    def fail(self, plan: Planned, reason: str, sha: str | None = None) -> ManifestEntry:
+        """Record ``plan``'s input as failed (the journal flushed with the next group); the reason
+        starts with the input's path."""
         rel = plan.found.rel
         if not reason.startswith(f"{rel}:"):
             reason = f"{rel}: {reason}"
         result = FileResult(rel, plan.found.kind, Status.FAILED, reason=reason)
         entry = _entry(result, sha256=sha, settings=plan.settings, outputs=(), redone=self.redone.pop(rel, None))
-        self.manifest.record(rel, entry)
-        self.finish(rel, entry)
+        self.manifest.record(rel, entry, sync=False)
+        return entry
 
     def progress(self, in_flight: int = 0) -> Progress:
         return Progress(len(self.plans), sum(self.counts.values()), self.counts[Status.OK],

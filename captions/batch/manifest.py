@@ -739,8 +739,13 @@ class Manifest:
                 return problem
         return None
 
-    def record(self, rel: str, entry: ManifestEntry) -> None:
-        """Record the entry of ``rel``: one line appended to the journal and flushed to disk.
+    def record(self, rel: str, entry: ManifestEntry, *, sync: bool = True) -> None:
+        """Record the entry of ``rel``: one line appended to the journal, flushed to disk unless
+        ``sync`` is False (the caller then calls :meth:`sync` after a group of records: one
+        flush for the files that finished together).
+
+        A kill at any moment loses nothing written (the line is in the system's cache at once);
+        the flush is for a power loss.
 
         Raises:
             OutputError: the journal cannot be written (a full disk...): the run must stop.
@@ -753,14 +758,30 @@ class Manifest:
             fd = self._journal()
             os.lseek(fd, offset, os.SEEK_SET)
             _write_fully(fd, line + b"\n")
-            os.fsync(fd)
         except OSError as exc:
             self._cut_journal(offset)
-            raise OutputError(f"cannot record {rel} in the journal: {exc.strerror or exc}",
-                              Location(str(self.journal_path))) from None
+            raise self._journal_error(exc) from None
         self._journal_size = offset + len(line) + 1
         self._entries[rel] = entry.light()
         self._where[rel] = _Line(True, offset, len(line))
+        if sync:
+            self.sync()
+
+    def sync(self) -> None:
+        """Flush the journal to disk.
+
+        Raises:
+            OutputError: the system refuses (a failing disk): the run must stop.
+        """
+        if self._journal_fd is None:
+            return
+        try:
+            os.fsync(self._journal_fd)
+        except OSError as exc:
+            raise self._journal_error(exc) from None
+
+    def _journal_error(self, exc: OSError) -> OutputError:
+        return OutputError(f"cannot record in the journal: {exc.strerror or exc}", Location(str(self.journal_path)))
 
     def _journal(self) -> int:
         if self._journal_fd is None:

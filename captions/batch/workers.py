@@ -100,8 +100,9 @@ def available_cpus() -> int:
 
 
 def run_jobs(jobs: Iterable[FileJob], workers: int, *, limits: Limits = Limits(), stop: Stop | None = None,
-             executor: Executor | None = None, tick: Tick | None = None) -> Iterator[FileResult]:
-    """Results of ``jobs`` as they finish, with at most ``2 * workers`` files in flight (read,
+             executor: Executor | None = None, tick: Tick | None = None) -> Iterator[list[FileResult]]:
+    """Results of ``jobs`` as they finish, in groups (those that finished together, so that the
+    driver records them with one flush), with at most ``2 * workers`` files in flight (read,
     running or waiting to be written: memory is bounded by them, not by the folder).
 
     ``jobs`` is read lazily, and no further once a stop is requested.  Jobs cancelled by a stop
@@ -186,7 +187,7 @@ class _LocalPool:
         self.queue: Iterator[FileJob] = iter(())
         self.exhausted = False
 
-    def run(self, queue: Iterator[FileJob]) -> Iterator[FileResult]:
+    def run(self, queue: Iterator[FileJob]) -> Iterator[list[FileResult]]:
         self.queue, self.exhausted = queue, False
         ready: deque[FileJob] = deque()
         while True:
@@ -199,7 +200,8 @@ class _LocalPool:
             # The workers that answered get their next file before the results are written:
             # writing (and flushing) outputs takes the driver milliseconds a worker would idle.
             self._feed(ready)
-            yield from results
+            if results:
+                yield results
 
     def _feed(self, ready: deque[FileJob]) -> None:
         """Read jobs ahead (up to ``2 * size`` files in flight) and give idle workers theirs."""
@@ -421,7 +423,7 @@ def work(job: FileJob) -> FileResult:
 
 
 def _on_executor(jobs: Iterable[FileJob], workers: int, executor: Executor, stop: Stop, limits: Limits,
-                 tick: Tick | None) -> Iterator[FileResult]:
+                 tick: Tick | None) -> Iterator[list[FileResult]]:
     pending: dict[Future[FileResult], FileJob] = {}
     queue = iter(jobs)
     try:
@@ -434,8 +436,8 @@ def _on_executor(jobs: Iterable[FileJob], workers: int, executor: Executor, stop
             if not pending:
                 return
             done, _ = wait(pending, timeout=TICK_S, return_when=FIRST_COMPLETED)
-            for future in done:
-                yield _outcome(future, pending.pop(future))
+            if done:
+                yield [_outcome(future, pending.pop(future)) for future in done]
             if stop.level >= 2 or (stop.level and stop.waited() > limits.grace_s):
                 return
             if tick is not None:
