@@ -48,6 +48,9 @@ from .workers import Limits, Stop, run_jobs
 #: The largest input (transcript, caption file, captions.toml, dictionary) a run reads unless
 #: told otherwise (``--max-file-size``).
 MAX_FILE_BYTES = 256 << 20
+#: The journal's lines are flushed to disk at most this long after they are written (a power
+#: loss then costs at most the files of this time; they are done again).
+JOURNAL_FLUSH_S = 0.2
 
 # --------------------------------------------------------------------------------------------
 # The driver.
@@ -342,12 +345,16 @@ def run_batch(request: BatchRequest, *, on_result: ResultHook | None = None, on_
     with Manifest.open(dst) as manifest:
         run = _Run(request, src, dst, manifest, hashes, _Hooks(on_result, on_tick, stop), started)
         tick = run.tick if on_tick is not None else None
+        flushed = time.monotonic()
         for results in run_jobs(run.jobs(), request.jobs, limits=request.limits, stop=stop, executor=executor,
                                 tick=tick):
-            # Outputs first, then their journal lines, one flush for the files that finished
-            # together, and only then are they reported.
+            # Outputs first, then their journal lines (a kill cannot lose a line written), and a
+            # flush to disk at most every JOURNAL_FLUSH_S for the lines written meanwhile: a
+            # flush per file was most of the driver's time, with the workers waiting on it.
             entries = [(result.rel, run.take(result)) for result in results]
-            manifest.sync()
+            if time.monotonic() - flushed >= JOURNAL_FLUSH_S:
+                manifest.sync()
+                flushed = time.monotonic()
             for rel, entry in entries:
                 run.finish(rel, entry)
         return run.summary()

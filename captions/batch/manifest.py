@@ -7,8 +7,9 @@ holds (see :meth:`Manifest.staleness`).
 
 A run owns OUTPUT_DIR while it works (:meth:`Manifest.open`): an advisory lock
 (``captions-manifest.lock``, holding the run's pid, host and start time) refuses a second run,
-and each file that finishes is appended to ``captions-manifest.journal`` as one line, flushed to
-disk, so that the cost per file does not grow with the folder.  The journal is folded into the
+and each file that finishes is appended to ``captions-manifest.journal`` as one line (flushed to
+disk with the lines of the same fraction of a second), so that the cost per file does not grow
+with the folder.  The journal is folded into the
 manifest (rewritten atomically) when the run ends, and by the next run if this one was killed;
 a line cut short by a kill is ignored, so the input it was for is simply done again.
 
@@ -705,6 +706,8 @@ class Manifest:
         try:
             if compact and self._lock is not None:
                 self.compact()
+            elif self._journal_fd is not None:
+                self.sync()
         finally:
             if self._journal_fd is not None:
                 os.close(self._journal_fd)
@@ -741,8 +744,8 @@ class Manifest:
 
     def record(self, rel: str, entry: ManifestEntry, *, sync: bool = True) -> None:
         """Record the entry of ``rel``: one line appended to the journal, flushed to disk unless
-        ``sync`` is False (the caller then calls :meth:`sync` after a group of records: one
-        flush for the files that finished together).
+        ``sync`` is False (the caller then calls :meth:`sync` from time to time: one flush for
+        the lines written meanwhile; :meth:`close` flushes what is left).
 
         A kill at any moment loses nothing written (the line is in the system's cache at once);
         the flush is for a power loss.
