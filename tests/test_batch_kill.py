@@ -8,6 +8,7 @@ import os
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -110,3 +111,23 @@ def test_ctrl_c_stops_cleanly_then_resume(archive, tmp_path):
     assert 3 <= len(recorded) < FILES
     assert all(expected[k] == v for k, v in outputs(dst).items())  # no temporary left by a clean stop
     rerun_finishes_the_rest(src, dst, recorded, expected)
+
+
+def test_killed_again_and_again_at_any_moment_then_resumed_gives_the_same_outputs(archive, tmp_path):
+    """kill -9 of the whole group at moments spread over a run (while it plans, writes, records,
+    folds the journal in), each time resuming the last one: the end is the uninterrupted run."""
+    src, expected = archive
+    dst = tmp_path / "out"
+    for delay in (0.3, 0.9, 1.6, 2.4, 3.5):
+        proc = start(src, dst, "--jobs", "2")
+        time.sleep(delay)
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=60)
+        for rel, entry in recorded_entries(dst).items() if (dst / MANIFEST_NAME).exists() else ():
+            assert entry["status"] == "ok" and all(
+                (dst / o["path"]).read_bytes() == expected[o["path"]] for o in entry["outputs"]), rel
+    final = subprocess.run([sys.executable, "-m", "captions", "batch", str(src), "-o", str(dst), "--jobs", "2"],
+                           capture_output=True, text=True, timeout=300)
+    assert final.returncode == 0 and "Traceback" not in final.stderr
+    assert outputs(dst) == expected
+    assert not (dst / JOURNAL_NAME).exists() and not (dst / LOCK_NAME).exists()

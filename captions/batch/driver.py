@@ -4,6 +4,7 @@ then the manifest's journal), holding OUTPUT_DIR's lock for the whole run."""
 from __future__ import annotations
 
 import contextlib
+import itertools
 import os
 import re
 import time
@@ -386,7 +387,9 @@ class _Run:
         self.hashes = hashes                           # dictionary path -> hash
         self.layers: dict[str, Layer | None] = {}      # folder -> its captions.toml
         self.dictionary_folders: dict[str, bool] = {}  # folder -> holds files named like dictionaries
-        self.plans = plan_inputs(discover(src), self.settings_for)
+        # Planning stops at a stop request too (a large tree takes a while to plan).
+        self.plans = plan_inputs(itertools.takewhile(lambda _: not hooks.stop.level, discover(src)),
+                                 self.settings_for)
         reserved = {MANIFEST_NAME, JOURNAL_NAME, LOCK_NAME}
         self.plans = [_refuse_reserved(p, reserved) for p in self.plans]
         _remove_stale_temporaries(src, dst, (out for p in self.plans for out in p.outputs), time.time())
