@@ -5,7 +5,8 @@ Goal (issue 15): peak memory at most 10 times the input plus a constant: a 100 M
 converts in under 1.5 GB, ``validate --json`` of a million cues in under 500 MB.
 
 Each row is one run of the command as a process; its peak is the resident set the system
-reports for that process (``wait4``'s ``ru_maxrss``), with ``python -c pass`` as the floor.
+reports for that process (``wait4``'s ``ru_maxrss``); the constant is the peak of converting a
+two-line transcript (the interpreter and the modules loaded).
 Each child runs under an address-space cap (60 % of the memory available when the benchmark
 starts, at most 12 GiB), so that a run that would take the machine down fails instead: its
 row then says "over the cap".
@@ -133,10 +134,12 @@ def main() -> None:
     python = sys.executable
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
-        floor = measure([python, "-c", "pass"], cap)[2]
-        print(f"\n### peak resident memory against input size (cap {cap / 2**30:.1f} GiB per run; "
-              f"the interpreter alone: {floor * 1024 / MB:.0f} MB)\n")
-        print("| run | input MB | peak MB | peak / input | (peak - interpreter) / input | wall s | CPU s | goal |")
+        tiny = root / "tiny.txt"
+        tiny.write_text("00:01Bonjour à tous.\n00:04Merci d'être là.\n", encoding="utf-8")
+        floor = measure([python, "-m", "captions", "convert", str(tiny), "-o", str(root / "tiny.srt")], cap)[2]
+        print(f"\n### peak resident memory against input size (cap {cap / 2**30:.1f} GiB per run; the constant, "
+              f"converting a two-line transcript: {floor * 1024 / MB:.0f} MB)\n")
+        print("| run | input MB | peak MB | peak / input | (peak - constant) / input | wall s | CPU s | goal |")
         print("|---|---:|---:|---:|---:|---:|---:|---|")
         for size in (1 * MB, 10 * MB, 100 * MB):
             source = make_transcript(root / f"t{size // MB}.txt", size)

@@ -255,9 +255,11 @@ class _LocalPool:
             result, retiring = worker.conn.recv() if worker.conn.poll() else (None, True)
         except (EOFError, OSError):
             result, retiring = None, True
-        if result is None:
+        if result is None:   # it ended, or its pipe broke: say how it ended before ending it for good
+            worker.process.join(2)
+            reason = _death(worker.process)
             worker.kill()
-            return FileResult(job.rel, job.kind, Status.FAILED, reason=f"{job.rel}: {_death(worker.process)}")
+            return FileResult(job.rel, job.kind, Status.FAILED, reason=f"{job.rel}: {reason}")
         worker.job = None
         if retiring:
             worker.retire()
@@ -317,9 +319,11 @@ def _warm_up(first: FileJob) -> None:
 
 
 def _death(process: BaseProcess) -> str:
-    process.join(5)
+    """How a worker ended, for its file's reason."""
     code = process.exitcode
-    if code is not None and code < 0:
+    if code is None:
+        return "the worker process stopped answering while processing this file; rerun to retry"
+    if code < 0:
         try:
             name = signal.Signals(-code).name
         except ValueError:
@@ -336,8 +340,10 @@ def _worker_main(conn: Connection, parent: int, memory_bytes: int | None) -> Non
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
     # What the worker inherited (the imported modules) lives as long as it: leave it out of
-    # every collection.
+    # every collection.  The collector runs between jobs (paused during each, see work()), even
+    # when the driver that forked this worker had it paused (the command line pauses it).
     gc.freeze()
+    gc.enable()
     while True:
         while not conn.poll(1.0):
             if os.getppid() != parent:
