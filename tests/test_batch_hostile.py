@@ -445,3 +445,49 @@ def test_names_cannot_drive_the_terminal_nor_forge_lines(tmp_path):
     code, out, err = run(str(src), "-o", str(tmp_path / "out2"), "--json")
     assert "\x1b" not in out and "\u202e" not in out and len(out.splitlines()) == 3
     assert {json.loads(line).get("path") for line in out.splitlines()} >= {evil}   # the JSON keeps the real name
+
+
+# --------------------------------------------------------------------------------------------
+# A long file shows progress on a terminal.
+
+
+def test_a_long_file_shows_progress_on_a_terminal(tmp_path):
+    import pty
+    import select
+
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "slow.txt").write_text(sample_slice(6, 20), encoding="utf-8")
+    primary, secondary = pty.openpty()
+    proc = subprocess.Popen([sys.executable, "-c", SLOW_RUN, "batch", str(src), "-o", str(tmp_path / "out")],
+                            stdout=subprocess.PIPE, stderr=secondary, env={**os.environ, "SLOW_SECONDS": "2.5"})
+    os.close(secondary)
+    shown = b""
+    end = time.monotonic() + TIMEOUT
+    while time.monotonic() < end:
+        ready, _, _ = select.select([primary], [], [], 0.5)
+        if ready:
+            try:
+                chunk = os.read(primary, 4096)
+            except OSError:
+                break
+            if not chunk:
+                break
+            shown += chunk
+        elif proc.poll() is not None:
+            break
+    proc.wait(timeout=TIMEOUT)
+    os.close(primary)
+    text = shown.decode("utf-8", "replace")
+    assert proc.returncode == 0 and "Traceback" not in text
+    assert "0/1 done" in text and "1 in flight" in text and "elapsed" in text   # ticking while the file runs
+
+
+def test_the_bar_says_what_is_in_flight_and_for_how_long():
+    from captions.batch import Progress
+    from captions.cli.batch import _bar
+
+    bar = _bar(Progress(total=1, done=0, ok=0, failed=0, skipped=0, elapsed_s=161.0, in_flight=1), width=10)
+    assert bar == "[..........] 0/1 done, 0 failed, 0.0 files/s, ETA --:--, 1 in flight, 02:41 elapsed"
+    stopping = _bar(Progress(2, 1, 1, 0, 0, 3725.0, 1, True), width=10)
+    assert stopping.endswith("1 in flight, 1:02:05 elapsed, stopping")
