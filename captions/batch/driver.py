@@ -32,7 +32,6 @@ from .manifest import (
     OutputRecord,
     Status,
     sha256_bytes,
-    sha256_json,
 )
 from .plan import Found, Planned, discover, plan_inputs
 from .settings import (
@@ -241,7 +240,7 @@ def _entry(result: FileResult, *, sha256: str | None, settings: FileSettings | N
         status=result.status,
         kind=result.kind,
         sha256=sha256,
-        options_sha256=sha256_json(settings.options_dict()) if settings else None,
+        options_sha256=settings.options_sha256() if settings else None,
         dictionaries=settings.dictionaries if settings else (),
         preset=settings.preset.name if settings else None,
         outputs=tuple(outputs),
@@ -465,7 +464,7 @@ class _Run:
             data = _read_input(plan.found, self.src, self.request.max_file_bytes)
             sha = self.input_hashes[rel] = sha256_bytes(data)
             why = "--force" if self.request.force else self.manifest.staleness(
-                rel, sha256=sha, options_sha256=sha256_json(settings.options_dict()),
+                rel, sha256=sha, options_sha256=settings.options_sha256(),
                 dictionaries=settings.dictionaries, outputs=plan.outputs)
         except CaptionsError as exc:
             self.finish(rel, self.fail(plan, str(exc)))
@@ -500,8 +499,7 @@ class _Run:
             return self.fail(plan, f"cannot write the output: {exc.strerror or exc}", sha)
         entry = _entry(result, sha256=sha, settings=plan.settings, outputs=outputs,
                        redone=self.redone.pop(result.rel, None))
-        self.manifest.record(result.rel, entry, sync=False)
-        return entry
+        return self.manifest.record(result.rel, entry, sync=False)
 
     def fail(self, plan: Planned, reason: str, sha: str | None = None) -> ManifestEntry:
         """Record ``plan``'s input as failed (the journal flushed with the next group); the reason
@@ -511,8 +509,7 @@ class _Run:
             reason = f"{rel}: {reason}"
         result = FileResult(rel, plan.found.kind, Status.FAILED, reason=reason)
         entry = _entry(result, sha256=sha, settings=plan.settings, outputs=(), redone=self.redone.pop(rel, None))
-        self.manifest.record(rel, entry, sync=False)
-        return entry
+        return self.manifest.record(rel, entry, sync=False)
 
     def progress(self, in_flight: int = 0) -> Progress:
         return Progress(len(self.plans), sum(self.counts.values()), self.counts[Status.OK],
@@ -520,7 +517,7 @@ class _Run:
                         time.perf_counter() - self.started, in_flight, self.hooks.stop.level > 0)
 
     def finish(self, rel: str, entry: ManifestEntry) -> None:
-        entry = entry.light()
+        entry = entry.light()   # the manifest's own copy when it recorded it
         self.entries[rel] = entry
         self.counts[entry.status] += 1
         if self.hooks.on_result is not None:

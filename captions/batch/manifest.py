@@ -742,10 +742,11 @@ class Manifest:
                 return problem
         return None
 
-    def record(self, rel: str, entry: ManifestEntry, *, sync: bool = True) -> None:
+    def record(self, rel: str, entry: ManifestEntry, *, sync: bool = True) -> ManifestEntry:
         """Record the entry of ``rel``: one line appended to the journal, flushed to disk unless
         ``sync`` is False (the caller then calls :meth:`sync` from time to time: one flush for
-        the lines written meanwhile; :meth:`close` flushes what is left).
+        the lines written meanwhile; :meth:`close` flushes what is left).  Returns the entry as
+        kept in memory (without its timeline), for the caller to keep rather than a copy.
 
         A kill at any moment loses nothing written (the line is in the system's cache at once);
         the flush is for a power loss.
@@ -765,10 +766,11 @@ class Manifest:
             self._cut_journal(offset)
             raise self._journal_error(exc) from None
         self._journal_size = offset + len(line) + 1
-        self._entries[rel] = entry.light()
+        kept = self._entries[rel] = entry.light()
         self._where[rel] = _Line(True, offset, len(line))
         if sync:
             self.sync()
+        return kept
 
     def sync(self) -> None:
         """Flush the journal to disk.

@@ -17,7 +17,7 @@ from ..errors import ConfigError, Location, ParseError
 from ..files import MAX_INPUT_BYTES, read_bytes
 from ..model import Format
 from ..presets import DEFAULT_PRESET, Preset, get_preset
-from .manifest import DictionaryRef, Kind, sha256_bytes
+from .manifest import DictionaryRef, Kind, sha256_bytes, sha256_json
 
 CONFIG_NAME = "captions.toml"
 
@@ -224,6 +224,11 @@ class FileSettings:
     lang: str | None = None
     typography: bool = True
 
+    def options_sha256(self) -> str:
+        """The hash of :meth:`options_dict`, as the manifest records it (computed once per value:
+        every input a folder's settings apply to shares it)."""
+        return _options_sha256(self)
+
     def options_dict(self) -> dict[str, object]:
         """The options as JSON (what the manifest's ``options_sha256`` hashes); the toolkit's
         version is part of it, so that an upgrade redoes the work."""
@@ -234,6 +239,11 @@ class FileSettings:
             "lang": self.lang,
             "typography": self.typography,
         }
+
+
+@functools.lru_cache(maxsize=256)
+def _options_sha256(settings: FileSettings) -> str:
+    return sha256_json(settings.options_dict())
 
 
 def dictionary_hash(path: Path, *, within: Path | None = None, max_bytes: int | None = MAX_INPUT_BYTES) -> str:
