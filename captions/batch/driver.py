@@ -17,7 +17,8 @@ from typing import Protocol
 from .. import __version__
 from ..corrections import DICTIONARY_SUFFIXES, discover_dictionaries
 from ..errors import CaptionsError, ConfigError, Location, OutputError, ParseError
-from ..files import read_bytes, write_all
+from ..files import read_bytes, write_all, write_text_atomic
+from ..review_html import review_page_name
 from ..findings import Severity
 from .job import FileJob, FileResult
 from .manifest import (
@@ -78,6 +79,7 @@ class BatchRequest:
     limits: Limits = field(default_factory=Limits)
     max_file_bytes: int | None = MAX_FILE_BYTES
     allow_outside_dicts: bool = False
+    review_dir: Path | None = None   # where each transcript's review page goes (captions.review_html)
 
 
 @dataclass(frozen=True, slots=True)
@@ -478,7 +480,7 @@ class _Run:
             return None
         if rel in self.manifest.files:
             self.redone[rel] = why
-        return FileJob(rel, data, plan.found.kind, settings)
+        return FileJob(rel, data, plan.found.kind, settings, review=self.request.review_dir is not None)
 
     def take(self, result: FileResult) -> ManifestEntry:
         """Write what a job gave and record it (the caller flushes the journal and reports it).
@@ -493,6 +495,9 @@ class _Run:
         try:
             outputs = _write_outputs(self.src, self.dst, plan, result, self.manifest.files.get(result.rel),
                                      self.planned_outputs)
+            if result.review_html is not None and self.request.review_dir is not None:
+                pages = Path(os.path.realpath(self.request.review_dir))
+                write_text_atomic(safe_output_path(self.src, pages, review_page_name(result.rel)), result.review_html)
         except CaptionsError as exc:
             return self.fail(plan, f"cannot write the output: {exc}", sha)
         except OSError as exc:

@@ -41,9 +41,10 @@ from ..batch import (
     run_batch,
 )
 from ..batch.manifest import JOURNAL_NAME, LOCK_NAME, MANIFEST_NAME
-from ..batch.report_html import render_report_html
+from ..batch.report_html import render_report_html, review_links
 from ..errors import ConfigError, Location, OutputError
 from ..files import format_size, printable, write_text_atomic
+from ..review_html import review_pages_dir
 from ..model import Format
 from ..presets import Preset
 from . import EXIT_INTERRUPTED, main
@@ -250,8 +251,9 @@ def batch(input_dir: Path, output_dir: Path, to: str | None, dictionaries: tuple
     limits = dataclasses.replace(_DEFAULTS, time_s=time_limit, memory_bytes=memory_limit)
     stop = Stop()
     display = _Display(as_json, bar=not as_json and sys.stderr.isatty(), stop=stop, grace_s=limits.grace_s)
+    pages = review_pages_dir(report_html) if report_html is not None else None
     request = BatchRequest(src, dst, cli, jobs=jobs, force=force, limits=limits, max_file_bytes=max_file_size,
-                           allow_outside_dicts=allow_outside_dicts)
+                           allow_outside_dicts=allow_outside_dicts, review_dir=pages)
     with _stop_on_signals(stop):
         summary = _run(ctx, request, scheduler, display, stop)
     display.summary(summary)
@@ -323,4 +325,4 @@ def _write_report(path: Path, summary: BatchSummary) -> None:
         target.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise OutputError(f"cannot create the report's folder: {exc.strerror or exc}", Location(str(path))) from None
-    write_text_atomic(path, render_report_html(summary, timelines))
+    write_text_atomic(path, render_report_html(summary, timelines, reviews=review_links(summary, path)))
