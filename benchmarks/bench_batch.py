@@ -163,10 +163,14 @@ def timed_runs(root: Path, src: Path) -> tuple[Timing, Timing, list[float]]:
 
 
 def causes_table(src: Path, one: Timing, two: Timing, cores: float, jobs2: dict[str, float]) -> None:
-    cold = json.loads(subprocess.run([sys.executable, "-c", _CAUSES, str(src), "cold"], capture_output=True,
-                                     text=True, check=True).stdout)
-    warm = json.loads(subprocess.run([sys.executable, "-c", _CAUSES, str(src), "warm"], capture_output=True,
-                                     text=True, check=True).stdout)
+    def causes(kind: str) -> dict[str, float]:
+        """The median of each figure over three runs (each a fresh process: the first file is first once)."""
+        runs = [json.loads(subprocess.run([sys.executable, "-c", _CAUSES, str(src), kind], capture_output=True,
+                                          text=True, check=True).stdout) for _ in range(3)]
+        runs = [{**r, "extra": r["first"] - r["median"]} for r in runs]
+        return {key: statistics.median(r[key] for r in runs) for key in runs[0]}
+
+    cold, warm = causes("cold"), causes("warm")
     per_file = two.wall / FILES
     print("\n### where the time of --jobs 2 goes (one row per cause)\n")
     print("| cause | measured | per file | share of a --jobs 2 run | note |")
@@ -177,7 +181,7 @@ def causes_table(src: Path, one: Timing, two: Timing, cores: float, jobs2: dict[
           f"{warm['startup_2'] / FILES * 1000:.2f} ms | {warm['startup_2'] / two.wall:.1%} | fork, pipes, a no-op "
           "file, the end; plus the warm-up once per run: "
           f"{warm['warm_up'] * 1000:.0f} ms |")
-    extra_cold, extra_warm = cold["first"] - cold["median"], warm["first"] - warm["median"]
+    extra_cold, extra_warm = cold["extra"], warm["extra"]
     print(f"| first file on each worker | {extra_warm * 1000:.0f} ms more than the next ones | "
           f"{2 * extra_warm / FILES * 1000:.2f} ms | {2 * extra_warm / two.wall:.1%} | what a job loads on first "
           f"use; {extra_cold * 1000:.0f} ms per worker without the warm-up in the driver |")
