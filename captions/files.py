@@ -9,19 +9,20 @@ from __future__ import annotations
 
 import codecs
 import errno
+import functools
 import os
 import re
 import stat
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import Location, OutputError, ParseError
 from .model import Format
 
-__all__ = ["Decoded", "decode", "read_bytes", "read_source", "encode_text", "write_text_atomic",
-           "write_bytes_atomic", "write_all", "source_name", "same_file", "sniff"]
+__all__ = ["Decoded", "decode", "read_bytes", "read_source", "MAX_INPUT_BYTES", "format_size", "printable",
+           "encode_text", "write_text_atomic", "write_bytes_atomic", "write_all", "source_name", "same_file", "sniff"]
 
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32-le"),
@@ -179,30 +180,147 @@ def same_file(a: str | os.PathLike[str], b: str | os.PathLike[str]) -> bool:
         return False
 
 
-def read_bytes(path: str | os.PathLike[str]) -> bytes:
-    """The bytes of a file (``-`` reads standard input), for readers that decode them their own way.
+#: The largest file :func:`read_bytes` reads unless told otherwise: far above any real transcript or
+#: caption file (a ten-hour show is a few megabytes), low enough that a wrong path (a disk image, a
+#: log) is refused instead of exhausting memory.
+MAX_INPUT_BYTES = 1 << 30
+
+_CHUNK = 1 << 20
+
+
+def read_bytes(path: str | os.PathLike[str], *, max_bytes: int | None = MAX_INPUT_BYTES,
+               within: str | os.PathLike[str] | None = None) -> bytes:
+    """The bytes of a regular file (``-`` reads standard input), for readers that decode them their own way.
+
+    Only a regular file is read: a FIFO (which would wait for a writer forever), a device
+    (``/dev/zero`` never ends) or a folder is refused with a clear error instead; a pipe is read
+    through standard input (``-``).  The file is checked once it is open, so that what is checked
+    is what is read.
+
+    Args:
+        max_bytes: refuse a file (or standard input) longer than this; None for no limit.
+        within: refuse a file that is not inside this folder once every symbolic link on its
+            path is resolved.
 
     Raises:
-        ParseError: when the file cannot be opened; the message names it.
+        ParseError: the file cannot be opened, is not a regular file, is too long, or lies
+            outside ``within``; the message names it and never quotes its content.
+
+    >>> read_bytes("/dev/zero")
+    Traceback (most recent call last):
+    captions.errors.ParseError: /dev/zero: cannot read the file: it is a device, not a regular file
     """
     name = source_name(path)
+    if name == "<stdin>":
+        import sys
+
+        return _read_limited(sys.stdin.buffer.read, name, max_bytes)
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_CLOEXEC", 0)
     try:
-        if name == "<stdin>":
-            import sys
-
-            return sys.stdin.buffer.read()
-        return Path(path).read_bytes()
+        fd = os.open(path, flags)   # non-blocking: opening a FIFO must not wait for its writer
     except OSError as exc:
-        raise ParseError(f"cannot read the file: {exc.strerror or exc}", Location(name)) from None
+        raise _read_error(name, exc) from None
+    try:
+        _refuse_unreadable(fd, path, name, within)
+        if hasattr(os, "set_blocking"):
+            os.set_blocking(fd, True)
+        return _read_limited(functools.partial(os.read, fd), name, max_bytes)
+    finally:
+        os.close(fd)
 
 
-def read_source(path: str | os.PathLike[str]) -> Decoded:
-    """Read and decode a file (``-`` reads standard input).
+def _refuse_unreadable(fd: int, path: str | os.PathLike[str], name: str,
+                       within: str | os.PathLike[str] | None) -> None:
+    """Refuse what is open on ``fd`` unless it is a regular file (inside ``within`` when given)."""
+    mode = os.fstat(fd).st_mode
+    if not stat.S_ISREG(mode):
+        what = ("a folder" if stat.S_ISDIR(mode) else "a FIFO (a named pipe); read a pipe through standard "
+                "input (-)" if stat.S_ISFIFO(mode) else "a device, not a regular file" if stat.S_ISCHR(mode)
+                or stat.S_ISBLK(mode) else "not a regular file")
+        raise ParseError(f"cannot read the file: it is {what}", Location(name))
+    if within is not None:
+        root = os.path.realpath(within)
+        real = _opened_path(fd, path)
+        if os.path.commonpath([root, real]) != root:
+            raise ParseError(f"cannot read the file: a symbolic link leads out of {within}, and links out of it "
+                             "are not followed", Location(name))
+
+
+def _opened_path(fd: int, path: str | os.PathLike[str]) -> str:
+    """Where the file open on ``fd`` really is (its links resolved): from the descriptor itself
+    where the system says (Linux), so that a link swapped in after the check changes nothing."""
+    try:
+        return os.readlink(f"/proc/self/fd/{fd}")
+    except OSError:
+        return os.path.realpath(path)
+
+
+def _read_limited(read: Callable[[int], bytes], name: str, max_bytes: int | None) -> bytes:
+    chunks: list[bytes] = []
+    size = 0
+    while True:
+        try:
+            chunk = read(_CHUNK)
+        except OSError as exc:
+            raise _read_error(name, exc) from None
+        if not chunk:
+            return b"".join(chunks)
+        size += len(chunk)
+        if max_bytes is not None and size > max_bytes:
+            raise ParseError(f"cannot read the file: it is longer than the limit of {format_size(max_bytes)} "
+                             "for one file", Location(name))
+        chunks.append(chunk)
+
+
+def _read_error(name: str, exc: OSError) -> ParseError:
+    reason = "it is a folder" if exc.errno == errno.EISDIR else exc.strerror or str(exc)
+    return ParseError(f"cannot read the file: {reason}", Location(name))
+
+
+def format_size(size: int) -> str:
+    """A byte count as people write it (binary units).
+
+    >>> format_size(256 << 20), format_size(1536), format_size(10)
+    ('256 MiB', '1.5 KiB', '10 bytes')
+    """
+    value = float(size)
+    for unit in ("bytes", "KiB", "MiB", "GiB"):
+        if value < 1024 or unit == "GiB":
+            text = f"{value:.1f}".removesuffix(".0") if unit != "bytes" else str(size)
+            return f"{text} {unit}"
+        value /= 1024
+    raise AssertionError("unreachable")
+
+
+def read_source(path: str | os.PathLike[str], *, max_bytes: int | None = MAX_INPUT_BYTES,
+                within: str | os.PathLike[str] | None = None) -> Decoded:
+    """Read and decode a file (``-`` reads standard input); see :func:`read_bytes` for what is refused.
 
     Raises:
-        ParseError: when the file cannot be opened or decoded; the message names it.
+        ParseError: when the file cannot be read or decoded; the message names it.
     """
-    return decode(read_bytes(path), source_name(path))
+    return decode(read_bytes(path, max_bytes=max_bytes, within=within), source_name(path))
+
+
+_UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+
+
+def printable(text: str) -> str:
+    """``text`` safe to print on a terminal: control characters (newlines, ESC and the OSC and CSI
+    sequences they start, C1 controls), line separators and bidirectional overrides are shown
+    as escapes, so that a file name can neither forge an output line nor drive the terminal; so
+    are the bytes of a name that is not UTF-8 (which the system hands over as lone surrogates).
+
+    >>> printable("show\\x1b]0;owned\\x07\\nok  fake.txt")
+    'show\\\\x1b]0;owned\\\\x07\\\\nok  fake.txt'
+    """
+    return _UNSAFE.sub(_escape, text)
+
+
+def _escape(match: re.Match[str]) -> str:
+    char = match.group()
+    return {"\n": "\\n", "\r": "\\r", "\t": "\\t"}.get(char) or (
+        f"\\x{ord(char):02x}" if ord(char) < 0x100 else f"\\u{ord(char):04x}")
 
 
 def encode_text(text: str, *, newline: str = "\n", encoding: str = "utf-8", bom: bool = False) -> bytes:
@@ -236,7 +354,8 @@ def write_bytes_atomic(path: str | os.PathLike[str], data: bytes) -> None:
     write_all([(path, data)])
 
 
-def write_all(outputs: Sequence[tuple[str | os.PathLike[str], bytes]]) -> None:
+def write_all(outputs: Sequence[tuple[str | os.PathLike[str], bytes | Iterable[bytes]]], *,
+              sync: bool = True) -> None:
     """Write several outputs all or none: each goes to a temporary file beside it, flushed to
     disk; only when every one is written are they renamed over their targets.  A failure before
     the renames leaves no output and no temporary file behind.
@@ -245,6 +364,10 @@ def write_all(outputs: Sequence[tuple[str | os.PathLike[str], bytes]]) -> None:
     stays 0600), and a symbolic link stays a link (its target is written).  A new file gets the
     permissions the process's umask allows.  Temporary names stay short whatever the target's
     name (``.captions-XXXXXXXX.tmp``), so a name near the file system's limit can be written.
+    An output given as chunks (any iterable of bytes) is written as they come, never held whole.
+    ``sync=False`` skips flushing each file to disk before its rename, for a caller that makes
+    its writes durable another way (``captions batch`` flushes its journal after each file and
+    checks every output's size and hash on the next run).
 
     Raises:
         OutputError: an output cannot be written (``file: reason``).
@@ -254,7 +377,7 @@ def write_all(outputs: Sequence[tuple[str | os.PathLike[str], bytes]]) -> None:
         for path, data in outputs:
             target = Path(os.path.realpath(path))   # a link is written through, to its target
             _refuse_special(target, str(path))
-            staged.append((_stage(target, data, str(path)), target))
+            staged.append((_stage(target, data, str(path), sync), target))
         for tmp, target in staged:
             try:
                 os.replace(tmp, target)
@@ -281,7 +404,7 @@ def _refuse_special(target: Path, name: str) -> None:
         raise OutputError(f"cannot write the file: it is {what}", Location(name))
 
 
-def _stage(target: Path, data: bytes, name: str) -> str:
+def _stage(target: Path, data: bytes | Iterable[bytes], name: str, sync: bool = True) -> str:
     """Write ``data`` to a new temporary file beside ``target`` and return its path."""
     try:
         fd, tmp = tempfile.mkstemp(prefix=".captions-", suffix=".tmp", dir=target.parent)
@@ -289,9 +412,11 @@ def _stage(target: Path, data: bytes, name: str) -> str:
         raise _output_error(name, exc) from None
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            for chunk in (data,) if isinstance(data, bytes) else data:
+                handle.write(chunk)
             handle.flush()
-            os.fsync(handle.fileno())
+            if sync:
+                os.fsync(handle.fileno())
         os.chmod(tmp, _mode_for(target))
     except BaseException as exc:
         os.unlink(tmp)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -18,7 +19,7 @@ import srt
 from click.testing import CliRunner
 
 from captions.cli import main
-from captions.batch.manifest import MANIFEST_NAME
+from captions.batch.manifest import MANIFEST_NAME, sha256_bytes
 
 SAMPLE = Path(__file__).resolve().parents[1] / "samples" / "techco-2026-03-05.txt"
 
@@ -278,7 +279,9 @@ def test_dictionaries_next_to_a_transcript_in_folder_options_and_on_the_command_
     assert "Anthropik" in text and "Open AI" in text
     (src / "bfm" / "techco-03-05.txt").write_text(text, encoding="utf-8")
     (src / "bfm" / "techco.dict.toml").write_text(DICTIONARY.read_text(encoding="utf-8"), encoding="utf-8")
-    (src / "other" / "captions.toml").write_text(f'dictionaries = ["{DICTIONARY}"]\n', encoding="utf-8")
+    (src / "shared").mkdir()
+    (src / "shared" / "names.toml").write_text(DICTIONARY.read_text(encoding="utf-8"), encoding="utf-8")
+    (src / "other" / "captions.toml").write_text('dictionaries = ["../shared/names.toml"]\n', encoding="utf-8")
     (src / "other" / "show.txt").write_text(text, encoding="utf-8")
     (src / "plain.txt").write_text(text, encoding="utf-8")
     files = run_json(str(src), "-o", str(tmp_path / "out"), "--jobs", "2")[1]
@@ -358,6 +361,22 @@ def test_an_output_no_longer_asked_for_is_removed(tmp_path):
     run(str(src), "-o", str(tmp_path / "out"))
     assert (tmp_path / "out" / "a.vtt").is_file()
     code, out, _ = run(str(src), "-o", str(tmp_path / "out"), "--to", "srt", "--json")
-    assert json_lines(out)[0]["outputs"] == [{"path": "a.srt", "format": "srt", "sha256": json_lines(out)[0][
-        "outputs"][0]["sha256"]}]
+    srt_bytes = (tmp_path / "out" / "a.srt").read_bytes()
+    assert json_lines(out)[0]["outputs"] == [{"path": "a.srt", "format": "srt", "sha256": sha256_bytes(srt_bytes),
+                                              "size": len(srt_bytes)}]
     assert (tmp_path / "out" / "a.srt").is_file() and not (tmp_path / "out" / "a.vtt").exists()
+
+
+def test_the_guarantees_name_tests_that_exist():
+    import ast
+
+    text = (Path(__file__).resolve().parents[1] / "docs" / "batch.md").read_text(encoding="utf-8")
+    section = text[text.index("## Guarantees"):]
+    named = set(re.findall(r"`(tests/test_\w+\.py)::(test_\w+)`", section))
+    assert len(named) >= 20
+    missing = []
+    for path, name in sorted(named):
+        tree = ast.parse((Path(__file__).resolve().parents[1] / path).read_text(encoding="utf-8"))
+        if name not in {node.name for node in ast.walk(tree) if isinstance(node, ast.FunctionDef)}:
+            missing.append(f"{path}::{name}")
+    assert missing == []

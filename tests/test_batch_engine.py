@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import time
 from pathlib import Path
 
 import pytest
@@ -17,7 +18,8 @@ from captions.batch import (
 from captions.batch.driver import _layers_for, _remove_stale_temporaries
 from captions.errors import ConfigError
 from captions.formats import Format
-from captions.batch.manifest import MANIFEST_NAME, Manifest
+from captions.batch import DictionaryRef
+from captions.batch.manifest import JOURNAL_NAME, LOCK_NAME, MANIFEST_NAME, Manifest, sha256_bytes
 from captions.model import Cue
 from captions.presets import DEFAULT_PRESET, get_preset
 
@@ -183,36 +185,85 @@ def test_output_paths_never_leave_output_dir_nor_enter_input_dir(tmp_path):
 
 def test_stale_temporaries_of_outputs_are_removed_and_nothing_else(tmp_path):
     (tmp_path / "a").mkdir()
-    stale = tmp_path / "a" / ".show.srt.k2j3_x.tmp"
-    keep = tmp_path / "a" / ".unrelated.k2j3_x.tmp"
+    stale = tmp_path / "a" / ".captions-k2j3_x9a.tmp"          # what files.write_all leaves when killed
+    older = tmp_path / "a" / ".show.srt.k2j3_x.tmp"              # what earlier versions left
+    keep = [tmp_path / "a" / ".unrelated.k2j3_x.tmp", tmp_path / "a" / ".captions-short.tmp",
+            tmp_path / "a" / "show.srt"]
     manifest_tmp = tmp_path / f".{MANIFEST_NAME}.abc123.tmp"
-    for p in (stale, keep, manifest_tmp):
+    for p in (stale, older, manifest_tmp, *keep):
         p.write_text("half")
     (tmp_path / "in").mkdir()
-    trapped = tmp_path / "in" / ".show.srt.k2j3_x.tmp"  # reached through a link planted in OUTPUT_DIR
+    trapped = tmp_path / "in" / ".captions-k2j3_x9a.tmp"  # reached through a link planted in OUTPUT_DIR
     trapped.write_text("input")
     (tmp_path / "b").symlink_to(tmp_path / "in")
-    _remove_stale_temporaries(tmp_path / "in", tmp_path, ["a/show.srt", "b/show.srt"])
-    assert not stale.exists() and not manifest_tmp.exists() and keep.exists() and trapped.exists()
+    young = tmp_path / "a" / ".captions-youngone.tmp"   # being written by another command right now
+    young.write_text("half")
+    os.utime(young, (time.time() + 60, time.time() + 60))
+    _remove_stale_temporaries(tmp_path / "in", tmp_path, ["a/show.srt", "b/show.srt"], time.time())
+    assert not stale.exists() and not older.exists() and not manifest_tmp.exists()
+    assert all(p.exists() for p in keep) and trapped.exists() and young.exists()
 
 
-def test_manifest_round_trip_and_currency(tmp_path):
-    manifest = Manifest.load(tmp_path)
-    assert manifest.files == {}
-    (tmp_path / "x.srt").write_text("1\n")
+def test_manifest_round_trip_and_staleness(tmp_path):
+    assert Manifest.load(tmp_path).files == {}
+    (tmp_path / "x.srt").write_bytes(b"1\n")
     entry = ManifestEntry(Status.OK, Kind.TRANSCRIPT, sha256="s", options_sha256="o",
-                          outputs=(OutputRecord("x.srt", Format.SRT, "h"),))
-    manifest.record("x.txt", entry)
+                          outputs=(OutputRecord("x.srt", Format.SRT, sha256_bytes(b"1\n"), 2),),
+                          timeline=((0, 1000, 12.0, 17.0),))
+    with Manifest.open(tmp_path) as manifest:
+        manifest.record("x.txt", entry)
+        assert (tmp_path / JOURNAL_NAME).is_file() and (tmp_path / LOCK_NAME).is_file()
+    assert not (tmp_path / JOURNAL_NAME).exists() and not (tmp_path / LOCK_NAME).exists()  # folded in, released
     again = Manifest.load(tmp_path)
-    assert again.files == {"x.txt": entry}
-    kw = dict(sha256="s", options_sha256="o", dictionaries=[], output_dir=tmp_path)
-    assert again.is_current("x.txt", **kw)
-    assert not again.is_current("x.txt", **{**kw, "sha256": "changed"})
-    assert not again.is_current("x.txt", **{**kw, "options_sha256": "changed"})
-    assert not again.is_current("x.txt", **{**kw, "dictionaries": [{"path": "d", "sha256": "h"}]})
+    assert again.files == {"x.txt": entry.light()} and again.full_entry("x.txt") == entry
+    kw = dict(sha256="s", options_sha256="o", dictionaries=[], outputs=["x.srt"])
+    assert again.staleness("x.txt", **kw) is None
+    assert again.staleness("x.txt", **{**kw, "sha256": "changed"}) == "the input changed"
+    assert again.staleness("x.txt", **{**kw, "options_sha256": "changed"}) == "the options changed"
+    assert again.staleness("x.txt", **{**kw, "dictionaries": [DictionaryRef("d", "h")]}) == "a dictionary changed"
+    assert again.staleness("y.txt", **kw) == "not done before"
+    (tmp_path / "x.srt").write_bytes(b"2\n")   # same size, other bytes
+    assert again.staleness("x.txt", **kw) == "output x.srt was changed since it was written"
+    (tmp_path / "x.srt").write_bytes(b"")
+    assert again.staleness("x.txt", **kw) == "output x.srt was truncated (0 bytes; 2 were written)"
     (tmp_path / "x.srt").unlink()  # an output deleted by hand is redone
-    assert not again.is_current("x.txt", **kw)
+    assert again.staleness("x.txt", **kw) == "output x.srt is missing"
     assert json.loads((tmp_path / MANIFEST_NAME).read_text())["version"] == 1
+
+
+def test_a_journal_left_by_a_kill_is_read_and_folded_in_its_cut_line_ignored(tmp_path):
+    first = ManifestEntry(Status.OK, Kind.CAPTIONS, sha256="a", cues=1)
+    second = ManifestEntry(Status.FAILED, Kind.TRANSCRIPT, reason="b.txt: bad")
+    manifest = Manifest.open(tmp_path)
+    manifest.record("a.srt", first)
+    manifest.record("b.txt", second)
+    manifest.close(compact=False)   # as a kill would leave it (the lock goes with the process)
+    with open(tmp_path / JOURNAL_NAME, "ab") as journal:
+        journal.write(b'"c.txt":{"status":"ok","kind":"transcr')   # a line cut short
+    loaded = Manifest.load(tmp_path)
+    assert dict(loaded.files) == {"a.srt": first, "b.txt": second} and loaded.recovered == 2
+    with Manifest.open(tmp_path) as taken:
+        assert dict(taken.files) == {"a.srt": first, "b.txt": second}
+        assert not (tmp_path / JOURNAL_NAME).exists()   # folded into the manifest at once
+    assert dict(Manifest.load(tmp_path).files) == {"a.srt": first, "b.txt": second}
+
+
+def test_one_run_per_output_dir_and_a_dead_runs_lock_is_taken_over(tmp_path):
+    import subprocess
+    import sys
+
+    with Manifest.open(tmp_path):
+        probe = ("import sys\nfrom captions.batch.manifest import Manifest\nfrom captions.errors import OutputError\n"
+                 "try:\n    Manifest.open(sys.argv[1])\nexcept OutputError as exc:\n    print(exc)\n")
+        out = subprocess.run([sys.executable, "-c", probe, str(tmp_path)], capture_output=True, text=True,
+                             timeout=60).stdout
+        assert "in use by another captions batch" in out and f"pid {os.getpid()}" in out
+    # a run killed while holding it: the lock file stays, naming it, but the lock died with it
+    holder = subprocess.run([sys.executable, "-c", "import sys, os\nfrom captions.batch.manifest import Manifest\n"
+                             "Manifest.open(sys.argv[1])\nos._exit(0)", str(tmp_path)], timeout=60)
+    assert holder.returncode == 0 and (tmp_path / LOCK_NAME).is_file()
+    with Manifest.open(tmp_path) as manifest:
+        assert manifest.previous_holder is not None and manifest.previous_holder.startswith("pid ")
 
 
 def test_corrupt_manifest_is_a_clear_error(tmp_path):
@@ -241,6 +292,6 @@ def test_folder_options_behind_a_link_out_of_input_dir_are_refused(tmp_path):
     (tmp_path / "in" / "sub").mkdir(parents=True)
     (tmp_path / "elsewhere.toml").write_text('preset = "bbc"\n')
     (tmp_path / "in" / "sub" / CONFIG_NAME).symlink_to(tmp_path / "elsewhere.toml")
-    with pytest.raises(ConfigError, match="symbolic link out of INPUT_DIR"):
+    with pytest.raises(ConfigError, match="symbolic link leads out of"):
         _settings(tmp_path / "in", "sub/a.txt")
     assert _settings(tmp_path / "in", "a.txt").preset.name == DEFAULT_PRESET

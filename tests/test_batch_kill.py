@@ -8,11 +8,12 @@ import os
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
 
-from captions.batch.manifest import MANIFEST_NAME
+from captions.batch.manifest import JOURNAL_NAME, LOCK_NAME, MANIFEST_NAME, Manifest
 
 from test_batch import sample_slice
 
@@ -24,9 +25,17 @@ def start(src: Path, dst: Path, *extra: str) -> subprocess.Popen:
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
 
 
+OWN = {MANIFEST_NAME, JOURNAL_NAME, LOCK_NAME}
+
+
 def outputs(folder: Path) -> dict[str, bytes]:
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*")
-            if p.is_file() and p.name != MANIFEST_NAME}
+            if p.is_file() and p.name not in OWN}
+
+
+def recorded_entries(folder: Path) -> dict[str, dict]:
+    """What the manifest records, its journal included (a kill leaves the last entries there)."""
+    return {rel: entry.to_dict() for rel, entry in Manifest.load(folder).files.items()}
 
 
 @pytest.fixture(scope="module")
@@ -69,6 +78,7 @@ def rerun_finishes_the_rest(src: Path, dst: Path, recorded: dict, expected: dict
     assert {rel for rel, s in status.items() if s == "ok"} == {
         p.relative_to(src).as_posix() for p in src.rglob("*.txt")} - set(recorded)
     assert outputs(dst) == expected  # complete, identical, no temporary left
+    assert not (dst / JOURNAL_NAME).exists() and not (dst / LOCK_NAME).exists()  # folded in, released
 
 
 def test_kill_mid_run_then_resume(archive, tmp_path):
@@ -77,7 +87,7 @@ def test_kill_mid_run_then_resume(archive, tmp_path):
     proc = interrupt_after(src, dst, 4, signal.SIGKILL)
     assert proc.returncode == -signal.SIGKILL
 
-    recorded = json.loads((dst / MANIFEST_NAME).read_text(encoding="utf-8"))["files"]
+    recorded = recorded_entries(dst)
     assert 4 <= len(recorded) < FILES
     partial = outputs(dst)
     finished = {k: v for k, v in partial.items() if not Path(k).name.startswith(".")}
@@ -97,7 +107,27 @@ def test_ctrl_c_stops_cleanly_then_resume(archive, tmp_path):
     assert proc.returncode == 130
     err = proc.stderr.read()
     assert "captions: interrupted" in err and "Traceback" not in err
-    recorded = json.loads((dst / MANIFEST_NAME).read_text(encoding="utf-8"))["files"]
+    recorded = recorded_entries(dst)
     assert 3 <= len(recorded) < FILES
     assert all(expected[k] == v for k, v in outputs(dst).items())  # no temporary left by a clean stop
     rerun_finishes_the_rest(src, dst, recorded, expected)
+
+
+def test_killed_again_and_again_at_any_moment_then_resumed_gives_the_same_outputs(archive, tmp_path):
+    """kill -9 of the whole group at moments spread over a run (while it plans, writes, records,
+    folds the journal in), each time resuming the last one: the end is the uninterrupted run."""
+    src, expected = archive
+    dst = tmp_path / "out"
+    for delay in (0.3, 0.9, 1.6, 2.4, 3.5):
+        proc = start(src, dst, "--jobs", "2")
+        time.sleep(delay)
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=60)
+        for rel, entry in recorded_entries(dst).items() if (dst / MANIFEST_NAME).exists() else ():
+            assert entry["status"] == "ok" and all(
+                (dst / o["path"]).read_bytes() == expected[o["path"]] for o in entry["outputs"]), rel
+    final = subprocess.run([sys.executable, "-m", "captions", "batch", str(src), "-o", str(dst), "--jobs", "2"],
+                           capture_output=True, text=True, timeout=300)
+    assert final.returncode == 0 and "Traceback" not in final.stderr
+    assert outputs(dst) == expected
+    assert not (dst / JOURNAL_NAME).exists() and not (dst / LOCK_NAME).exists()

@@ -1,5 +1,6 @@
-"""The manifest's typed entries: the file's JSON is the one written before entries were typed,
-an older manifest still loads, and an entry survives its JSON unchanged."""
+"""The manifest's typed entries: a manifest written before sizes and the ``redone`` note were
+recorded still loads, and is written back with only those keys added; an entry survives its JSON
+unchanged."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import json
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from captions.batch import BatchSummary, DictionaryRef, Kind, ManifestEntry, OutputRecord, Status, TimelinePoint
@@ -36,19 +37,22 @@ OLD = (
 )
 
 
-def test_a_manifest_of_dict_entries_loads_typed_and_saves_byte_identical(tmp_path: Path) -> None:
+def test_an_older_manifest_loads_typed_and_is_written_back_with_only_the_new_keys(tmp_path: Path) -> None:
     (tmp_path / MANIFEST_NAME).write_text(OLD, encoding="utf-8")
     manifest = Manifest.load(tmp_path)
-    entry = manifest.files["saison 1/épisode 1.txt"]
+    entry = manifest.full_entry("saison 1/épisode 1.txt")
     assert (entry.status, entry.kind, entry.preset) == (Status.OK, Kind.TRANSCRIPT, "fr-tv")
     assert entry.dictionaries == (DictionaryRef("/dicts/émission.toml", "d1"),)
-    assert entry.outputs[1] == OutputRecord("saison 1/épisode 1.vtt", Format.VTT, "v1")
+    assert entry.outputs[1] == OutputRecord("saison 1/épisode 1.vtt", Format.VTT, "v1", None)
     assert entry.findings == (("line-too-long", 1), ("too-fast", 2)) and entry.notes == (("footer", 1), ("metadata", 2))
     assert entry.timeline == (TimelinePoint(0, 2000, 14.5, 17.0), TimelinePoint(2500, 2500, 999.0, None))
+    assert manifest.files["saison 1/épisode 1.txt"] == entry.light()  # in memory: no timeline
     assert manifest.files["bad.txt"].status is Status.FAILED and manifest.files["bad.txt"].sha256 is None
-    (tmp_path / MANIFEST_NAME).unlink()
-    manifest.save()
-    assert (tmp_path / MANIFEST_NAME).read_text(encoding="utf-8") == OLD
+    with Manifest.open(tmp_path) as taken:
+        taken.record("bad.txt", manifest.full_entry("bad.txt"))   # the same entry again: the file is rewritten
+    # the entry recorded again gains the new key; the others keep their bytes
+    written = (tmp_path / MANIFEST_NAME).read_text(encoding="utf-8")
+    assert written == OLD.replace('timestamps","timeline"', 'timestamps","redone":null,"timeline"')
 
 
 def test_an_entry_without_the_later_keys_takes_their_defaults() -> None:
@@ -56,7 +60,7 @@ def test_an_entry_without_the_later_keys_takes_their_defaults() -> None:
     assert entry == ManifestEntry(Status.OK, Kind.CAPTIONS, cues=2)
     assert list(entry.to_dict()) == ["status", "kind", "sha256", "options_sha256", "dictionaries", "preset",
                                      "outputs", "cues", "findings", "errors", "warnings", "infos", "notes",
-                                     "corrections", "media_ms", "elapsed_ms", "reason", "timeline"]
+                                     "corrections", "media_ms", "elapsed_ms", "reason", "redone", "timeline"]
 
 
 @pytest.mark.parametrize("entry", [
@@ -84,13 +88,15 @@ _entries = st.builds(
     sha256=st.none() | _text, options_sha256=st.none() | _text,
     dictionaries=st.lists(st.builds(DictionaryRef, _text, _text), max_size=3).map(tuple),
     preset=st.none() | _text,
-    outputs=st.lists(st.builds(OutputRecord, _text, st.sampled_from(Format), _text), max_size=2).map(tuple),
+    outputs=st.lists(st.builds(OutputRecord, _text, st.sampled_from(Format), _text, st.none() | _count),
+                     max_size=2).map(tuple),
     cues=_count,
     findings=st.dictionaries(_text, _count, max_size=4).map(lambda d: tuple(d.items())),
     errors=_count, warnings=_count, infos=_count,
     notes=st.dictionaries(_text, _count, max_size=3).map(lambda d: tuple(d.items())),
     corrections=_count, media_ms=_ms, elapsed_ms=_ms, reason=st.none() | _text,
     timeline=st.lists(st.builds(TimelinePoint, _ms, _ms, _speed, st.none() | _speed), max_size=5).map(tuple),
+    redone=st.none() | _text,
 )
 
 
@@ -110,4 +116,21 @@ def test_summary_counts_the_entries_of_the_run() -> None:
     summary = BatchSummary(Path("in"), Path("out"), entries, elapsed_s=1.25).to_dict()
     assert summary == {"type": "summary", "input_dir": "in", "output_dir": "out", "files": 3, "ok": 1, "skipped": 1,
                        "failed": 1, "errors": 1, "warnings": 3, "findings": {"overlap": 1, "too-fast": 3},
-                       "elapsed_ms": 1250}
+                       "elapsed_ms": 1250, "interrupted": False, "not_done": 0, "notes": []}
+
+
+@settings(deadline=None, max_examples=40)   # each example writes and fsyncs files
+@given(st.dictionaries(st.text(min_size=1, max_size=8), _entries, max_size=6),
+       st.dictionaries(st.text(min_size=1, max_size=8), _entries, max_size=6))
+def test_the_manifest_gives_back_what_was_recorded_in_two_runs(first: dict, second: dict) -> None:
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        for run in (first, second):
+            with Manifest.open(folder) as manifest:
+                for rel, entry in run.items():
+                    manifest.record(rel, entry)
+        loaded = Manifest.load(folder)
+        expected = {**first, **second}
+        assert dict(loaded.files) == {rel: e.light() for rel, e in expected.items()}
+        assert all(loaded.full_entry(rel) == e for rel, e in expected.items())

@@ -25,6 +25,9 @@ from .settings import FileSettings, compiled_dictionary
 
 TIMELINE_POINTS = 240  # the reading-speed timeline keeps the fastest cue of each of this many slices
 
+#: How the reason of a job that ran out of memory ends (its worker is then replaced).
+MEMORY_REASON = "ran out of memory (the limit for one file is --memory-limit)"
+
 # --------------------------------------------------------------------------------------------
 # The per-file job.
 
@@ -110,6 +113,8 @@ def process_file(job: FileJob) -> FileResult:
         result = _process(job)
     except CaptionsError as exc:
         result = FileResult(job.rel, job.kind, Status.FAILED, reason=str(exc))
+    except MemoryError:
+        result = FileResult(job.rel, job.kind, Status.FAILED, reason=f"{job.rel}: {MEMORY_REASON}")
     except Exception as exc:  # a bug must cost one file, not the run; the reason says it is one
         result = FileResult(job.rel, job.kind, Status.FAILED,
                             reason=f"{job.rel}: internal error {type(exc).__name__}: {exc}")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import stat
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 
@@ -96,7 +96,7 @@ def output_rel(rel: str, fmt: Format) -> str:
     return PurePosixPath(rel).with_suffix("." + Format(fmt).value).as_posix()
 
 
-def plan_inputs(found: Sequence[Found], settings_for: Callable[[Found], FileSettings]) -> list[Planned]:
+def plan_inputs(found: Iterable[Found], settings_for: Callable[[Found], FileSettings]) -> list[Planned]:
     """Settings and outputs of each input; two inputs that would write one output are both refused
     (nothing is written for either), so that nothing is ever silently overwritten."""
     planned: list[Planned] = []
@@ -109,6 +109,9 @@ def plan_inputs(found: Sequence[Found], settings_for: Callable[[Found], FileSett
             settings = settings_for(item)
         except CaptionsError as exc:
             planned.append(Planned(item, None, problem=str(exc)))
+            continue
+        except Exception as exc:  # a bug must cost the inputs it touches, not the run
+            planned.append(Planned(item, None, problem=f"internal error {type(exc).__name__}: {exc}"))
             continue
         outputs = tuple(output_rel(item.rel, fmt) for fmt in settings.formats)
         for out in outputs:

@@ -62,7 +62,8 @@ _W, _H, _PAD = 900, 140, 28
 
 
 def _e(value: object) -> str:
-    return html.escape(str(value), quote=True)
+    # the bytes of a name that is not UTF-8 (lone surrogates) are shown as \udcxx: the page stays UTF-8
+    return html.escape(str(value).encode("utf-8", "backslashreplace").decode("utf-8"), quote=True)
 
 
 def _clock(ms: int) -> str:
@@ -143,9 +144,9 @@ def _row(rel: str, e: ManifestEntry, anchor: str, review: str | None = None) -> 
     return f'<tr class="{cls}" data-file="{_e(rel)}">{tds}</tr>'
 
 
-def _section(rel: str, e: ManifestEntry, anchor: str) -> str:
+def _section(rel: str, e: ManifestEntry, anchor: str, timeline: Sequence[TimelinePoint]) -> str:
     """The file's reading-speed timeline, or why it failed."""
-    body = (_timeline_svg(rel, e.timeline, e.preset) if e.status is not Status.FAILED
+    body = (_timeline_svg(rel, timeline, e.preset) if e.status is not Status.FAILED
             else f'<p class="bad">Failed: {_e(e.reason or "")}</p>')
     return f'<section id="{anchor}" data-file="{_e(rel)}"><h2>{_e(rel)}</h2>{body}</section>'
 
@@ -161,10 +162,13 @@ def _facts(summary: BatchSummary) -> str:
                    for k, v in facts)
 
 
-def render_report_html(summary: BatchSummary, *, title: str = "captions batch",
-                       reviews: Mapping[str, str] | None = None) -> str:
+def render_report_html(summary: BatchSummary, timelines: Mapping[str, Sequence[TimelinePoint]] | None = None, *,
+                       title: str = "captions batch", reviews: Mapping[str, str] | None = None) -> str:
     """The report page for a run: a row per input, files that need a person first; ``reviews``
     links an input to its review page (:func:`review_links`).
+
+    ``timelines``: the reading-speed timeline of each input (the summary's entries hold none:
+    :meth:`Manifest.timeline` reads them back); an entry's own is used where none is given.
 
     >>> from pathlib import Path
     >>> from captions.batch.manifest import Kind
@@ -177,7 +181,9 @@ def render_report_html(summary: BatchSummary, *, title: str = "captions batch",
     order = sorted(entries, key=lambda rel: (-(entries[rel].flagged + (1000 if entries[rel].status is Status.FAILED
                                                                         else 0)), rel))
     rows = [_row(rel, entries[rel], f"f{i}", (reviews or {}).get(rel)) for i, rel in enumerate(order)]
-    sections = [_section(rel, entries[rel], f"f{i}") for i, rel in enumerate(order)]
+    given = timelines or {}
+    sections = [_section(rel, entries[rel], f"f{i}", given.get(rel, entries[rel].timeline))
+                for i, rel in enumerate(order)]
     thead = "".join(f'<th data-type="{t}"><button type="button">{_e(name)}</button></th>' for name, t in _HEADS)
     totals = _by_count(summary.findings_total().items())
     return f"""<!DOCTYPE html>

@@ -13,10 +13,11 @@ from typing import TypeVar
 
 from .. import __version__
 from ..corrections import Dictionary, load_dictionaries
-from ..errors import ConfigError, Location
+from ..errors import ConfigError, Location, ParseError
+from ..files import MAX_INPUT_BYTES, read_bytes
 from ..model import Format
 from ..presets import DEFAULT_PRESET, Preset, get_preset
-from .manifest import DictionaryRef, Kind, sha256_bytes
+from .manifest import DictionaryRef, Kind, sha256_bytes, sha256_json
 
 CONFIG_NAME = "captions.toml"
 
@@ -82,10 +83,14 @@ _OPTION_KEYS: dict[str, type[int] | type[float]] = {
 _T = TypeVar("_T")
 
 
-def read_folder_config(path: str | os.PathLike[str]) -> Layer:
+def read_folder_config(path: str | os.PathLike[str], *, within: Path | None = None,
+                       outside_dictionaries: bool = False, max_bytes: int | None = MAX_INPUT_BYTES) -> Layer:
     """Read one ``captions.toml``.
 
-    ``dictionaries`` are relative to the file's folder.  Example::
+    ``dictionaries`` are relative to the file's folder.  With ``within`` (INPUT_DIR), the file
+    must be a regular file inside it once links are resolved, and so must every dictionary it
+    names (an absolute path, or one that leads out through ``..`` or a link, is refused) unless
+    ``outside_dictionaries``.  Example::
 
         preset = "netflix"          # any name of captions.presets.PRESETS
         to = ["srt", "vtt"]         # output formats
@@ -96,15 +101,15 @@ def read_folder_config(path: str | os.PathLike[str]) -> Layer:
         max_chars = 37
 
     Raises:
-        ConfigError: unreadable TOML, an unknown key or a value of the wrong type (file:line
-            where TOML gives it).
+        ConfigError: an unreadable file, unreadable TOML, an unknown key, a value of the wrong type
+            (file:line where TOML gives it), or a dictionary outside ``within``.
     """
     path = Path(path)
-    config = _FolderConfig(str(path), _load_toml(path))
+    config = _FolderConfig(str(path), _load_toml(path, within, max_bytes))
     # Checked in this order, so that a file with several mistakes always reports the same one.
     preset = config.preset()
     to = config.to()
-    dictionaries = config.dictionaries()
+    dictionaries = config.dictionary_paths(path.parent, None if outside_dictionaries else within)
     options = config.options()
     lang = config.lang()
     return Layer(
@@ -112,19 +117,19 @@ def read_folder_config(path: str | os.PathLike[str]) -> Layer:
         preset=preset,
         options=options,
         formats=config.formats(to),
-        dictionaries=tuple((path.parent / d).resolve() for d in dictionaries),
+        dictionaries=dictionaries,
         lang=lang,
         typography=config.expect("typography", bool, "true or false"),
     )
 
 
-def _load_toml(path: Path) -> dict[str, object]:
+def _load_toml(path: Path, within: Path | None, max_bytes: int | None) -> dict[str, object]:
     """The table of one ``captions.toml``, refused when it holds a key the file may not set."""
     source = str(path)
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise ConfigError(f"cannot read the folder options: {exc.strerror or exc}", Location(source)) from None
+        data = tomllib.loads(read_bytes(path, within=within, max_bytes=max_bytes).decode("utf-8"))
+    except ParseError as exc:
+        raise ConfigError(exc.message.replace("the file", "the folder options", 1), Location(source)) from None
     except UnicodeDecodeError:
         raise ConfigError("the folder options are not UTF-8 text", Location(source)) from None
     except tomllib.TOMLDecodeError as exc:
@@ -180,6 +185,18 @@ class _FolderConfig:
             raise self.error("dictionaries: expected file names (strings)")
         return dictionaries
 
+    def dictionary_paths(self, folder: Path, within: Path | None) -> tuple[Path, ...]:
+        """The dictionaries named, resolved from ``folder``; each inside ``within`` when given."""
+        paths = []
+        for number, name in enumerate(self.dictionaries(), start=1):
+            path = (folder / name).resolve()
+            if within is not None and (os.path.isabs(name) or not path.is_relative_to(within.resolve())):
+                raise self.error(f"dictionaries: entry {number} is outside INPUT_DIR (an absolute path, or one "
+                                 "that leads out through .. or a link); a captions.toml may only name "
+                                 "dictionaries inside INPUT_DIR unless the run allows more (--allow-outside-dicts)")
+            paths.append(path)
+        return tuple(paths)
+
     def options(self) -> tuple[tuple[str, int | float], ...]:
         options = self.expect("options", dict, "a table of preset numbers") or {}
         for key, value in options.items():
@@ -207,6 +224,11 @@ class FileSettings:
     lang: str | None = None
     typography: bool = True
 
+    def options_sha256(self) -> str:
+        """The hash of :meth:`options_dict`, as the manifest records it (computed once per value:
+        every input a folder's settings apply to shares it)."""
+        return _options_sha256(self)
+
     def options_dict(self) -> dict[str, object]:
         """The options as JSON (what the manifest's ``options_sha256`` hashes); the toolkit's
         version is part of it, so that an upgrade redoes the work."""
@@ -219,16 +241,22 @@ class FileSettings:
         }
 
 
-def dictionary_hash(path: Path) -> str:
+@functools.lru_cache(maxsize=256)
+def _options_sha256(settings: FileSettings) -> str:
+    return sha256_json(settings.options_dict())
+
+
+def dictionary_hash(path: Path, *, within: Path | None = None, max_bytes: int | None = MAX_INPUT_BYTES) -> str:
     """The hash of a dictionary file's bytes, the one recorded in the manifest.
 
     Raises:
-        ConfigError: the file cannot be read.
+        ConfigError: the file cannot be read, is not a regular file, is too long, or lies outside
+            ``within`` (see :func:`captions.files.read_bytes`).
     """
     try:
-        return sha256_bytes(path.read_bytes())
-    except OSError as exc:
-        raise ConfigError(f"cannot read the dictionary: {exc.strerror or exc}", Location(str(path))) from None
+        return sha256_bytes(read_bytes(path, within=within, max_bytes=max_bytes))
+    except ParseError as exc:
+        raise ConfigError(exc.message.replace("the file", "the dictionary", 1), Location(str(path))) from None
 
 
 @functools.lru_cache(maxsize=8)
