@@ -20,15 +20,16 @@ from .errors import ConfigError, UnsupportedFormatError
 from .files import encode_text, read_source, same_file, sniff, source_name, write_all
 from .findings import Finding, FindingCode, FindingDict, Measure
 from .formats import CaptionDocument, Format, format_for_path, render_captions
-from .model import Cue, Note, NoteDict, Transcript
+from .model import Cue, Fragment, Note, NoteDict, Transcript
 from .presets import Preset, median, reading_chars, reading_speeds
 from .segment import build_cues, layout_cue
-from .timing import estimate_speech
+from .timing import SpeechSpan, estimate_speech
 from .typography import detect_language, french_spacing
 from .validate.checks import check_cues
 
 __all__ = [
     "Report", "ReadingSpeed", "LimitMiss", "check_limits", "ConvertResult", "Corrector", "Recorded", "Record", "ReaderNote",
+    "SpeechSource", "MEASURED_LAG_MS",
     "convert_transcript", "convert_cues", "convert_file", "plan_convert_outputs", "read_input", "OutputPlan",
     "ConvertedFile",
 ]
@@ -48,6 +49,13 @@ class Recorded(Protocol):
 Record = Recorded | Mapping[str, object]   # a record, or its JSON form already
 ReaderNote = Note | Finding   # what the transcript reader decided, or what the caption reader met
 Corrector = Callable[[Transcript], tuple[Transcript, Sequence[Record]]]
+#: Where each fragment's speech is, measured rather than estimated (``captions.audio.speech_from_media``
+#: hears it in the replay): called with the (corrected) fragments and the preset, it returns one
+#: span per fragment.
+SpeechSource = Callable[[Sequence[Fragment], Preset], Sequence[SpeechSpan]]
+#: How long a cue stays after measured speech when the reading speed does not need more: a
+#: measured end needs no margin (the text-only estimate keeps the preset's lag).
+MEASURED_LAG_MS = 0
 
 
 class LimitMissData(TypedDict):
@@ -260,7 +268,8 @@ def _language(lang: str | None, texts: Sequence[str]) -> str:
 
 
 def convert_transcript(transcript: Transcript, preset: Preset, *, lang: str | None = None,
-                       typography: bool = True, corrector: Corrector | None = None) -> ConvertResult:
+                       typography: bool = True, corrector: Corrector | None = None,
+                       speech: SpeechSource | None = None) -> ConvertResult:
     """Build cues from a transcript.
 
     Args:
@@ -268,6 +277,9 @@ def convert_transcript(transcript: Transcript, preset: Preset, *, lang: str | No
         typography: add the French non-breaking spaces (French only).
         corrector: applied to the transcript before cues are built (so line lengths see the
             corrected text); returns the new transcript and its changes, which go to the report.
+        speech: where the fragments' speech is, heard in the replay (``--media``); without it,
+            estimated from the stamps (:func:`captions.timing.estimate_speech`).  Measured ends
+            get no lag but what the reading speed needs (:data:`MEASURED_LAG_MS`).
 
     >>> from captions.model import Fragment
     >>> from captions.presets import get_preset
@@ -282,8 +294,13 @@ def convert_transcript(transcript: Transcript, preset: Preset, *, lang: str | No
         changes = tuple(found)
     fragments = transcript.fragments
     lang = _language(lang, [f.text for f in fragments])
-    spans = estimate_speech(fragments)
-    built = build_cues(fragments, spans, preset, lang=lang, typography=typography and lang == "fr")
+    if speech is None:
+        spans = estimate_speech(fragments)
+        timed = preset
+    else:
+        spans = tuple(speech(fragments, preset))
+        timed = replace(preset, lag_ms=min(preset.lag_ms, MEASURED_LAG_MS))
+    built = build_cues(fragments, spans, timed, lang=lang, typography=typography and lang == "fr")
     misses = check_limits(built.cues, preset, lang=lang, speech=built.speech)
     rates = sorted(s.rate_cps for s in spans)
     reading = _reading(built.cues, misses, preset, median(rates) if rates else None)
@@ -417,22 +434,29 @@ def read_input(input_path: PathArg) -> Transcript | CaptionDocument:
 
 def convert_file(input_path: PathArg, outputs: Sequence[str], preset: Preset, *,
                  to: str | None = None, lang: str | None = None, typography: bool = True,
-                 corrector: Corrector | None = None, report_path: PathArg | None = None) -> ConvertedFile:
+                 corrector: Corrector | None = None, report_path: PathArg | None = None,
+                 speech: SpeechSource | None = None) -> ConvertedFile:
     """Read ``input_path``, build the cues, render every output, then write them all or none.
 
     Everything is computed before anything is written, so a bad input or option leaves no
     file behind, and an output that cannot be written leaves none of the others either.  The
-    report goes to ``report_path`` as JSON when given.
+    report goes to ``report_path`` as JSON when given.  ``speech`` (the replay's, see
+    :func:`convert_transcript`) times a transcript; a caption file keeps its own times.
 
     Raises:
         OutputError: an output cannot be written (no file of this run is left behind).
+        ConfigError: ``speech`` given for a caption file.
     """
     plans = plan_convert_outputs(input_path, outputs, to)
     if report_path is not None and same_file(report_path, input_path):
         raise ConfigError(f"refusing to write the report over the input {source_name(input_path)}")
     source = read_input(input_path)
     if isinstance(source, Transcript):
-        result = convert_transcript(source, preset, lang=lang, typography=typography, corrector=corrector)
+        result = convert_transcript(source, preset, lang=lang, typography=typography, corrector=corrector,
+                                    speech=speech)
+    elif speech is not None:
+        raise ConfigError(f"{source.source} is a caption file: it keeps its own times; to move them onto the "
+                          "speech use `captions sync`, to check them `captions validate --media`")
     else:
         result = convert_cues(source.cues, preset, source=source.source, lang=lang, typography=typography,
                               notes=source.problems, header_notes=source.notes)

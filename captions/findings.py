@@ -88,6 +88,13 @@ class FindingCode(str, enum.Enum):
     MISSING_NBSP = "missing-nbsp"
     REPEATED_CUE = "repeated-cue"
 
+    # ---- caption files against their media (validate --media)
+    CUE_OVER_SILENCE = "cue-over-silence"          # a cue shown over silence longer than allowed
+    SPEECH_WITHOUT_CUE = "speech-without-cue"      # a second or more of speech with no cue
+    CUE_EARLY = "cue-early"                        # a cue starts before its speech, past the tolerance
+    CUE_LATE = "cue-late"                          # a cue starts after its speech, past the tolerance
+    CAPTIONS_OFFSET = "captions-offset"            # the whole file is shifted or stretched against the speech
+
     # ---- correction dictionaries: what the lint finds
     UNREADABLE_ENTRY = "unreadable-entry"          # bad TOML, missing `to`, wrong type, unknown field
     DUPLICATE_KEY = "duplicate-key"                # the same key twice with the same replacement

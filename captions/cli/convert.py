@@ -34,8 +34,12 @@ from .options import preset_options
               help="Use only the --dict files, not the NAME.dict.* / captions.dict.* next to INPUT.")
 @click.option("--report", "report_path", type=click.Path(dir_okay=False), default=None,
               help="Write a JSON report: every cue that misses a limit, and the reader's notes.")
+@click.option("--media", "media", type=click.Path(dir_okay=False), default=None,
+              help="The replay (video or audio): each cue is timed on the speech heard in it (needs "
+                   "pip install 'captions[audio]' and ffmpeg; see docs/audio.md).")
 def convert(input_path: str, outputs: tuple[str, ...], to: str | None, preset: Preset, lang: str | None,
-            no_typography: bool, dict_paths: tuple[str, ...], no_discover: bool, report_path: str | None) -> None:
+            no_typography: bool, dict_paths: tuple[str, ...], no_discover: bool, report_path: str | None,
+            media: str | None) -> None:
     """Build broadcast-quality captions from a replay-page transcript.
 
     Times are estimated inside each floored second, the text is cut at sentence ends, clause
@@ -48,13 +52,19 @@ def convert(input_path: str, outputs: tuple[str, ...], to: str | None, preset: P
       captions convert samples/techco-2026-03-05.txt --dict samples/techco.dict.toml \\
           -o show.srt -o show.vtt --report report.json
       captions convert show.txt --preset netflix --max-cps 17 -o - --to vtt
+      captions convert show.txt --media show.mp4 -o show.srt
     """
     corrector: Corrector | None = None
     paths = dictionaries_for(input_path, dict_paths, discover=not no_discover)
     if paths:
         corrector = functools.partial(apply_to_transcript, dictionary=load_dictionaries(paths))
+    speech = None
+    if media is not None:
+        from ..audio import speech_from_media   # says how to install the audio extra when it is missing
+
+        speech = speech_from_media(media)
     done = convert_file(input_path, outputs, preset, to=to, lang=lang, typography=not no_typography,
-                        corrector=corrector, report_path=report_path)
+                        corrector=corrector, report_path=report_path, speech=speech)
     if done.stdout is not None:
         click.echo(done.stdout, nl=False)
     report = done.result.report
@@ -64,6 +74,8 @@ def convert(input_path: str, outputs: tuple[str, ...], to: str | None, preset: P
                     f"{report.reading.too_fast} over the limit")
     if report.misses:
         summary += f"; {len(report.misses)} limit(s) missed" + ("" if report_path else " (see --report)")
+    if media is not None:
+        summary += f"; timed on the speech of {media}"
     if paths:
         changes = len(report.changes)
         summary += f"; {changes} correction(s) from {', '.join(str(p) for p in paths)}"
