@@ -2,8 +2,8 @@
 of noise, a hum or music (numpy), and ffmpeg writes the result in any container.
 
 Every placed utterance is returned with the time its voice really starts and ends (the first
-and last audible sample of what espeak-ng produced), so a test knows where the speech is to the
-millisecond.  Used by the audio tests and by ``benchmarks/bench_audio.py`` (which speaks in
+and last 10 ms of what espeak-ng produced that are within 30 dB of its loudest 10 ms), so a test
+knows where the speech is to the millisecond.  Used by the audio tests and by ``benchmarks/bench_audio.py`` (which speaks in
 other voices, over other beds, than the tests).
 
 espeak-ng and ffmpeg are Debian packages; :func:`require_tools` skips the calling test with
@@ -24,7 +24,7 @@ import numpy as np
 
 RATE = 16_000              # what the toolkit decodes to
 _ESPEAK_RATE = 22_050      # what espeak-ng writes
-_AUDIBLE = 0.01            # a sample this loud (full scale 1.0) is voice, not espeak's own silence
+_TRIM_DB = 30.0            # a 10 ms frame this far under the loudest is espeak's fade, not voice
 
 
 def require_tools() -> None:
@@ -43,12 +43,14 @@ def _espeak(text: str, voice: str, wpm: int, pitch: int) -> np.ndarray:
                           capture_output=True, check=True)
     # espeak-ng writes a 44-byte header whose sizes are placeholders when it writes to a pipe
     raw = np.frombuffer(done.stdout[44:len(done.stdout) - (len(done.stdout) - 44) % 2], "<i2")
-    samples = raw.astype(np.float32) / 32768
-    loud = np.flatnonzero(np.abs(samples) > _AUDIBLE)
-    if loud.size == 0:
+    samples = resample(raw.astype(np.float32) / 32768, _ESPEAK_RATE, RATE)
+    frame = RATE // 100
+    count = len(samples) // frame
+    if count == 0:
         return np.zeros(0, np.float32)
-    samples = samples[loud[0]:loud[-1] + 1]
-    return resample(samples, _ESPEAK_RATE, RATE)
+    rms = np.sqrt(np.mean(samples[: count * frame].reshape(count, frame) ** 2, axis=1))
+    loud = np.flatnonzero(rms >= rms.max() * 10 ** (-_TRIM_DB / 20))
+    return samples[loud[0] * frame:(loud[-1] + 1) * frame]
 
 
 def resample(samples: np.ndarray, rate_in: int, rate_out: int) -> np.ndarray:
@@ -66,10 +68,11 @@ def speak(text: str, voice: str = "fr", wpm: int = 170, pitch: int = 50) -> np.n
 
 
 def speak_within(text: str, duration_ms: int, voice: str = "fr", pitch: int = 50, *, fill: float = 1.0,
-                 max_wpm: int = 450, min_wpm: int = 90) -> np.ndarray:
+                 max_wpm: int = 450, min_wpm: int = 80, max_stretch: float = 1.0) -> np.ndarray:
     """``text`` spoken so that it lasts about ``fill`` x ``duration_ms`` (espeak-ng's rate chosen
     for it, between ``min_wpm`` and ``max_wpm``); never longer than ``duration_ms`` (what is still
-    too long is sped up by resampling)."""
+    too long is sped up by resampling), and slowed down by resampling (a lower voice) up to
+    ``max_stretch`` times when even ``min_wpm`` is too short."""
     target = max(duration_ms * fill, 1.0)
     wpm = 170
     audio = speak(text, voice, wpm, pitch)
@@ -82,6 +85,9 @@ def speak_within(text: str, duration_ms: int, voice: str = "fr", pitch: int = 50
     limit = int(duration_ms * RATE / 1000)
     if len(audio) > limit > 0:
         audio = resample(audio, len(audio), limit)
+    wanted = int(target * RATE / 1000)
+    if 0 < len(audio) < wanted and max_stretch > 1.0:
+        audio = resample(audio, len(audio), min(wanted, int(len(audio) * max_stretch)))
     return audio
 
 

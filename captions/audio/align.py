@@ -33,7 +33,7 @@ import numpy as np
 
 from ..model import Fragment
 from ..timing import MAX_CPS, SLOW_CPS, SpeechSpan, estimate_speech
-from .detect import RISE_DB, background
+from .detect import TAIL_DB, audible
 from .speech import FRAME_MS, Sound
 
 __all__ = ["align_fragments", "syllables", "Listening", "QUIET_FULL_MS"]
@@ -41,6 +41,8 @@ __all__ = ["align_fragments", "syllables", "Listening", "QUIET_FULL_MS"]
 QUIET_FULL_MS = 200      # a rise after this much quiet is a sure start
 _STEP = 3                # candidate starts: every 30 ms, plus every rise and every dip
 _MIN_FRAGMENT = 5        # frames: a fragment lasts at least 50 ms
+INNER_PAUSE_MS = 600     # a fragment's speech goes on through pauses this long
+TAIL_MS = 150            # and ends with the faint tail of its last loud frame, at most this long
 # the weights of the costs (per start, per fragment)
 _START_RISE = 4.0        # saved at a rise after enough quiet
 _START_DIP = 1.5         # saved at the bottom of a dip
@@ -78,12 +80,14 @@ class Listening:
 
     Attributes:
         loud: the voice band stands out of the background.
+        faint: it stands a little out (a syllable's onset or fading tail, next to loud frames).
         quiet_before: how many quiet frames come just before each frame (capped).
         rise / dip: how good a start each frame is, 0 to 1.
         nuclei: the running count of syllable nuclei before each frame.
     """
 
     loud: np.ndarray
+    faint: np.ndarray
     quiet_before: np.ndarray
     rise: np.ndarray
     dip: np.ndarray
@@ -92,11 +96,11 @@ class Listening:
     @classmethod
     def of(cls, sound: Sound) -> Listening:
         level = sound.level.astype(np.float32)
-        floor = background(level)
         in_span = np.zeros(len(level), bool)
         for a, b in sound.spans:
             in_span[max(a // FRAME_MS - 5, 0):b // FRAME_MS + 5] = True
-        loud = (level >= floor + RISE_DB) & in_span
+        loud = audible(level, sound.hiss) & in_span
+        faint = audible(level, sound.hiss, TAIL_DB) & in_span
         quiet = _quiet_runs(loud, QUIET_FULL_MS // FRAME_MS)
         rise = np.zeros(len(level), np.float32)
         starts = np.flatnonzero(loud[1:] & ~loud[:-1]) + 1
@@ -107,7 +111,7 @@ class Listening:
         dip = _dips(smooth, loud)
         peaks = _peaks(smooth, loud)
         nuclei = np.concatenate([[0], np.cumsum(peaks)]).astype(np.int32)
-        return cls(loud, quiet, rise, dip, nuclei)
+        return cls(loud, faint, quiet, rise, dip, nuclei)
 
 
 def _quiet_runs(loud: np.ndarray, cap: int) -> np.ndarray:
@@ -258,15 +262,31 @@ def _spans(fragments: Sequence[Fragment], starts: Sequence[int], heard: Listenin
             out.append(prior[k])
             continue
         stop = starts[k + 1] if k + 1 < n else min(start + _last_length(fragments[k], prior[k]), len(loud))
-        end = stop
-        while end > start + 1 and not loud[end - 1]:
-            end -= 1
+        end = _end(start, stop, heard)
         start_ms, end_ms = start * FRAME_MS, end * FRAME_MS
         chars = len(fragments[k].text) + 1
         rate = min(max(chars * 1000 / max(end_ms - start_ms, 1), SLOW_CPS), MAX_CPS)
         pause = k + 1 == n or (stop - end) * FRAME_MS > max_silence_ms
         out.append(SpeechSpan(start_ms=start_ms, end_ms=end_ms, rate_cps=rate, pause_after=pause))
     return tuple(out)
+
+
+def _end(start: int, stop: int, heard: Listening) -> int:
+    """Where the speech from ``start`` ends before ``stop``: after the last loud frame reached
+    through pauses of at most :data:`INNER_PAUSE_MS`, plus its faint tail (at most
+    :data:`TAIL_MS`)."""
+    loud, faint = heard.loud, heard.faint
+    pause, tail = INNER_PAUSE_MS // FRAME_MS, TAIL_MS // FRAME_MS
+    ahead = loud[start:stop]
+    hits = np.flatnonzero(ahead)
+    if hits.size == 0:
+        return start + 1
+    gaps = np.flatnonzero(np.diff(hits) > pause)
+    last = start + int(hits[gaps[0]] if gaps.size else hits[-1])
+    end = last + 1
+    while end < stop and end - last <= tail and faint[end]:
+        end += 1
+    return end
 
 
 def _last_length(fragment: Fragment, prior: SpeechSpan) -> int:

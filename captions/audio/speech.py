@@ -21,13 +21,16 @@ class Sound:
 
     Attributes:
         source: the media file's name, for messages.
-        level: the voice band's level (dB) of each 10 ms frame, centred on the frame's start.
+        level: the voice band's level (dB, 300-2500 Hz: vowels) of each 10 ms frame, centred on
+            the frame's start.
+        hiss: the hiss band's level (dB, 2500-8000 Hz: fricatives) of each frame.
         voice: the detector's speech probability at each frame (0 to 1).
         spans: the speech spans, ``[start_ms, end_ms)``.
     """
 
     source: str
     level: np.ndarray
+    hiss: np.ndarray
     voice: np.ndarray
     spans: Spans
 
