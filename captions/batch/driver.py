@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
+import functools
 import gc
 import itertools
 import os
@@ -19,7 +21,8 @@ from typing import Protocol
 
 from .. import __version__
 from ..corrections import discover_dictionaries
-from ..errors import CaptionsError, ConfigError, Location
+from ..audio import require_audio
+from ..errors import CaptionsError, ConfigError, Location, MediaError
 from ..files import write_text_atomic
 from ..findings import Severity
 from .job import FileJob, FileResult, process_file
@@ -35,11 +38,12 @@ from .manifest import (
     sha256_bytes,
     sha256_json,
 )
-from .plan import Found, Planned, discover, plan_inputs
+from .plan import Found, Planned, discover, find_media, plan_inputs
 from .settings import (
     CONFIG_NAME,
     FileSettings,
     Layer,
+    MediaRef,
     compiled_dictionary,
     dictionary_hash,
     read_folder_config,
@@ -58,6 +62,8 @@ class BatchRequest:
         cli: the options given on the command line (they win over every ``captions.toml``).
         jobs: worker processes (1 runs in this process).
         force: redo every input, even those the manifest says are done.
+        media: time each transcript on the replay beside it (same stem, a media suffix), when
+            the audio extra is installed.
     """
 
     input_dir: Path
@@ -65,6 +71,7 @@ class BatchRequest:
     cli: Layer = Layer("command line")
     jobs: int = 1
     force: bool = False
+    media: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +88,16 @@ class Progress:
 
 #: Called as each input ends, with its path, its manifest entry and the counts so far.
 ResultHook = Callable[[str, ManifestEntry, Progress], None]
+
+
+@functools.cache
+def audio_available() -> bool:
+    """Whether the audio extra is installed (transcripts are paired with their replays only then)."""
+    try:
+        require_audio()
+    except MediaError:
+        return False
+    return True
 
 
 def check_dirs(input_dir: Path, output_dir: Path) -> tuple[Path, Path]:
@@ -402,6 +419,7 @@ class _Run:
         self.on_result, self.started = on_result, started
         self.hashes = hashes                           # dictionary path -> hash
         self.layers: dict[str, Layer | None] = {}      # folder -> its captions.toml
+        self.media = request.media and audio_available()
         self.plans = plan_inputs(discover(src), self.settings_for)
         _remove_stale_temporaries(src, dst, (out for p in self.plans for out in p.outputs))
         self.by_rel = {p.found.rel: p for p in self.plans}
@@ -421,6 +439,10 @@ class _Run:
                                     adjacent=[p.resolve() for p in adjacent], dictionary_hash=self.dictionary_hash)
         if settings.dictionaries:
             compiled_dictionary(settings.dictionaries)  # a bad folder dictionary fails its files, before any text
+        if self.media and found.kind is Kind.TRANSCRIPT:
+            media = find_media(self.src / found.rel)
+            if media is not None:
+                settings = dataclasses.replace(settings, media=MediaRef.of(media))
         return settings
 
     def jobs(self) -> Iterator[FileJob]:

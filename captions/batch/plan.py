@@ -8,6 +8,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 
+from ..audio import MEDIA_SUFFIXES
 from ..errors import CaptionsError
 from ..model import Format
 from .manifest import Kind
@@ -75,6 +76,31 @@ def _found(rel: str, path: Path, root: Path, kind: Kind) -> Found:
         what = "a directory" if stat.S_ISDIR(mode) else "a FIFO" if stat.S_ISFIFO(mode) else "not a regular file"
         return Found(rel, path, kind, f"cannot read the file: it is {what}, expected a regular text file")
     return Found(rel, target, kind)
+
+
+def find_media(transcript: Path) -> Path | None:
+    """The replay beside a transcript: the regular file of the same stem with a media suffix
+    (``show.txt`` -> ``show.mp4``; suffix case ignored; the first of MEDIA_SUFFIXES when several).
+
+    >>> find_media(Path("/nonexistent/show.txt")) is None
+    True
+    """
+    try:
+        names = {p.name.lower(): p for p in transcript.parent.iterdir()
+                 if p.stem == transcript.stem and p.is_file()}
+    except OSError:
+        return None
+    for suffix in MEDIA_SUFFIXES:
+        found = names.get(transcript.stem.lower() + suffix)
+        if found is not None:
+            return found
+    return None
+
+
+def count_media_pairs(input_dir: str | os.PathLike[str]) -> int:
+    """How many transcripts below ``input_dir`` have a replay beside them."""
+    return sum(1 for f in discover(input_dir) if f.kind is Kind.TRANSCRIPT and not f.problem
+               and find_media(Path(input_dir).resolve() / f.rel) is not None)
 
 
 @dataclass(frozen=True, slots=True)

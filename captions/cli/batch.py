@@ -25,6 +25,9 @@ from ..batch import (
     parse_formats,
     run_batch,
 )
+from ..audio import AUDIO_INSTALL
+from ..batch.driver import audio_available
+from ..batch.plan import count_media_pairs
 from ..batch.report_html import render_report_html
 from ..errors import ConfigError
 from ..files import write_text_atomic
@@ -115,9 +118,12 @@ def _bar(p: Progress, width: int = 28) -> str:
               help="Where the jobs run: local worker processes, or a Dask cluster (needs captions[dask]).")
 @click.option("--scheduler", metavar="ADDRESS", default=None,
               help="The Dask scheduler for --executor dask (tcp://host:8786).")
+@click.option("--media/--no-media", "media", default=True, show_default=True,
+              help="Time each transcript on the replay beside it (same stem: show.txt and show.mp4, .mkv, "
+                   ".webm, .mov, .mp3, .m4a, .aac, .wav, .ogg, .opus, .flac); needs the audio extra.")
 def batch(input_dir: Path, output_dir: Path, to: str | None, dictionaries: tuple[Path, ...], preset: Preset,
           lang: str | None, typography: bool | None, jobs: int, force: bool, as_json: bool,
-          report_html: Path | None, fail_on: str, executor: str, scheduler: str | None) -> None:
+          report_html: Path | None, fail_on: str, executor: str, scheduler: str | None, media: bool) -> None:
     """Convert and check every transcript (.txt) and caption file (.srt, .vtt) below INPUT_DIR.
 
     Outputs mirror the folder tree under OUTPUT_DIR with the suffix replaced; a manifest
@@ -131,13 +137,17 @@ def batch(input_dir: Path, output_dir: Path, to: str | None, dictionaries: tuple
       captions batch samples/ -o out/ --to srt,vtt --report-html out/report.html
       captions batch replays/ -o captions/ --dict show.toml --jobs 4 --json
       captions batch archive/ -o captions/ --executor dask --scheduler tcp://10.0.0.5:8786
+      captions batch replays/ -o captions/ --no-media
     """
     ctx = click.get_current_context()
     src, dst, formats = _check_invocation(input_dir, output_dir, to, report_html, executor, scheduler)
     cli = _command_line_layer(ctx, preset, formats, dictionaries, lang, typography)
     display = _Display(as_json, bar=not as_json and sys.stderr.isatty())
+    if media and not audio_available() and count_media_pairs(src):
+        click.echo(f"captions: {count_media_pairs(src)} transcript(s) have a replay beside them, not used: the audio "
+                   f"extra is not installed ({AUDIO_INSTALL}); --no-media silences this", err=True)
     try:
-        summary = _run(ctx, BatchRequest(src, dst, cli, jobs=jobs, force=force), scheduler, display)
+        summary = _run(ctx, BatchRequest(src, dst, cli, jobs=jobs, force=force, media=media), scheduler, display)
     except KeyboardInterrupt:
         click.echo("\ncaptions: interrupted; finished files are recorded in the manifest, rerun to do the rest",
                    err=True)

@@ -100,10 +100,11 @@ def _silences(times: Sequence[tuple[int, int]], spans: Spans, cues: Sequence[Cue
 
 
 def _uncaptioned(times: Sequence[tuple[int, int]], spans: Spans, cues: Sequence[Cue], rules: MediaRules) -> list[Finding]:
-    """Stretches of speech of at least ``min_uncaptioned_ms`` under no cue; each names the cue after it."""
+    """Speech under no cue: the stretches between two cues add up (a pause inside does not
+    split them); one finding per gap between cues holding at least ``min_uncaptioned_ms``."""
     shown = sorted((a, b) for a, b in times if b > a)
     starts = [a for a, _ in times]
-    out = []
+    gaps: dict[int, list[tuple[int, int]]] = {}   # index of the next shown cue -> uncovered stretches
     k = 0
     for a, b in spans:
         position = a
@@ -113,21 +114,27 @@ def _uncaptioned(times: Sequence[tuple[int, int]], spans: Spans, cues: Sequence[
             free_until = shown[k][0] if k < len(shown) else b
             if free_until > position:
                 gap_end = min(free_until, b)
-                if gap_end - position >= rules.min_uncaptioned_ms:
-                    out.append(_uncaptioned_finding(position, gap_end, starts, cues, rules))
+                gaps.setdefault(k, []).append((position, gap_end))
                 position = gap_end
             else:
                 position = shown[k][1]
+    out = []
+    for stretches in gaps.values():
+        if sum(b - a for a, b in stretches) >= rules.min_uncaptioned_ms:
+            out.append(_uncaptioned_finding(stretches[0][0], stretches[-1][1], sum(b - a for a, b in stretches),
+                                            starts, cues, rules))
     return out
 
 
-def _uncaptioned_finding(a: int, b: int, starts: Sequence[int], cues: Sequence[Cue], rules: MediaRules) -> Finding:
+def _uncaptioned_finding(a: int, b: int, speech: int, starts: Sequence[int], cues: Sequence[Cue],
+                         rules: MediaRules) -> Finding:
     after = next((i for i, s in enumerate(starts) if s >= b), None)
     where = f"before cue {after + 1}" if after is not None else "after the last cue"
     return _finding(FindingCode.SPEECH_WITHOUT_CUE,
-                    f"speech {format_clock(a, millis=True)}-{format_clock(b, millis=True)} ({(b - a) / 1000:.1f} s) "
-                    f"has no cue ({where}); expected every speech of a second or more to be captioned",
-                    cues, after if after is not None else len(cues) - 1, value=b - a, limit=rules.min_uncaptioned_ms)
+                    f"{speech / 1000:.1f} s of speech between {format_clock(a, millis=True)} and "
+                    f"{format_clock(b, millis=True)} has no cue ({where}); expected every speech of a second or "
+                    f"more to be captioned", cues, after if after is not None else len(cues) - 1, value=speech,
+                    limit=rules.min_uncaptioned_ms)
 
 
 def _starts(times: Sequence[tuple[int, int]], spans: Spans, cues: Sequence[Cue], rules: MediaRules) -> list[Finding]:
