@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from ..errors import Location, MediaError
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Callable, Sequence
 
     from ..model import Fragment
     from ..presets import Preset
@@ -85,7 +85,7 @@ def load_sound(path: str | os.PathLike[str], *, cache: bool = True, workers: int
     return sound
 
 
-def speech_from_media(path: str | os.PathLike[str]) -> Any:
+def speech_from_media(path: str | os.PathLike[str]) -> Callable[[Sequence[Fragment], Preset], tuple[SpeechSpan, ...]]:
     """A :data:`captions.convert.SpeechSource` that hears each fragment's speech in ``path`` (the
     media is loaded when the source is first called, after the transcript was read).
 

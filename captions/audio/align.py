@@ -139,7 +139,8 @@ def _peaks(smooth: np.ndarray, loud: np.ndarray, half: int = 5) -> np.ndarray:
     peaks = (smooth >= top) & loud
     # a plateau gives one nucleus
     peaks[1:] &= ~peaks[:-1]
-    return peaks
+    found: np.ndarray = peaks
+    return found
 
 
 def _dips(smooth: np.ndarray, loud: np.ndarray, half: int = 4) -> np.ndarray:
@@ -219,7 +220,8 @@ def _start_cost(frames: np.ndarray, heard: Listening) -> np.ndarray:
     n = len(heard.loud)
     ahead = np.minimum(frames + 5, n)
     silent = np.array([not heard.loud[a:b].any() for a, b in zip(frames, ahead)], bool)
-    return -_START_RISE * heard.rise[frames] - _START_DIP * heard.dip[frames] + _START_SILENT * silent
+    cost: np.ndarray = -_START_RISE * heard.rise[frames] - _START_DIP * heard.dip[frames] + _START_SILENT * silent
+    return cost
 
 
 def _best_path(candidates: Sequence[np.ndarray], heard: Listening, expected: np.ndarray,
@@ -251,7 +253,8 @@ def _best_path(candidates: Sequence[np.ndarray], heard: Listening, expected: np.
 
 
 def _prior_cost(frames: np.ndarray, span: SpeechSpan) -> np.ndarray:
-    return _PRIOR * np.abs(frames * FRAME_MS - span.start_ms) / 1000
+    cost: np.ndarray = _PRIOR * np.abs(frames * FRAME_MS - span.start_ms) / 1000
+    return cost
 
 
 def _spans(fragments: Sequence[Fragment], starts: Sequence[int], heard: Listening,

@@ -110,7 +110,7 @@ def _analyse(block: _Block, models: _Models) -> tuple[np.ndarray, np.ndarray, np
 
 
 def _blocks(chunks: Iterable[np.ndarray]) -> Iterator[_Block]:
-    before = np.zeros(0, np.float32)
+    before: np.ndarray = np.zeros(0, np.float32)
     for index, chunk in enumerate(chunks):
         samples = chunk.astype(np.float32) / 32768
         yield _Block(index, samples, before)
@@ -149,7 +149,8 @@ def _at_frames(probability: np.ndarray, frames: int) -> np.ndarray:
         return np.zeros(frames, np.float32)
     centres = (np.arange(probability.size, dtype=np.float64) + 0.5) * _WINDOW * 1000 / SAMPLE_RATE
     times = np.arange(frames, dtype=np.float64) * FRAME_MS
-    return np.interp(times, centres, probability).astype(np.float32)
+    at_frames: np.ndarray = np.interp(times, centres, probability).astype(np.float32)
+    return at_frames
 
 
 def listen(path: str | os.PathLike[str], *, workers: int | None = None) -> Sound:
