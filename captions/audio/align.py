@@ -38,19 +38,20 @@ from .speech import FRAME_MS, Sound
 
 __all__ = ["align_fragments", "syllables", "Listening", "QUIET_FULL_MS"]
 
-QUIET_LEAST_MS = 30      # a rise after less quiet is inside a syllable
+QUIET_LEAST_MS = 80      # a rise after less quiet is a syllable, not a start (a stop consonant's closure)
 QUIET_FULL_MS = 250      # a rise after this much quiet is a sure start
 _STEP = 3                # candidate starts: every 30 ms, plus every rise and every dip
 _MIN_FRAGMENT = 5        # frames: a fragment lasts at least 50 ms
 INNER_PAUSE_MS = 600     # a fragment's speech goes on through pauses this long
-TAIL_MS = 150            # and ends with the faint tail of its last loud frame, at most this long
+TAIL_MS = 30             # and ends with the faint tail of its last loud frame, at most this long
+MIN_RUN_MS = 30          # loud runs shorter than this after a pause are the bed, not speech going on
 # the weights of the costs (per start, per fragment)
-_START_RISE = 1.0        # saved at a rise after enough quiet
-_START_DIP = 0.5         # saved at the bottom of a dip
+_START_RISE = 4.0        # saved at a rise after enough quiet
+_START_DIP = 1.5         # saved at the bottom of a dip
 _START_SILENT = 3.0      # paid by a start in silence (nothing loud in the next 50 ms)
 _COUNT = 1.0             # per squared nucleus of difference, over twice the count's variance
 _SPREAD = 0.15           # the nuclei heard vary by this fraction of the expected count
-_FLOOR = 0.3             # plus this much (a nucleus more or less in any fragment)
+_FLOOR = 1.0             # plus this much (a nucleus more or less in any fragment)
 _PRIOR = 0.3             # per second away from the text's own estimate (a tie-breaker)
 
 _VOWELS = re.compile(r"[aeiouyàâäéèêëîïôöùûüœæ]+", re.IGNORECASE)
@@ -279,21 +280,26 @@ def _spans(fragments: Sequence[Fragment], starts: Sequence[int], heard: Listenin
 
 
 def _end(start: int, stop: int, heard: Listening) -> int:
-    """Where the speech from ``start`` ends before ``stop``: after the last loud frame reached
-    through pauses of at most :data:`INNER_PAUSE_MS`, plus its faint tail (at most
-    :data:`TAIL_MS`)."""
+    """Where the speech from ``start`` ends before ``stop``: after the last run of loud frames
+    (at least :data:`MIN_RUN_MS` long: a click or a note of the bed is shorter) reached through
+    pauses of at most :data:`INNER_PAUSE_MS`, plus its faint tail (at most :data:`TAIL_MS`)."""
     loud, faint = heard.loud, heard.faint
-    pause, tail = INNER_PAUSE_MS // FRAME_MS, TAIL_MS // FRAME_MS
-    ahead = loud[start:stop]
-    hits = np.flatnonzero(ahead)
-    if hits.size == 0:
+    pause, tail, least = INNER_PAUSE_MS // FRAME_MS, TAIL_MS // FRAME_MS, MIN_RUN_MS // FRAME_MS
+    ahead = np.concatenate([[False], loud[start:stop], [False]])
+    edges = np.flatnonzero(ahead[1:] != ahead[:-1])
+    runs = [(int(a), int(b)) for a, b in zip(edges[::2], edges[1::2]) if b - a >= least or a == 0]
+    if not runs:
         return start + 1
-    gaps = np.flatnonzero(np.diff(hits) > pause)
-    last = start + int(hits[gaps[0]] if gaps.size else hits[-1])
-    end = last + 1
-    while end < stop and end - last <= tail and faint[end]:
+    last = runs[0][1]
+    for a, b in runs[1:]:
+        if a - last > pause:
+            break
+        last = b
+    end = start + last
+    limit = min(end + tail, stop)
+    while end < limit and faint[end]:
         end += 1
-    return end
+    return max(end, start + 1)
 
 
 def _last_length(fragment: Fragment, prior: SpeechSpan) -> int:
