@@ -139,7 +139,7 @@ def _cue_errors(result, truth) -> tuple[float, float, int, int]:
 
 
 def film_errors() -> None:
-    from captions.audio import align_fragments
+    from captions.audio.align import align_fragments
     from captions.convert import convert_transcript
     from captions.presets import get_preset
     from captions.timing import estimate_speech
@@ -174,7 +174,7 @@ def film_errors() -> None:
 
 
 def talk_errors() -> None:
-    from captions.audio import align_fragments
+    from captions.audio.align import align_fragments
     from captions.timing import estimate_speech
     from captions.transcript import read_transcript
 

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from captions.model import Fragment, Transcript
 
@@ -247,6 +248,14 @@ def back_to_back(stamps: list[int], texts: list[str], voices: tuple[str, ...], *
 
 
 # ---- the replays the tests share ----------------------------------------------------------
+
+@pytest.fixture(autouse=True)
+def own_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The analyses go to a cache of the test session, never the user's (import it into a test
+    module: it is autouse there)."""
+    monkeypatch.delenv("CAPTIONS_CACHE_DIR", raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.getbasetemp() / "xdg-cache"))
+
 
 SAMPLE = Path(__file__).resolve().parents[1] / "samples" / "techco-2026-03-05.txt"
 VOICES = ("fr", "fr+f2", "fr+m1")   # the benchmark speaks in others

@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from audiosynth import own_cache  # noqa: F401 (autouse: the tests never touch the user's cache)
 from audiosynth import GAPS, Replay, make_replay, need_audio, sample_texts
 from captions.cli import main
 from captions.errors import MediaError
@@ -27,13 +28,6 @@ from captions.presets import get_preset
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE = REPO / "samples" / "techco-2026-03-05.txt"
 VOICES = ("fr", "fr+f2", "fr+m1")   # the benchmark speaks in others
-
-
-@pytest.fixture(autouse=True)
-def _own_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Every test keeps its analyses in a cache of the test session, never the user's."""
-    monkeypatch.delenv("CAPTIONS_CACHE_DIR", raising=False)
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.getbasetemp() / "xdg-cache"))
 
 
 @pytest.fixture(scope="module")
@@ -150,7 +144,8 @@ def _start_errors(spans: object, placed: list[tuple[int, int, str]]) -> list[int
 
 
 def test_fragments_start_on_their_speech(replay: Replay) -> None:
-    from captions.audio import align_fragments, load_sound
+    from captions.audio import load_sound
+    from captions.audio.align import align_fragments
     from captions.timing import estimate_speech
 
     fragments = replay.transcript().fragments
@@ -162,7 +157,8 @@ def test_fragments_start_on_their_speech(replay: Replay) -> None:
 
 
 def test_ends_follow_the_speech_and_silences_are_pauses(replay: Replay) -> None:
-    from captions.audio import align_fragments, load_sound
+    from captions.audio import load_sound
+    from captions.audio.align import align_fragments
 
     spans = align_fragments(replay.transcript().fragments, load_sound(replay.media), max_silence_ms=500)
     good = [(s, p) for s, p in zip(spans, replay.placed) if abs(s.start_ms - p[0]) <= 100]
@@ -227,7 +223,8 @@ def talk(tmp_path_factory: pytest.TempPathFactory) -> tuple[list[Fragment], list
 
 
 def test_continuous_talk_starts_closer_than_the_text_alone(talk: tuple[list[Fragment], list[int], Path]) -> None:
-    from captions.audio import align_fragments, load_sound
+    from captions.audio import load_sound
+    from captions.audio.align import align_fragments
     from captions.timing import estimate_speech
 
     fragments, starts, media = talk
@@ -241,7 +238,8 @@ def test_continuous_talk_starts_closer_than_the_text_alone(talk: tuple[list[Frag
                                        "reached: with no pause at most fragment boundaries, the syllable counts and "
                                        "the energy dips place a start only to about 200 ms (benchmarks/bench_audio.py)")
 def test_continuous_talk_starts_within_the_goal(talk: tuple[list[Fragment], list[int], Path]) -> None:
-    from captions.audio import align_fragments, load_sound
+    from captions.audio import load_sound
+    from captions.audio.align import align_fragments
 
     fragments, starts, media = talk
     errors = [abs(s.start_ms - t) for s, t in zip(align_fragments(fragments, load_sound(media)), starts)]

@@ -13,18 +13,13 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from audiosynth import own_cache  # noqa: F401 (autouse: the tests never touch the user's cache)
 from audiosynth import GAPS, Replay, make_replay, need_audio, sample_texts
 from captions.cli import main
 from captions.findings import FindingCode
 
 MEDIA_CODES = {FindingCode.CUE_OVER_SILENCE.value, FindingCode.SPEECH_WITHOUT_CUE.value, FindingCode.CUE_EARLY.value,
                FindingCode.CUE_LATE.value, FindingCode.CAPTIONS_OFFSET.value}
-
-
-@pytest.fixture(autouse=True)
-def _own_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv("CAPTIONS_CACHE_DIR", raising=False)
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.getbasetemp() / "xdg-cache"))
 
 
 @pytest.fixture(scope="module")

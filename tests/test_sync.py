@@ -9,14 +9,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from audiosynth import own_cache  # noqa: F401 (autouse: the tests never touch the user's cache)
 from audiosynth import GAPS, Replay, make_replay, need_audio, sample_texts
 from captions.cli import main
-
-
-@pytest.fixture(autouse=True)
-def _own_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv("CAPTIONS_CACHE_DIR", raising=False)
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.getbasetemp() / "xdg-cache"))
 
 
 @pytest.fixture(scope="module")

@@ -7,14 +7,15 @@ command works without the extra; :func:`require_audio` says how to install what 
 :func:`load_sound` decodes a media file (:mod:`.decode`), detects its speech (:mod:`.detect`) and
 keeps the analysis by content hash (:mod:`.cache`); :func:`speech_from_media` gives
 ``captions convert`` the fragments' speech (:mod:`.align`); :mod:`.sync` finds how a caption
-file is shifted or stretched against the speech.  The submodules load on first use.
+file is shifted or stretched against the speech.  This module imports none of them (nor numpy)
+until it is called: the command line imports it to say what is missing.
 """
 
 from __future__ import annotations
 
 import importlib
 import os
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from ..errors import Location, MediaError
 
@@ -24,12 +25,9 @@ if TYPE_CHECKING:
     from ..model import Fragment
     from ..presets import Preset
     from ..timing import SpeechSpan
-    from .align import align_fragments, syllables
     from .speech import Sound
-    from .sync import Fit, estimate_fit
 
-__all__ = ["AUDIO_INSTALL", "MIN_CONFIDENCE", "MEDIA_SUFFIXES", "require_audio", "load_sound", "speech_from_media", "Sound",
-           "align_fragments", "syllables", "Fit", "estimate_fit"]
+__all__ = ["AUDIO_INSTALL", "MIN_CONFIDENCE", "MEDIA_SUFFIXES", "require_audio", "load_sound", "speech_from_media"]
 
 AUDIO_INSTALL = "pip install 'captions[audio]'"
 #: A fit of captions to speech is trusted (``captions sync`` applies it, ``validate --media``
@@ -37,9 +35,6 @@ AUDIO_INSTALL = "pip install 'captions[audio]'"
 MIN_CONFIDENCE = 0.5
 #: The media files ``captions batch`` pairs with a transcript of the same stem (lower case).
 MEDIA_SUFFIXES = (".mp4", ".mkv", ".webm", ".mov", ".mp3", ".m4a", ".aac", ".wav", ".ogg", ".opus", ".flac")
-
-_LAZY = {"Sound": "speech", "align_fragments": "align", "syllables": "align", "Fit": "sync",
-         "estimate_fit": "sync"}
 
 
 def require_audio() -> None:
@@ -100,11 +95,3 @@ def speech_from_media(path: str | os.PathLike[str]) -> Callable[[Sequence[Fragme
         return align_fragments(fragments, load_sound(path), max_silence_ms=preset.chain_gap_ms)
 
     return source
-
-
-def __getattr__(name: str) -> Any:  # PEP 562; Any: the names above are typed by their modules
-    if name in _LAZY:
-        value = getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
