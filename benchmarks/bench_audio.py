@@ -227,19 +227,21 @@ def detectors() -> None:
               f"{(got & ~truth).sum() / (~truth).sum():.1%} | {cpu:.1f} |")
 
 
+# The peak memory is the process's own high-water mark (VmHWM, reset by exec), not ru_maxrss,
+# which a child started by fork inherits from its parent.
 _CHILD = """
-import resource, sys, time
+import re, sys, time
 sys.path.insert(0, {root!r})
 from captions.audio.detect import listen
 start = time.perf_counter(); cpu = time.process_time()
 sound = listen({media!r}, workers={workers})
 wall = time.perf_counter() - start
-usage = resource.getrusage(resource.RUSAGE_SELF)
-print(wall, time.process_time() - cpu, usage.ru_maxrss, len(sound.spans))
+peak = re.search(r"VmHWM:\\s+(\\d+) kB", open("/proc/self/status").read()).group(1)
+print(wall, time.process_time() - cpu, peak, len(sound.spans))
 """
 
 
-def _child(media: Path, workers: int) -> tuple[float, float, float, float]:
+def _child(media: Path, workers: int) -> tuple[float, float, float]:
     """Decode + detect in a fresh process: wall s, CPU s (with ffmpeg's), peak memory MB."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     done = subprocess.run([sys.executable, "-c", _CHILD.format(root=str(ROOT), media=str(media), workers=workers)],
@@ -247,7 +249,7 @@ def _child(media: Path, workers: int) -> tuple[float, float, float, float]:
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     wall, _, rss_kb, _ = (float(x) for x in done.stdout.split())
     cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
-    return wall, cpu, rss_kb / 1024, 0.0
+    return wall, cpu, rss_kb / 1024
 
 
 def hour() -> None:
@@ -256,7 +258,7 @@ def hour() -> None:
     if not tenth.exists():
         subprocess.run(["ffmpeg", "-nostdin", "-loglevel", "error", "-y", "-i", str(media), "-t", "600", "-c", "copy",
                         str(tenth)], check=True)
-    decode = subprocess.run  # decoding alone: ffmpeg to /dev/null, as the toolkit asks for it
+    decode = subprocess.run   # decoding alone: ffmpeg to /dev/null, as the toolkit asks for it
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     decode(["ffmpeg", "-nostdin", "-loglevel", "error", "-i", str(media), "-map", "0:a:0", "-ac", "1", "-ar", "16000",
@@ -269,10 +271,10 @@ def hour() -> None:
     print("|---|---:|---:|---:|")
     print(f"| ffmpeg decoding alone (16 kHz mono) | {decode_wall:.1f} | {decode_cpu:.1f} | |")
     for workers in (2, 1):
-        wall, cpu, rss, _ = _child(media, workers)
+        wall, cpu, rss = _child(media, workers)
         print(f"| decode + detect, {workers} detector thread{'s' if workers > 1 else ''} | {wall:.1f} | {cpu:.1f} | "
               f"{rss:.0f} |")
-    wall, cpu, rss, _ = _child(tenth, 2)
+    wall, cpu, rss = _child(tenth, 2)
     print(f"| the same on 10 minutes (memory flat in the length) | {wall:.1f} | {cpu:.1f} | {rss:.0f} |")
     print("\nThe detector's own figure (Silero VAD's README): one 30+ ms chunk in under 1 ms on one CPU thread, "
           "i.e. under 120 s per hour of audio on one thread.  Goal (issue 12): decode + detect an hour in <= 20 s.")

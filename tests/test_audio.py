@@ -302,3 +302,17 @@ def test_convert_library_call_without_media_is_unchanged() -> None:
     t = Transcript("t", (Fragment(0, "Bonsoir à tous, ça va ?", 1), Fragment(6000, "Oui.", 2)))
     plain = convert_transcript(t, get_preset("fr-tv"))
     assert [(c.start_ms, c.end_ms) for c in plain.cues] == [(500, 2600), (6500, 7333)]
+
+
+def test_without_the_extra_batch_says_once_that_replays_are_not_used(tmp_path: Path) -> None:
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "show.txt").write_text("00:01Bonsoir à tous.\n00:04Voici le journal.\n", encoding="utf-8")
+    (src / "show.mp4").write_bytes(b"\x00" * 64)
+    done = _without_extra("batch", str(src), "-o", str(tmp_path / "out"), "--to", "srt", "-j", "1")
+    assert done.returncode == 0, done.stderr
+    assert done.stderr.count("have a replay beside them, not used") == 1
+    assert "pip install 'captions[audio]'" in done.stderr
+    assert (tmp_path / "out" / "show.srt").is_file()
+    quiet = _without_extra("batch", str(src), "-o", str(tmp_path / "out2"), "--to", "srt", "-j", "1", "--no-media")
+    assert quiet.returncode == 0 and "replay" not in quiet.stderr

@@ -14,9 +14,11 @@ start at once, by dynamic programming over candidate frames in each fragment's w
   fragment to the next (continuous talk has few silences at fragment boundaries: the counts
   place most of those starts).
 
-A fragment's speech ends where the sound stops before the next start (the quiet run just
-before it, or the next start itself when speech runs on), and a pause follows when that silence
-is long enough that a cue held over it would sit over silence longer than the preset allows.
+A fragment's speech ends after the last run of loud frames its speech reaches before the next
+start (through pauses of up to :data:`INNER_PAUSE_MS`; runs too short to be speech, a note or
+a click of the bed, do not count), with its faint tail; a pause follows when the silence after
+it is long enough that a cue held over it would sit over silence longer than the preset allows
+(``max_silence_ms``, the preset's chaining gap).
 The result is the same :class:`~captions.timing.SpeechSpan` sequence
 :func:`captions.timing.estimate_speech` gives from the text alone, so the cue builder is the
 same with or without the sound.  Where the sound has nothing in a fragment's window (the media
@@ -36,7 +38,8 @@ from ..timing import MAX_CPS, SLOW_CPS, SpeechSpan, estimate_speech
 from .detect import TAIL_DB, audible
 from .speech import FRAME_MS, Sound
 
-__all__ = ["align_fragments", "syllables", "Listening", "QUIET_FULL_MS"]
+__all__ = ["align_fragments", "syllables", "Listening", "QUIET_LEAST_MS", "QUIET_FULL_MS", "INNER_PAUSE_MS", "TAIL_MS",
+           "MIN_RUN_MS"]
 
 QUIET_LEAST_MS = 80      # a rise after less quiet is a syllable, not a start (a stop consonant's closure)
 QUIET_FULL_MS = 250      # a rise after this much quiet is a sure start
@@ -120,13 +123,17 @@ class Listening:
 
 
 def _quiet_runs(loud: np.ndarray, cap: int) -> np.ndarray:
-    """For each frame, how many frames just before it are quiet (at most ``cap``)."""
-    out = np.zeros(len(loud), np.int32)
-    run = cap   # the start of the file counts as quiet
-    for i in range(len(loud)):
-        out[i] = run
-        run = 0 if loud[i] else min(run + 1, cap)
-    return out
+    """For each frame, how many frames just before it are quiet (at most ``cap``; the start of
+    the file counts as quiet).
+
+    >>> _quiet_runs(np.array([False, True, False, False, True]), 5).tolist()
+    [5, 5, 0, 1, 2]
+    """
+    index = np.arange(len(loud))
+    last = np.maximum.accumulate(np.where(loud, index, -1 - cap))   # the last loud frame at or before each
+    before = np.concatenate([[-1 - cap], last[:-1]])
+    runs: np.ndarray = np.minimum(index - before - 1, cap).astype(np.int32)
+    return runs
 
 
 def _peaks(smooth: np.ndarray, loud: np.ndarray, half: int = 5) -> np.ndarray:

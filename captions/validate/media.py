@@ -17,6 +17,7 @@ Never raises for bad content.
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
@@ -140,8 +141,6 @@ def _uncaptioned_finding(a: int, b: int, speech: int, starts: Sequence[int], cue
 def _starts(times: Sequence[tuple[int, int]], spans: Spans, cues: Sequence[Cue], rules: MediaRules) -> list[Finding]:
     out = []
     onsets = [a for a, _ in spans]
-    import bisect
-
     for k, (start, end) in enumerate(times):
         if end <= start:
             continue
