@@ -14,7 +14,7 @@ import tomllib
 from dataclasses import dataclass
 from importlib import resources
 
-__all__ = ["LanguageData", "language_data", "RULE_LANGUAGES"]
+__all__ = ["LanguageData", "language_data", "RULE_LANGUAGES", "fixed_expressions"]
 
 #: The languages that have a data file (their own line-break rules).
 RULE_LANGUAGES = ("fr", "en")
@@ -56,3 +56,23 @@ def language_data(code: str) -> LanguageData | None:
              ("determiners", "pronouns", "conjunctions", "prepositions", "leading", "clinging")}
     return LanguageData(code=code, **words, joins=words["conjunctions"] | words["prepositions"],
                         weak=words["pronouns"] | words["prepositions"] | words["leading"] | words["conjunctions"])
+
+
+@functools.cache
+def fixed_expressions(code: str) -> tuple[tuple[str, ...], ...]:
+    """The fixed expressions of language ``code`` (never split across lines or cues), each as
+    its words in lower case; ``()`` for a language without a data file or a file without them.
+
+    Read-only, from the file's ``expressions`` key: a list of strings, or one string with an
+    expression per line (``#`` starts a comment).
+
+    >>> fixed_expressions("da")
+    ()
+    """
+    if code not in RULE_LANGUAGES:
+        return ()
+    text = resources.files("captions").joinpath("data", "lang", f"{code}.toml").read_text(encoding="utf-8")
+    value = tomllib.loads(text).get("expressions", ())
+    entries = value.splitlines() if isinstance(value, str) else [str(v) for v in value]
+    found = (tuple(entry.split("#", 1)[0].lower().replace("’", "'").split()) for entry in entries)
+    return tuple(dict.fromkeys(words for words in found if len(words) > 1))

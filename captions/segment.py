@@ -27,7 +27,7 @@ from typing import NamedTuple
 
 from .linebreak import break_lines, break_words, fits
 from .model import Cue, Fragment
-from .presets import Preset, reading_chars
+from .presets import Preset, SpeedUnit, count_words
 from .timing import MAX_HANG_MS, CueTiming, SpeechSpan, cue_times
 from .typography import NNBSP, break_penalty, french_spacing
 
@@ -130,6 +130,7 @@ _FRAGMENT_BONUS = 0.5
 _SHORT = 60.0
 _TOO_LONG_PER_S = 200.0
 _CPS_PER_CHAR = 0.25
+_CHARS_PER_WORD = 6    # a word over a words-per-minute limit costs what 6 characters over a cps one do
 _CUE = 1.0
 _MIX = 20.0            # a cue with a sentence end inside that starts (or ends) mid-sentence, per side
 _LINE_WEIGHT = 0.5     # a line cut inside a cue costs half a cue cut at the same place
@@ -237,7 +238,7 @@ def build_cues(fragments: Sequence[Fragment], spans: Sequence[SpeechSpan], prese
     layout = _Layout(words, cuts, preset)
     ranges = [fitted for a, b in _CueEnds(words, cuts, preset).bounds() for fitted in layout.fit(a, b)]
     pieces = _dialogues(ranges, words, preset)
-    timings = _timings(pieces, words, cuts)
+    timings = _timings(pieces, words, cuts, preset)
     cues = tuple(Cue(start_ms=start, end_ms=end, lines=layout.lines_of(piece),
                      line=fragments[words.fragment[piece.first]].line)
                  for piece, (start, end) in zip(pieces, cue_times(timings, preset)))
@@ -277,7 +278,8 @@ class _CueEnds:
 
     __slots__ = ("n", "best", "back", "lengths", "line_cut", "sentence", "next_forced", "next_sentence",
                  "next_good", "next_any", "end_cost", "mixed_end", "starts", "ends", "free_at", "speech_end_at",
-                 "allowed", "capacity", "line_max", "two_line_from", "gap", "min_dur", "max_dur")
+                 "allowed", "capacity", "line_max", "two_line_from", "gap", "min_dur", "max_dur",
+                 "units_at", "unit_offset", "unit_weight")
 
     def __init__(self, words: Words, cuts: Cuts, preset: Preset) -> None:
         n = self.n = len(words.text)
@@ -306,12 +308,19 @@ class _CueEnds:
         self.free_at = [s - gap for s in words.start_ms] + [0]
         self.speech_end_at = [0, *words.end_ms]
         # the preset
-        self.capacity = preset.max_chars * preset.max_lines
-        self.line_max = preset.max_chars
+        self.capacity = preset.line_chars * preset.max_lines
+        self.line_max = preset.line_chars
         # a longer cue pays for its line cut (a two-line preset); others are priced as one block
-        self.two_line_from = preset.max_chars if preset.max_lines == 2 else _NO_BOUND
+        self.two_line_from = preset.line_chars if preset.max_lines == 2 else _NO_BOUND
         self.allowed = _allowed_chars_table(preset)
         self.min_dur, self.max_dur = preset.min_duration_ms, _max_duration(preset)
+        # the reading units of words[a:b] are units_at[b] - units_at[a] - unit_offset: its
+        # characters (as lengths counts them), or its words for a words-per-minute preset
+        if preset.speed_unit is SpeedUnit.WPM:
+            self.units_at = [*accumulate(map(count_words, words.text), initial=0)]
+            self.unit_offset, self.unit_weight = 0, _CPS_PER_CHAR * _CHARS_PER_WORD
+        else:
+            self.units_at, self.unit_offset, self.unit_weight = lengths, 1, _CPS_PER_CHAR
 
     def bounds(self) -> list[tuple[int, int]]:
         """The cues ``(a, b)`` of the cheapest cut, in order."""
@@ -339,7 +348,8 @@ class _CueEnds:
         capacity, line_max, two_line_from = self.capacity, self.line_max, self.two_line_from
         allowed, gap, min_dur, max_dur = self.allowed, self.gap, self.min_dur, self.max_dur
         step, step_ms, span_ms = len(allowed) - 1, _READING_STEP_MS, _READING_SPAN_MS
-        line_weight, hang, cps_weight, short = _LINE_WEIGHT, MAX_HANG_MS, _CPS_PER_CHAR, _SHORT
+        line_weight, hang, cps_weight, short = _LINE_WEIGHT, MAX_HANG_MS, self.unit_weight, _SHORT
+        units_at, unit_offset = self.units_at, self.unit_offset
         inf = float("inf")
         top = 0
         for a in range(n):
@@ -395,8 +405,9 @@ class _CueEnds:
                     room = allowed[avail // step_ms]
                 else:
                     room = allowed[step] * avail / span_ms
-                if chars > room:
-                    cost += (chars - room) * cps_weight
+                units = units_at[b] - units_at[a] - unit_offset
+                if units > room:
+                    cost += (units - room) * cps_weight
                 if cost < best[b]:
                     best[b] = cost
                     back[b] = a
@@ -411,7 +422,7 @@ class _Layout:
 
     def __init__(self, words: Words, cuts: Cuts, preset: Preset) -> None:
         self.words, self.cuts = words, cuts
-        self.max_chars, self.max_lines = preset.max_chars, preset.max_lines
+        self.max_chars, self.max_lines = preset.line_chars, preset.max_lines
         self.done: dict[tuple[int, int], tuple[str, ...]] = {}
 
     def lines(self, a: int, b: int) -> tuple[str, ...]:
@@ -466,39 +477,41 @@ def _is_dialogue(words: Words, first: tuple[int, int], second: tuple[int, int], 
             or len(set(speaker[c:d])) != 1):
         return False
     first_text, second_text = " ".join(words.text[a:b]), " ".join(words.text[c:d])
-    if len(first_text) + 2 > preset.max_chars or len(second_text) + 2 > preset.max_chars:
+    if len(first_text) + 2 > preset.line_chars or len(second_text) + 2 > preset.line_chars:
         return False
     if words.start_ms[d - 1] - words.start_ms[a] > _max_duration(preset):
         return False
     starts, gap = words.start_ms, preset.min_gap_ms
     second_ms = starts[d] - gap - starts[c] if d < len(starts) else _NO_BOUND
-    return (_hard_alone(len(first_text), starts[c] - gap - starts[a], preset)
-            or _hard_alone(len(second_text), second_ms, preset))
+    return (_hard_alone(preset.reading_units(first_text), starts[c] - gap - starts[a], preset)
+            or _hard_alone(preset.reading_units(second_text), second_ms, preset))
 
 
 def _hard_alone(chars: int, avail_ms: int, preset: Preset) -> bool:
-    """Whether ``chars`` shown alone for ``avail_ms`` are too short or too fast."""
+    """Whether ``chars`` (reading units) shown alone for ``avail_ms`` are too short or too fast."""
     allowed = _allowed_chars_table(preset)
     room = allowed[min(max(avail_ms, 0) // _READING_STEP_MS, len(allowed) - 1)]
     return avail_ms < preset.min_duration_ms or chars > room
 
 
-def _timings(pieces: Sequence[_CueWords], words: Words, cuts: Cuts) -> list[CueTiming]:
-    """The speech each cue carries (a dialogue's two dashes count for its reading speed)."""
+def _timings(pieces: Sequence[_CueWords], words: Words, cuts: Cuts, preset: Preset) -> list[CueTiming]:
+    """The speech each cue carries, in the preset's reading units (a dialogue's two dashes count
+    for its reading speed in characters)."""
     text, starts, ends, forced = words.text, words.start_ms, words.end_ms, cuts.forced
+    dashes = preset.reading_units("- - ")
     return [CueTiming(speech_start_ms=starts[a], speech_end_ms=ends[b - 1],
-                      chars=reading_chars(" ".join(text[a:b])) + (4 if turn else 0), pause_after=forced[b])
+                      chars=preset.reading_units(" ".join(text[a:b])) + (dashes if turn else 0), pause_after=forced[b])
             for a, b, turn in pieces]
 
 
 def layout_cue(text: str, preset: Preset, lang: str, *, starts_sentence: bool | None = None) -> tuple[str, ...]:
     """The display lines of one cue's text (``starts_sentence``: see :func:`.break_lines`)."""
-    return break_lines(text, preset.max_chars, preset.max_lines, lang, starts_sentence=starts_sentence)
+    return break_lines(text, preset.line_chars, preset.max_lines, lang, starts_sentence=starts_sentence)
 
 
 @functools.lru_cache(maxsize=32)
 def _allowed_chars_table(preset: Preset) -> tuple[float, ...]:
-    """Characters allowed for each 50 ms of display time up to 60 s (inf: no reading limit);
-    made once per preset."""
+    """Reading units (characters, or words for a words-per-minute preset) allowed for each 50 ms
+    of display time up to 60 s (inf: no reading limit); made once per preset."""
     return tuple(float("inf") if chars is None else chars
-                 for chars in map(preset.max_chars_for, range(0, _READING_SPAN_MS + 1, _READING_STEP_MS)))
+                 for chars in map(preset.max_units_for, range(0, _READING_SPAN_MS + 1, _READING_STEP_MS)))

@@ -73,9 +73,9 @@ LAYERS = (
     ("findings", "model"),
     ("files", "presets", "language", "langdata"),
     ("typography", "linebreak"),
-    ("transcript", "timing", "segment", "formats", "audio"),
+    ("transcript", "timing", "segment", "formats", "quality", "audio"),
     ("corrections", "validate"),
-    ("convert", "sync"),
+    ("convert", "review_html", "sync"),
     ("batch",),
     ("cli", "__main__"),
 )

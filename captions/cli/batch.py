@@ -28,7 +28,8 @@ from ..batch import (
 from ..audio import AUDIO_INSTALL
 from ..batch.driver import audio_available
 from ..batch.plan import count_media_pairs
-from ..batch.report_html import render_report_html
+from ..batch.report_html import render_report_html, review_links
+from ..review_html import review_pages_dir
 from ..errors import ConfigError
 from ..files import write_text_atomic
 from ..model import Format
@@ -147,7 +148,9 @@ def batch(input_dir: Path, output_dir: Path, to: str | None, dictionaries: tuple
         click.echo(f"captions: {count_media_pairs(src)} transcript(s) have a replay beside them, not used: the audio "
                    f"extra is not installed ({AUDIO_INSTALL}); --no-media silences this", err=True)
     try:
-        summary = _run(ctx, BatchRequest(src, dst, cli, jobs=jobs, force=force, media=media), scheduler, display)
+        pages = review_pages_dir(report_html) if report_html is not None else None
+        summary = _run(ctx, BatchRequest(src, dst, cli, jobs=jobs, force=force, review_dir=pages, media=media),
+                       scheduler, display)
     except KeyboardInterrupt:
         click.echo("\ncaptions: interrupted; finished files are recorded in the manifest, rerun to do the rest",
                    err=True)
@@ -155,7 +158,7 @@ def batch(input_dir: Path, output_dir: Path, to: str | None, dictionaries: tuple
     display.summary(summary)
     if report_html is not None:
         Path(report_html).parent.mkdir(parents=True, exist_ok=True)
-        write_text_atomic(report_html, render_report_html(summary))
+        write_text_atomic(report_html, render_report_html(summary, reviews=review_links(summary, report_html)))
     data = summary.to_dict()
     bad = data["failed"] > 0 or data["errors"] > 0 or (fail_on == "warning" and data["warnings"] > 0)
     ctx.exit(1 if bad else 0)
