@@ -68,12 +68,11 @@ def load_sound(path: str | os.PathLike[str], *, cache: bool = True, workers: int
 
     name = os.fspath(path)
     digest = media_hash(path)
-    found = read_cached(digest, name) if cache else None
-    if found is not None:
-        return found
-    sound = listen(path, workers=workers)
-    if cache:
-        write_cached(digest, sound)
+    sound = read_cached(digest, name) if cache else None
+    if sound is None:
+        sound = listen(path, workers=workers)
+        if cache:
+            write_cached(digest, sound)
     if not sound.spans:
         raise MediaError("no speech was heard in the media file; expected the replay the captions are for",
                          Location(name))
