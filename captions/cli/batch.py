@@ -25,8 +25,7 @@ from ..batch import (
     parse_formats,
     run_batch,
 )
-from ..audio import AUDIO_INSTALL
-from ..batch.driver import audio_available
+from ..audio import AUDIO_INSTALL, audio_installed
 from ..batch.plan import count_media_pairs
 from ..batch.report_html import render_report_html, review_links
 from ..review_html import review_pages_dir
@@ -144,9 +143,10 @@ def batch(input_dir: Path, output_dir: Path, to: str | None, dictionaries: tuple
     src, dst, formats = _check_invocation(input_dir, output_dir, to, report_html, executor, scheduler)
     cli = _command_line_layer(ctx, preset, formats, dictionaries, lang, typography)
     display = _Display(as_json, bar=not as_json and sys.stderr.isatty())
-    if media and not audio_available() and count_media_pairs(src):
-        click.echo(f"captions: {count_media_pairs(src)} transcript(s) have a replay beside them, not used: the audio "
-                   f"extra is not installed ({AUDIO_INSTALL}); --no-media silences this", err=True)
+    unused = count_media_pairs(src) if media and not audio_installed() else 0
+    if unused:
+        click.echo(f"captions: {unused} transcript(s) have a replay beside them, not used: the audio extra is not "
+                   f"installed ({AUDIO_INSTALL}); --no-media silences this", err=True)
     try:
         pages = review_pages_dir(report_html) if report_html is not None else None
         summary = _run(ctx, BatchRequest(src, dst, cli, jobs=jobs, force=force, review_dir=pages, media=media),
