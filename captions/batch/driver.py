@@ -4,6 +4,7 @@ then the manifest's journal), holding OUTPUT_DIR's lock for the whole run."""
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import itertools
 import os
 import re
@@ -16,6 +17,7 @@ from typing import Protocol
 
 from .. import __version__
 from ..corrections import DICTIONARY_SUFFIXES, discover_dictionaries
+from ..audio import audio_installed
 from ..errors import CaptionsError, ConfigError, Location, OutputError, ParseError
 from ..files import read_bytes, write_all, write_text_atomic
 from ..review_html import review_page_name
@@ -34,11 +36,12 @@ from .manifest import (
     Status,
     sha256_bytes,
 )
-from .plan import Found, Planned, discover, plan_inputs
+from .plan import Found, MediaFinder, Planned, discover, plan_inputs
 from .settings import (
     CONFIG_NAME,
     FileSettings,
     Layer,
+    MediaRef,
     compiled_dictionary,
     dictionary_hash,
     read_folder_config,
@@ -69,6 +72,8 @@ class BatchRequest:
         max_file_bytes: the largest file read because of INPUT_DIR (None: no limit).
         allow_outside_dicts: let captions.toml files, and dictionaries next to transcripts, name or
             link to dictionaries outside INPUT_DIR.
+        media: time each transcript on the replay beside it (same stem, a media suffix), when
+            the audio extra is installed.
     """
 
     input_dir: Path
@@ -80,6 +85,7 @@ class BatchRequest:
     max_file_bytes: int | None = MAX_FILE_BYTES
     allow_outside_dicts: bool = False
     review_dir: Path | None = None   # where each transcript's review page goes (captions.review_html)
+    media: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -389,6 +395,7 @@ class _Run:
         self.layers: dict[str, Layer | None] = {}      # folder -> its captions.toml
         self.dictionary_folders: dict[str, bool] = {}  # folder -> holds files named like dictionaries
         # Planning stops at a stop request too (a large tree takes a while to plan).
+        self.media = MediaFinder() if request.media and audio_installed() else None
         self.plans = plan_inputs(itertools.takewhile(lambda _: not hooks.stop.level, discover(src)),
                                  self.settings_for)
         reserved = {MANIFEST_NAME, JOURNAL_NAME, LOCK_NAME}
@@ -417,7 +424,12 @@ class _Run:
                 adjacent = [self._adjacent(p) for p in discover_dictionaries(self.src / found.rel)]
             layers = _layers_for(found.rel, self.src, request.cli, self.layers, max_bytes=request.max_file_bytes,
                                  allow_outside=request.allow_outside_dicts)
-            return resolve_settings(layers, found.kind, adjacent=adjacent, dictionary_hash=self.dictionary_hash)
+            settings = resolve_settings(layers, found.kind, adjacent=adjacent, dictionary_hash=self.dictionary_hash)
+            if self.media is not None and found.kind is Kind.TRANSCRIPT:
+                media = self.media.media_of(self.src / found.rel)
+                if media is not None:
+                    settings = dataclasses.replace(settings, media=MediaRef.of(media))
+            return settings
         except CaptionsError:
             raise
         except OSError as exc:   # a folder that changed under us, say: this input fails, the run goes on

@@ -139,8 +139,13 @@ def _convert_transcript(job: FileJob, decoded: Decoded) -> FileResult:
     corrector: Corrector | None = None
     if settings.dictionaries:
         corrector = functools.partial(apply_to_transcript, dictionary=compiled_dictionary(settings.dictionaries))
+    speech = None
+    if settings.media is not None:   # the replay beside the transcript (batch --media, the default)
+        from ..audio import speech_from_media
+
+        speech = speech_from_media(settings.media.path)
     converted = convert_transcript(transcript, settings.preset, lang=settings.lang,
-                                   typography=settings.typography, corrector=corrector)
+                                   typography=settings.typography, corrector=corrector, speech=speech)
     cues = tuple(converted.cues)
     notes = _count_notes(converted.report.notes)
     findings = check_cues(cues, settings.preset, lang=converted.lang)

@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 
+from ..audio import MEDIA_SUFFIXES
 from ..errors import CaptionsError
 from ..model import Format
 from .manifest import Kind
@@ -75,6 +76,38 @@ def _found(rel: str, path: Path, root: Path, kind: Kind) -> Found:
         what = "a directory" if stat.S_ISDIR(mode) else "a FIFO" if stat.S_ISFIFO(mode) else "not a regular file"
         return Found(rel, path, kind, f"cannot read the file: it is {what}, expected a regular text file")
     return Found(rel, target, kind)
+
+
+class MediaFinder:
+    """The replay beside each transcript: the regular file of the same stem with a media suffix
+    (``show.txt`` -> ``show.mp4``; suffix case ignored; the first of MEDIA_SUFFIXES when several).
+    Each folder is listed once.
+
+    >>> MediaFinder().media_of(Path("/nonexistent/show.txt")) is None
+    True
+    """
+
+    def __init__(self) -> None:
+        self.folders: dict[Path, dict[str, Path]] = {}
+
+    def media_of(self, transcript: Path) -> Path | None:
+        folder = transcript.parent
+        if folder not in self.folders:
+            try:
+                self.folders[folder] = {p.name.lower(): p for p in folder.iterdir()
+                                        if p.suffix.lower() in MEDIA_SUFFIXES and p.is_file()}
+            except OSError:
+                self.folders[folder] = {}
+        names = self.folders[folder]
+        stem = transcript.stem.lower()
+        return next((names[stem + suffix] for suffix in MEDIA_SUFFIXES if stem + suffix in names), None)
+
+
+def count_media_pairs(input_dir: str | os.PathLike[str]) -> int:
+    """How many transcripts below ``input_dir`` have a replay beside them."""
+    finder, root = MediaFinder(), Path(input_dir).resolve()
+    return sum(1 for f in discover(input_dir) if f.kind is Kind.TRANSCRIPT and not f.problem
+               and finder.media_of(root / f.rel) is not None)
 
 
 @dataclass(frozen=True, slots=True)

@@ -215,6 +215,21 @@ class _FolderConfig:
 
 
 @dataclass(frozen=True, slots=True)
+class MediaRef:
+    """The replay a transcript is timed on, as the manifest records it (a changed size or time
+    redoes the file)."""
+
+    path: str
+    size: int
+    mtime_ns: int
+
+    @classmethod
+    def of(cls, path: Path) -> MediaRef:
+        stat = path.stat()
+        return cls(str(path), stat.st_size, stat.st_mtime_ns)
+
+
+@dataclass(frozen=True, slots=True)
 class FileSettings:
     """Everything, besides its bytes, that one input's result depends on."""
 
@@ -223,6 +238,7 @@ class FileSettings:
     dictionaries: tuple[DictionaryRef, ...] = ()
     lang: str | None = None
     typography: bool = True
+    media: MediaRef | None = None
 
     def options_sha256(self) -> str:
         """The hash of :meth:`options_dict`, as the manifest records it (computed once per value:
@@ -232,13 +248,16 @@ class FileSettings:
     def options_dict(self) -> dict[str, object]:
         """The options as JSON (what the manifest's ``options_sha256`` hashes); the toolkit's
         version is part of it, so that an upgrade redoes the work."""
-        return {
+        data: dict[str, object] = {
             "version": __version__,
             "preset": self.preset.to_dict(),
             "formats": [f.value for f in self.formats],
             "lang": self.lang,
             "typography": self.typography,
         }
+        if self.media is not None:   # only then: a run without media keeps the hashes it had
+            data["media"] = {"path": self.media.path, "size": self.media.size, "mtime_ns": self.media.mtime_ns}
+        return data
 
 
 @functools.lru_cache(maxsize=256)

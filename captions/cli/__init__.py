@@ -46,6 +46,9 @@ _COMMANDS: dict[str, tuple[str, str]] = {  # name -> (module, summary)
     "dict": ("correct", "Work with correction dictionaries (see docs/dictionaries.md)."),
     "inspect": ("inspect", "Show what the reader understood of a transcript: layout, fragments, page metadata and "
                            "every decision it made (notes), with their lines."),
+    "sync": ("sync", "Move a caption file onto the speech of its media: finds a global offset and a linear drift (a "
+                     "frame-rate mix-up such as 25 vs 23.976 fps), applies them, and reports them with a confidence.  "
+                     "Only the times change; a fit that is not sure enough is refused and nothing is written."),
     "validate": ("validate", "Check the timing and layout of SRT or WebVTT files against a preset."),
 }
 

@@ -40,7 +40,9 @@ from ..batch import (
     parse_formats,
     run_batch,
 )
+from ..audio import AUDIO_INSTALL, audio_installed
 from ..batch.manifest import JOURNAL_NAME, LOCK_NAME, MANIFEST_NAME
+from ..batch.plan import count_media_pairs
 from ..batch.report_html import render_report_html, review_links
 from ..errors import ConfigError, Location, OutputError
 from ..files import format_size, printable, write_text_atomic
@@ -226,10 +228,14 @@ def _stop_on_signals(stop: Stop) -> Iterator[None]:
               help="Where the jobs run: local worker processes, or a Dask cluster (needs captions[dask]).")
 @click.option("--scheduler", metavar="ADDRESS", default=None,
               help="The Dask scheduler for --executor dask (tcp://host:8786).")
+@click.option("--media/--no-media", "media", default=True, show_default=True,
+              help="Time each transcript on the replay beside it (same stem: show.txt and show.mp4, .mkv, "
+                   ".webm, .mov, .mp3, .m4a, .aac, .wav, .ogg, .opus, .flac); needs the audio extra.")
 def batch(input_dir: Path, output_dir: Path, to: str | None, dictionaries: tuple[Path, ...], preset: Preset,
           lang: str | None, typography: bool | None, jobs: int, force: bool, as_json: bool,
           report_html: Path | None, fail_on: str, max_file_size: int | None, time_limit: float | None,
-          memory_limit: int | None, allow_outside_dicts: bool, executor: str, scheduler: str | None) -> None:
+          memory_limit: int | None, allow_outside_dicts: bool, executor: str, scheduler: str | None,
+          media: bool) -> None:
     """Convert and check every transcript (.txt) and caption file (.srt, .vtt) below INPUT_DIR.
 
     Outputs mirror the folder tree under OUTPUT_DIR with the suffix replaced; a manifest
@@ -244,6 +250,7 @@ def batch(input_dir: Path, output_dir: Path, to: str | None, dictionaries: tuple
       captions batch samples/ -o out/ --to srt,vtt --report-html out/report.html
       captions batch replays/ -o captions/ --dict show.toml --jobs 4 --json
       captions batch archive/ -o captions/ --executor dask --scheduler tcp://10.0.0.5:8786
+      captions batch replays/ -o captions/ --no-media
     """
     ctx = click.get_current_context()
     src, dst, formats = _check_invocation(input_dir, output_dir, to, report_html, executor, scheduler)
@@ -251,9 +258,13 @@ def batch(input_dir: Path, output_dir: Path, to: str | None, dictionaries: tuple
     limits = dataclasses.replace(_DEFAULTS, time_s=time_limit, memory_bytes=memory_limit)
     stop = Stop()
     display = _Display(as_json, bar=not as_json and sys.stderr.isatty(), stop=stop, grace_s=limits.grace_s)
+    unused = count_media_pairs(src) if media and not audio_installed() else 0
+    if unused:
+        click.echo(f"captions: {unused} transcript(s) have a replay beside them, not used: the audio extra is not "
+                   f"installed ({AUDIO_INSTALL}); --no-media silences this", err=True)
     pages = review_pages_dir(report_html) if report_html is not None else None
     request = BatchRequest(src, dst, cli, jobs=jobs, force=force, limits=limits, max_file_bytes=max_file_size,
-                           allow_outside_dicts=allow_outside_dicts, review_dir=pages)
+                           allow_outside_dicts=allow_outside_dicts, review_dir=pages, media=media)
     with _stop_on_signals(stop):
         summary = _run(ctx, request, scheduler, display, stop)
     display.summary(summary)

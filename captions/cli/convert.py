@@ -40,10 +40,13 @@ from .options import language_preset_options, reader_options
 @click.option("--review-html", "review_path", type=click.Path(dir_okay=False), default=None,
               help="Write the review page: every cue with its times, reading speed and turns, the findings "
                    "and corrections marked where they are (one self-contained HTML file).")
+@click.option("--media", "media", type=click.Path(dir_okay=False), default=None,
+              help="The replay (video or audio): each cue is timed on the speech heard in it (needs "
+                   "pip install 'captions[audio]' and ffmpeg; see docs/audio.md).")
 @reader_options
 def convert(input_path: str, outputs: tuple[str, ...], to: str | None, preset: PresetChoice, lang: str | None,
             no_typography: bool, dict_paths: tuple[str, ...], no_discover: bool, report_path: str | None,
-            review_path: str | None, read_options: ReadOptions) -> None:
+            review_path: str | None, media: str | None, read_options: ReadOptions) -> None:
     """Build broadcast-quality captions from a replay-page transcript.
 
     Times are estimated inside each floored second, the text is cut at sentence ends, clause
@@ -58,18 +61,26 @@ def convert(input_path: str, outputs: tuple[str, ...], to: str | None, preset: P
       captions convert samples/techco-2026-03-05.txt --dict samples/techco.dict.toml \\
           -o show.srt -o show.vtt --report report.json --review-html show.html
       captions convert show.txt --preset netflix --max-cps 17 -o - --to vtt
+      captions convert show.txt --media show.mp4 -o show.srt
     """
     corrector: Corrector | None = None
     paths = dictionaries_for(input_path, dict_paths, discover=not no_discover)
     if paths:
         corrector = functools.partial(apply_to_transcript, dictionary=load_dictionaries(paths))
+    speech = None
+    if media is not None:
+        from ..audio import speech_from_media   # says how to install the audio extra when it is missing
+
+        speech = speech_from_media(media)
     done = convert_file(input_path, outputs, preset, to=to, lang=lang, typography=not no_typography,
                         corrector=corrector, report_path=report_path, review_path=review_path,
-                        read_options=read_options)
+                        read_options=read_options, speech=speech)
     if done.stdout is not None:
         click.echo(done.stdout, nl=False)
     report = done.result.report
     summary = _summary(report, report_path)
+    if media is not None:
+        summary += f"; timed on the speech of {media}"
     if paths:
         changes = len(report.changes)
         summary += f"; {changes} correction(s) from {', '.join(str(p) for p in paths)}"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from typing import Any
 
 import click
 
@@ -31,8 +32,15 @@ from .options import preset_options
 @click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True), default=None,
               help="With --fix: where to write the repaired file (one input only).")
 @click.option("--in-place", is_flag=True, help="With --fix: write the repairs over each input.")
+@click.option("--media", "media", type=click.Path(dir_okay=False), default=None,
+              help="Check the cues against the speech of this replay (one FILE only): cues over silence, "
+                   "speech without a cue, starts off their speech, a global offset (needs "
+                   "pip install 'captions[audio]' and ffmpeg).")
+@click.option("--tolerance-ms", type=click.IntRange(0), default=None,
+              help="With --media: how far a cue may start from its speech (default 300).")
 def validate(files: tuple[str, ...], preset: Preset, fmt: str | None, lang: str | None, as_json: bool,
-             fail_on: str, fix: bool, output: str | None, in_place: bool) -> None:
+             fail_on: str, fix: bool, output: str | None, in_place: bool, media: str | None,
+             tolerance_ms: int | None) -> None:
     """Check the timing and layout of SRT or WebVTT files against a preset.
 
     Prints one `file:line: code: message` line per finding, then a summary per file.
@@ -44,13 +52,20 @@ def validate(files: tuple[str, ...], preset: Preset, fmt: str | None, lang: str 
       captions validate show.srt show.vtt --preset netflix
       captions validate --json --fail-on warning show.vtt
       captions validate --fix show.srt -o show.fixed.srt
+      captions validate show.srt --media show.mp4
     """
     _check_fix_options(files, fix, output, in_place)
+    sound = _media_sound(files, media, tolerance_ms)
     read_as = Format(fmt) if fmt else None
     text_to_stdout = fix and output == "-"   # then the text report is left out, and JSON goes to stderr
     results = []
     for path in files:
         result = validate_file(path, preset, lang=lang, fmt=read_as)
+        if sound is not None:
+            from ..validate.media import MediaRules, with_media
+
+            rules = MediaRules() if tolerance_ms is None else MediaRules(tolerance_ms=tolerance_ms)
+            result = with_media(result, sound, rules)
         if fix:
             result = _write_fix(result, output or path, preset, lang)
         results.append(result)
@@ -62,6 +77,19 @@ def validate(files: tuple[str, ...], preset: Preset, fmt: str | None, lang: str 
                                 ensure_ascii=False, indent=1) + "\n")
     limit = Severity(fail_on).rank
     sys.exit(1 if any(f.severity.rank >= limit for r in results for f in r.findings) else 0)
+
+
+def _media_sound(files: tuple[str, ...], media: str | None, tolerance_ms: int | None) -> Any:
+    """The speech of ``--media`` (None without it); one caption file only."""
+    if media is None:
+        if tolerance_ms is not None:
+            raise click.UsageError("--tolerance-ms goes with --media")
+        return None
+    if len(files) != 1:
+        raise click.UsageError("--media is the replay of one caption file: give one FILE")
+    from ..audio import load_sound   # says how to install the audio extra when it is missing
+
+    return load_sound(media)
 
 
 def _check_fix_options(files: tuple[str, ...], fix: bool, output: str | None, in_place: bool) -> None:

@@ -1,0 +1,314 @@
+"""Each fragment's speech, from the sound: where it starts inside its stamp's second, where it ends.
+
+The stamps say a fragment's speech starts somewhere in ``[stamp, stamp + precision)``; the sound
+says where speech can start and how much of it there is.  :func:`align_fragments` chooses every
+start at once, by dynamic programming over candidate frames in each fragment's window:
+
+* **a start costs less where speech begins**: a frame where the voice band rises out of a
+  quiet stretch (the longer the quiet, the cheaper: up to :data:`QUIET_FULL_MS`), less so at
+  the bottom of an energy dip inside speech, and more inside silence or mid-syllable;
+* **a fragment costs its syllables**: the syllable nuclei heard between its start and the next
+  one (peaks of the voice band) against the syllables of its text (vowel groups), scaled by how
+  many nuclei the sound gives per written syllable over the whole file.  Counting syllables
+  rather than measuring time keeps the rule true when the speaking rate changes from one
+  fragment to the next (continuous talk has few silences at fragment boundaries: the counts
+  place most of those starts).
+
+A fragment's speech ends after the last run of loud frames its speech reaches before the next
+start (through pauses of up to :data:`INNER_PAUSE_MS`; runs too short to be speech, a note or
+a click of the bed, do not count), with its faint tail; a pause follows when the silence after
+it is long enough that a cue held over it would sit over silence longer than the preset allows
+(``max_silence_ms``, the preset's chaining gap).
+The result is the same :class:`~captions.timing.SpeechSpan` sequence
+:func:`captions.timing.estimate_speech` gives from the text alone, so the cue builder is the
+same with or without the sound.  Where the sound has nothing in a fragment's window (the media
+is shorter, or silent there), that fragment keeps the text's estimate.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..model import Fragment
+from ..timing import MAX_CPS, SLOW_CPS, SpeechSpan, estimate_speech
+from .detect import TAIL_DB, audible
+from .speech import FRAME_MS, Sound
+
+__all__ = ["align_fragments", "syllables", "Listening", "QUIET_LEAST_MS", "QUIET_FULL_MS", "INNER_PAUSE_MS", "TAIL_MS",
+           "MIN_RUN_MS"]
+
+QUIET_LEAST_MS = 80      # a rise after less quiet is a syllable, not a start (a stop consonant's closure)
+QUIET_FULL_MS = 250      # a rise after this much quiet is a sure start
+_STEP = 3                # candidate starts: every 30 ms, plus every rise and every dip
+_MIN_FRAGMENT = 5        # frames: a fragment lasts at least 50 ms
+INNER_PAUSE_MS = 600     # a fragment's speech goes on through pauses this long
+TAIL_MS = 30             # and ends with the faint tail of its last loud frame, at most this long
+MIN_RUN_MS = 30          # loud runs shorter than this after a pause are the bed, not speech going on
+# the weights of the costs (per start, per fragment)
+_START_RISE = 4.0        # saved at a rise after enough quiet
+_START_DIP = 1.5         # saved at the bottom of a dip
+_START_SILENT = 3.0      # paid by a start in silence (nothing loud in the next 50 ms)
+_COUNT = 1.0             # per squared nucleus of difference, over twice the count's variance
+_SPREAD = 0.15           # the nuclei heard vary by this fraction of the expected count
+_FLOOR = 1.0             # plus this much (a nucleus more or less in any fragment)
+_PRIOR = 0.3             # per second away from the text's own estimate (a tie-breaker)
+
+_VOWELS = re.compile(r"[aeiouyàâäéèêëîïôöùûüœæ]+", re.IGNORECASE)
+_DIGITS = re.compile(r"\d+")
+
+
+def syllables(text: str) -> int:
+    """About how many syllables ``text`` has when spoken (vowel groups; a French word's silent
+    final ``e``, ``es`` and ``ent`` not counted; a number as one syllable per digit that is not
+    zero, one more from a thousand on: ``100`` is *cent*, ``19`` *dix-neuf*).
+
+    >>> syllables("Bonsoir à tous"), syllables("19h30"), syllables("100 milliards")
+    (4, 3, 3)
+    """
+    count = 0
+    for word in text.split():
+        for number in _DIGITS.findall(word):
+            count += max(sum(1 for d in number if d != "0"), 1) + (len(number) >= 4)
+        groups = _VOWELS.findall(word.lower())
+        n = len(groups)
+        if n > 1 and re.search(r"[^aeiouy](e|es|ent)$", word.lower()):
+            n -= 1
+        count += n
+    return max(count, 1)
+
+
+@dataclass(frozen=True, eq=False)
+class Listening:
+    """The per-frame facts the aligner reads, measured once per sound.
+
+    Attributes:
+        loud: the voice band stands out of the background.
+        faint: it stands a little out (a syllable's onset or fading tail, next to loud frames).
+        quiet_before: how many quiet frames come just before each frame (capped).
+        rise / dip: how good a start each frame is, 0 to 1.
+        nuclei: the running count of syllable nuclei before each frame.
+    """
+
+    loud: np.ndarray
+    faint: np.ndarray
+    quiet_before: np.ndarray
+    rise: np.ndarray
+    dip: np.ndarray
+    nuclei: np.ndarray
+
+    @classmethod
+    def of(cls, sound: Sound) -> Listening:
+        level = sound.level.astype(np.float32)
+        in_span = np.zeros(len(level), bool)
+        for a, b in sound.spans:
+            in_span[max(a // FRAME_MS - 5, 0):b // FRAME_MS + 5] = True
+        loud = audible(level, sound.hiss) & in_span
+        faint = audible(level, sound.hiss, TAIL_DB) & in_span
+        quiet = _quiet_runs(loud, QUIET_FULL_MS // FRAME_MS)
+        rise = np.zeros(len(level), np.float32)
+        starts = np.flatnonzero(loud[1:] & ~loud[:-1]) + 1
+        least, full = QUIET_LEAST_MS // FRAME_MS, QUIET_FULL_MS // FRAME_MS
+        rise[starts] = np.clip((quiet[starts] - least) / (full - least), 0.0, 1.0)
+        if len(loud) and loud[0]:
+            rise[0] = 1.0
+        smooth = np.convolve(level, np.ones(3, np.float32) / 3, mode="same")
+        dip = _dips(smooth, loud)
+        peaks = _peaks(smooth, loud)
+        nuclei = np.concatenate([[0], np.cumsum(peaks)]).astype(np.int32)
+        return cls(loud, faint, quiet, rise, dip, nuclei)
+
+
+def _quiet_runs(loud: np.ndarray, cap: int) -> np.ndarray:
+    """For each frame, how many frames just before it are quiet (at most ``cap``; the start of
+    the file counts as quiet).
+
+    >>> _quiet_runs(np.array([False, True, False, False, True]), 5).tolist()
+    [5, 5, 0, 1, 2]
+    """
+    index = np.arange(len(loud))
+    last = np.maximum.accumulate(np.where(loud, index, -1 - cap))   # the last loud frame at or before each
+    before = np.concatenate([[-1 - cap], last[:-1]])
+    runs: np.ndarray = np.minimum(index - before - 1, cap).astype(np.int32)
+    return runs
+
+
+def _peaks(smooth: np.ndarray, loud: np.ndarray, half: int = 5) -> np.ndarray:
+    """Syllable nuclei: loud frames that are the highest within ``half`` frames either side."""
+    n = len(smooth)
+    if n == 0:
+        return np.zeros(0, bool)
+    padded = np.concatenate([np.full(half, -np.inf), smooth, np.full(half, -np.inf)])
+    window = np.lib.stride_tricks.sliding_window_view(padded, 2 * half + 1)
+    top = window.max(axis=1)
+    peaks = (smooth >= top) & loud
+    # a plateau gives one nucleus
+    peaks[1:] &= ~peaks[:-1]
+    found: np.ndarray = peaks
+    return found
+
+
+def _dips(smooth: np.ndarray, loud: np.ndarray, half: int = 4) -> np.ndarray:
+    """How deep each frame's dip is (0 to 1 at 12 dB), where it is the lowest within ``half``
+    frames either side and loud speech surrounds it."""
+    n = len(smooth)
+    if n < 2 * half + 1:
+        return np.zeros(n, np.float32)
+    padded = np.concatenate([np.full(half, np.inf), smooth, np.full(half, np.inf)])
+    window = np.lib.stride_tricks.sliding_window_view(padded, 2 * half + 1)
+    low = window.min(axis=1)
+    around = np.concatenate([np.full(half, -np.inf), smooth, np.full(half, -np.inf)])
+    high = np.lib.stride_tricks.sliding_window_view(around, 2 * half + 1).max(axis=1)
+    depth = np.clip((high - smooth) / 12.0, 0.0, 1.0)
+    return np.where(smooth <= low, depth, 0.0).astype(np.float32)
+
+
+def align_fragments(fragments: Sequence[Fragment], sound: Sound, *, max_silence_ms: int = 500,
+                    listening: Listening | None = None) -> tuple[SpeechSpan, ...]:
+    """Each fragment's speech as heard in ``sound`` (see the module docstring).
+
+    Args:
+        max_silence_ms: a silence longer than this after a fragment's speech is a pause (cues
+            are cut there and none is held over it).
+        listening: the sound's per-frame facts, when already measured.
+    """
+    if not fragments:
+        return ()
+    heard = listening if listening is not None else Listening.of(sound)
+    prior = estimate_speech(fragments)
+    frames = len(heard.loud)
+    windows = _windows(fragments, frames)
+    candidates = [_candidates(lo, hi, heard, prior[k].start_ms // FRAME_MS) for k, (lo, hi) in enumerate(windows)]
+    expected = np.array([syllables(f.text) for f in fragments], np.float64)
+    ratio = _nuclei_per_syllable(heard, windows, expected)
+    starts = _best_path(candidates, heard, expected * ratio, prior)
+    return _spans(fragments, starts, heard, prior, max_silence_ms)
+
+
+def _windows(fragments: Sequence[Fragment], frames: int) -> list[tuple[int, int]]:
+    """Each fragment's possible start frames ``[lo, hi]``: its stamp's precision window; a
+    fragment that shares its stamp with the ones before it may start until the next stamp's
+    window ends."""
+    n = len(fragments)
+    out = []
+    for k, fragment in enumerate(fragments):
+        lo = fragment.start_ms // FRAME_MS
+        width = max(fragment.precision_ms, FRAME_MS) // FRAME_MS
+        hi = lo + width - 1
+        if k and fragments[k - 1].start_ms == fragment.start_ms:
+            j = k + 1
+            while j < n and fragments[j].start_ms == fragment.start_ms:
+                j += 1
+            if j < n:
+                hi = max(hi, fragments[j].start_ms // FRAME_MS + max(fragments[j].precision_ms, FRAME_MS)
+                         // FRAME_MS - 1)
+        out.append((min(lo, max(frames - 1, 0)), min(hi, max(frames - 1, 0))))
+    return out
+
+
+def _candidates(lo: int, hi: int, heard: Listening, guess: int) -> np.ndarray:
+    """The frames of ``[lo, hi]`` worth trying as a start: a grid, every rise and every dip."""
+    grid = np.arange(lo, hi + 1, _STEP)
+    marked = lo + np.flatnonzero((heard.rise[lo:hi + 1] > 0) | (heard.dip[lo:hi + 1] > 0))
+    return np.unique(np.concatenate([grid, marked, [min(max(guess, lo), hi), hi]])).astype(np.int64)
+
+
+def _nuclei_per_syllable(heard: Listening, windows: Sequence[tuple[int, int]], expected: np.ndarray) -> float:
+    """How many nuclei the sound gives per written syllable, over the span the fragments cover."""
+    first, last = windows[0][0], min(windows[-1][1] + int(expected[-1] * 30), len(heard.nuclei) - 1)
+    heard_count = float(heard.nuclei[last] - heard.nuclei[first])
+    ratio = heard_count / max(float(expected.sum()), 1.0)
+    return min(max(ratio, 0.2), 2.0)
+
+
+def _start_cost(frames: np.ndarray, heard: Listening) -> np.ndarray:
+    n = len(heard.loud)
+    ahead = np.minimum(frames + 5, n)
+    silent = np.array([not heard.loud[a:b].any() for a, b in zip(frames, ahead)], bool)
+    cost: np.ndarray = -_START_RISE * heard.rise[frames] - _START_DIP * heard.dip[frames] + _START_SILENT * silent
+    return cost
+
+
+def _best_path(candidates: Sequence[np.ndarray], heard: Listening, expected: np.ndarray,
+               prior: Sequence[SpeechSpan]) -> list[int]:
+    """The cheapest starts, one per fragment, increasing (dynamic programming over the candidates)."""
+    n = len(candidates)
+    nuclei = heard.nuclei
+    cost = _start_cost(candidates[0], heard) + _prior_cost(candidates[0], prior[0])
+    back: list[np.ndarray] = []
+    for k in range(1, n):
+        here, before = candidates[k], candidates[k - 1]
+        # the fragment k - 1 runs from a start in ``before`` to a start in ``here``
+        counts = nuclei[np.minimum(here, len(nuclei) - 1)][None, :] - nuclei[before][:, None]
+        e = expected[k - 1]
+        fit = _COUNT * (counts - e) ** 2 / (2 * (_FLOOR + (_SPREAD * e) ** 2))
+        fit = np.where(here[None, :] - before[:, None] >= _MIN_FRAGMENT, fit, np.inf)
+        total = cost[:, None] + fit
+        choice = np.argmin(total, axis=0)
+        best = total[choice, np.arange(len(here))]
+        if not np.isfinite(best).any():   # no order fits (a window inside the one before): keep going
+            best = np.where(np.isfinite(best), best, cost.min())
+        back.append(choice)
+        cost = best + _start_cost(here, heard) + _prior_cost(here, prior[k])
+    path = [int(np.argmin(cost))]
+    for choice in reversed(back):
+        path.append(int(choice[path[-1]]))
+    path.reverse()
+    return [int(candidates[k][i]) for k, i in enumerate(path)]
+
+
+def _prior_cost(frames: np.ndarray, span: SpeechSpan) -> np.ndarray:
+    cost: np.ndarray = _PRIOR * np.abs(frames * FRAME_MS - span.start_ms) / 1000
+    return cost
+
+
+def _spans(fragments: Sequence[Fragment], starts: Sequence[int], heard: Listening,
+           prior: Sequence[SpeechSpan], max_silence_ms: int) -> tuple[SpeechSpan, ...]:
+    """Speech spans from the chosen start frames: each ends where the sound stops before the next."""
+    loud = heard.loud
+    n = len(fragments)
+    out = []
+    for k in range(n):
+        start = starts[k]
+        if not loud[start:start + 100].any():   # nothing heard where it should start: the text's estimate
+            out.append(prior[k])
+            continue
+        stop = starts[k + 1] if k + 1 < n else min(start + _last_length(fragments[k], prior[k]), len(loud))
+        end = _end(start, stop, heard)
+        start_ms, end_ms = start * FRAME_MS, end * FRAME_MS
+        chars = len(fragments[k].text) + 1
+        rate = min(max(chars * 1000 / max(end_ms - start_ms, 1), SLOW_CPS), MAX_CPS)
+        pause = k + 1 == n or (stop - end) * FRAME_MS > max_silence_ms
+        out.append(SpeechSpan(start_ms=start_ms, end_ms=end_ms, rate_cps=rate, pause_after=pause))
+    return tuple(out)
+
+
+def _end(start: int, stop: int, heard: Listening) -> int:
+    """Where the speech from ``start`` ends before ``stop``: after the last run of loud frames
+    (at least :data:`MIN_RUN_MS` long: a click or a note of the bed is shorter) reached through
+    pauses of at most :data:`INNER_PAUSE_MS`, plus its faint tail (at most :data:`TAIL_MS`)."""
+    loud, faint = heard.loud, heard.faint
+    pause, tail, least = INNER_PAUSE_MS // FRAME_MS, TAIL_MS // FRAME_MS, MIN_RUN_MS // FRAME_MS
+    ahead = np.concatenate([[False], loud[start:stop], [False]])
+    edges = np.flatnonzero(ahead[1:] != ahead[:-1])
+    runs = [(int(a), int(b)) for a, b in zip(edges[::2], edges[1::2]) if b - a >= least or a == 0]
+    if not runs:
+        return start + 1
+    last = runs[0][1]
+    for a, b in runs[1:]:
+        if a - last > pause:
+            break
+        last = b
+    end = start + last
+    limit = min(end + tail, stop)
+    while end < limit and faint[end]:
+        end += 1
+    return max(end, start + 1)
+
+
+def _last_length(fragment: Fragment, prior: SpeechSpan) -> int:
+    """How far the last fragment's speech may run (twice the text's estimate, in frames)."""
+    return max(2 * (prior.end_ms - prior.start_ms) // FRAME_MS, 100)

@@ -1,0 +1,73 @@
+"""The analysis of each media file, kept by the hash of its bytes, so a second command on the
+same replay does not decode it again.
+
+Where: ``$CAPTIONS_CACHE_DIR`` when set, else ``$XDG_CACHE_HOME/captions/audio`` (by default
+``~/.cache/captions/audio``); one ``SHA256.vN.npz`` file per media file (a few MB per hour of
+audio: two levels and a speech probability every 10 ms, and the speech spans).  ``N`` is
+:data:`VERSION`, raised whenever the analysis changes, so an old entry is never read as a new
+one.  Deleting the folder is always safe.  A cache that cannot be written (a read-only home) is
+not an error: the analysis is simply done again next time.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+import numpy as np
+
+from .speech import Sound
+
+__all__ = ["VERSION", "cache_dir", "cache_path", "read_cached", "write_cached"]
+
+VERSION = 1
+
+
+def cache_dir() -> Path:
+    """The folder the analyses are kept in (see the module docstring)."""
+    explicit = os.environ.get("CAPTIONS_CACHE_DIR")
+    if explicit:
+        return Path(explicit)
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "captions" / "audio"
+
+
+def cache_path(digest: str) -> Path:
+    """Where the analysis of the media whose SHA-256 is ``digest`` is kept."""
+    return cache_dir() / f"{digest}.v{VERSION}.npz"
+
+
+def read_cached(digest: str, source: str) -> Sound | None:
+    """The kept analysis of ``digest``, named ``source``; None when there is none (or it is
+    unreadable: it is then made again)."""
+    path = cache_path(digest)
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            level = data["level"].astype(np.float32)
+            hiss = data["hiss"].astype(np.float32)
+            voice = data["voice"].astype(np.float32)
+            spans = tuple((int(a), int(b)) for a, b in data["spans"].reshape(-1, 2))
+    except (OSError, KeyError, ValueError):
+        return None
+    return Sound(source, level, hiss, voice, spans)
+
+
+def write_cached(digest: str, sound: Sound) -> Path | None:
+    """Keep ``sound`` as the analysis of ``digest`` (written whole, then renamed into place);
+    the path, or None when the cache cannot be written."""
+    path = cache_path(digest)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, staged = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        try:
+            with os.fdopen(handle, "wb") as out:
+                np.savez_compressed(out, level=sound.level.astype(np.float16), hiss=sound.hiss.astype(np.float16), voice=sound.voice.astype(np.float16),
+                                    spans=np.array(sound.spans, np.int64).reshape(-1, 2))
+            os.replace(staged, path)
+        except BaseException:
+            Path(staged).unlink(missing_ok=True)
+            raise
+    except OSError:
+        return None
+    return path

