@@ -41,6 +41,10 @@ class Preset:
         cps_steps: a stepped table ``((duration_ms, chars), ...)`` (the French CSA charter).
         tolerance: the fraction by which a stepped table may be exceeded (CSA: 20 %).
         language: the language the preset was written for ("" for any).
+        bridge_gap_ms: a cue whose sentence goes on in the next cue stays up to it across a gap
+            shorter than this; a longer pause is marked (an ellipsis) instead (Netflix: a pause
+            of 2 seconds or more).
+        sdh: subtitles for the deaf and hard of hearing: speakers are labelled by default.
     """
 
     name: str
@@ -60,6 +64,8 @@ class Preset:
     tolerance: float = 0.0
     language: str = ""
     min_gap_override_ms: int | None = None
+    bridge_gap_ms: int = 2000
+    sdh: bool = False
 
     @property
     def min_gap_ms(self) -> int:
@@ -137,7 +143,7 @@ PRESETS: dict[str, Preset] = {
                max_cps=20.0, fps=25.0, language="fr"),
         Preset("netflix", "Netflix, adult", _NETFLIX, max_cps=17.0),
         Preset("netflix-children", "Netflix, children", _NETFLIX, max_cps=13.0),
-        Preset("netflix-sdh", "Netflix SDH", _NETFLIX, max_cps=20.0),
+        Preset("netflix-sdh", "Netflix SDH", _NETFLIX, max_cps=20.0, sdh=True),
         Preset("bbc", "BBC", "BBC Subtitle Guidelines (37 Teletext characters, 160-180 wpm)",
                max_chars=37, max_cps=None, max_wpm=180, min_duration_ms=0, max_duration_ms=None,
                gap_frames=0, fps=25.0, language="en"),
