@@ -20,11 +20,13 @@ from .errors import ConfigError, UnsupportedFormatError
 from .files import encode_text, read_source, same_file, sniff, source_name, write_all
 from .findings import Finding, FindingCode, FindingDict, Measure
 from .formats import CaptionDocument, Format, format_for_path, render_captions
-from .model import Cue, Note, NoteDict, Transcript
+from .langdata import rules_for
+from .model import Cue, Fragment, Note, NoteDict, Transcript
 from .presets import Preset, median, reading_chars, reading_speeds
-from .segment import build_cues, layout_cue
+from .language import Detected, detect, parse_language
+from .segment import Built, build_cues, layout_cue
 from .timing import estimate_speech
-from .typography import detect_language, french_spacing
+from .typography import typeset
 from .validate.checks import check_cues
 
 __all__ = [
@@ -175,6 +177,7 @@ class ReportData(TypedDict):
     misses: list[LimitMissData]
     notes: list[NoteDict | FindingDict]
     changes: list[object]
+    typography: list[object]
 
 
 @dataclass(frozen=True, slots=True)
@@ -190,6 +193,7 @@ class Report:
         notes: the transcript reader's notes (or the caption reader's problems).
         changes: what the corrector changed (its own records, shown with their ``to_dict``).
         reading: the reading-speed summary.
+        typography: what the typography pass changed (:class:`~captions.typography.TypoChange`).
     """
 
     source: str
@@ -201,6 +205,7 @@ class Report:
     notes: tuple[ReaderNote, ...] = ()
     changes: tuple[Record, ...] = ()
     reading: ReadingSpeed | None = None
+    typography: tuple[Record, ...] = ()
 
     def count(self, code: FindingCode) -> int:
         return sum(1 for m in self.misses if m.code is code)
@@ -221,6 +226,7 @@ class Report:
             "misses": [m.to_dict() for m in self.misses],
             "notes": [n.to_dict() for n in self.notes],
             "changes": [_as_data(c) for c in self.changes],
+            "typography": [_as_data(c) for c in self.typography],
         }
 
 
@@ -240,6 +246,8 @@ class ConvertResult:
     Attributes:
         sources: per cue, the first and last index of the transcript fragments its words come
             from (for caption input: the cue's own index twice).
+        built: for transcript input, what the builder knows of each cue (its speakers, its
+            dialogue dashes, its continuation mark: :class:`~captions.segment.Built`).
     """
 
     cues: tuple[Cue, ...]
@@ -247,27 +255,42 @@ class ConvertResult:
     lang: str
     header_notes: tuple[str, ...] = field(default=())
     sources: tuple[tuple[int, int], ...] = field(default=())
+    built: Built | None = None
 
 
 # ---- the jobs --------------------------------------------------------------------------
 
 def _language(lang: str | None, texts: Sequence[str]) -> str:
-    if lang is None:
-        return detect_language(" ".join(texts[:2000]))
-    if lang not in ("fr", "en"):
-        raise ConfigError(f"unsupported language {lang!r}; expected fr or en")
-    return lang
+    """The language whose rules apply: ``lang`` when given (a code of
+    :class:`~captions.language.Language`), else the detected one when the detection is
+    confident, else ``"und"`` (undetermined: punctuation alone decides)."""
+    if lang is not None:
+        try:
+            return parse_language(lang).value
+        except ValueError as error:
+            raise ConfigError(str(error)) from None
+    found: Detected = detect(" ".join(texts[:2000]))
+    if found.language is not None and found.confident(found.language):
+        return found.language.value
+    return "und"
 
 
 def convert_transcript(transcript: Transcript, preset: Preset, *, lang: str | None = None,
-                       typography: bool = True, corrector: Corrector | None = None) -> ConvertResult:
+                       typography: bool = True, corrector: Corrector | None = None,
+                       expressions: Sequence[str] = (), speaker_labels: bool | None = None) -> ConvertResult:
     """Build cues from a transcript.
 
     Args:
-        lang: ``"fr"`` or ``"en"``; detected from the text when None.
-        typography: add the French non-breaking spaces (French only).
+        lang: a language code (``"fr"``, ``"en"``...); detected from the text when None (the
+            rules of a language apply only when the detection is confident).
+        typography: the language's typography pass (French: narrow no-break spaces, one
+            ellipsis, accented capitals...); every change goes to the report.
         corrector: applied to the transcript before cues are built (so line lengths see the
             corrected text); returns the new transcript and its changes, which go to the report.
+        expressions: fixed expressions of the user's (``captions.toml``), never split, added to
+            the language's own.
+        speaker_labels: open each named speaker's turn with ``NAME:`` (None: when the preset is
+            for the deaf and hard of hearing).
 
     >>> from captions.model import Fragment
     >>> from captions.presets import get_preset
@@ -282,20 +305,55 @@ def convert_transcript(transcript: Transcript, preset: Preset, *, lang: str | No
         changes = tuple(found)
     fragments = transcript.fragments
     lang = _language(lang, [f.text for f in fragments])
+    typo: tuple[Record, ...] = ()
+    if typography:
+        fragments, typo = _typeset_fragments(fragments, lang)
+    if speaker_labels if speaker_labels is not None else preset.sdh:
+        fragments = label_speakers(fragments, lang)
     spans = estimate_speech(fragments)
-    built = build_cues(fragments, spans, preset, lang=lang, typography=typography and lang == "fr")
+    built = build_cues(fragments, spans, preset, lang=lang, expressions=expressions)
     misses = check_limits(built.cues, preset, lang=lang, speech=built.speech)
     rates = sorted(s.rate_cps for s in spans)
     reading = _reading(built.cues, misses, preset, median(rates) if rates else None)
     report = Report(transcript.source, preset.name, preset.source, lang, len(built.cues), misses,
-                    transcript.notes, changes, reading)
-    return ConvertResult(built.cues, report, lang, tuple(transcript.metadata), built.fragments)
+                    transcript.notes, changes, reading, typo)
+    return ConvertResult(built.cues, report, lang, tuple(transcript.metadata), built.fragments, built)
+
+
+def _typeset_fragments(fragments: Sequence[Fragment], lang: str) -> tuple[tuple[Fragment, ...], tuple[Record, ...]]:
+    """The typography pass over the fragments' running text: the new fragments and the changes."""
+    done = typeset([f.text for f in fragments], lang, lines=[f.line for f in fragments],
+                   starts_ms=[f.start_ms for f in fragments])
+    if not done.changes:
+        return tuple(fragments), ()
+    out = tuple(f if f.text == text else replace(f, text=text) for f, text in zip(fragments, done.texts))
+    return out, done.changes
+
+
+def label_speakers(fragments: Sequence[Fragment], lang: str) -> tuple[Fragment, ...]:
+    """The fragments with ``NAME:`` before the words of each named speaker's turn (glued to the
+    first word by a no-break space, so that a line never ends on the label).
+
+    >>> [f.text for f in label_speakers([Fragment(0, "Salut.", 1, speaker="Anna"),
+    ...                                  Fragment(900, "Salut.", 2, speaker="Marc", turn=True)], "en")]
+    ['ANNA:\\xa0Salut.', 'MARC:\\xa0Salut.']
+    """
+    colon = "\u202f:" if ":" in rules_for(lang).typography.space_before else ":"
+    out = []
+    previous: str | None = None
+    for k, frag in enumerate(fragments):
+        if frag.speaker is not None and (k == 0 or frag.turn or frag.speaker != previous) and frag.text:
+            frag = replace(frag, text=f"{frag.speaker.upper()}{colon}\u00a0{frag.text}")
+        previous = frag.speaker
+        out.append(frag)
+    return tuple(out)
 
 
 def convert_cues(cues: Sequence[Cue], preset: Preset, *, source: str = "<input>", lang: str | None = None,
                  typography: bool = True, notes: Sequence[ReaderNote] = (),
                  header_notes: Sequence[str] = ()) -> ConvertResult:
-    """Re-break the lines of existing cues to ``preset`` (times kept; text verbatim).
+    """Re-break the lines of existing cues to ``preset`` (times kept; text verbatim but for the
+    typography pass, whose changes go to the report).
 
     Args:
         notes: what the caption reader met (its problems), passed on to the report.
@@ -308,15 +366,18 @@ def convert_cues(cues: Sequence[Cue], preset: Preset, *, source: str = "<input>"
     """
     lang = _language(lang, [c.text for c in cues])
     out = []
-    for cue in cues:
+    changes: list[Record] = []
+    for k, cue in enumerate(cues):
         text = " ".join(w for w in " ".join(cue.lines).replace("\t", " ").split(" ") if w)  # keeps U+202F
-        if typography and lang == "fr":
-            text = french_spacing(text)
+        if typography:
+            done = typeset([text], lang, lines=[cue.line], starts_ms=[cue.start_ms])
+            text = done.texts[0]
+            changes += [replace(c, segment=k) for c in done.changes]
         out.append(replace(cue, lines=layout_cue(text, preset, lang)))
     built = tuple(out)
     misses = check_limits(built, preset, lang=lang)
     report = Report(source, preset.name, preset.source, lang, len(built), misses, tuple(notes),
-                    reading=_reading(built, misses, preset, None))
+                    reading=_reading(built, misses, preset, None), typography=tuple(changes))
     return ConvertResult(built, report, lang, tuple(header_notes), tuple((k, k) for k in range(len(built))))
 
 

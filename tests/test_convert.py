@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -20,8 +21,11 @@ from captions.findings import FindingCode
 from captions.errors import ConfigError
 from captions.transcript import read_transcript
 from captions.typography import ends_sentence
+from builder_measures import (cues_with_three_speakers, cuts_inside_expressions, line_count, shown_words,
+                              spoken_words, turns_marked, unmarked_blanks, unmarked_inner_turns, weak_line_ends,
+                              with_dash_turns)
+from captions.typography import typeset
 from conftest import REPO, check_golden
-from test_segment import cue_words, transcript_words
 
 DATA = Path(__file__).resolve().parent / "data" / "convert"
 CASES = sorted(p.name for p in DATA.iterdir() if p.is_dir())
@@ -58,7 +62,62 @@ def test_sample_meets_the_default_preset_layout_and_timing(sample_result):
         assert preset.min_duration_ms <= cue.duration_ms <= preset.max_duration_ms, cue
     for a, b in zip(result.cues, result.cues[1:]):
         assert b.start_ms - a.end_ms >= preset.min_gap_ms, (a, b)
-    assert cue_words(result.cues) == transcript_words(transcript)
+    typeset_texts = typeset([f.text for f in transcript.fragments], result.lang).texts
+    assert shown_words(result) == spoken_words([replace(f, text=t) for f, t in zip(transcript.fragments, typeset_texts)])
+
+
+def test_sample_words_are_the_transcripts_without_typography():
+    transcript = read_transcript(SAMPLE)
+    result = convert_transcript(transcript, get_preset(), typography=False)
+    assert shown_words(result) == spoken_words(transcript.fragments)
+    assert result.report.typography == ()
+
+
+# ---- what a subtitler checks (the "Done when" of the captions-quality issue) -----------------
+
+def _check_publishable(result, transcript, *, turns: bool = True) -> None:
+    """No cue holds three speakers, no turn inside a cue unmarked, no cut inside a fixed
+    expression, at most 2 % of lines ending on a weak word, no blank of 1 s or more inside a
+    sentence unmarked, every word the transcript's (typography's recorded changes aside)."""
+    assert cuts_inside_expressions(result) == []
+    weak = weak_line_ends(result)
+    assert len(weak) <= 0.02 * line_count(result), weak[:20]
+    assert unmarked_blanks(result) == []
+    if turns:
+        assert cues_with_three_speakers(result, transcript) == []
+        assert unmarked_inner_turns(result, transcript) == []
+        marked, total = turns_marked(result, transcript)
+        assert marked == total
+    texts = typeset([f.text for f in transcript.fragments], result.lang).texts
+    assert shown_words(result) == spoken_words([replace(f, text=t) for f, t in zip(transcript.fragments, texts)])
+
+
+def test_sample_is_what_a_subtitler_would_publish():
+    transcript = with_dash_turns(read_transcript(SAMPLE), SAMPLE)
+    assert sum(f.turn for f in transcript.fragments) == 31       # the dashes after the stamps
+    result = convert_transcript(transcript, get_preset())
+    assert result.lang == "fr"
+    _check_publishable(result, transcript)
+    assert sum(result.built.dialogue) >= 1
+
+
+def test_film_is_what_a_subtitler_would_publish(shared_dir):
+    path = shared_dir / "timing" / "film-fr.txt"
+    transcript = with_dash_turns(read_transcript(path), path)
+    result = convert_transcript(transcript, get_preset())
+    _check_publishable(result, transcript)
+
+
+@pytest.mark.parametrize("name", ["000_tptm_introducing_the_show", "099-the-morepath-python-web-framework",
+                                  "299-datasette", "498-high-performance-terminal-apps"])
+def test_english_podcasts_are_what_a_subtitler_would_publish(shared_dir, name):
+    path = shared_dir / "realworld" / "transcripts" / f"talkpython_{name}.txt"
+    transcript = read_transcript(path)
+    result = convert_transcript(transcript, get_preset())
+    assert result.lang == "en"
+    _check_publishable(result, transcript, turns=False)
+    # no French rule: no narrow no-break space, English dialogue conventions
+    assert not any("\u202f" in line for cue in result.cues for line in cue.lines)
 
 
 def test_sample_report_lists_exactly_the_fast_cues(sample_result):
@@ -105,7 +164,6 @@ def test_sample_vtt_header_carries_the_page_metadata(sample_result):
 
 def test_corrector_runs_before_cues_and_its_changes_go_to_the_report():
     from captions.model import Fragment, Transcript
-    from dataclasses import replace
 
     t = Transcript("t", (Fragment(0, "Open AI et Anthropik.", 1),))
 
