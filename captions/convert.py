@@ -21,9 +21,10 @@ from .files import encode_text, read_source, same_file, sniff, source_name, writ
 from .findings import Finding, FindingCode, FindingDict, Measure
 from .formats import CaptionDocument, Format, format_for_path, render_captions
 from .langdata import rules_for
-from .model import Cue, Fragment, Note, NoteDict, Transcript
-from .presets import Preset, median, reading_chars, reading_speeds
 from .language import Detected, detect, parse_language
+from .model import Cue, Fragment, Note, NoteDict, Transcript
+from .presets import Preset, PresetChoice, SpeedUnit, median, reading_speeds, resolve_preset
+from .quality import QualityData, QualityReport, measure_quality
 from .segment import Built, build_cues, layout_cue
 from .timing import estimate_speech
 from .typography import typeset
@@ -113,7 +114,7 @@ def check_limits(cues: Sequence[Cue], preset: Preset, *, lang: str | None = None
     for finding in check_cues(cues, preset, lang=lang):
         k = (finding.cue or 1) - 1
         cue = cues[k]
-        reason = _reason(finding, cue, speech[k] if speech is not None else None)
+        reason = _reason(finding, cue, speech[k] if speech is not None else None, preset)
         out.append(LimitMiss(finding.code, k + 1, finding.value, finding.limit, cue.start_ms, cue.line, reason))
     return tuple(out)
 
@@ -125,15 +126,15 @@ _REASONS = {
 }
 
 
-def _reason(finding: Finding, cue: Cue, speech: tuple[int, int] | None) -> str:
+def _reason(finding: Finding, cue: Cue, speech: tuple[int, int] | None, preset: Preset) -> str:
     """Why the builder could not meet the limit; for a too-fast cue with its speech known,
-    whether the speech itself is faster than the limit."""
+    whether the speech itself is faster than the limit (in the preset's unit)."""
     if finding.code is not FindingCode.TOO_FAST or speech is None:
         return _REASONS.get(finding.code, "")
     start, end = speech
-    speech_cps = reading_chars(cue.text) * 1000 / max(end - start, 1)
-    if isinstance(finding.limit, (int, float)) and speech_cps > finding.limit:
-        return f"the speech runs at {speech_cps:.1f} cps; text is kept verbatim"
+    speech_speed = preset.reading_speed(cue.text, max(end - start, 1))
+    if isinstance(finding.limit, (int, float)) and speech_speed > finding.limit:
+        return f"the speech runs at {speech_speed:.1f} {preset.speed_unit.value}; text is kept verbatim"
     return "the next cue starts before the text can be read"
 
 
@@ -148,6 +149,8 @@ class ReadingSpeed:
         too_fast: cues over the limit.
         too_fast_speech: of those, cues whose speech itself is faster than the limit (no timing
             can fix them without changing the words).
+        unit: what the preset's limit counts (``cps``, or ``wpm`` for a words-per-minute preset).
+        limit_wpm: the preset's ``max_wpm`` when it counts words (None otherwise).
     """
 
     median_cps: float
@@ -157,8 +160,10 @@ class ReadingSpeed:
     limit_cps: float | None
     too_fast: int
     too_fast_speech: int
+    unit: str = SpeedUnit.CPS.value
+    limit_wpm: float | None = None
 
-    def to_dict(self) -> dict[str, float | int | None]:
+    def to_dict(self) -> dict[str, float | int | str | None]:
         return {k: (round(v, 2) if isinstance(v, float) else v)
                 for k, v in ((f, getattr(self, f)) for f in self.__slots__)}
 
@@ -170,10 +175,13 @@ class ReportData(TypedDict):
     source: str
     preset: str
     preset_source: str
+    preset_by_language: bool
+    preset_settings: dict[str, object] | None
     lang: str
     cues: int
     misses_per_code: dict[str, int]
-    reading_speed: dict[str, float | int | None] | None
+    reading_speed: dict[str, float | int | str | None] | None
+    quality: QualityData | None
     misses: list[LimitMissData]
     notes: list[NoteDict | FindingDict]
     changes: list[object]
@@ -186,13 +194,16 @@ class Report:
 
     Attributes:
         source: the input's name.
-        preset: the preset's name; ``preset_source``: the guideline it cites.
+        preset: the preset's name; ``preset_source``: the guideline it cites;
+            ``preset_by_language``: whether it was chosen by the text's language (no preset asked for).
         lang: the language used for line breaking and typography.
         cues: how many cues were built.
         misses: every limit a cue misses (code, cue index, value, limit, reason).
         notes: the transcript reader's notes (or the caption reader's problems).
         changes: what the corrector changed (its own records, shown with their ``to_dict``).
         reading: the reading-speed summary.
+        quality: what a subtitler would check, measured (:mod:`captions.quality`).
+        settings: the preset as applied, overrides included (its numbers: ``preset_settings``).
         typography: what the typography pass changed (:class:`~captions.typography.TypoChange`).
     """
 
@@ -205,6 +216,9 @@ class Report:
     notes: tuple[ReaderNote, ...] = ()
     changes: tuple[Record, ...] = ()
     reading: ReadingSpeed | None = None
+    quality: QualityReport | None = None
+    preset_by_language: bool = False
+    settings: Preset | None = None
     typography: tuple[Record, ...] = ()
 
     def count(self, code: FindingCode) -> int:
@@ -219,10 +233,13 @@ class Report:
             "source": self.source,
             "preset": self.preset,
             "preset_source": self.preset_source,
+            "preset_by_language": self.preset_by_language,
+            "preset_settings": self.settings.to_dict() if self.settings else None,
             "lang": self.lang,
             "cues": self.cues,
             "misses_per_code": dict(sorted(counts.items())),
             "reading_speed": self.reading.to_dict() if self.reading else None,
+            "quality": self.quality.to_dict() if self.quality else None,
             "misses": [m.to_dict() for m in self.misses],
             "notes": [n.to_dict() for n in self.notes],
             "changes": [_as_data(c) for c in self.changes],
@@ -275,12 +292,14 @@ def _language(lang: str | None, texts: Sequence[str]) -> str:
     return "und"
 
 
-def convert_transcript(transcript: Transcript, preset: Preset, *, lang: str | None = None,
-                       typography: bool = True, corrector: Corrector | None = None,
+def convert_transcript(transcript: Transcript, preset: Preset | PresetChoice | None = None, *,
+                       lang: str | None = None, typography: bool = True, corrector: Corrector | None = None,
                        expressions: Sequence[str] = (), speaker_labels: bool | None = None) -> ConvertResult:
     """Build cues from a transcript.
 
     Args:
+        preset: the rules; a :class:`PresetChoice` without a name, or None, takes the preset of
+            the text's language (:func:`captions.presets.preset_for_language`).
         lang: a language code (``"fr"``, ``"en"``...); detected from the text when None (the
             rules of a language apply only when the detection is confident).
         typography: the language's typography pass (French: narrow no-break spaces, one
@@ -305,6 +324,7 @@ def convert_transcript(transcript: Transcript, preset: Preset, *, lang: str | No
         changes = tuple(found)
     fragments = transcript.fragments
     lang = _language(lang, [f.text for f in fragments])
+    preset, by_language = resolve_preset(preset, lang)
     typo: tuple[Record, ...] = ()
     if typography:
         fragments, typo = _typeset_fragments(fragments, lang)
@@ -315,8 +335,9 @@ def convert_transcript(transcript: Transcript, preset: Preset, *, lang: str | No
     misses = check_limits(built.cues, preset, lang=lang, speech=built.speech)
     rates = sorted(s.rate_cps for s in spans)
     reading = _reading(built.cues, misses, preset, median(rates) if rates else None)
+    quality = measure_quality(built.cues, preset, lang, fragments=fragments, sources=built.fragments)
     report = Report(transcript.source, preset.name, preset.source, lang, len(built.cues), misses,
-                    transcript.notes, changes, reading, typo)
+                    transcript.notes, changes, reading, quality, by_language, preset, typo)
     return ConvertResult(built.cues, report, lang, tuple(transcript.metadata), built.fragments, built)
 
 
@@ -349,8 +370,8 @@ def label_speakers(fragments: Sequence[Fragment], lang: str) -> tuple[Fragment, 
     return tuple(out)
 
 
-def convert_cues(cues: Sequence[Cue], preset: Preset, *, source: str = "<input>", lang: str | None = None,
-                 typography: bool = True, notes: Sequence[ReaderNote] = (),
+def convert_cues(cues: Sequence[Cue], preset: Preset | PresetChoice | None = None, *, source: str = "<input>",
+                 lang: str | None = None, typography: bool = True, notes: Sequence[ReaderNote] = (),
                  header_notes: Sequence[str] = ()) -> ConvertResult:
     """Re-break the lines of existing cues to ``preset`` (times kept; text verbatim but for the
     typography pass, whose changes go to the report).
@@ -365,6 +386,7 @@ def convert_cues(cues: Sequence[Cue], preset: Preset, *, source: str = "<input>"
     ("Bonsoir à tous, merci d'être là ce soir\u202f?",)
     """
     lang = _language(lang, [c.text for c in cues])
+    preset, by_language = resolve_preset(preset, lang)
     out = []
     changes: list[Record] = []
     for k, cue in enumerate(cues):
@@ -377,7 +399,8 @@ def convert_cues(cues: Sequence[Cue], preset: Preset, *, source: str = "<input>"
     built = tuple(out)
     misses = check_limits(built, preset, lang=lang)
     report = Report(source, preset.name, preset.source, lang, len(built), misses, tuple(notes),
-                    reading=_reading(built, misses, preset, None), typography=tuple(changes))
+                    reading=_reading(built, misses, preset, None), quality=measure_quality(built, preset, lang),
+                    preset_by_language=by_language, settings=preset, typography=tuple(changes))
     return ConvertResult(built, report, lang, tuple(header_notes), tuple((k, k) for k in range(len(built))))
 
 
@@ -385,14 +408,17 @@ def _reading(cues: Sequence[Cue], misses: Sequence[LimitMiss], preset: Preset,
              speech_cps: float | None) -> ReadingSpeed:
     spread = reading_speeds(cues)
     fast = [m for m in misses if m.code is FindingCode.TOO_FAST]
+    words = preset.speed_unit is SpeedUnit.WPM
     return ReadingSpeed(
         median_cps=spread.median_cps,
         p90_cps=spread.p90_cps,
         max_cps=spread.max_cps,
         speech_median_cps=speech_cps,
-        limit_cps=preset.max_cps,
+        limit_cps=None if words or preset.cps_steps else preset.max_cps,
         too_fast=len(fast),
         too_fast_speech=sum(1 for m in fast if m.reason.startswith("the speech runs")),
+        unit=preset.speed_unit.value,
+        limit_wpm=float(preset.max_wpm) if words and preset.max_wpm is not None else None,
     )
 
 
@@ -476,21 +502,24 @@ def read_input(input_path: PathArg) -> Transcript | CaptionDocument:
     return transcript_from_decoded(decoded, name)
 
 
-def convert_file(input_path: PathArg, outputs: Sequence[str], preset: Preset, *,
+def convert_file(input_path: PathArg, outputs: Sequence[str], preset: Preset | PresetChoice | None = None, *,
                  to: str | None = None, lang: str | None = None, typography: bool = True,
-                 corrector: Corrector | None = None, report_path: PathArg | None = None) -> ConvertedFile:
+                 corrector: Corrector | None = None, report_path: PathArg | None = None,
+                 review_path: PathArg | None = None) -> ConvertedFile:
     """Read ``input_path``, build the cues, render every output, then write them all or none.
 
     Everything is computed before anything is written, so a bad input or option leaves no
     file behind, and an output that cannot be written leaves none of the others either.  The
-    report goes to ``report_path`` as JSON when given.
+    report goes to ``report_path`` as JSON when given, the review page
+    (:mod:`captions.review_html`) to ``review_path``.
 
     Raises:
         OutputError: an output cannot be written (no file of this run is left behind).
     """
     plans = plan_convert_outputs(input_path, outputs, to)
-    if report_path is not None and same_file(report_path, input_path):
-        raise ConfigError(f"refusing to write the report over the input {source_name(input_path)}")
+    for extra in (report_path, review_path):
+        if extra is not None and same_file(extra, input_path):
+            raise ConfigError(f"refusing to write over the input {source_name(input_path)}; choose another file")
     source = read_input(input_path)
     if isinstance(source, Transcript):
         result = convert_transcript(source, preset, lang=lang, typography=typography, corrector=corrector)
@@ -502,6 +531,10 @@ def convert_file(input_path: PathArg, outputs: Sequence[str], preset: Preset, *,
     files: list[tuple[PathArg, str]] = [(path, text) for path, text in rendered if path is not None]
     if report_path is not None:   # rendered only when asked for (about 650 misses on the sample)
         files.append((report_path, _report_json(result.report)))
+    if review_path is not None:
+        from .review_html import render_review_html
+
+        files.append((review_path, render_review_html(result)))
     write_all([(path, encode_text(text)) for path, text in files])   # all of them or none
     return ConvertedFile(result, tuple(path for path, _ in rendered if path is not None),
                          next((text for path, text in rendered if path is None), None))

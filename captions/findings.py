@@ -88,6 +88,13 @@ class FindingCode(str, enum.Enum):
     MISSING_NBSP = "missing-nbsp"
     REPEATED_CUE = "repeated-cue"
 
+    # ---- built captions: what the quality measures find (captions.quality, the convert report)
+    UNMARKED_TURN = "unmarked-turn"                # a change of speaker inside a cue, its line not opened by a dash
+    TOO_MANY_SPEAKERS = "too-many-speakers"        # three or more speakers in one cue
+    EXPRESSION_SPLIT = "expression-split"          # a line break or a cue boundary inside a fixed expression
+    WEAK_LINE_END = "weak-line-end"                # a line ending on an article, a preposition, a conjunction...
+    BLANK_IN_SENTENCE = "blank-in-sentence"        # a blank of 1 s or more inside a sentence, not marked
+
     # ---- correction dictionaries: what the lint finds
     UNREADABLE_ENTRY = "unreadable-entry"          # bad TOML, missing `to`, wrong type, unknown field
     DUPLICATE_KEY = "duplicate-key"                # the same key twice with the same replacement
@@ -95,12 +102,14 @@ class FindingCode(str, enum.Enum):
     OVERRIDDEN_KEY = "overridden-key"              # a later dictionary's key hidden by an earlier one
     CHAIN = "chain"                                # a key that matches another fix's replacement
     BAD_REGEX = "bad-regex"                        # does not compile
-    CATASTROPHIC_REGEX = "catastrophic-regex"      # nested quantifiers: exponential backtracking
+    CATASTROPHIC_REGEX = "catastrophic-regex"      # ambiguous repeats: exponential backtracking
+    REGEX_TOO_LARGE = "regex-too-large"            # counted repeats that would expand past the size limit
     EMPTY_MATCH_REGEX = "empty-match-regex"        # a key regex that can match nothing at all
     CONTEXT_ALWAYS_MATCHES = "context-always-matches"  # a guard that matches the empty string
     CONTEXT_NEVER_MATCHES = "context-never-matches"    # a guard that never matches the checked text
     GUARD_SEES_REPLACEMENT = "guard-sees-replacement"  # a guard a second run could decide differently
     FUZZY_MULTIWORD = "fuzzy-multiword"            # fuzzy applies to one-word keys only
+    NEEDS_REVIEW = "needs-review"                  # a suggestion not yet reviewed (`review = true`)
 
 
 class FindingDict(TypedDict):

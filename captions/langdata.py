@@ -28,7 +28,7 @@ from importlib import resources
 from typing import Any
 
 __all__ = ["LanguageData", "Typography", "PhraseRule", "language_data", "rules_for", "word_key", "NEUTRAL",
-           "RULE_LANGUAGES", "parse_expression"]
+           "RULE_LANGUAGES", "parse_expression", "fixed_expressions"]
 
 #: The languages that have data files (their own line-break rules).
 RULE_LANGUAGES = ("fr", "en")
@@ -326,3 +326,14 @@ def rules_for(code: str, extra: tuple[str, ...] = ()) -> LanguageData:
     """
     data = language_data(code) or NEUTRAL
     return data.with_expressions(extra) if extra else data
+
+
+def fixed_expressions(code: str) -> tuple[tuple[str, ...], ...]:
+    """The fixed expressions of language ``code`` (never split across lines or cues), each as
+    its words in lower case, sorted; ``()`` for a language without data files (the lists the
+    builder keeps whole: :attr:`LanguageData.expressions`).
+
+    >>> fixed_expressions("da"), ("parce", "que") in fixed_expressions("fr")
+    ((), True)
+    """
+    return tuple(sorted(rules_for(code).expressions))

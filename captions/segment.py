@@ -46,7 +46,7 @@ from typing import NamedTuple
 from .langdata import LanguageData, rules_for
 from .linebreak import break_lines, break_words, fits
 from .model import Cue, Fragment
-from .presets import Preset, reading_chars
+from .presets import Preset, SpeedUnit, count_words
 from .timing import MAX_HANG_MS, CueTiming, SpeechSpan, cue_times
 from .typography import CLAUSE_END, NNBSP, UNBREAKABLE, WEAK_END, ends_sentence, pair_penalties
 
@@ -285,6 +285,7 @@ _FRAGMENT_BONUS = 0.5
 _SHORT = 60.0
 _TOO_LONG_PER_S = 200.0
 _CPS_PER_CHAR = 0.25
+_CHARS_PER_WORD = 6    # a word over a words-per-minute limit costs what 6 characters over a cps one do
 _CUE = 1.0
 _MIX = 20.0            # a cue with a sentence end inside that starts (or ends) mid-sentence, per side
 _LINE_WEIGHT = 0.5     # a line cut inside a cue costs half a cue cut at the same place
@@ -568,7 +569,7 @@ class _Chunk:
         dialogue = bool(split) and cuts.dash[split] > 0
         lines = self.layout.lines_of(_CueWords(a, b, split), dialogue, marked, opened)
         timing = CueTiming(speech_start_ms=start, speech_end_ms=end,
-                           chars=sum(reading_chars(line) for line in lines),
+                           chars=preset.reading_units("\n".join(lines)),
                            pause_after=cuts.forced[b], bridge=continued and not cut)
         owner = words.fragment
         piece = _Piece(lines, timing, (owner[a], owner[b - 1]), self.fragments[owner[a]].line, dialogue,
@@ -625,7 +626,7 @@ class _CueEnds:
                  "next_split", "cue_start", "keep", "brk",
                  "next_good", "next_any", "end_cost", "mixed_end", "split_cost", "dash",
                  "free_at", "speech_end_at", "allowed", "capacity", "line_max", "two_lines", "two_line_from",
-                 "min_dur", "max_dur")
+                 "min_dur", "max_dur", "units_at", "unit_offset", "unit_weight", "dash_units")
 
     def __init__(self, words: Words, cuts: Cuts, preset: Preset, before_ms: int | None = None) -> None:
         n = self.n = len(words.text)
@@ -666,13 +667,21 @@ class _CueEnds:
         self.keep = [0.0 if f else 1.0 for f in cuts.forced]
         self.speech_end_at = [0, *words.end_ms]
         # the preset
-        self.capacity = preset.max_chars * preset.max_lines
-        self.line_max = preset.max_chars
+        self.capacity = preset.line_chars * preset.max_lines
+        self.line_max = preset.line_chars
         self.two_lines = preset.max_lines >= 2
         # a longer cue pays for its line cut (a two-line preset); others are priced as one block
-        self.two_line_from = preset.max_chars if preset.max_lines == 2 else _NO_BOUND
+        self.two_line_from = preset.line_chars if preset.max_lines == 2 else _NO_BOUND
         self.allowed = _allowed_chars_table(preset)
         self.min_dur, self.max_dur = preset.min_duration_ms, _max_duration(preset)
+        # the reading units of words[a:b] are units_at[b] - units_at[a] - unit_offset: its
+        # characters (as lengths counts them), or its words for a words-per-minute preset
+        # (a dialogue's dashes are characters, not words: dash_units says how much they count)
+        if preset.speed_unit is SpeedUnit.WPM:
+            self.units_at = [*accumulate(map(count_words, words.text), initial=0)]
+            self.unit_offset, self.unit_weight, self.dash_units = 0, _CPS_PER_CHAR * _CHARS_PER_WORD, 0
+        else:
+            self.units_at, self.unit_offset, self.unit_weight, self.dash_units = lengths, 1, _CPS_PER_CHAR, 2
 
     def bounds(self) -> list[_CueWords]:
         """The cues of the cheapest cut, in order."""
@@ -732,7 +741,8 @@ class _CueEnds:
         capacity, line_max, two_line_from = self.capacity, self.line_max, self.two_line_from
         allowed, min_dur, max_dur = self.allowed, self.min_dur, self.max_dur
         step, step_ms, span_ms = len(allowed) - 1, _READING_STEP_MS, _READING_SPAN_MS
-        line_weight, hang, cps_weight, short = _LINE_WEIGHT, MAX_HANG_MS, _CPS_PER_CHAR, _SHORT
+        line_weight, hang, cps_weight, short = _LINE_WEIGHT, MAX_HANG_MS, self.unit_weight, _SHORT
+        units_at, unit_offset, dash_units = self.units_at, self.unit_offset, self.dash_units
         inf = float("inf")
         top = 0
         for a in range(n):
@@ -765,12 +775,12 @@ class _CueEnds:
                     if not line_at:
                         break
                     cost = base + end_cost[b] + split_cost[line_at] + (_THIRD_PHRASE if b > k2 else 0.0)
-                    chars += 2 * dash[k]
+                    extra = dash_units * dash[k]   # the dialogue's two dashes are read too
                 elif chars > capacity and b > a + 1:
                     break
                 else:
                     cost = base + end_cost[b]
-                    line_at = 0
+                    line_at = extra = 0
                 if b > inner:
                     cost += mixed_start + mixed_end[b]
                 if cost >= best[b]:   # everything below only adds: this cue cannot win
@@ -797,8 +807,9 @@ class _CueEnds:
                     room = allowed[avail // step_ms]
                 else:
                     room = allowed[step] * avail / span_ms
-                if chars > room:
-                    cost += (chars - room) * cps_weight
+                units = units_at[b] - units_at[a] - unit_offset + extra
+                if units > room:
+                    cost += (units - room) * cps_weight
                 if cost < best[b]:
                     best[b] = cost
                     back[b] = a
@@ -814,7 +825,7 @@ class _Layout:
 
     def __init__(self, words: Words, cuts: Cuts, preset: Preset, data: LanguageData) -> None:
         self.words, self.cuts = words, cuts
-        self.max_chars, self.max_lines = preset.max_chars, preset.max_lines
+        self.max_chars, self.max_lines = preset.line_chars, preset.max_lines
         self.dash, self.mark, self.opening = data.dialogue_dash, data.continuation_end, data.continuation_start
         self.done: dict[tuple[int, int], tuple[str, ...]] = {}
 
@@ -867,12 +878,12 @@ class _Layout:
 
 def layout_cue(text: str, preset: Preset, lang: str, *, starts_sentence: bool | None = None) -> tuple[str, ...]:
     """The display lines of one cue's text (``starts_sentence``: see :func:`.break_lines`)."""
-    return break_lines(text, preset.max_chars, preset.max_lines, lang, starts_sentence=starts_sentence)
+    return break_lines(text, preset.line_chars, preset.max_lines, lang, starts_sentence=starts_sentence)
 
 
 @functools.lru_cache(maxsize=32)
 def _allowed_chars_table(preset: Preset) -> tuple[float, ...]:
-    """Characters allowed for each 50 ms of display time up to 60 s (inf: no reading limit);
-    made once per preset."""
+    """Reading units (characters, or words for a words-per-minute preset) allowed for each 50 ms
+    of display time up to 60 s (inf: no reading limit); made once per preset."""
     return tuple(float("inf") if chars is None else chars
-                 for chars in map(preset.max_chars_for, range(0, _READING_SPAN_MS + 1, _READING_STEP_MS)))
+                 for chars in map(preset.max_units_for, range(0, _READING_SPAN_MS + 1, _READING_STEP_MS)))

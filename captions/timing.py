@@ -219,7 +219,7 @@ class CueTiming:
     """The speech a cue carries: when it starts and ends, and whether a pause follows.
 
     Attributes:
-        chars: the reading characters of its lines.
+        chars: its reading units (characters, or the words of a words-per-minute preset).
         bridge: its sentence goes on in the next cue: it stays on screen up to the next one
             (the minimum gap before it), within the maximum duration.
     """
@@ -290,13 +290,14 @@ def cue_times(cues: Sequence[CueTiming], preset: Preset) -> list[tuple[int, int]
 
 
 def _reading_ms(chars: int, preset: Preset) -> int:
-    """The shortest display time at which ``chars`` meet the preset's reading speed."""
-    if preset.max_chars_for(1000) is None:
+    """The shortest display time at which ``chars`` (the preset's reading units: characters, or
+    words for a words-per-minute preset) meet the preset's reading speed."""
+    if preset.max_units_for(1000) is None:
         return 0
     lo, hi = 0, 60_000
-    while lo < hi:   # max_chars_for is increasing in the duration
+    while lo < hi:   # max_units_for is increasing in the duration
         mid = (lo + hi) // 2
-        allowed = preset.max_chars_for(mid)
+        allowed = preset.max_units_for(mid)
         if allowed is not None and allowed >= chars:
             hi = mid
         else:

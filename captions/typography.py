@@ -62,12 +62,10 @@ def french_spacing(text: str) -> str:
     >>> french_spacing("Ça va ? Oui: à 20:30, « super »! R&amp;D").replace(NNBSP, "_")
     'Ça va_? Oui_: à 20:30, «_super_»_! R&amp;D'
     """
-    masked = _masked(text)
-    if masked is not text:   # a reference or a tag: compute on the masked text, edit the real one
-        edits = [(m.start(), m.end(), NNBSP) for m in _BEFORE_PUNCT.finditer(masked)]
-        edits += [(m.start(), m.end(), "«" + NNBSP) for m in _OPEN_GUILLEMET.finditer(masked)]
-        edits += [(m.start(), m.end(), NNBSP + "»") for m in _CLOSE_GUILLEMET.finditer(masked)]
-        return _apply(text, sorted(edits))
+    if _masked(text) is not text:   # a reference or a tag: find on the masked text, edit the real one
+        for pattern, new in ((_BEFORE_PUNCT, NNBSP), (_OPEN_GUILLEMET, "«" + NNBSP), (_CLOSE_GUILLEMET, NNBSP + "»")):
+            text = _apply(text, [(m.start(), m.end(), new) for m in pattern.finditer(_masked(text))])
+        return text
     text = _BEFORE_PUNCT.sub(NNBSP, text)
     text = _OPEN_GUILLEMET.sub("«" + NNBSP, text)
     return _CLOSE_GUILLEMET.sub(NNBSP + "»", text)

@@ -70,9 +70,9 @@ LAYERS = (
     ("findings", "model"),
     ("files", "presets", "language", "langdata"),
     ("typography", "linebreak"),
-    ("transcript", "timing", "segment", "formats"),
+    ("transcript", "timing", "segment", "formats", "quality"),
     ("corrections", "validate"),
-    ("convert",),
+    ("convert", "review_html"),
     ("batch",),
     ("cli", "__main__"),
 )

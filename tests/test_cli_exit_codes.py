@@ -57,3 +57,16 @@ def test_a_missing_input_is_two_for_every_command(tmp_path) -> None:
         result = CliRunner().invoke(main, args)
         assert result.exit_code == 2, (args, result.output)
         assert result.stderr.startswith("captions: error: ") and "Traceback" not in result.output
+
+
+def test_ctrl_c_is_130_with_one_line(monkeypatch) -> None:
+    monkeypatch.setattr(inspect_command, "read_transcript", _reader_raising(KeyboardInterrupt()))
+    result = CliRunner().invoke(main, ["inspect", "x.txt"])
+    assert result.exit_code == 130 and result.stderr == "captions: interrupted\n"
+
+
+def test_a_file_whose_only_cue_ends_before_it_starts_is_a_finding(tmp_path) -> None:
+    bad = tmp_path / "a.srt"
+    bad.write_text("1\n00:00:05,000 --> 00:00:01,000\nOui\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["validate", str(bad)])
+    assert result.exit_code == 1 and "end-not-after-start" in result.stdout

@@ -167,8 +167,9 @@ DICT = Dictionary.from_fixes([OPENAI, Fix("Jensen Huang", ("Jensan Yuang",))])
 def test_fix_across_fragments_goes_into_the_first_and_no_start_moves() -> None:
     transcript = _transcript()
     corrected, changes = apply_to_transcript(transcript, DICT)
+    # The full stop glued to "Yuang" stays right after the name it closed.
     assert [f.text for f in corrected.fragments] == [
-        "Bonsoir, on parle d'OpenAI", "ce soir", "AI", "et de Jensen Huang", "."]
+        "Bonsoir, on parle d'OpenAI", "ce soir", "AI", "et de Jensen Huang.", ""]
     assert [f.start_ms for f in corrected.fragments] == [f.start_ms for f in transcript.fragments]
     assert [f.line for f in corrected.fragments] == [f.line for f in transcript.fragments]
     assert [(c.line, c.start_ms, c.segment, c.before) for c in changes] == [
@@ -183,7 +184,7 @@ def test_transcript_source_keeps_its_layout_byte_for_byte() -> None:
     source = "Titre\n\n\n\n\n" + "\n".join(lines) + "\n"
     text, changes = correct_transcript_source(source, transcript, DICT)
     assert text == ("Titre\n\n\n\n\n00:14Bonsoir, on parle d'OpenAI\n00:20ce soir\n00:21AI\n"
-                    "00:23et de Jensen Huang\n00:25.\n")
+                    "00:23et de Jensen Huang.\n00:25\n")
     assert [c.line for c in changes] == [6, 9]
 
 

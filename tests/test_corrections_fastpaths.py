@@ -3,11 +3,14 @@
 - the fuzzy deletion-neighbourhood index finds what comparing every word with every key finds;
 - the chain lint, which pairs a word key only with the replacements it shares a token with,
   flags the keys that pairing it with every replacement flags;
-- the matcher's cursor, which reuses one ``finditer``, finds what a fresh ``search`` finds;
+- the matcher's text view (NFC, whitespace runs as one space) maps every word back to where
+  it stands in the text;
 - a line found by bisection is the line found by counting.
 """
 
 from __future__ import annotations
+
+import unicodedata
 
 import regex
 from hypothesis import assume, given, settings
@@ -16,7 +19,7 @@ from hypothesis import strategies as st
 from captions.corrections import CaseMode, Dictionary, Fix, MatchMode, lint_fixes, written_form
 from captions.corrections import lint
 from captions.corrections.fixes import _line_at
-from captions.corrections.matcher import _Cursor, _trie_pattern
+from captions.corrections.matcher import TextView
 from captions.findings import FindingCode
 
 LETTERS = "abcAé"
@@ -123,19 +126,19 @@ def test_chain_lint_by_shared_token_flags_what_pairing_every_replacement_flags(f
     assert fast == careful
 
 
-keys_for_trie = st.lists(st.text(alphabet="ab é", min_size=1, max_size=4), min_size=1, max_size=6)
+view_texts = st.lists(st.sampled_from(["ab", "é", "e\u0301", "c\u0327a", " ", "  ", "\n", "\t", "\u00a0", "'", "İ"]),
+                      max_size=20).map("".join)
 
 
-@settings(max_examples=200, deadline=None)
-@given(keys_for_trie, st.text(alphabet="ab é\n", max_size=40), st.lists(st.integers(0, 45), max_size=12))
-def test_cursor_finds_what_a_fresh_search_finds(keys: list[str], text: str, positions: list[int]) -> None:
-    atoms = [tuple(regex.escape(c) for c in key) for key in keys]
-    pattern = regex.compile(rf"(?!(?<=\w)\w)(?:{_trie_pattern(atoms)})(?!(?<=\w)\w)")
-    cursor = _Cursor(pattern, text)
-    for position in positions:
-        found = cursor.next_at(position)
-        expected = pattern.search(text, position) if position <= len(text) else None
-        assert (found and found.span()) == (expected and expected.span())
+@settings(max_examples=300, deadline=None)
+@given(view_texts)
+def test_text_view_maps_every_word_back_to_where_it_stands(text: str) -> None:
+    view = TextView(text)
+    assert "  " not in view.plain and len(view.folded) == len(view.plain)
+    for word in regex.finditer(r"\S+", view.plain):
+        start, end = view.source(word.start()), view.source(word.end())
+        assert unicodedata.normalize("NFC", text[start:end]) == word[0]
+        assert (start == 0 or text[start - 1].isspace()) and (end == len(text) or text[end].isspace())
 
 
 @given(st.text(alphabet="ab\n", max_size=40), st.integers(0, 40))

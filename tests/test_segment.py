@@ -15,7 +15,7 @@ from captions.findings import FindingCode
 from captions.langdata import rules_for
 from captions.linebreak import fits
 from captions.model import Cue, Fragment, Transcript
-from captions.presets import PRESETS, get_preset
+from captions.presets import PRESETS, SpeedUnit, get_preset
 from captions.segment import DASHES, build_cues, mark_fragments, split_words
 from captions.timing import estimate_speech
 from captions.typography import NNBSP, ends_sentence, typeset
@@ -153,13 +153,16 @@ def limits_missed(cues, preset) -> Counter:
     for number, cue in enumerate(cues, start=1):
         duration = cue.end_ms - cue.start_ms
         chars = sum(len(line) for line in cue.lines)
-        allowed = preset.max_chars_for(duration)
+        if preset.speed_unit is SpeedUnit.WPM:   # a words-per-minute preset counts words
+            chars = sum(1 for word in " ".join(cue.lines).split() if any(ch.isalnum() for ch in word))
+        allowed = preset.max_units_for(duration)
         # the limits are multiples of 1/5000 of a character at most: six decimals drop the float noise
         out[FindingCode.TOO_FAST, number] += allowed is not None and chars > round(allowed, 6)
         out[FindingCode.TOO_SHORT, number] += duration < preset.min_duration_ms
         out[FindingCode.TOO_LONG, number] += preset.max_duration_ms is not None and duration > preset.max_duration_ms
         out[FindingCode.TOO_MANY_LINES, number] += len(cue.lines) > preset.max_lines
-        out[FindingCode.LINE_TOO_LONG, number] += sum(len(line) > preset.max_chars for line in cue.lines)
+        out[FindingCode.LINE_TOO_LONG, number] += sum(preset.max_chars is not None and len(line) > preset.max_chars
+                                                      for line in cue.lines)
     return +out   # the limits met dropped
 
 

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from captions.formats import Format, render_srt, render_vtt
 from captions.model import Cue
-from captions.presets import PRESETS, Preset, get_preset
+from captions.presets import PRESETS, Preset, SpeedUnit, get_preset
 from captions.validate import check_text
 
 #: The codes :func:`over_the_limits` measures.
@@ -54,7 +54,7 @@ def over_the_limits(cues: list[FileCue], preset: Preset) -> set[tuple[str, int, 
     for number, (at, start, end, lines) in enumerate(cues, start=1):
         over.update((code, number, at) for code in _cue_over(start, end, lines, preset))
         over.update(("line-too-long", number, at + 1 + k) for k, line in enumerate(lines)
-                    if len(line) > preset.max_chars)
+                    if preset.max_chars is not None and len(line) > preset.max_chars)
         if number > 1:
             over.update((code, number, at) for code in _gap_over(cues[number - 2], start, preset))
     return over
@@ -62,8 +62,10 @@ def over_the_limits(cues: list[FileCue], preset: Preset) -> set[tuple[str, int, 
 
 def _cue_over(start: int, end: int, lines: list[str], preset: Preset) -> list[str]:
     duration, chars = end - start, sum(len(line) for line in lines)
+    if preset.speed_unit is SpeedUnit.WPM:   # a words-per-minute preset counts words: letters or digits between spaces
+        chars = sum(1 for line in lines for word in line.split() if any(ch.isalnum() for ch in word))
     over = []
-    allowed = preset.max_chars_for(duration)
+    allowed = preset.max_units_for(duration)
     if duration > 0 and allowed is not None and chars > allowed + 1e-9:   # right at the limit is within it
         over.append("too-fast")
     if len(lines) > preset.max_lines:

@@ -21,6 +21,7 @@ from .. import __version__
 from ..corrections import discover_dictionaries
 from ..errors import CaptionsError, ConfigError, Location
 from ..files import write_text_atomic
+from ..review_html import review_page_name
 from ..findings import Severity
 from .job import FileJob, FileResult, process_file
 from .manifest import (
@@ -65,6 +66,7 @@ class BatchRequest:
     cli: Layer = Layer("command line")
     jobs: int = 1
     force: bool = False
+    review_dir: Path | None = None   # where each transcript's review page goes (captions.review_html)
 
 
 @dataclass(frozen=True, slots=True)
@@ -444,7 +446,7 @@ class _Run:
                     dictionaries=settings.dictionaries, output_dir=self.dst):
                 self.finish(rel, self.manifest.files[rel].with_status(Status.SKIPPED))
                 continue
-            yield FileJob(rel, data, plan.found.kind, settings)
+            yield FileJob(rel, data, plan.found.kind, settings, review=self.request.review_dir is not None)
 
     def take(self, result: FileResult) -> None:
         """Write what a job gave and record it."""
@@ -456,6 +458,9 @@ class _Run:
         try:
             outputs = _write_outputs(self.src, self.dst, plan, result, self.manifest.files.get(result.rel),
                                      self.planned_outputs)
+            if result.review_html is not None and self.request.review_dir is not None:
+                pages = Path(os.path.realpath(self.request.review_dir))
+                write_text_atomic(safe_output_path(self.src, pages, review_page_name(result.rel)), result.review_html)
         except (CaptionsError, OSError) as exc:
             self.fail(plan, f"{result.rel}: cannot write the output: {exc}", sha)
             return

@@ -17,6 +17,7 @@ from ..findings import Finding, FindingCode, Severity
 from ..formats import render_captions
 from ..model import Cue, Format, Note, NoteCode
 from ..presets import Preset, chars_per_second
+from ..review_html import render_review_html
 from ..transcript import transcript_from_decoded
 from ..validate import check_cues, check_text
 from .manifest import Kind, Status, TimelinePoint
@@ -36,6 +37,7 @@ class FileJob:
     data: bytes
     kind: Kind
     settings: FileSettings
+    review: bool = False   # render the file's review page (captions.review_html)
 
 
 class FindingCount(NamedTuple):
@@ -72,6 +74,7 @@ class FileResult:
     media_ms: int = 0
     elapsed_ms: int = 0
     reason: str | None = None
+    review_html: str | None = None
 
     def count(self, severity: Severity) -> int:
         return sum(f.total for f in self.findings if f.severity is severity)
@@ -92,8 +95,8 @@ def timeline_points(cues: Sequence[Cue], preset: Preset, points: int = TIMELINE_
     for cue in cues:
         duration = cue.end_ms - cue.start_ms
         cps = round(min(chars_per_second(cue.text, duration), 999.0), 1)
-        allowed = preset.max_chars_for(duration)
-        limit = None if allowed is None or duration <= 0 else round(allowed * 1000 / duration, 1)
+        allowed = preset.cps_limit(cue.text, duration)   # a words-per-minute limit as this cue's cps
+        limit = None if allowed is None else round(allowed, 1)
         key = min(points - 1, cue.start_ms * points // end)
         if key not in slices or cps > slices[key].cps:
             slices[key] = TimelinePoint(cue.start_ms, cue.end_ms, cps, limit)
@@ -136,8 +139,9 @@ def _convert_transcript(job: FileJob, decoded: Decoded) -> FileResult:
     cues = tuple(converted.cues)
     notes = _count_notes(converted.report.notes)
     findings = check_cues(cues, settings.preset, lang=converted.lang)
-    return _finish(job, cues, _count_findings(findings), notes, len(converted.report.changes),
-                   converted.header_notes)
+    result = _finish(job, cues, _count_findings(findings), notes, len(converted.report.changes),
+                     converted.header_notes)
+    return replace(result, review_html=render_review_html(converted, title=job.rel)) if job.review else result
 
 
 def _check_captions(job: FileJob, fmt: Format) -> FileResult:

@@ -9,12 +9,16 @@ through :func:`html.escape`; the script reads only ``data-`` attributes, never t
 from __future__ import annotations
 
 import html
-from collections.abc import Iterable, Sequence
+import os
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+from urllib.parse import quote
 
+from ..review_html import review_page_name, review_pages_dir
 from ..timecode import format_clock
 from .manifest import BatchSummary, ManifestEntry, Status, TimelinePoint
 
-__all__ = ["render_report_html"]
+__all__ = ["render_report_html", "review_links"]
 
 _CSP = ("default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; "
         "img-src data:; base-uri 'none'; form-action 'none'")
@@ -109,13 +113,22 @@ def _by_count(counts: Iterable[tuple[str, int]]) -> str:
     return ", ".join(f"{code} {n}" for code, n in sorted(counts, key=lambda kv: -kv[1]))
 
 
-def _row(rel: str, e: ManifestEntry, anchor: str) -> str:
+def review_links(summary: BatchSummary, report_html: str | os.PathLike[str]) -> dict[str, str]:
+    """The review page of each input that has one (``captions.review_html``), as a link relative
+    to the report page ``report_html``."""
+    pages = review_pages_dir(report_html)
+    return {rel: f"{quote(pages.name)}/{quote(review_page_name(rel))}" for rel in summary.entries
+            if (pages / review_page_name(rel)).is_file()}
+
+
+def _row(rel: str, e: ManifestEntry, anchor: str, review: str | None = None) -> str:
     """The file's row of the table; each cell carries the value it sorts by."""
     detail = e.reason or _by_count(e.findings)
     failed = e.status is Status.FAILED
     cls = "failed" if failed else ("warn" if e.flagged else "")
+    link = f' <a class="review" href="{_e(review)}">review</a>' if review else ""
     cells: list[tuple[str, object, str]] = [
-        (f'<a href="#{anchor}">{_e(rel)}</a>', rel, ""),
+        (f'<a href="#{anchor}">{_e(rel)}</a>{link}', rel, ""),
         (_e(e.kind.value), e.kind.value, ""),
         (_e(e.status.value), e.status.value, ""),
         (str(e.cues), e.cues, "n"),
@@ -148,8 +161,10 @@ def _facts(summary: BatchSummary) -> str:
                    for k, v in facts)
 
 
-def render_report_html(summary: BatchSummary, *, title: str = "captions batch") -> str:
-    """The report page for a run: a row per input, files that need a person first.
+def render_report_html(summary: BatchSummary, *, title: str = "captions batch",
+                       reviews: Mapping[str, str] | None = None) -> str:
+    """The report page for a run: a row per input, files that need a person first; ``reviews``
+    links an input to its review page (:func:`review_links`).
 
     >>> from pathlib import Path
     >>> from captions.batch.manifest import Kind
@@ -161,7 +176,7 @@ def render_report_html(summary: BatchSummary, *, title: str = "captions batch") 
     entries = summary.entries
     order = sorted(entries, key=lambda rel: (-(entries[rel].flagged + (1000 if entries[rel].status is Status.FAILED
                                                                         else 0)), rel))
-    rows = [_row(rel, entries[rel], f"f{i}") for i, rel in enumerate(order)]
+    rows = [_row(rel, entries[rel], f"f{i}", (reviews or {}).get(rel)) for i, rel in enumerate(order)]
     sections = [_section(rel, entries[rel], f"f{i}") for i, rel in enumerate(order)]
     thead = "".join(f'<th data-type="{t}"><button type="button">{_e(name)}</button></th>' for name, t in _HEADS)
     totals = _by_count(summary.findings_total().items())

@@ -89,7 +89,9 @@ class _Group(click.Group):
         except OSError as exc:  # the system refused a read or a write the library did not foresee
             where = f"{exc.filename}: " if exc.filename else ""
             _fail(ctx, EXIT_BAD_INPUT, f"captions: error: {where}{exc.strerror or exc}")
-        except (click.exceptions.Exit, click.ClickException, click.exceptions.Abort, KeyboardInterrupt):
+        except KeyboardInterrupt:
+            _fail(ctx, EXIT_INTERRUPTED, "captions: interrupted")
+        except (click.exceptions.Exit, click.ClickException, click.exceptions.Abort):
             raise
         except Exception as exc:  # a bug: say so in one line, never as a finding (status 1)
             if os.environ.get("CAPTIONS_DEBUG"):

@@ -25,7 +25,8 @@ from ..batch import (
     parse_formats,
     run_batch,
 )
-from ..batch.report_html import render_report_html
+from ..batch.report_html import render_report_html, review_links
+from ..review_html import review_pages_dir
 from ..errors import ConfigError
 from ..files import write_text_atomic
 from ..model import Format
@@ -137,7 +138,8 @@ def batch(input_dir: Path, output_dir: Path, to: str | None, dictionaries: tuple
     cli = _command_line_layer(ctx, preset, formats, dictionaries, lang, typography)
     display = _Display(as_json, bar=not as_json and sys.stderr.isatty())
     try:
-        summary = _run(ctx, BatchRequest(src, dst, cli, jobs=jobs, force=force), scheduler, display)
+        pages = review_pages_dir(report_html) if report_html is not None else None
+        summary = _run(ctx, BatchRequest(src, dst, cli, jobs=jobs, force=force, review_dir=pages), scheduler, display)
     except KeyboardInterrupt:
         click.echo("\ncaptions: interrupted; finished files are recorded in the manifest, rerun to do the rest",
                    err=True)
@@ -145,7 +147,7 @@ def batch(input_dir: Path, output_dir: Path, to: str | None, dictionaries: tuple
     display.summary(summary)
     if report_html is not None:
         Path(report_html).parent.mkdir(parents=True, exist_ok=True)
-        write_text_atomic(report_html, render_report_html(summary))
+        write_text_atomic(report_html, render_report_html(summary, reviews=review_links(summary, report_html)))
     data = summary.to_dict()
     bad = data["failed"] > 0 or data["errors"] > 0 or (fail_on == "warning" and data["warnings"] > 0)
     ctx.exit(1 if bad else 0)

@@ -9,9 +9,10 @@ import click
 from ..corrections import apply_to_transcript, load_dictionaries
 from ..corrections import dictionaries_for
 from ..convert import Corrector, convert_file
-from ..presets import Preset
+from ..convert import Report
+from ..presets import PresetChoice
 from . import main
-from .options import preset_options
+from .options import language_preset_options
 
 
 @main.command()
@@ -22,7 +23,7 @@ from .options import preset_options
                    "(.srt) beside it, or standard output for standard input.")
 @click.option("--to", "to", type=click.Choice(["srt", "vtt"]), default=None,
               help="Format for '-o -', for outputs without a known suffix, and for the default output.")
-@preset_options
+@language_preset_options
 @click.option("--lang", type=click.Choice(["fr", "en"]), default=None,
               help="Language for line breaking and typography (default: detected).")
 @click.option("--no-typography", "no_typography", is_flag=True,
@@ -33,9 +34,14 @@ from .options import preset_options
 @click.option("--no-discover", is_flag=True,
               help="Use only the --dict files, not the NAME.dict.* / captions.dict.* next to INPUT.")
 @click.option("--report", "report_path", type=click.Path(dir_okay=False), default=None,
-              help="Write a JSON report: every cue that misses a limit, and the reader's notes.")
-def convert(input_path: str, outputs: tuple[str, ...], to: str | None, preset: Preset, lang: str | None,
-            no_typography: bool, dict_paths: tuple[str, ...], no_discover: bool, report_path: str | None) -> None:
+              help="Write a JSON report: every cue that misses a limit, the quality measures, and the "
+                   "reader's notes.")
+@click.option("--review-html", "review_path", type=click.Path(dir_okay=False), default=None,
+              help="Write the review page: every cue with its times, reading speed and turns, the findings "
+                   "and corrections marked where they are (one self-contained HTML file).")
+def convert(input_path: str, outputs: tuple[str, ...], to: str | None, preset: PresetChoice, lang: str | None,
+            no_typography: bool, dict_paths: tuple[str, ...], no_discover: bool, report_path: str | None,
+            review_path: str | None) -> None:
     """Build broadcast-quality captions from a replay-page transcript.
 
     Times are estimated inside each floored second, the text is cut at sentence ends, clause
@@ -46,7 +52,7 @@ def convert(input_path: str, outputs: tuple[str, ...], to: str | None, preset: P
     \b
     Example:
       captions convert samples/techco-2026-03-05.txt --dict samples/techco.dict.toml \\
-          -o show.srt -o show.vtt --report report.json
+          -o show.srt -o show.vtt --report report.json --review-html show.html
       captions convert show.txt --preset netflix --max-cps 17 -o - --to vtt
     """
     corrector: Corrector | None = None
@@ -54,19 +60,34 @@ def convert(input_path: str, outputs: tuple[str, ...], to: str | None, preset: P
     if paths:
         corrector = functools.partial(apply_to_transcript, dictionary=load_dictionaries(paths))
     done = convert_file(input_path, outputs, preset, to=to, lang=lang, typography=not no_typography,
-                        corrector=corrector, report_path=report_path)
+                        corrector=corrector, report_path=report_path, review_path=review_path)
     if done.stdout is not None:
         click.echo(done.stdout, nl=False)
     report = done.result.report
-    summary = f"captions: {report.cues} cues ({report.lang}, preset {report.preset})"
-    if report.reading is not None:
-        summary += (f"; reading speed median {report.reading.median_cps:.1f} cps, "
-                    f"{report.reading.too_fast} over the limit")
-    if report.misses:
-        summary += f"; {len(report.misses)} limit(s) missed" + ("" if report_path else " (see --report)")
+    summary = _summary(report, report_path)
     if paths:
         changes = len(report.changes)
         summary += f"; {changes} correction(s) from {', '.join(str(p) for p in paths)}"
     for path in done.written:
         click.echo(f"captions: wrote {path}", err=True)
     click.echo(summary, err=True)
+
+
+def _summary(report: Report, report_path: str | None) -> str:
+    """The line that sums a conversion up: the preset and why, speed, limits, quality."""
+    chosen = "chosen for the language" if report.preset_by_language else "asked for"
+    summary = f"captions: {report.cues} cues ({report.lang}, preset {report.preset} {chosen})"
+    quality = report.quality
+    if report.reading is not None:   # in the preset's unit (words per minute for bbc, dcmp)
+        median, unit = ((quality.speed.median, quality.speed.unit.value) if quality is not None
+                        else (report.reading.median_cps, "cps"))
+        summary += f"; reading speed median {median:.1f} {unit}, {report.reading.too_fast} over the limit"
+    if report.misses:
+        summary += f"; {len(report.misses)} limit(s) missed" + ("" if report_path else " (see --report)")
+    if quality is not None:
+        if quality.turns:
+            summary += f"; turns marked {quality.turns_marked}/{quality.turns}"
+        share = 100 * quality.weak_line_ends / quality.lines if quality.lines else 0.0
+        summary += (f"; {quality.expression_splits} cut(s) inside expressions, {share:.1f} % of lines on a weak word, "
+                    f"{quality.blanks_unmarked} unmarked blank(s) inside sentences")
+    return summary

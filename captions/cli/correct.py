@@ -1,4 +1,5 @@
-"""``captions correct`` and ``captions dict check``: thin shells over :mod:`captions.corrections`."""
+"""``captions correct``, ``captions dict check`` and ``captions dict suggest``: thin shells over
+:mod:`captions.corrections`."""
 
 from __future__ import annotations
 
@@ -24,8 +25,11 @@ from . import main
 @click.option("--explain", is_flag=True, help="List every change for a person, on standard error.")
 @click.option("--json", "as_json", is_flag=True,
               help="Print the changes as JSON on standard output (the text then needs -o FILE).")
+@click.option("--glossary", "glossaries", multiple=True, type=click.Path(dir_okay=False),
+              help="Names that are right as written (one a line, or a dictionary's right-hand sides): fuzzy "
+                   "keys never rewrite their words. Repeatable.")
 def correct(input_path: str, dict_paths: tuple[str, ...], no_discover: bool, output: str, explain: bool,
-            as_json: bool) -> None:
+            as_json: bool, glossaries: tuple[str, ...]) -> None:
     """Repair speech-recognition errors in a transcript, SRT or WebVTT file with correction
     dictionaries.  Only the corrected words change: stamps, line breaks, spacing, encoding and
     line ends are written back as they were.
@@ -47,6 +51,10 @@ def correct(input_path: str, dict_paths: tuple[str, ...], no_discover: bool, out
         raise click.UsageError("no dictionary: give --dict FILE or put NAME.dict.toml next to the input "
                                "(see docs/dictionaries.md)")
     dictionary = load_dictionaries(paths)  # refused here, before the input is even read
+    if glossaries:
+        from ..corrections.suggest import read_glossary
+
+        dictionary = dictionary.protecting(name for path in glossaries for name in read_glossary(path))
     corrected = correct_source(read_source(input_path), source_name(input_path), dictionary)
     changes = corrected.changes
     if output != "-":
@@ -114,3 +122,48 @@ def check(ctx: click.Context, paths: tuple[str, ...], against: tuple[str, ...], 
                f"{counts[Severity.WARNING]} warning(s)", err=True)
     failing = counts[Severity.ERROR] + (counts[Severity.WARNING] if fail_on == "warning" else 0)
     ctx.exit(1 if failing else 0)
+
+
+@dict_group.command()
+@click.argument("inputs", nargs=-1, required=True, type=click.Path(dir_okay=False), metavar="INPUT...")
+@click.option("--glossary", "glossaries", multiple=True, type=click.Path(dir_okay=False),
+              help="Names the show talks about: one a line, or a dictionary (its right-hand sides). Repeatable.")
+@click.option("--no-metadata", is_flag=True, help="Do not take names from the transcripts' page metadata.")
+@click.option("--top", type=click.IntRange(min=1), default=None, help="Keep only the N best suggestions.")
+@click.option("-o", "--output", "output", default="-", metavar="FILE|-",
+              help="Where the dictionary to review goes (default: standard output). Never an input.")
+@click.option("--json", "as_json", is_flag=True, help="The suggestions and their evidence as JSON.")
+def suggest(inputs: tuple[str, ...], glossaries: tuple[str, ...], no_metadata: bool, top: int | None, output: str,
+            as_json: bool) -> None:
+    """Propose dictionary entries for the names the transcripts mangle; never applies them.
+
+    Right forms come from --glossary files, the transcripts' page metadata and the spellings
+    the show itself repeats; wrong forms are the spans of the text that are spelled or sound
+    alike (French and English phonetic keys).  The output is a dictionary whose fixes are all
+    marked `review = true`, best first, each with its evidence in comments: keep a fix by
+    deleting that line, then run `captions dict check`.
+
+    \b
+    Example:
+      captions dict suggest samples/techco-2026-03-05.txt --glossary names.txt -o new.dict.toml
+    """
+    from ..corrections.suggest import read_glossary, render_suggestions
+    from ..corrections.suggest import suggest as suggest_entries
+    from ..transcript import parse_transcript
+
+    if any(same_file(path, output) for path in (*inputs, *glossaries)):
+        raise click.UsageError(f"-o {output} is an input; write the suggestions somewhere else")
+    names = [name for path in glossaries for name in read_glossary(path)]
+    transcripts = [parse_transcript(read_source(path).text, source=source_name(path)) for path in inputs]
+    found = suggest_entries(transcripts, names, use_metadata=not no_metadata, limit=top)
+    if as_json:
+        text = json.dumps({"version": 1, "inputs": list(inputs), "glossaries": list(glossaries),
+                           "suggestions": [s.to_dict() for s in found]}, ensure_ascii=False, indent=1) + "\n"
+    else:
+        text = render_suggestions(found, [*inputs, *(f"glossary {g}" for g in glossaries)])
+    if output == "-":
+        click.echo(text, nl=False)
+    else:
+        write_bytes_atomic(output, text.encode("utf-8"))
+    click.echo(f"{len(found)} suggestion(s) to review from {len(inputs)} input(s) and {len(names)} glossary name(s)",
+               err=True)

@@ -4,8 +4,10 @@ A dictionary is a tuple of :class:`Fix` values, each remembering the file and li
 from, so every later message and every recorded change can point at it.
 
 What a *word* is, for keys and for the text they are matched in, is decided here once
-(:data:`TOKEN`): a run of Unicode word characters, or any single other visible character.
-An apostrophe is therefore its own token, so ``d'Anthropik`` holds the word ``Anthropik``.
+(:data:`TOKEN`, :func:`is_word_char`): a run of Unicode word characters, or any single other
+visible character.  An apostrophe is therefore its own token, so ``d'Anthropik`` holds the word
+``Anthropik``.  Keys and text are compared in NFC (:func:`match_form`), so a key written with
+``ç`` matches a text that spells it ``c`` + U+0327.
 """
 
 from __future__ import annotations
@@ -14,30 +16,68 @@ import bisect
 import enum
 import functools
 import os
+import re
 import tomllib
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Sequence, TypeVar
-
-import regex
 
 from ..errors import ConfigError, Location, ParseError
 from ..files import read_source, same_file
 from ..findings import Finding, FindingCode
 
 __all__ = [
-    "TOKEN", "WORD", "DICTIONARY_SUFFIXES", "CaseMode", "MatchMode", "Fix", "key_tokens", "key_gaps",
+    "TOKEN", "WORD", "DICTIONARY_SUFFIXES", "CaseMode", "MatchMode", "Fix", "key_tokens", "key_gaps", "is_word_char",
+    "fold", "match_form", "TABLE_HEADERS",
     "word_identity", "written_form", "written_forms", "parse_dictionary", "read_dictionary", "read_dictionaries",
     "discover_dictionaries", "dictionaries_for",
 ]
 
 #: One token: a run of word characters, or one other non-space character (an apostrophe,
 #: a hyphen, "&", "."). Keys and text are cut the same way.
-TOKEN = regex.compile(r"\w+|[^\w\s]")
+TOKEN = re.compile(r"\w+|[^\w\s]")
 
 
 #: One word: a run of word characters (what fuzzy matching compares, and never splits).
-WORD = regex.compile(r"\w+")
+WORD = re.compile(r"\w+")
+
+
+def is_word_char(char: str) -> bool:
+    """Whether ``char`` is a word character (what :data:`WORD` matches: a letter or digit of any
+    script, or ``_``); a hit never starts or ends between two of them.
+
+    >>> is_word_char("é"), is_word_char("'"), is_word_char("_")
+    (True, False, True)
+    """
+    return char.isalnum() or char == "_"
+
+
+def fold(text: str) -> str:
+    """``text`` lower-cased without changing its length (a character whose lower case is longer,
+    such as ``İ``, is kept as it is), so that offsets in the folded text are offsets in ``text``.
+
+    >>> fold("Open AI"), len(fold("İstanbul")) == len("İstanbul")
+    ('open ai', True)
+    """
+    lowered = text.lower()
+    if len(lowered) == len(text):
+        return lowered
+    return "".join(low if len(low := c.lower()) == 1 else c for c in text)
+
+
+def match_form(key: str, case: CaseMode) -> str:
+    """A word key as the text it matches once the text's whitespace runs are one space: its
+    tokens in NFC (folded when case-insensitive), a space where the key has whitespace.
+
+    >>> match_form("d'Open  AI", CaseMode.INSENSITIVE)
+    "d'open ai"
+    """
+    normal = unicodedata.normalize("NFC", key)
+    spans = [m.span() for m in TOKEN.finditer(normal)]
+    parts = [normal[a:b] if i == 0 or spans[i - 1][1] == a else " " + normal[a:b] for i, (a, b) in enumerate(spans)]
+    joined = "".join(parts)
+    return fold(joined) if case is CaseMode.INSENSITIVE else joined
 
 
 DICTIONARY_SUFFIXES = (".toml", ".tsv", ".csv")
@@ -47,7 +87,7 @@ _T = TypeVar("_T")
 _E = TypeVar("_E", bound=enum.Enum)
 
 
-_FIELDS = {"to", "from", "case", "match", "fuzzy", "context", "unless", "window", "keep_case"}
+_FIELDS = {"to", "from", "case", "match", "fuzzy", "context", "unless", "window", "keep_case", "review"}
 
 
 class CaseMode(str, enum.Enum):
@@ -73,6 +113,8 @@ class Fix:
         keys: the wrong forms (words, or regular expressions when ``match`` is regex).
         location: the file and line of the table header or row; its text is the rule id.
         key_lines: the line of each key, for lint messages.
+        review: a suggestion not yet reviewed (``captions dict suggest`` writes them): never
+            applied, and reported by ``captions dict check`` until the field is removed.
     """
 
     to: str
@@ -86,6 +128,7 @@ class Fix:
     keep_case: bool = False
     location: Location = field(default_factory=Location)
     key_lines: tuple[int | None, ...] = ()
+    review: bool = False
 
     @property
     def rule(self) -> str:
@@ -173,7 +216,7 @@ def parse_dictionary(text: str, source: str = "<dictionary>", *, kind: str = "to
     if kind == "toml":
         return _parse_toml(text, source)
     if kind in ("tsv", "csv"):
-        return _parse_table(text, source, "\t" if kind == "tsv" else ",")
+        return _parse_table(text, source, kind)
     raise ConfigError(f"unknown dictionary kind {kind!r}; expected toml, tsv or csv", Location(source))
 
 
@@ -210,10 +253,10 @@ def read_dictionaries(paths: Sequence[str | os.PathLike[str]]) -> tuple[tuple[Fi
     return tuple(fixes), tuple(findings)
 
 
-_TOML_AT = regex.compile(r"\(at line (\d+), column (\d+)\)")
+_TOML_AT = re.compile(r"\(at line (\d+), column (\d+)\)")
 
 
-_FIX_HEADER = regex.compile(r"^[ \t]*\[\[[ \t]*fix[ \t]*\]\]", regex.M)
+_FIX_HEADER = re.compile(r"^[ \t]*\[\[[ \t]*fix[ \t]*\]\]", re.M)
 
 
 def _parse_toml(text: str, source: str) -> tuple[tuple[Fix, ...], tuple[Finding, ...]]:
@@ -256,7 +299,7 @@ def _toml_error(exc: tomllib.TOMLDecodeError, text: str, source: str) -> Finding
 
 @functools.lru_cache(maxsize=4)
 def _line_starts(text: str) -> tuple[int, ...]:
-    return tuple(m.end() for m in regex.finditer("\n", text))
+    return tuple(m.end() for m in re.finditer("\n", text))
 
 
 def _line_at(text: str, position: int) -> int:
@@ -266,7 +309,7 @@ def _line_at(text: str, position: int) -> int:
 
 
 def _line_of_key(text: str, key: str, begin: int, end: int) -> int | None:
-    pattern = regex.compile(rf"^[ \t]*(?:{regex.escape(key)}|\"{regex.escape(key)}\")[ \t]*=", regex.M)
+    pattern = re.compile(rf"^[ \t]*(?:{re.escape(key)}|\"{re.escape(key)}\")[ \t]*=", re.M)
     found = pattern.search(text, begin, end)
     if found is None:
         return _line_at(text, begin) if begin else None
@@ -327,11 +370,12 @@ class _TableFields:
         context = self._option("context", _text, "a regular expression string", _DEFAULTS.context)
         unless = self._option("unless", _text, "a regular expression string", _DEFAULTS.unless)
         keep_case = self._option("keep_case", _flag, "true or false", _DEFAULTS.keep_case)
+        review = self._option("review", _flag, "true or false", _DEFAULTS.review)
         if self.problems or to is None or keys is None:
             return None
         return Fix(to=to, keys=keys, case=case, match=match, fuzzy=fuzzy, context=context, unless=unless,
                    window=window, keep_case=keep_case, location=self.here,
-                   key_lines=_key_lines(self.text, self.begin, self.end, keys))
+                   key_lines=_key_lines(self.text, self.begin, self.end, keys), review=review)
 
     def _at(self, key: str) -> Location:
         """Where ``key`` is written in the table, for a message about its value."""
@@ -409,28 +453,63 @@ def _flag(value: object) -> bool | None:
     return value if isinstance(value, bool) else None
 
 
-def _parse_table(text: str, source: str, separator: str) -> tuple[tuple[Fix, ...], tuple[Finding, ...]]:
-    import csv
-    import io
+#: The header rows a TSV or CSV dictionary may start with (any case): the wrong form's column
+#: name, then the right form's.
+TABLE_HEADERS = (("wrong", "right"), ("from", "to"), ("key", "replacement"), ("faux", "juste"),
+                 ("mauvais", "correct"), ("erreur", "correction"))
 
+
+_SEPARATOR_NAMES = {"\t": "TAB", ",": "comma", ";": "semicolon"}
+
+
+def _separator(rows: Sequence[str], kind: str) -> str:
+    """The column separator of a table's data rows: TAB for ``.tsv``; for ``.csv``, the first of
+    TAB, semicolon (what French spreadsheets write) and comma found outside quotes in the first row."""
+    if kind == "tsv" or not rows:
+        return "\t"
+    first = re.sub(r'"[^"]*"', "", rows[0])
+    return next((sep for sep in ("\t", ";") if sep in first), ",")
+
+
+def _cells(raw: str, separator: str, quoted: bool) -> list[str]:
+    """One row's cells, stripped, without empty trailing cells (with CSV quoting when ``quoted``)."""
+    import csv
+
+    row = next(csv.reader([raw], delimiter=separator)) if quoted else raw.split(separator)
+    row = [cell.strip() for cell in row]
+    while len(row) > 2 and not row[-1]:
+        row.pop()
+    return row
+
+
+def _headers_text() -> str:
+    return ", ".join("/".join(pair) for pair in TABLE_HEADERS)
+
+
+def _parse_table(text: str, source: str, kind: str) -> tuple[tuple[Fix, ...], tuple[Finding, ...]]:
+    """A TSV or CSV dictionary: two columns, wrong then right.  A CSV starts with a header row
+    (one of :data:`TABLE_HEADERS`); a TSV may.  Blank lines and ``#`` lines are skipped."""
+    numbered = [(n, raw) for n, raw in enumerate(text.split("\n"), start=1)
+                if raw.strip() and not raw.lstrip().startswith("#")]
+    separator = _separator([raw for _, raw in numbered], kind)
+    name = _SEPARATOR_NAMES[separator]
     fixes: list[Fix] = []
     problems: list[Finding] = []
-    for number, raw in enumerate(text.split("\n"), start=1):
-        if not raw.strip() or raw.lstrip().startswith("#"):
-            continue
-        row = next(csv.reader(io.StringIO(raw), delimiter=separator)) if separator == "," else raw.split("\t")
-        row = [cell.strip() for cell in row]
-        while len(row) > 2 and not row[-1]:
-            row.pop()
+    for index, (number, raw) in enumerate(numbered):
+        row = _cells(raw, separator, kind == "csv")
         where = Location(source, number)
-        if len(row) != 2 or not row[0] or not row[1]:
-            name = "TAB" if separator == "\t" else "comma"
-            problems.append(Finding.error(FindingCode.UNREADABLE_ENTRY, where,
-                                   f"found {raw.strip()!r}; expected two columns `wrong{separator}right` "
-                                   f"separated by a {name}"))
+        if index == 0 and tuple(c.lower() for c in row) in TABLE_HEADERS:
             continue
-        if not fixes and not problems and [c.lower() for c in row] in (["wrong", "right"], ["from", "to"]):
-            continue  # a spreadsheet header row
+        if index == 0 and kind == "csv":
+            problems.append(Finding.error(FindingCode.UNREADABLE_ENTRY, where,
+                                          f"first row {raw.strip()!r} is not a recognised header; a .csv dictionary "
+                                          f"starts with one of: {_headers_text()} (any case, {name}-separated)"))
+            continue
+        if len(row) != 2 or not row[0] or not row[1]:
+            problems.append(Finding.error(FindingCode.UNREADABLE_ENTRY, where,
+                                          f"found {raw.strip()!r}; expected two columns `wrong{separator}right` "
+                                          f"separated by a {name}"))
+            continue
         fixes.append(Fix(to=row[1], keys=(row[0],), location=where, key_lines=(number,)))
     return tuple(fixes), tuple(problems)
 

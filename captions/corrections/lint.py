@@ -5,24 +5,30 @@ A dictionary with an error is refused before any text is touched (:func:`refuse_
 
 from __future__ import annotations
 
-import importlib
+import dataclasses
 import os
-from typing import Any, Iterable, Sequence
+from typing import TYPE_CHECKING, Any, Iterable, Sequence
 
 import regex
 
-from ..errors import ConfigError
+from ..errors import ConfigError, Location
 from ..findings import Finding, FindingCode, Severity
 from .fixes import (
+    TOKEN,
     CaseMode,
     Fix,
     MatchMode,
     key_tokens,
+    match_form,
     read_dictionaries,
     word_identity,
     written_form,
     written_forms,
 )
+from .regexes import backtracking_problem, size_problem
+
+if TYPE_CHECKING:
+    from .matcher import Dictionary
 
 __all__ = ["lint_fixes", "check_dictionaries", "refuse_errors"]
 
@@ -44,6 +50,10 @@ def lint_fixes(fixes: Sequence[Fix], *, against: Iterable[str] = ()) -> tuple[Fi
     for fix in fixes:
         findings.extend(_lint_regexes(fix))
         findings.extend(_lint_fuzzy(fix))
+        if fix.review:
+            findings.append(Finding.warning(FindingCode.NEEDS_REVIEW, fix.location,
+                                            f"suggestion {', '.join(map(repr, fix.keys))} -> {fix.to!r} is not "
+                                            "reviewed: it is not applied until the `review` line is removed"))
     findings.extend(_lint_repeated_keys(fixes))
     findings.extend(_lint_chains(fixes))
     findings.extend(_lint_guards(fixes))
@@ -128,7 +138,10 @@ def _guards(fix: Fix) -> list[tuple[str, str, regex.Pattern[str]]]:
 
 
 def _compile_quietly(pattern: str) -> regex.Pattern[str] | None:
-    """The compiled pattern, or None when it does not compile (the regex lint reports that)."""
+    """The compiled pattern, or None when it is too large or does not compile (the regex lint
+    reports both)."""
+    if size_problem(pattern) is not None:
+        return None
     try:
         return regex.compile(pattern)
     except (regex.error, ValueError):
@@ -136,78 +149,42 @@ def _compile_quietly(pattern: str) -> regex.Pattern[str] | None:
 
 
 def _lint_regexes(fix: Fix) -> list[Finding]:
-    """Guards and regular-expression keys that do not compile, can backtrack for minutes, or
-    match the empty string."""
+    """Guards and regular-expression keys that are too large to compile, do not compile, can
+    backtrack for minutes, or match the empty string."""
     findings: list[Finding] = []
     patterns = [("`context`", fix.context, fix.location), ("`unless`", fix.unless, fix.location)]
     if fix.match is MatchMode.REGEX:
         patterns += [("key", k, fix.key_location(i)) for i, k in enumerate(fix.keys)]
     for label, pattern, where in patterns:
-        if not pattern:
-            continue
-        try:
-            compiled = regex.compile(pattern)
-        except (regex.error, ValueError) as exc:
-            findings.append(Finding.error(FindingCode.BAD_REGEX, where, f"{label} {pattern!r} does not compile: {exc}"))
-            continue
-        if _nested_quantifier(pattern):
-            findings.append(Finding.error(FindingCode.CATASTROPHIC_REGEX, where,
-                                   f"{label} {pattern!r} repeats a group that itself repeats (like (a+)+); "
-                                   "it can backtrack for minutes on a near-miss: remove the inner or outer repeat"))
-        if compiled.fullmatch(""):
-            if label == "key":
-                findings.append(Finding.error(FindingCode.EMPTY_MATCH_REGEX, where,
-                                       f"{label} {pattern!r} matches the empty string; "
-                                       "it would insert text everywhere"))
-            else:
-                findings.append(Finding.warning(FindingCode.CONTEXT_ALWAYS_MATCHES, where,
-                                         f"{label} {pattern!r} matches the empty string, so it holds everywhere"))
+        if pattern:
+            findings.extend(_lint_regex(label, pattern, where))
     return findings
 
 
-def _nested_quantifier(pattern: str) -> bool:
-    """True when an unbounded repeat contains another unbounded repeat (the classic
-    exponential-backtracking shape).  Uses the standard library's regex parser: the
-    syntax ``regex`` adds is rare in dictionaries, and a pattern it cannot parse is not flagged.
-
-    >>> _nested_quantifier("(a+)+b"), _nested_quantifier("(ab)+c*")
-    (True, False)
-    """
+def _lint_regex(label: str, pattern: str, where: Location) -> list[Finding]:
+    too_large = size_problem(pattern)
+    if too_large is not None:
+        return [Finding.error(FindingCode.REGEX_TOO_LARGE, where,
+                              f"{label} {pattern!r} {too_large}: it is refused before it is compiled")]
     try:
-        # The standard library's own parser (Python 3.11+): unpublished, so it has no types.
-        parser: Any = importlib.import_module("re._parser")
-        tree = parser.parse(pattern)
-    except Exception:
-        return False
-    return _NestedRepeats(parser).within(tree, inside=False)
-
-
-class _NestedRepeats:
-    """A walk over the standard library parser's tree of a pattern (a list of (opcode,
-    argument) items), looking for an unbounded repeat inside another."""
-
-    def __init__(self, parser: Any) -> None:
-        self.parser = parser
-        self.repeats = {parser.MAX_REPEAT, parser.MIN_REPEAT, getattr(parser, "POSSESSIVE_REPEAT", None)}
-
-    def within(self, items: Iterable[tuple[Any, Any]], inside: bool) -> bool:
-        """Whether ``items`` hold an unbounded repeat, inside another one when ``inside``."""
-        return any(self._holds(op, arg, inside) for op, arg in items)
-
-    def _holds(self, op: Any, arg: Any, inside: bool) -> bool:
-        parser = self.parser
-        if op in self.repeats:
-            _, high, body = arg
-            if high == parser.MAXREPEAT or high > 50:
-                return inside or self.within(body, True)
-            return self.within(body, inside)
-        if op is parser.SUBPATTERN:
-            return self.within(arg[-1], inside)
-        if op is parser.BRANCH:
-            return any(self.within(branch, inside) for branch in arg[1])
-        if op in (parser.ASSERT, parser.ASSERT_NOT):
-            return self.within(arg[1], inside)
-        return False
+        compiled = regex.compile(pattern)
+    except (regex.error, ValueError, OverflowError) as exc:
+        return [Finding.error(FindingCode.BAD_REGEX, where, f"{label} {pattern!r} does not compile: {exc}")]
+    findings: list[Finding] = []
+    backtracks = backtracking_problem(pattern)
+    if backtracks is not None:
+        findings.append(Finding.error(FindingCode.CATASTROPHIC_REGEX, where,
+                                      f"{label} {pattern!r} {backtracks}; it can backtrack for minutes on a "
+                                      "near-miss: make the alternatives distinct or remove the inner repeat"))
+    if compiled.fullmatch(""):
+        if label == "key":
+            findings.append(Finding.error(FindingCode.EMPTY_MATCH_REGEX, where,
+                                          f"{label} {pattern!r} matches the empty string; it would insert text "
+                                          "everywhere"))
+        else:
+            findings.append(Finding.warning(FindingCode.CONTEXT_ALWAYS_MATCHES, where,
+                                            f"{label} {pattern!r} matches the empty string, so it holds everywhere"))
+    return findings
 
 
 class _Replacements:
@@ -216,9 +193,13 @@ class _Replacements:
 
     def __init__(self, fixes: Sequence[Fix]) -> None:
         self.owner: dict[str, Fix] = {}
+        self.writers: dict[str, list[Fix]] = {}
         for fix in fixes:
+            if fix.review:
+                continue
             for form in written_forms(fix):
                 self.owner.setdefault(form, fix)
+                self.writers.setdefault(form, []).append(fix)
         self.by_token: dict[str, list[str]] = {}
         for replacement in self.owner:
             for token in set(key_tokens(replacement)):
@@ -234,27 +215,110 @@ class _Replacements:
 
 
 def _lint_chains(fixes: Sequence[Fix]) -> list[Finding]:
-    """A key that could match over another fix's replacement would fire on a second run:
-    corrections would chain, and applying twice would differ from once."""
+    """A key that would fire on a second run over another fix's replacement: corrections would
+    chain, and applying twice would differ from once.
+
+    Keys that could overlap a replacement are found by their shared tokens, then each is tried
+    for real: the text that would put the replacement under the key (the key with the overlapping
+    part spelled as a key of the replacement's fix) is corrected twice, guards left out.  Only
+    when the second run changes it with that key is it a chain; a longer key that always wins
+    where both could match (``CaféTech.fr`` -> ``cafetech.fr`` beside ``CaféTech`` ->
+    ``Cafétech``) is none.
+    """
     replacements = _Replacements(fixes)
+    suspects = [(number, index, chained) for number, fix in enumerate(fixes) if not fix.review
+                for index, key in enumerate(fix.keys)
+                if (chained := [r for r in replacements.near(fix, key) if _chains(fix, key, r)])]
+    if not suspects:
+        return []
+    trial = _Trial(fixes)
     findings: list[Finding] = []
-    for fix in fixes:
-        for index, key in enumerate(fix.keys):
-            chained = next((r for r in replacements.near(fix, key) if _chains(fix, key, r)), None)
-            if chained is not None:
-                findings.append(Finding.error(FindingCode.CHAIN, fix.key_location(index),
-                                              f"key {key!r} also matches {chained!r}, the replacement written by "
-                                              f"{replacements.owner[chained].rule}, so a second run would change "
-                                              "the text again; make the key more specific"))
+    for number, index, chained in suspects:
+        fix, key = fixes[number], fixes[number].keys[index]
+        found = next((r for r in chained if trial.chains(number, key, r, replacements.writers[r])), None)
+        if found is not None:
+            findings.append(Finding.error(FindingCode.CHAIN, fix.key_location(index),
+                                          f"key {key!r} also matches {found!r}, the replacement written by "
+                                          f"{replacements.owner[found].rule}, so a second run would change "
+                                          "the text again; make the key more specific"))
     return findings
 
 
+class _Trial:
+    """The fixes compiled without guards, fuzzy keys or keys the other lints refuse, to try
+    texts on (a guard is taken to hold, since some text around may satisfy it)."""
+
+    def __init__(self, fixes: Sequence[Fix]) -> None:
+        from .matcher import Dictionary
+
+        self.fixes = fixes
+        usable = [dataclasses.replace(f, context="", unless="", fuzzy=0, review=False,
+                                      keys=tuple(k for k in f.keys if _usable(f, k))) for f in fixes]
+        self.dictionary: Dictionary = Dictionary(usable)
+
+    def chains(self, number: int, key: str, replacement: str, writers: Sequence[Fix]) -> bool:
+        """Whether a text that puts ``replacement`` under ``key`` changes again on a second run."""
+        fix = self.fixes[number]
+        for witness in _witnesses(fix, key, replacement, writers):
+            try:
+                once = self.dictionary.apply(witness)[0]
+                again = self.dictionary.find(once)
+            except ConfigError:  # a guard or key the regex lints report
+                return False
+            if any(hit.fix == number and hit.key == key
+                   and written_form(fix, once[hit.start:hit.end]) != once[hit.start:hit.end] for hit in again):
+                return True
+        return False
+
+
 def _chains(fix: Fix, key: str, replacement: str) -> bool:
-    """Whether ``key`` of ``fix``, matching over ``replacement``, would change it."""
+    """Whether ``key`` of ``fix`` could match over ``replacement`` and change it."""
     if (fix.match is MatchMode.WORD and written_form(fix, replacement) == replacement
             and key_tokens(key, fix.case) == key_tokens(replacement, fix.case)):
         return False  # "NVIDIA" -> "Nvidia" case-insensitively: a hit on the replacement changes nothing
     return _overlaps(fix, key, replacement)
+
+
+def _usable(fix: Fix, key: str) -> bool:
+    if fix.match is MatchMode.WORD:
+        return bool(match_form(key, fix.case))
+    return size_problem(key) is None and backtracking_problem(key) is None and _compile_quietly(key) is not None
+
+
+def _witnesses(fix: Fix, key: str, replacement: str, writers: Sequence[Fix]) -> list[str]:
+    """Texts whose first correction puts ``replacement`` where ``key`` could match over it: each
+    key of a fix that writes it (in each case a ``keep_case`` fix follows), with the rest of
+    ``key`` around it where the two only partly overlap."""
+    sources = [replacement] if any(w.match is MatchMode.REGEX for w in writers) else []
+    for writer in writers:
+        if writer.match is MatchMode.WORD:
+            for wrong in writer.keys:
+                variants = (wrong, wrong.upper(), wrong.lower(), wrong[:1].upper() + wrong[1:])
+                sources.extend(v for v in dict.fromkeys(variants if writer.keep_case else (wrong,))
+                               if written_form(writer, v) == replacement)
+    if fix.match is MatchMode.REGEX:
+        return sources
+    texts: list[str] = []
+    for head, tail in _around(key, replacement, fix.case):
+        texts.extend(head + source + tail for source in sources)
+    return texts
+
+
+def _around(key: str, replacement: str, case: CaseMode) -> list[tuple[str, str]]:
+    """Where ``key`` overlaps ``replacement`` token by token: the parts of ``key`` written
+    before and after the replacement in each such overlap."""
+    k, r = key_tokens(key, case), key_tokens(replacement, case)
+    spans = [m.span() for m in TOKEN.finditer(key)]
+    around: list[tuple[str, str]] = []
+    for start in range(len(r)):  # the key starts at token `start` of the replacement
+        if r[start:start + len(k)] == k[: len(r) - start]:
+            covered = len(r) - start
+            around.append(("", key[spans[covered - 1][1]:] if covered < len(k) else ""))
+    for start in range(1, len(k)):  # the replacement starts at token `start` of the key
+        if k[start:start + len(r)] == r[: len(k) - start]:
+            ends = start + len(r)
+            around.append((key[:spans[start][0]], key[spans[ends - 1][1]:] if ends < len(k) else ""))
+    return around
 
 
 def _lint_guards(fixes: Sequence[Fix]) -> list[Finding]:

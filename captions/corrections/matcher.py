@@ -2,21 +2,25 @@
 
 How a dictionary is applied:
 
-* **One compiled matcher.** Every word key goes into a trie-shaped regular expression (one
-  for case-insensitive keys, one for case-sensitive ones), so the cost of a scan grows with
-  the text, not with the number of keys.  ``match = "regex"`` keys share one alternation.
+* **One automaton.** Every word key goes into an Aho-Corasick automaton (pyahocorasick; one
+  for case-insensitive keys, one for case-sensitive ones), which reads the text once whatever
+  the number of keys, so a scan costs the same with 10 entries or 100,000.  The text is read
+  as a :class:`TextView`: in NFC, whitespace runs as one space, folded for case-insensitive
+  keys; every hit is mapped back to the text's own positions.  ``match = "regex"`` keys share
+  one alternation of the ``regex`` module, searched a line at a time under a time limit.
 * **Words, never parts of words.** A hit may not start or end between two word characters
-  (Unicode ``\\w``); an apostrophe is not a word character, so ``d'Anthropik`` is fixed and
-  ``OpenA`` never touches ``OpenAI``.  Whitespace inside a key matches any run of whitespace,
-  line breaks and fragment boundaries included.
+  (:func:`~captions.corrections.fixes.is_word_char`); an apostrophe is not a word character,
+  so ``d'Anthropik`` is fixed and ``OpenA`` never touches ``OpenAI``.  Whitespace inside a key
+  matches any run of whitespace, line breaks and fragment boundaries included.
 * **One pass, leftmost-longest.** At each place the longest key wins; replaced text is never
   looked at again, so corrections do not chain.
 * **Guards** (``context``/``unless``) are searched in the original text, ``window``
-  characters either side of the hit.
+  characters either side of the hit, under the same time limit.
 * **Fuzzy** keys are found through a deletion-neighbourhood index built from the keys: each
   distinct word of the text is looked up once, whatever the number of entries.  A fuzzy hit is
-  always a whole word, never a word of the dictionary itself (a key or a replacement), and at
-  most ``fuzzy`` edits away with at least as many letters kept as changed.
+  always a whole word, never a word of the dictionary itself (a key or a replacement) nor of the
+  glossary it is given, and at most ``fuzzy`` edits away with at least as many letters kept as
+  changed.
 * **Explained as data.** Every change is a :class:`Change` (rule, key, place, before, after);
   :func:`replay` applies recorded changes and gives the same text.
 """
@@ -24,23 +28,35 @@ How a dictionary is applied:
 from __future__ import annotations
 
 import bisect
+import copy
 import enum
-import functools
 import itertools
 import operator
 import os
+import re
+import unicodedata
 from dataclasses import dataclass
-from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence, TypedDict
+from typing import Any, Callable, Iterable, Mapping, Sequence, TypedDict
 
-import regex
-
-from ..errors import ConfigError
+from ..errors import ConfigError, Location
 from ..timecode import format_clock
-from .fixes import WORD, CaseMode, Fix, MatchMode, key_tokens, read_dictionaries, word_identity, written_form
+from .fixes import (
+    WORD,
+    CaseMode,
+    Fix,
+    MatchMode,
+    fold,
+    is_word_char,
+    key_tokens,
+    match_form,
+    read_dictionaries,
+    written_form,
+)
 from .lint import lint_fixes, refuse_errors
+from .regexes import REGEX_TIMEOUT_S, size_problem
 
-__all__ = ["ChangeKind", "Change", "ChangeRecord", "Hit", "Dictionary", "apply_to_segments", "rewrite_segments",
-           "load_dictionaries"]
+__all__ = ["ChangeKind", "Change", "ChangeRecord", "Hit", "TextView", "Dictionary", "apply_to_segments",
+           "rewrite_segments", "load_dictionaries"]
 
 # Not between two word characters: a hit never starts or ends inside a longer word.
 _EDGE = r"(?!(?<=\w)\w)"
@@ -127,127 +143,380 @@ class Hit:
     kind: ChangeKind
 
 
-def _atoms(tokens: tuple[str, ...], gaps: tuple[bool, ...]) -> tuple[str, ...]:
-    """A word key (its :func:`word_identity`) as regex atoms: the escaped characters of its
-    tokens, and ``\\s+`` where whitespace separates two of them.
+#: Whitespace other than a space and a line break (``str.isspace``): in the matching view each
+#: becomes a space, so a space in a key matches it.
+_OTHER_SPACES = "\t\x0b\x0c\r\x1c\x1d\x1e\x1f\x85\xa0\u1680" + "".join(map(chr, range(0x2000, 0x200B))) \
+    + "\u2028\u2029\u202f\u205f\u3000"
 
-    >>> _atoms(("d", "'", "open", "ai"), (False, False, True))
-    ('d', "'", 'o', 'p', 'e', 'n', '\\\\s+', 'a', 'i')
+
+class _OffsetMap:
+    """Positions in a normalised text -> positions in the text it was made from: from each mark
+    on, add its delta (no marks: the same positions)."""
+
+    __slots__ = ("marks", "deltas")
+
+    def __init__(self, marks: list[int] | None = None, deltas: list[int] | None = None) -> None:
+        self.marks = marks or []
+        self.deltas = deltas or []
+
+    def __call__(self, position: int) -> int:
+        if not self.marks:
+            return position
+        at = bisect.bisect_right(self.marks, position) - 1
+        return position + (self.deltas[at] if at >= 0 else 0)
+
+    def back(self, source: int) -> int:
+        """The first normalised position at or after ``source``'s place."""
+        if not self.marks:
+            return source
+        low, high = 0, source
+        while low < high:  # positions only grow, so bisect on the mapping itself
+            middle = (low + high) // 2
+            if self(middle) < source:
+                low = middle + 1
+            else:
+                high = middle
+        return low
+
+
+def _nfc(text: str) -> tuple[str, _OffsetMap]:
+    """``text`` in NFC, with the map back to ``text``; lines already in NFC are copied."""
+    if unicodedata.is_normalized("NFC", text):
+        return text, _OffsetMap()
+    parts: list[str] = []
+    marks: list[int] = []
+    deltas: list[int] = []
+    view = source = 0
+    for line in text.split("\n"):
+        if unicodedata.is_normalized("NFC", line):
+            parts.append(line + "\n")
+            view += len(line) + 1
+            source += len(line) + 1
+            continue
+        for cluster in _CLUSTER.findall(line):
+            normal = unicodedata.normalize("NFC", cluster)
+            parts.append(normal)
+            if len(normal) != len(cluster):
+                marks.append(view + len(normal))
+                deltas.append(source + len(cluster) - view - len(normal))
+            view += len(normal)
+            source += len(cluster)
+        parts.append("\n")
+        view += 1
+        source += 1
+    return "".join(parts)[:-1], _OffsetMap(marks, deltas)
+
+
+#: A character and the combining marks after it (what NFC composes together).
+_CLUSTER = re.compile(r".[\u0300-\u036f\u0483-\u0489\u0591-\u05bd\u0610-\u061a\u064b-\u065f\u0900-\u0903"
+                      r"\u093a-\u094f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\u3099\u309a\ufe20-\ufe2f]*", re.S)
+
+
+def _collapse(text: str) -> tuple[str, _OffsetMap]:
+    """``text`` with every whitespace character a space and every run of them one space, with
+    the map back to ``text``."""
+    view = text.replace("\n", " ")
+    for space in _OTHER_SPACES:
+        if space in view:
+            view = view.replace(space, " ")
+    at = view.find("  ")
+    if at < 0:
+        return view, _OffsetMap()
+    parts: list[str] = []
+    marks: list[int] = []
+    deltas: list[int] = []
+    kept = removed = 0
+    while at >= 0:
+        end = at + 2
+        while end < len(view) and view[end] == " ":
+            end += 1
+        parts.append(view[kept:at + 1])
+        removed += end - at - 1
+        marks.append(end - removed)
+        deltas.append(removed)
+        kept = end
+        at = view.find("  ", end)
+    parts.append(view[kept:])
+    return "".join(parts), _OffsetMap(marks, deltas)
+
+
+class TextView:
+    """A text as the matcher reads it: in NFC (:attr:`nfc`, where regular expressions run), and
+    with whitespace runs as one space (:attr:`plain`, where word keys run), folded for
+    case-insensitive keys (:attr:`folded`); :meth:`source` maps a position of :attr:`plain` back
+    to the text.
+
+    >>> view = TextView("Open \\n  AI")
+    >>> view.plain, view.source(view.plain.index("AI"))
+    ('Open AI', 8)
     """
-    atoms: list[str] = []
-    for token, gap in zip(tokens, (False, *gaps)):
-        if gap:
-            atoms.append(r"\s+")
-        atoms.extend(map(_escape, token))
-    return tuple(atoms)
 
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.nfc, self.nfc_map = _nfc(text)
+        self.plain, self.space_map = _collapse(self.nfc)
+        self._folded: str | None = None
 
-@functools.lru_cache(maxsize=4096)
-def _escape(char: str) -> str:
-    return regex.escape(char)
+    @property
+    def folded(self) -> str:
+        if self._folded is None:
+            self._folded = fold(self.plain)
+        return self._folded
 
+    def source(self, position: int) -> int:
+        """The position in the text of a position of :attr:`plain`."""
+        return self.nfc_map(self.space_map(position))
 
-#: A trie of regex atoms; the empty atom marks the end of a key.
-_Node = dict[str, "_Node"]
-
-
-def _trie_pattern(sequences: Iterable[tuple[str, ...]]) -> str:
-    """One regular expression for many keys, shaped like a trie so that matching a place costs
-    the length of the longest key there, not the number of keys.  Greedy optional tails make
-    the longest key win; the edge check after the trie makes it back off to a shorter key
-    when the longer one would end inside a word.
-
-    >>> _trie_pattern([("a", "b"), ("a",), ("c",)])
-    '(?:a(?:b)?|c)'
-    """
-    root: _Node = {}
-    for atoms in sequences:
-        node = root
-        for atom in atoms:
-            node = node.setdefault(atom, {})
-        node[""] = {}
-
-    def emit(node: _Node) -> str:
-        ends = "" in node
-        branches = [atom + emit(child) for atom, child in sorted(node.items()) if atom]
-        if not branches:
-            return ""
-        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-        return f"(?:{body})?" if ends else body
-
-    return emit(root)
-
-
-#: Turns a match of a stream's pattern into a hit, or refuses it (None).
-_HitOf = Callable[["regex.Match[str]"], "Hit | None"]
+    def from_nfc(self, position: int) -> int:
+        """The position in the text of a position of :attr:`nfc`."""
+        return self.nfc_map(position)
 
 
 class _WordKeys:
-    """The word keys of one case mode: which fix each belongs to (the first fix listing a key
-    wins it), and one trie-shaped pattern that finds them all."""
+    """The word keys of one case mode in one Aho-Corasick automaton (pyahocorasick): each key's
+    :func:`match_form` is a word of the automaton; the first fix listing a key wins it."""
 
     def __init__(self, case: CaseMode) -> None:
         self.case = case
-        self.owners: dict[tuple[tuple[str, ...], tuple[bool, ...]], tuple[int, str]] = {}
-        self.atoms: list[tuple[str, ...]] = []
+        self.forms: dict[str, int] = {}
+        self.owners: list[tuple[int, str]] = []
+        self.lengths: list[int] = []
+        self._automaton: Any = None
 
-    def add(self, number: int, key: str) -> bool:
-        """Give ``key`` to fix ``number`` unless an earlier fix (or dictionary) has it; True if added."""
-        identity = word_identity(key, self.case)
-        if identity in self.owners:
+    def add(self, number: int, key: str, form: str) -> bool:
+        """Give ``key`` (as ``form``) to fix ``number`` unless an earlier fix has it; True if added."""
+        if form in self.forms:
             return False
-        self.owners[identity] = (number, key)
-        self.atoms.append(_atoms(*identity))
+        self.forms[form] = len(self.owners)
+        self.owners.append((number, key))
+        self.lengths.append(len(form))
+        self._automaton = None
         return True
 
-    def pattern(self) -> regex.Pattern[str] | None:
-        if not self.atoms:
-            return None
-        flags = regex.IGNORECASE if self.case is CaseMode.INSENSITIVE else 0
-        return regex.compile(f"{_EDGE}(?:{_trie_pattern(self.atoms)}){_EDGE}", flags)
+    def compile(self) -> None:
+        self.automaton  # noqa: B018 - built on first use
 
-    def owner(self, found: str) -> tuple[int, str] | None:
-        """The fix number and key of a matched text; None for a case pairing the regex engine
-        folds but ``str.lower()`` does not."""
-        return self.owners.get(word_identity(found, self.case))
+    @property
+    def automaton(self) -> Any:
+        if self._automaton is None:
+            import ahocorasick
+
+            automaton = ahocorasick.Automaton(ahocorasick.STORE_INTS)
+            for form, index in self.forms.items():
+                automaton.add_word(form, index)
+            automaton.make_automaton()
+            self._automaton = automaton
+        return self._automaton
+
+    def hits(self, view: TextView) -> list[Hit]:
+        """At each place, the longest key that neither starts nor ends inside a word (in the
+        view's positions)."""
+        plain = view.plain
+        searched = view.folded if self.case is CaseMode.INSENSITIVE else plain
+        size = len(plain)
+        lengths = self.lengths
+        longest: dict[int, tuple[int, int]] = {}
+        for last, index in self.automaton.iter(searched):
+            end = last + 1
+            start = end - lengths[index]
+            if start > 0 and _joins(plain[start - 1], plain[start]):
+                continue
+            if end < size and _joins(plain[end - 1], plain[end]):
+                continue
+            found = longest.get(start)
+            if found is None or end > found[0]:
+                longest[start] = (end, index)
+        hits = []
+        for start in sorted(longest):
+            end, index = longest[start]
+            number, key = self.owners[index]
+            hits.append(Hit(view.source(start), view.source(end), number, key, ChangeKind.WORD))
+        return hits
+
+
+def _joins(left: str, right: str) -> bool:
+    """Whether a place between ``left`` and ``right`` is inside a word."""
+    return is_word_char(left) and is_word_char(right)
+
+
+class _ListStream:
+    """Candidate hits found in advance, asked for in text order; a hit its guard refuses is
+    skipped (the next one starts later)."""
+
+    def __init__(self, hits: list[Hit], allowed: Callable[[Hit], bool]) -> None:
+        self.hits, self.allowed, self.at = hits, allowed, 0
+
+    def first_from(self, position: int) -> Hit | None:
+        hits, at = self.hits, self.at
+        while at < len(hits):
+            hit = hits[at]
+            at += 1
+            if hit.start >= position and self.allowed(hit):
+                self.at = at - 1
+                return hit
+        self.at = at
+        return None
+
+
+class _RegexKeys:
+    """The ``match = "regex"`` keys: one alternation finds where some key matches, then the
+    longest key there wins.  Each search covers one line of the text (and up to
+    :data:`_REACH` characters past it) under the per-line time limit."""
+
+    def __init__(self, keys: list[tuple[int, str, Any]], fixes: Sequence[Fix], timeout: float) -> None:
+        import regex
+
+        self.keys, self.fixes, self.timeout = keys, fixes, timeout
+        self.any = regex.compile("|".join(p.pattern for _, _, p in keys))
+
+    def stream(self, view: TextView, allowed: Callable[[Hit], bool]) -> _RegexStream:
+        return _RegexStream(self, view, allowed)
+
+    def longest(self, text: str, start: int, endpos: int, allowed: Callable[[Hit], bool],
+                view: TextView) -> Hit | None:
+        best: Hit | None = None
+        for number, key, pattern in self.keys:
+            match = self._run(pattern.match, text, start, endpos, (number, key))
+            if match is None or match.end() <= start or (match.end() < len(text) and endpos < len(text)
+                                                          and _joins(text[match.end() - 1], text[match.end()])):
+                continue
+            if best is None or view.from_nfc(match.end()) > best.end:
+                candidate = Hit(view.from_nfc(start), view.from_nfc(match.end()), number, key, ChangeKind.REGEX)
+                if allowed(candidate):
+                    best = candidate
+        return best
+
+    def search(self, text: str, position: int, endpos: int) -> Any:
+        return self._run(self.any.search, text, position, endpos, None)
+
+    def _run(self, method: Callable[..., Any], text: str, position: int, endpos: int,
+             key: tuple[int, str] | None) -> Any:
+        try:
+            return method(text, position, endpos, timeout=self.timeout)
+        except TimeoutError:
+            raise self._timed_out(text, position, endpos, key) from None
+
+    def _timed_out(self, text: str, position: int, endpos: int, key: tuple[int, str] | None) -> ConfigError:
+        """The error naming the key that took too long (found by trying each alone)."""
+        if key is None:
+            key = next(((n, k) for n, k, p in self.keys if _times_out(p, text, position, endpos, self.timeout)),
+                       (self.keys[0][0], self.keys[0][1]))
+        number, name = key
+        fix = self.fixes[number]
+        index = fix.keys.index(name) if name in fix.keys else 0
+        line = text.count("\n", 0, position) + 1
+        line_end = text.find("\n", position)
+        if 0 <= line_end < endpos and not _times_out(self.any, text, position, line_end, self.timeout):
+            line += 1  # the search reached into the next line, and that is where it was stuck
+        return ConfigError(f"regex key {name!r} took more than {self.timeout} s on line {line} of the text; "
+                           "it backtracks too much: simplify it (`captions dict check` finds such keys)",
+                           fix.key_location(index))
+
+
+def _times_out(pattern: Any, text: str, position: int, endpos: int, timeout: float) -> bool:
+    try:
+        pattern.search(text, position, endpos, timeout=timeout)
+    except TimeoutError:
+        return True
+    return False
+
+
+#: How far past the end of its line a regular-expression key's hit may reach.
+_REACH = 1000
+
+
+class _RegexStream:
+    """The hits of the regular-expression keys, searched lazily, one line at a time."""
+
+    def __init__(self, keys: _RegexKeys, view: TextView, allowed: Callable[[Hit], bool]) -> None:
+        self.keys, self.view, self.allowed = keys, view, allowed
+
+    def first_from(self, position: int) -> Hit | None:
+        text = self.view.nfc
+        at = self.view.nfc_map.back(position)
+        while at <= len(text):
+            line_end = text.find("\n", at)
+            line_end = len(text) if line_end < 0 else line_end
+            endpos = min(len(text), line_end + _REACH)
+            found = self.keys.search(text, at, endpos)
+            if found is None or found.start() > line_end:
+                at = line_end + 1
+                continue
+            hit = self.keys.longest(text, found.start(), endpos, self.allowed, self.view)
+            if hit is not None:
+                return hit
+            at = found.start() + 1
+        return None
 
 
 class Dictionary:
     """Fixes compiled into one matcher.  Build it with :func:`load_dictionaries` or
     :meth:`from_fixes`; it is immutable and can be applied to any number of texts.
 
+    Args:
+        fixes: the fixes, the first holding a key wins it; fixes marked ``review`` are left out.
+        sources: the files they came from, for messages.
+        protect: words that fuzzy keys never rewrite (a glossary), besides the dictionary's own.
+        regex_timeout: seconds a regular-expression key or guard may spend on one line.
+
+    Raises:
+        ConfigError: for an empty key, or a regular expression too large to compile.
+
     >>> d = Dictionary.from_fixes([Fix("OpenAI", ("Open AI", "OpenA"))])
     >>> d.apply("Open AI et OpenAI, d'OpenA.")[0]
     "OpenAI et OpenAI, d'OpenAI."
     """
 
-    def __init__(self, fixes: Sequence[Fix], sources: Sequence[str] = ()) -> None:
+    def __init__(self, fixes: Sequence[Fix], sources: Sequence[str] = (), *, protect: Iterable[str] = (),
+                 regex_timeout: float = REGEX_TIMEOUT_S) -> None:
         self.fixes: tuple[Fix, ...] = tuple(fixes)
         self.sources: tuple[str, ...] = tuple(sources)
+        self.regex_timeout = regex_timeout
         words = {case: _WordKeys(case) for case in CaseMode}
-        self._regex_keys: list[tuple[int, str, regex.Pattern[str]]] = []
+        regex_keys: list[tuple[int, str, Any]] = []
         fuzzy_keys: list[tuple[int, str]] = []
         for number, fix in enumerate(self.fixes):
-            for key in fix.keys:
+            if fix.review:
+                continue
+            for index, key in enumerate(fix.keys):
                 if fix.match is MatchMode.REGEX:
-                    self._regex_keys.append((number, key, _regex_key(fix, key)))
-                elif words[fix.case].add(number, key) and fix.fuzzy and _one_word(key, fix.case):
+                    regex_keys.append((number, key, _regex_key(fix, key, index)))
+                    continue
+                form = match_form(key, fix.case)
+                if not form:
+                    raise ConfigError(f"key {key!r} of the fix to {fix.to!r} is empty; a key needs at least "
+                                      "one visible character", fix.key_location(index))
+                if words[fix.case].add(number, key, form) and fix.fuzzy and _one_word(key, fix.case):
                     fuzzy_keys.append((number, key))
-        self._scanners = [(keys, pattern) for keys in words.values() if (pattern := keys.pattern()) is not None]
-        self._regex_any = (regex.compile("|".join(p.pattern for _, _, p in self._regex_keys))
-                           if self._regex_keys else None)
-        self._guards = [(regex.compile(f.context) if f.context else None, regex.compile(f.unless) if f.unless else None)
-                        for f in self.fixes]
-        self._fuzzy = _FuzzyIndex(self.fixes, fuzzy_keys) if fuzzy_keys else None
+        self._words = [keys for keys in words.values() if keys.owners]
+        self._regex = _RegexKeys(regex_keys, self.fixes, regex_timeout) if regex_keys else None
+        self._guards = [(_guard(f, f.context, "context"), _guard(f, f.unless, "unless")) for f in self.fixes]
+        self._fuzzy = _FuzzyIndex(self.fixes, fuzzy_keys, protect) if fuzzy_keys else None
 
     @classmethod
-    def from_fixes(cls, fixes: Sequence[Fix], sources: Sequence[str] = ()) -> Dictionary:
+    def from_fixes(cls, fixes: Sequence[Fix], sources: Sequence[str] = (), *, protect: Iterable[str] = ()) -> Dictionary:
         """Compile fixes after checking them; raises :class:`ConfigError` on the first error."""
         refuse_errors(lint_fixes(fixes))
-        return cls(fixes, sources)
+        return cls(fixes, sources, protect=protect)
 
     def __len__(self) -> int:
         return sum(len(f.keys) for f in self.fixes)
+
+    def protecting(self, words: Iterable[str]) -> Dictionary:
+        """This dictionary with more words its fuzzy keys never rewrite (a glossary's names)."""
+        extra = {fold(w) for text in words for w in WORD.findall(unicodedata.normalize("NFC", text))}
+        if self._fuzzy is None or extra <= self._fuzzy.protected:
+            return self
+        twin = copy.copy(self)
+        twin._fuzzy = copy.copy(self._fuzzy)
+        twin._fuzzy.protected = self._fuzzy.protected | extra
+        return twin
+
+    def compile(self) -> Dictionary:
+        """Build every automaton now (they are otherwise built at the first text)."""
+        for keys in self._words:
+            keys.compile()
+        return self
 
     def __repr__(self) -> str:
         return f"Dictionary({len(self.fixes)} fixes, {len(self)} keys)"
@@ -256,7 +525,8 @@ class Dictionary:
 
     def find(self, text: str) -> tuple[Hit, ...]:
         """The hits of one pass over ``text``: leftmost-longest, non-overlapping, guards applied."""
-        streams = self._streams(text)
+        view = TextView(text)
+        streams = self._streams(view)
         heads = [stream.first_from(0) for stream in streams]
         hits: list[Hit] = []
         while True:
@@ -270,51 +540,41 @@ class Dictionary:
                 if head is not None and head.start < best.end:
                     heads[index] = streams[index].first_from(max(best.end, head.end))
 
-    def _streams(self, text: str) -> list[_HitStream]:
+    def _streams(self, view: TextView) -> list[_ListStream | _RegexStream]:
         """One stream of candidate hits per way of matching: word keys of each case mode,
         regular-expression keys, fuzzy keys."""
-        streams = [_HitStream(pattern, text, self._word_hits(text, keys)) for keys, pattern in self._scanners]
-        if self._regex_any is not None:
-            streams.append(_HitStream(self._regex_any, text, self._regex_hits(text)))
+        def allowed(hit: Hit) -> bool:
+            return self._allowed(view, hit)
+
+        streams: list[_ListStream | _RegexStream] = [_ListStream(keys.hits(view), allowed) for keys in self._words]
+        if self._regex is not None:
+            streams.append(self._regex.stream(view, allowed))
         if self._fuzzy is not None:
-            fuzzy = self._fuzzy.scan(text)
-            if fuzzy is not None:
-                streams.append(fuzzy)
+            fuzzy = self._fuzzy.hits(view)
+            if fuzzy:
+                streams.append(_ListStream(fuzzy, lambda hit: True))
         return streams
 
-    def _allowed(self, text: str, hit: Hit) -> bool:
+    def _allowed(self, view: TextView, hit: Hit) -> bool:
         context, unless = self._guards[hit.fix]
         if context is None and unless is None:
             return True
-        window = self.fixes[hit.fix].window
-        begin, end = max(0, hit.start - window), min(len(text), hit.end + window)
-        if context is not None and context.search(text, begin, end) is None:
+        fix = self.fixes[hit.fix]
+        text = view.text
+        window = text[max(0, hit.start - fix.window):min(len(text), hit.end + fix.window)]
+        if view.nfc_map.marks:
+            window = unicodedata.normalize("NFC", window)
+        if context is not None and not self._guard_finds(context, window, fix, "context"):
             return False
-        return unless is None or unless.search(text, begin, end) is None
+        return unless is None or not self._guard_finds(unless, window, fix, "unless")
 
-    def _word_hits(self, text: str, keys: _WordKeys) -> _HitOf:
-        def hit_of(found: regex.Match[str]) -> Hit | None:
-            owner = keys.owner(found[0])
-            if owner is None:
-                return None
-            hit = Hit(found.start(), found.end(), owner[0], owner[1], ChangeKind.WORD)
-            return hit if self._allowed(text, hit) else None
-
-        return hit_of
-
-    def _regex_hits(self, text: str) -> _HitOf:
-        def hit_of(found: regex.Match[str]) -> Hit | None:
-            # The alternation finds where some regex key matches; the longest one there wins.
-            start, best = found.start(), None
-            for number, key, pattern in self._regex_keys:
-                match = pattern.match(text, start)
-                if match is not None and match.end() > start and (best is None or match.end() > best.end):
-                    candidate = Hit(start, match.end(), number, key, ChangeKind.REGEX)
-                    if self._allowed(text, candidate):
-                        best = candidate
-            return best
-
-        return hit_of
+    def _guard_finds(self, pattern: Any, window: str, fix: Fix, name: str) -> bool:
+        try:
+            return pattern.search(window, timeout=self.regex_timeout) is not None
+        except TimeoutError:
+            raise ConfigError(f"`{name}` {pattern.pattern!r} took more than {self.regex_timeout} s on a window of "
+                              f"{len(window)} characters; it backtracks too much: simplify it",
+                              fix.location) from None
 
     # ----------------------------------------------------------------- applying
 
@@ -328,10 +588,29 @@ class Dictionary:
         return segments[0], changes
 
 
-def _regex_key(fix: Fix, key: str) -> regex.Pattern[str]:
+def _compile_checked(pattern: str, where: Location, label: str) -> Any:
+    """A pattern of the ``regex`` module, refused (ConfigError at ``where``) when it is too large
+    to compile or does not compile."""
+    import regex
+
+    problem = size_problem(pattern)
+    if problem is not None:
+        raise ConfigError(f"{label} {pattern!r} {problem}", where)
+    try:
+        return regex.compile(pattern)
+    except (regex.error, ValueError, OverflowError, MemoryError) as exc:
+        raise ConfigError(f"{label} {pattern!r} does not compile: {exc}", where) from None
+
+
+def _regex_key(fix: Fix, key: str, index: int) -> Any:
     """A regular-expression key, scoped to its fix's case mode and kept off word edges."""
+    _compile_checked(key, fix.key_location(index), "regex key")
     scoped = "(?i:" if fix.case is CaseMode.INSENSITIVE else "(?:"
-    return regex.compile(f"{_EDGE}{scoped}{key}){_EDGE}")
+    return _compile_checked(f"{_EDGE}{scoped}{key}){_EDGE}", fix.key_location(index), "regex key")
+
+
+def _guard(fix: Fix, pattern: str, name: str) -> Any:
+    return _compile_checked(pattern, fix.location, f"`{name}`") if pattern else None
 
 
 def _one_word(key: str, case: CaseMode) -> bool:
@@ -340,106 +619,62 @@ def _one_word(key: str, case: CaseMode) -> bool:
     return len(tokens) == 1 and WORD.fullmatch(tokens[0]) is not None
 
 
-class _HitStream:
-    """The candidate hits of one pattern for :meth:`Dictionary.find`, asked for in text order:
-    its matches turned into hits by ``hit_of``, which may refuse one (None: look again one
-    character later)."""
-
-    def __init__(self, pattern: regex.Pattern[str], text: str, hit_of: _HitOf) -> None:
-        self.cursor = _Cursor(pattern, text)
-        self.hit_of = hit_of
-
-    def first_from(self, position: int) -> Hit | None:
-        """The first hit starting at or after ``position``; None when there is none."""
-        while True:
-            found = self.cursor.next_at(position)
-            if found is None:
-                return None
-            hit = self.hit_of(found)
-            if hit is not None:
-                return hit
-            position = found.start() + 1
-
-
-class _Cursor:
-    """The matches of one pattern, asked for in order: "the first match starting at or after
-    this position".  One ``finditer`` serves as long as its matches fit (a ``search`` call per
-    hit pays the engine's set-up for the whole trie every time); it restarts only when asked
-    for a position it has already gone past, or when a match overlaps the position asked for.
-    """
-
-    def __init__(self, pattern: regex.Pattern[str], text: str) -> None:
-        self.pattern, self.text = pattern, text
-        self.matches: Iterator[regex.Match[str]] = pattern.finditer(text)
-        self.scanned_to = 0
-
-    def next_at(self, position: int) -> regex.Match[str] | None:
-        if position < self.scanned_to:
-            self._restart(position)
-        while True:
-            found = next(self.matches, None)
-            if found is None:
-                self.scanned_to = len(self.text) + 1
-                return None
-            if found.start() >= position:
-                self.scanned_to = found.end()
-                return found
-            if found.end() > position:
-                self._restart(position)
-
-    def _restart(self, position: int) -> None:
-        self.matches = self.pattern.finditer(self.text, position)
-        self.scanned_to = position
-
-
 class _FuzzyIndex:
     """Deletion-neighbourhood index (the SymSpell idea): every key with up to ``k`` letters
     deleted points back to the key.  A word is near a key when their neighbourhoods meet, so
-    a lookup costs the word's own neighbourhood, independent of the number of keys."""
+    a lookup costs the word's own neighbourhood, independent of the number of keys.  The edit
+    distance itself is rapidfuzz's optimal string alignment."""
 
-    def __init__(self, fixes: Sequence[Fix], keys: Sequence[tuple[int, str]]) -> None:
+    def __init__(self, fixes: Sequence[Fix], keys: Sequence[tuple[int, str]], protect: Iterable[str] = ()) -> None:
         self.fixes = fixes
         self.index: dict[str, list[tuple[int, str]]] = {}
         self.max_edits = max(fixes[n].fuzzy for n, _ in keys)
         for number, key in keys:
-            for variant in _deletions(key.lower(), fixes[number].fuzzy):
+            for variant in _deletions(fold(unicodedata.normalize("NFC", key)), fixes[number].fuzzy):
                 self.index.setdefault(variant, []).append((number, key))
-        # Words of the dictionary itself are never fuzzy-corrected.
-        self.protected = {w.lower() for f in fixes for text in (f.to, *f.keys) for w in WORD.findall(text)}
+        # Words of the dictionary itself, and of the glossary, are never fuzzy-corrected.
+        texts = [text for f in fixes for text in (f.to, *f.keys)] + list(protect)
+        self.protected = {fold(w) for text in texts for w in WORD.findall(unicodedata.normalize("NFC", text))}
 
     def nearest(self, word: str) -> tuple[int, str] | None:
         """The fix number and key nearest to ``word`` (fewest edits, then first fix), if any is
         near enough."""
-        lowered = word.lower()
+        from rapidfuzz.distance import OSA
+
+        lowered = fold(word)
         if lowered in self.protected:
             return None
         best: tuple[int, int, str] | None = None
         for variant in _deletions(lowered, self.max_edits):
             for number, key in self.index.get(variant, ()):
                 fix = self.fixes[number]
-                a, b = (lowered, key.lower()) if fix.case is CaseMode.INSENSITIVE else (word, key)
-                distance = _distance(a, b, fix.fuzzy)
+                normal = unicodedata.normalize("NFC", key)
+                a, b = (lowered, fold(normal)) if fix.case is CaseMode.INSENSITIVE else (word, normal)
+                distance = OSA.distance(a, b, score_cutoff=fix.fuzzy)
                 if distance <= fix.fuzzy and len(word) > 2 * distance and (
                         best is None or (distance, number) < best[:2]):
                     best = (distance, number, key)
         return None if best is None else (best[1], best[2])
 
-    def scan(self, text: str) -> _HitStream | None:
-        """The fuzzy hits of ``text``: each distinct word is looked up once, then one pattern
-        finds the words that are near a key.  None when no word is."""
+    def hits(self, view: TextView) -> list[Hit]:
+        """The fuzzy hits of a text: each distinct word is looked up once, then the words near a
+        key are found where they stand (whole words only)."""
         near: dict[str, tuple[int, str]] = {}
-        for word in set(WORD.findall(text)):
+        for word in set(WORD.findall(view.plain)):
             found = self.nearest(word)
             if found is not None:
                 near[word] = found
         if not near:
-            return None
-
-        def hit_of(found: regex.Match[str]) -> Hit:
-            number, key = near[found[0]]
-            return Hit(found.start(), found.end(), number, key, ChangeKind.FUZZY)
-
-        return _HitStream(regex.compile(r"(?<!\w)\L<words>(?!\w)", words=list(near)), text, hit_of)
+            return []
+        keys = _WordKeys(CaseMode.SENSITIVE)
+        for word, (number, _) in near.items():
+            keys.add(number, word, word)
+        hits = []
+        for hit in keys.hits(view):
+            number, key = near[view.text[hit.start:hit.end]] if view.text[hit.start:hit.end] in near else (
+                near[unicodedata.normalize("NFC", view.text[hit.start:hit.end])])
+            hits.append(Hit(hit.start, hit.end, number, key, ChangeKind.FUZZY))
+        return hits
 
 
 def _deletions(word: str, edits: int) -> set[str]:
@@ -449,25 +684,6 @@ def _deletions(word: str, edits: int) -> set[str]:
         frontier = {w[:i] + w[i + 1:] for w in frontier for i in range(len(w))}
         found |= frontier
     return found
-
-
-def _distance(a: str, b: str, limit: int) -> int:
-    """Optimal-string-alignment edit distance (a swap of neighbours is one edit), cut at limit+1."""
-    if abs(len(a) - len(b)) > limit:
-        return limit + 1
-    previous2: list[int] = []
-    previous = list(range(len(b) + 1))
-    for i in range(1, len(a) + 1):
-        current = [i] + [0] * len(b)
-        for j in range(1, len(b) + 1):
-            cost = a[i - 1] != b[j - 1]
-            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
-            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
-                current[j] = min(current[j], previous2[j - 2] + 1)
-        if min(current) > limit:
-            return limit + 1
-        previous2, previous = previous, current
-    return previous[-1]
 
 
 def _offsets(segments: Sequence[str]) -> list[int]:
@@ -482,7 +698,12 @@ def rewrite_segments(segments: Sequence[str], edits: Sequence[tuple[int, int, st
     """Write each edit (span of the ``\\n``-joined segments, new text) into the segment where it
     starts; what it covers in later segments is removed from them, with the whitespace that
     followed it, so a fix spanning two fragments goes into the first and the second keeps its
-    start."""
+    start.  Punctuation glued to the end of what was covered (``Yuang,``) moves with the fix, so
+    that it stays right after the corrected words (``Jensen Huang,``).
+
+    >>> rewrite_segments(["vu par Jensan", "Yuang, hier"], [(7, 19, "Jensen Huang")])
+    ('vu par Jensen Huang,', 'hier')
+    """
     if not edits:
         return tuple(segments)
     offsets = offsets if offsets is not None else _offsets(segments)
@@ -490,18 +711,24 @@ def rewrite_segments(segments: Sequence[str], edits: Sequence[tuple[int, int, st
     pending: dict[int, list[tuple[int, int, str]]] = {}
     for start, end, after in edits:
         first = bisect.bisect_right(offsets, start) - 1
-        for index in range(first, len(segments)):
+        moved = ""
+        for index in range(first + 1, len(segments)):
             begin = offsets[index]
-            if index > first and begin > end:
+            if begin > end:
                 break
-            local_start = max(start, begin) - begin
-            local_end = min(end, begin + len(segments[index])) - begin
-            if index == first:
-                pending.setdefault(index, []).append((local_start, local_end, after))
-            else:
-                rest = segments[index][local_end:]
-                local_end += len(rest) - len(rest.lstrip())
-                pending.setdefault(index, []).append((0, local_end, ""))
+            text = segments[index]
+            local_end = min(end, begin + len(text)) - begin
+            if end <= begin + len(text):  # the last segment the edit covers
+                glued = _GLUED.match(text, local_end)
+                if glued is not None:
+                    moved += glued[0]
+                    local_end = glued.end()
+            rest = text[local_end:]
+            local_end += len(rest) - len(rest.lstrip())
+            pending.setdefault(index, []).append((0, local_end, ""))
+        begin = offsets[first]
+        pending.setdefault(first, []).append((start - begin, min(end, begin + len(segments[first])) - begin,
+                                              after + moved))
     for index, spans in pending.items():
         text, at = out[index], 0
         parts: list[str] = []
@@ -511,6 +738,10 @@ def rewrite_segments(segments: Sequence[str], edits: Sequence[tuple[int, int, st
         parts.append(text[at:])
         out[index] = "".join(parts)
     return tuple(out)
+
+
+#: Punctuation glued to the end of a corrected span that continues on a later segment.
+_GLUED = re.compile(r"[^\w\s]+(?=\s|$)")
 
 
 def apply_to_segments(segments: Sequence[str], dictionary: Dictionary, *, lines: Sequence[int | None] | None = None,
@@ -549,13 +780,43 @@ def apply_to_segments(segments: Sequence[str], dictionary: Dictionary, *, lines:
 def load_dictionaries(paths: Sequence[str | os.PathLike[str]]) -> Dictionary:
     """Read, check and compile dictionaries; for a key listed in several, the first file wins.
 
+    A large dictionary is compiled once and kept by content hash (:mod:`.cache`): loading the same
+    files again reads the compiled form.
+
     Raises:
         ConfigError: at the first error ``captions dict check`` would report (unreadable entry,
             conflicting fix, chain, bad or catastrophic regex), with its file:line, before any
             text is touched.
     """
+    from . import cache
+
     if not paths:
         raise ConfigError("no dictionary given; expected at least one .toml, .tsv or .csv file")
+    key = _cache_key(paths) if cache.cache_dir() is not None else None
+    if key is not None:
+        cached = cache.load_cached(key)
+        if cached is not None:
+            return cached
     fixes, findings = read_dictionaries(paths)
     refuse_errors(findings)
-    return Dictionary.from_fixes(fixes, [str(p) for p in paths])
+    dictionary = Dictionary.from_fixes(fixes, [str(p) for p in paths])
+    if key is not None and len(dictionary.fixes) >= cache.MIN_FIXES:
+        dictionary.compile()
+        cache.store(key, dictionary)
+    return dictionary
+
+
+def _cache_key(paths: Sequence[str | os.PathLike[str]]) -> str | None:
+    """The content hash of regular files (None for anything else: a pipe is read once, by the reader)."""
+    from . import cache
+
+    contents = []
+    for path in paths:
+        try:
+            if not os.path.isfile(path):
+                return None
+            with open(path, "rb") as handle:
+                contents.append(handle.read())
+        except OSError:
+            return None
+    return cache.content_key(paths, contents)

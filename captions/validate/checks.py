@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from ..findings import Finding, FindingCode, Severity
 from ..model import Cue, Format
-from ..presets import Preset, reading_chars
+from ..presets import Preset, SpeedUnit, count_words, reading_chars
 from ..typography import detect_language, french_spacing
 
 __all__ = [
@@ -69,7 +69,8 @@ class Rules:
     max_duration_ms: int | None
     max_chars: int
     max_lines: int
-    max_chars_for: Callable[[int], float | None]
+    max_units_for: Callable[[int], float | None]
+    speed_unit: SpeedUnit
     french: bool
 
     @classmethod
@@ -77,8 +78,12 @@ class Rules:
         """The rules of ``preset`` for text in ``lang``."""
         return cls(preset=preset.name, min_gap_ms=preset.min_gap_ms, chain_gap_ms=preset.chain_gap_ms,
                    min_duration_ms=preset.min_duration_ms, max_duration_ms=preset.max_duration_ms,
-                   max_chars=preset.max_chars, max_lines=preset.max_lines,
-                   max_chars_for=preset.max_chars_for, french=lang == "fr")
+                   max_chars=preset.max_chars if preset.max_chars is not None else _NO_LIMIT,
+                   max_lines=preset.max_lines,
+                   max_units_for=preset.max_units_for, speed_unit=preset.speed_unit, french=lang == "fr")
+
+
+_NO_LIMIT = 10**9   # the line length of a preset that sets none (the CSA charter)
 
 
 # Not frozen: the loop builds one per cue, and a frozen dataclass's __init__ costs several
@@ -247,17 +252,20 @@ def too_long(rules: Rules, c: CueFacts) -> Finding | None:
 
 
 def too_fast(rules: Rules, c: CueFacts) -> Finding | None:
-    """``too-fast``: more reading characters than the preset allows for the cue's display time."""
+    """``too-fast``: more reading characters (words, for a words-per-minute preset) than the
+    preset allows for the cue's display time."""
     duration = c.duration
     if duration <= 0:
         return None
-    allowed = rules.max_chars_for(duration)
-    if allowed is None or c.chars <= allowed + 1e-9:   # the margin absorbs float rounding
+    allowed = rules.max_units_for(duration)
+    unit = rules.speed_unit
+    units = c.chars if unit is SpeedUnit.CPS else count_words(c.text)
+    if allowed is None or units <= allowed + 1e-9:   # the margin absorbs float rounding
         return None
-    cps, limit = round(c.chars * 1000 / duration, 2), round(allowed * 1000 / duration, 2)
+    speed, limit = round(units * unit.per_ms / duration, 2), round(allowed * unit.per_ms / duration, 2)
     return Finding(code=FindingCode.TOO_FAST, severity=Severity.WARNING,
-                   message=f"{cps} characters per second; limit {limit}",
-                   line=c.cue.line, cue=c.number, value=cps, limit=limit, preset=rules.preset)
+                   message=f"{speed} {unit.label}; limit {limit}",
+                   line=c.cue.line, cue=c.number, value=speed, limit=limit, preset=rules.preset)
 
 
 def too_many_lines(rules: Rules, c: CueFacts) -> Finding | None:

@@ -89,14 +89,16 @@ def rebreak(number: int, lines: Lines, preset: Preset, lang: str) -> tuple[Lines
     >>> lines, repair.code.value
     (('un deux', 'trois quatre'), 'rebreak')
     """
-    if fits(lines, preset.max_chars, preset.max_lines):
+    # a preset without a line length (the CSA charter) limits only the number of lines
+    if fits(lines, preset.max_chars if preset.max_chars is not None else len(max(lines, key=len, default="")),
+            preset.max_lines):
         return lines, None
     broken = break_lines(" ".join(" ".join(line.split(" ")) for line in lines),
-                         preset.max_chars, preset.max_lines, lang or "fr")
+                         preset.line_chars, preset.max_lines, lang or "fr")
     if broken == lines or " ".join(broken).split() != " ".join(lines).split():
         return lines, None
     return broken, Repair(code=RepairCode.REBREAK, cue=number, before="\n".join(lines), after="\n".join(broken),
-                          message=f"lines re-broken to {preset.max_lines} x {preset.max_chars} characters")
+                          message=f"lines re-broken to {preset.max_lines} x {preset.line_chars} characters")
 
 
 def fix_text(number: int, cue: Cue, preset: Preset, lang: str, repairs: list[Repair]) -> Cue:

@@ -91,7 +91,7 @@ def summarize(cues: Sequence[Cue], findings: Sequence[Finding]) -> Summary:
 
 def _summarize(cues: Sequence[Cue], findings: Sequence[Finding], chars_of: Sequence[int]) -> Summary:
     spread = reading_speeds(cues, chars_of)
-    span = (max(c.end_ms for c in cues) - min(c.start_ms for c in cues)) if cues else 0
+    span = max(0, max(c.end_ms for c in cues) - min(c.start_ms for c in cues)) if cues else 0
     counts = sorted((code.value, n) for code, n in Counter(map(attrgetter("code"), findings)).items())
     return Summary(cues=len(cues), duration_ms=span, shown_ms=sum([max(0, c.end_ms - c.start_ms) for c in cues]),
                    cps_median=round(spread.median_cps, 1), cps_p90=round(spread.p90_cps, 1),
