@@ -32,7 +32,7 @@ from .validate.checks import check_cues
 
 __all__ = [
     "Report", "ReadingSpeed", "LimitMiss", "check_limits", "ConvertResult", "Corrector", "Recorded", "Record", "ReaderNote",
-    "convert_transcript", "convert_cues", "convert_file", "plan_convert_outputs", "read_input", "OutputPlan",
+    "convert_transcript", "convert_cues", "convert_file", "webvtt_voices", "label_speakers", "plan_convert_outputs", "read_input", "OutputPlan",
     "ConvertedFile",
 ]
 
@@ -422,6 +422,34 @@ def _reading(cues: Sequence[Cue], misses: Sequence[LimitMiss], preset: Preset,
     )
 
 
+def webvtt_voices(result: ConvertResult) -> tuple[tuple[str, ...], ...]:
+    """Per cue, its WebVTT text with a voice span (``<v Name>``) where the speaker is named: one
+    span over a cue of one speaker, one closed span per line of a dialogue; the text escaped as
+    WebVTT wants it.  A cue with no named speaker is its lines, escaped (the writer's own).
+
+    >>> from captions.model import Fragment
+    >>> from captions.presets import get_preset
+    >>> t = Transcript("t", (Fragment(0, "Tu viens ?", 1, speaker="Anna"), Fragment(0, "Oui & non.", 2, speaker="Marc"),
+    ...                      Fragment(2000, "Alors à tout à l'heure, devant le cinéma.", 3, speaker="Anna")))
+    >>> webvtt_voices(convert_transcript(t, get_preset("fr-tv"), speaker_labels=False))[0]
+    ('<v Anna>- Tu viens\u202f?</v>', '<v Marc>- Oui &amp; non.</v>')
+    """
+    from .formats.vtt import escape_vtt_text
+
+    built = result.built
+    out = []
+    for k, cue in enumerate(result.cues):
+        lines = tuple(escape_vtt_text(line) for line in cue.lines)
+        speakers = built.speakers[k] if built is not None and k < len(built.speakers) else ()
+        if built is not None and built.dialogue[k] and len(speakers) == len(lines):
+            lines = tuple(f"<v {escape_vtt_text(name)}>{line}</v>" if name else line
+                          for name, line in zip(speakers, lines))
+        elif speakers and speakers[0]:
+            lines = (f"<v {escape_vtt_text(speakers[0])}>{lines[0]}", *lines[1:])
+        out.append(lines)
+    return tuple(out)
+
+
 # ---- files -----------------------------------------------------------------------------
 
 @dataclass(frozen=True, slots=True)
@@ -505,13 +533,15 @@ def read_input(input_path: PathArg) -> Transcript | CaptionDocument:
 def convert_file(input_path: PathArg, outputs: Sequence[str], preset: Preset | PresetChoice | None = None, *,
                  to: str | None = None, lang: str | None = None, typography: bool = True,
                  corrector: Corrector | None = None, report_path: PathArg | None = None,
-                 review_path: PathArg | None = None) -> ConvertedFile:
+                 review_path: PathArg | None = None, speaker_labels: bool | None = None,
+                 expressions: Sequence[str] = ()) -> ConvertedFile:
     """Read ``input_path``, build the cues, render every output, then write them all or none.
 
     Everything is computed before anything is written, so a bad input or option leaves no
     file behind, and an output that cannot be written leaves none of the others either.  The
     report goes to ``report_path`` as JSON when given, the review page
-    (:mod:`captions.review_html`) to ``review_path``.
+    (:mod:`captions.review_html`) to ``review_path``.  ``speaker_labels`` and ``expressions``: see
+    :func:`convert_transcript`.
 
     Raises:
         OutputError: an output cannot be written (no file of this run is left behind).
@@ -522,7 +552,8 @@ def convert_file(input_path: PathArg, outputs: Sequence[str], preset: Preset | P
             raise ConfigError(f"refusing to write over the input {source_name(input_path)}; choose another file")
     source = read_input(input_path)
     if isinstance(source, Transcript):
-        result = convert_transcript(source, preset, lang=lang, typography=typography, corrector=corrector)
+        result = convert_transcript(source, preset, lang=lang, typography=typography, corrector=corrector,
+                                    speaker_labels=speaker_labels, expressions=expressions)
     else:
         result = convert_cues(source.cues, preset, source=source.source, lang=lang, typography=typography,
                               notes=source.problems, header_notes=source.notes)

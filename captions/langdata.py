@@ -165,6 +165,7 @@ class LanguageData:
         determiners: never end a line or cue on them (an article stays with its noun).
         pronouns: a pronoun stays with its verb (a soft rule).
         clitics: unstressed pronouns: never end a line or cue on them.
+        subjects: of those, the subject pronouns (a lesser fault than the other weak ends).
         conjunctions / relatives / prepositions: a line may start with them, never end on them.
         auxiliaries: never end a line or cue on them (an auxiliary stays with its participle).
         endings: other words a line or cue never ends on (``c'est``).
@@ -185,6 +186,7 @@ class LanguageData:
     determiners: frozenset[str] = frozenset()
     pronouns: frozenset[str] = frozenset()
     clitics: frozenset[str] = frozenset()
+    subjects: frozenset[str] = frozenset()
     conjunctions: frozenset[str] = frozenset()
     relatives: frozenset[str] = frozenset()
     prepositions: frozenset[str] = frozenset()
@@ -307,8 +309,8 @@ def language_data(code: str) -> LanguageData | None:
     expressions = frozenset(parse_expression(line) for line in _read(code, "-expressions.txt").splitlines()
                             if line.strip() and not line.lstrip().startswith("#"))
     classes = {name: _words(table, name) for name in
-               ("determiners", "pronouns", "clitics", "conjunctions", "relatives", "prepositions", "auxiliaries",
-                "endings", "leading", "clinging", "units")}
+               ("determiners", "pronouns", "clitics", "subjects", "conjunctions", "relatives", "prepositions",
+                "auxiliaries", "endings", "leading", "clinging", "units")}
     return LanguageData(code=code, **classes, expressions=expressions,
                         dialogue_dash=str(table.get("dialogue_dash", "- ")),
                         continuation_end=str(table.get("continuation_end", "…")),

@@ -292,7 +292,7 @@ PRESETS: dict[str, Preset] = {
         Preset("netflix-en-children", "Netflix English (USA), children", _NETFLIX_EN, max_cps=17.0, language="en"),
         Preset("netflix-sdh", "Netflix SDH (the default for other languages)",
                f"{_NETFLIX_GENERAL}; SDH reading speed 20 cps (most languages, as Subtitle Edit's Netflix "
-               "checker lists them)", max_cps=20.0),
+               "checker lists them)", max_cps=20.0, sdh=True),
         Preset("bbc", "BBC", "BBC Subtitle Guidelines (37 Teletext characters, 2 lines, 160-180 wpm)",
                max_chars=37, max_cps=None, max_wpm=180, min_duration_ms=0, max_duration_ms=None,
                gap_frames=0, fps=25.0, language="en"),

@@ -24,9 +24,9 @@ from .langdata import LanguageData, PhraseRule, rules_for, word_key
 from .timecode import format_clock
 
 __all__ = [
-    "NNBSP", "french_spacing", "detect_language", "break_penalty", "pair_penalties", "UNBREAKABLE", "WEAK_END",
-    "CLITIC_END", "SENTENCE_END", "CLAUSE_END", "ends_sentence", "TypoRule", "TypoChange", "TypoChangeRecord", "Typeset",
-    "typeset",
+    "NNBSP", "french_spacing", "detect_language", "break_penalty", "pair_penalties", "UNBREAKABLE",
+    "INSIDE_EXPRESSION", "WEAK_END", "CLITIC_END", "SENTENCE_END", "CLAUSE_END", "ends_sentence", "TypoRule",
+    "TypoChange", "TypoChangeRecord", "Typeset", "typeset",
 ]
 
 NNBSP = "\u202f"
@@ -418,8 +418,9 @@ def _same_case(new: str, found: str) -> str:
 # ---- where text may be cut -------------------------------------------------------------
 
 UNBREAKABLE = 1000.0   # a cut the rules forbid; taken only when nothing else fits
+INSIDE_EXPRESSION = 1200.0   # ... inside a fixed expression: the last of those taken
 WEAK_END = 30.0        # a line or cue ending on a word it must not end on (a preposition, c'est...)
-CLITIC_END = 15.0      # ... on a clitic pronoun (qu'ils | entrent): still less bad than mixing two sentences
+CLITIC_END = 15.0      # ... on a subject pronoun (qu'ils | entrent): still less bad than mixing two sentences
 
 SENTENCE_END = frozenset(".?!…")
 CLAUSE_END = frozenset(",;:–—)»")
@@ -445,7 +446,7 @@ def _core(key: str) -> str:
 def _left(word: str, lang: str) -> tuple[float | None, bool, bool, int, int]:
     """What a cut after ``word`` depends on: (the penalty when the word alone decides it, else
     None; a number; a number that ends with a full stop; a capitalised name, or 2 when it is in
-    capitals; 3 for a word a line must not end on, 2 for a clitic pronoun, 1 for a word it
+    capitals; 3 for a word a line must not end on, 2 for a subject pronoun, 1 for a word it
     should not end on, else 0)."""
     data = rules_for(lang)
     last = word[-1:]
@@ -462,7 +463,7 @@ def _left(word: str, lang: str) -> tuple[float | None, bool, bool, int, int]:
         return UNBREAKABLE, False, False, 0, 0
     weak = 0
     if data.ends_weak(word):
-        weak = 2 if (key in data.clitics or core in data.clitics) and key not in data.weak_end - data.clitics else 3
+        weak = 2 if key in data.subjects or core in data.subjects else 3
     elif key in data.weak or core in data.weak:
         weak = 1
     # a capitalised word that may start a name (not a function word); 2: in capitals
@@ -498,7 +499,7 @@ def break_penalty(left: str, right: str, lang: str = "fr") -> float:
     0 after a sentence end (a number ending with a full stop before a capital: ``2000. Je``),
     1 after clause punctuation, 2 before a conjunction, a relative pronoun or a preposition, 4
     elsewhere, 10 after a pronoun or an adjective or adverb that comes before its word
-    (``grande | cérémonie``) and before the ``pas`` of a negation, :data:`CLITIC_END` after a clitic
+    (``grande | cérémonie``) and before the ``pas`` of a negation, :data:`CLITIC_END` after a subject
     pronoun (``qu'ils | entrent``), :data:`WEAK_END` after another word a line must not end on (a
     preposition, a conjunction, a relative pronoun, an auxiliary, ``c'est``), and
     :data:`UNBREAKABLE` between an article and its noun, a number and its unit, a first and a
@@ -535,16 +536,15 @@ def break_penalty(left: str, right: str, lang: str = "fr") -> float:
 
 
 def pair_penalties(words: Sequence[str], lang: str, data: LanguageData | None = None) -> list[float]:
-    """:func:`break_penalty` between each two neighbours of ``words``, and :data:`UNBREAKABLE`
+    """:func:`break_penalty` between each two neighbours of ``words``, and :data:`INSIDE_EXPRESSION`
     inside the fixed expressions of ``data`` (the language's, with the user's, by default the
     language's own).
 
     >>> pair_penalties("on parle parce qu'il y a".split(), "fr")   # a clitic, a conjunction, an expression
-    [15.0, 2.0, 1000.0, 1000.0, 1000.0]
+    [15.0, 2.0, 1200.0, 1200.0, 1200.0]
     """
     cuts = [break_penalty(a, b, lang) for a, b in zip(words, words[1:])]
     for first, end in (data or rules_for(lang)).expression_spans(words):
         for k in range(first, end - 1):
-            if cuts[k] < UNBREAKABLE:
-                cuts[k] = UNBREAKABLE
+            cuts[k] = INSIDE_EXPRESSION
     return cuts
