@@ -66,24 +66,27 @@ class Marks:
         turn: a speaker's turn starts there (marked by the input).
         probable: a probable turn starts there (a stamped line after a sentence end in a
             transcript that names no speaker, or any line of an unpunctuated stretch).
-        plain: the fragment is inside an unpunctuated stretch.
+        plain: the fragment is inside an unpunctuated stretch (its lines phrased, few sentence ends).
+        phrased: the fragment is inside a stretch of short source lines: each is a phrase (a
+            recogniser's cut at a pause, a subtitle's line), not a page's wrapping.
     """
 
     turn: tuple[bool, ...]
     probable: tuple[bool, ...]
     plain: tuple[bool, ...]
+    phrased: tuple[bool, ...] = ()
 
 
-_PLAIN_WINDOW = 8         # fragments either side looked at to find an unpunctuated stretch
-_PLAIN_WORDS = 30         # ... which has fewer than one sentence end per this many words
+_PLAIN_WINDOW = 8         # fragments either side looked at to find a stretch
+_PLAIN_WORDS = 30         # an unpunctuated stretch has fewer than one sentence end per this many words
 _PLAIN_MIN_WORDS = 30     # ... over at least this many words
-_PLAIN_LINE = 50          # ... in source lines of at most this many characters on average (phrases,
-                          # not paragraphs wrapped by a page)
+_PLAIN_LINE = 50          # a phrased stretch's source lines hold at most this many characters on
+                          # average (phrases, not paragraphs wrapped by a page)
 _PLAIN_RUN = 10           # a stretch is at least this many fragments long (a shorter run is noise)
 
 
 def mark_fragments(fragments: Sequence[Fragment]) -> Marks:
-    """Turns, probable turns and unpunctuated stretches, per fragment (see the module docstring).
+    """Turns, probable turns and stretches, per fragment (see the module docstring).
 
     >>> m = mark_fragments([Fragment(0, "Salut Clément.", 1), Fragment(1000, "Salut.", 2),
     ...                     Fragment(2000, "Ça va ?", 3, turn=True)])
@@ -91,7 +94,7 @@ def mark_fragments(fragments: Sequence[Fragment]) -> Marks:
     ((False, False, True), (False, True, False))
     """
     n = len(fragments)
-    plain = _unpunctuated(fragments)
+    phrased, plain = _stretches(fragments)
     named = any(f.speaker is not None for f in fragments)
     turn = [False] * n
     probable = [False] * n
@@ -103,7 +106,7 @@ def mark_fragments(fragments: Sequence[Fragment]) -> Marks:
             probable[k] = (plain[k] and plain[k - 1]) or (bool(last) and ends_sentence(last))
     if n:
         turn[0] = fragments[0].turn
-    return Marks(tuple(turn), tuple(probable), tuple(plain))
+    return Marks(tuple(turn), tuple(probable), tuple(plain), tuple(phrased))
 
 
 _SENTENCE_END_MARK = re.compile(r"(?<![\d\s])[.?!…]+(?= |$)|(?<=[ \u202f\u00a0])[?!…]+(?= |$)")
@@ -115,22 +118,30 @@ def _sentence_ends(text: str) -> int:
     return len(_SENTENCE_END_MARK.findall(text))
 
 
-def _unpunctuated(fragments: Sequence[Fragment]) -> list[bool]:
-    """Whether each fragment sits in a stretch of short source lines with fewer than one
-    sentence end per :data:`_PLAIN_WORDS` words (counted over :data:`_PLAIN_WINDOW` fragments
-    either side): speech recognition without punctuation, cut at its pauses."""
+def _stretches(fragments: Sequence[Fragment]) -> tuple[list[bool], list[bool]]:
+    """Per fragment, whether it sits in a stretch of short source lines (phrased: at most
+    :data:`_PLAIN_LINE` characters a line on average over :data:`_PLAIN_WINDOW` fragments
+    either side), and whether that stretch also has fewer than one sentence end per
+    :data:`_PLAIN_WORDS` words (unpunctuated: speech recognition without punctuation, cut at its
+    pauses).  A run shorter than :data:`_PLAIN_RUN` fragments is no stretch."""
     n = len(fragments)
     words = [0, *accumulate(f.text.count(" ") + 1 for f in fragments)]
     ends = [0, *accumulate(_sentence_ends(f.text) for f in fragments)]
     chars = [0, *accumulate(len(f.text) for f in fragments)]
-    out = []
+    phrased, plain = [], []
     for k in range(n):
         lo, hi = max(0, k - _PLAIN_WINDOW), min(n, k + _PLAIN_WINDOW + 1)
         count = words[hi] - words[lo]
-        out.append(count >= _PLAIN_MIN_WORDS and (ends[hi] - ends[lo]) * _PLAIN_WORDS < count
-                   and chars[hi] - chars[lo] <= _PLAIN_LINE * (hi - lo))
-    k = 0
-    while k < n:   # runs shorter than _PLAIN_RUN are dropped
+        short = chars[hi] - chars[lo] <= _PLAIN_LINE * (hi - lo)
+        phrased.append(short)
+        plain.append(short and count >= _PLAIN_MIN_WORDS and (ends[hi] - ends[lo]) * _PLAIN_WORDS < count)
+    return _runs(phrased), _runs(plain)
+
+
+def _runs(flags: list[bool]) -> list[bool]:
+    """``flags`` without its runs shorter than :data:`_PLAIN_RUN`."""
+    out, n, k = list(flags), len(flags), 0
+    while k < n:
         end = k
         while end < n and out[end]:
             end += 1
@@ -293,9 +304,9 @@ _NO_LINES = 5000.0     # a two-line cue whose text has no cut that fits both lin
 _DIALOGUE = 3.0        # a cue holding two speakers (a dialogue), against two cues
 _TWO_PHRASES = 2.0     # a cue holding a probable turn (two sentences on two lines), against two cues
 _THIRD_PHRASE = 30.0   # a third probable speaker in a cue: only to spare a cue too short (_SHORT)
-_PLAIN_CUT = 1.0       # the cut at a source line's end in an unpunctuated stretch (a phrase's end)
-_INSIDE_PHRASE = 4.0   # added to a cut inside a source line in an unpunctuated stretch
-_GOOD_CUT = 4.0 * _CUT_WEIGHT   # cue ends are searched at cuts this good or better first
+_PLAIN_CUT = 1.0       # the cut at a source line's end in a phrased stretch (a phrase's end)
+_INSIDE_PHRASE = 4.0   # added to a cut inside a source line in a phrased stretch
+_GOOD_CUT = (4.0 + _INSIDE_PHRASE) * _CUT_WEIGHT   # cue ends are searched at cuts this good or better first
 _NO_BOUND = 10**9      # a length or a duration no cue reaches
 _READING_STEP_MS = 50  # the reading-speed table has one entry per this much display time
 _READING_SPAN_MS = 60_000
@@ -329,10 +340,10 @@ class Cuts:
     forced: tuple[bool, ...]
 
 
-def measure_cuts(words: Words, data: LanguageData, plain: Sequence[bool] = (), *,
+def measure_cuts(words: Words, data: LanguageData, phrased: Sequence[bool] = (), *,
                  pauses: frozenset[int] = frozenset(), head: bool = True, tail: bool = True) -> Cuts:
-    """Every place between ``words`` measured once (``plain``: per fragment, inside an
-    unpunctuated stretch; ``pauses``: the fragments a forced cut comes before; ``head`` /
+    """Every place between ``words`` measured once (``phrased``: per fragment, inside a stretch of
+    short source lines, whose ends are preferred cuts; ``pauses``: the fragments a forced cut comes before; ``head`` /
     ``tail``: a sentence starts at the first word / after the last).
 
     >>> from captions.timing import SpeechSpan
@@ -349,8 +360,8 @@ def measure_cuts(words: Words, data: LanguageData, plain: Sequence[bool] = (), *
     for b in range(1, n):
         if owner[b] != owner[b - 1]:
             cue_bonus[b] = _FRAGMENT_BONUS   # the first word of a fragment: about one word in four
-    if plain:
-        _prefer_source_lines(penalty, owner, plain)
+    if phrased:
+        _prefer_source_lines(penalty, owner, phrased)
     split = [False] * (n + 1)
     dash = [0] * (n + 1)
     for b in words.turn:
@@ -367,14 +378,14 @@ def measure_cuts(words: Words, data: LanguageData, plain: Sequence[bool] = (), *
     return Cuts(tuple(penalty), tuple(line), tuple(cue), tuple(sentence), tuple(split), tuple(dash), tuple(forced))
 
 
-def _prefer_source_lines(penalty: list[float], owner: Sequence[int], plain: Sequence[bool]) -> None:
-    """In an unpunctuated stretch, a source line's end is a phrase's end: a good cut where a
+def _prefer_source_lines(penalty: list[float], owner: Sequence[int], phrased: Sequence[bool]) -> None:
+    """In a stretch of short source lines, a line's end is a phrase's end: a good cut where a
     line may end; a cut inside a source line costs more (the phrase stays whole)."""
     for b in range(1, len(penalty) - 1):
-        if not plain[owner[b]]:
+        if not phrased[owner[b]]:
             continue
         if owner[b] != owner[b - 1]:
-            if plain[owner[b - 1]] and penalty[b] < WEAK_END:
+            if phrased[owner[b - 1]] and penalty[b] < WEAK_END:
                 penalty[b] = min(penalty[b], _PLAIN_CUT)
         elif penalty[b] < UNBREAKABLE:
             penalty[b] += _INSIDE_PHRASE
@@ -515,11 +526,11 @@ class _Chunk:
     (:meth:`__init__`), its places measured once the next chunk's first word is known
     (:meth:`cut`), then its cues (:meth:`pieces`)."""
 
-    __slots__ = ("fragments", "words", "cuts", "preset", "data", "layout", "plain")
+    __slots__ = ("fragments", "words", "cuts", "preset", "data", "layout", "phrased")
 
     def __init__(self, fragments: Sequence[Fragment], spans: Sequence[SpeechSpan], marks: Marks, first: int,
                  end: int, preset: Preset, data: LanguageData) -> None:
-        self.fragments, self.preset, self.data, self.plain = fragments, preset, data, marks.plain
+        self.fragments, self.preset, self.data, self.phrased = fragments, preset, data, marks.phrased
         self.words = split_words(fragments, spans, marks, first=first, end=end)
 
     def edge(self, following: _Chunk | None) -> tuple[int | None, bool]:
@@ -535,7 +546,7 @@ class _Chunk:
         """Measure the chunk's places: ``head`` / ``tail``: a sentence starts at its first word /
         after its last; ``pauses``: the fragments a forced cut comes before (the whole text as
         one chunk)."""
-        self.cuts = measure_cuts(self.words, self.data, self.plain, pauses=pauses, head=head, tail=tail)
+        self.cuts = measure_cuts(self.words, self.data, self.phrased, pauses=pauses, head=head, tail=tail)
         self.layout = _Layout(self.words, self.cuts, self.preset, self.data)
 
     def pieces(self, out: list[_Piece], after: tuple[int | None, bool], opened: bool,

@@ -92,6 +92,12 @@ def _check_publishable(result, transcript, *, turns: bool = True) -> None:
         assert marked == total
     texts = typeset([f.text for f in transcript.fragments], result.lang).texts
     assert shown_words(result) == spoken_words([replace(f, text=t) for f, t in zip(transcript.fragments, texts)])
+    # the report's quality measures (captions.quality, another reading of the same lists) agree
+    quality = result.report.quality
+    assert quality.expression_splits == 0 and quality.blanks_unmarked == 0
+    assert quality.weak_line_ends <= 0.02 * quality.lines
+    if turns:
+        assert quality.cues_over_two_speakers == 0 and quality.turns_marked == quality.turns
 
 
 def test_sample_is_what_a_subtitler_would_publish():
