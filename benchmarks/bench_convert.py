@@ -8,8 +8,11 @@
 2. The library (timing + cue building + line breaking, no I/O) on 25,000 to 100,000 fragments
    made of the sample's own fragments shifted in time: time per fragment should stay flat
    (linear builder).
-3. How often the sample's cues mix sentences (the tail of one glued to the next).
-4. What each preset gives on the sample: cues, the limits the report lists, reading speed.
+3. What the builder holds while it runs, per fragment (tracemalloc's peak; goal: at most 1 KiB),
+   chunk by chunk between pauses against the whole text as one chunk (its careful twin, the
+   same cues), on the sample and on 25,000 and 100,000 fragments made of it.
+4. How often the sample's cues mix sentences (the tail of one glued to the next).
+5. What each preset gives on the sample: cues, the limits the report lists, reading speed.
 
 Run: ``python benchmarks/run.py convert``.
 """
@@ -90,7 +93,7 @@ def bench_phases() -> None:
         ("convert_transcript (all below)", median_timing(lambda: convert_transcript(transcript, preset), repeat=7),
          f"{len(result.cues):,} cues"),
         ("estimate_speech", median_timing(lambda: estimate_speech(frags), repeat=7), "timing model"),
-        ("build_cues", median_timing(lambda: build_cues(frags, spans, preset, typography=True), repeat=7),
+        ("build_cues", median_timing(lambda: build_cues(frags, spans, preset), repeat=7),
          "words, cuts, lines, cue times"),
         ("render SRT", median_timing(lambda: render_captions(result.cues, Format.SRT), repeat=7), "pysrt"),
         ("render WebVTT", median_timing(lambda: render_captions(result.cues, Format.VTT), repeat=7), "webvtt-py"),
@@ -188,10 +191,43 @@ def bench_scaling() -> None:
                 reference="25,000 fragments")
 
 
+def bench_memory() -> None:
+    """The builder's peak memory per fragment: tracemalloc's peak above what existed when
+    build_cues started (the fragments and their speech spans, made before; the language's data
+    and the word caches, loaded by a first run), the built cues included.  The sample's
+    fragments repeat, shifted in time, for the larger inputs."""
+    import gc
+    import tracemalloc
+
+    from captions.segment import build_cues
+    from captions.timing import estimate_speech
+
+    base = read_transcript(SAMPLE)
+    preset = get_preset()
+    build_cues(base.fragments, estimate_speech(base.fragments), preset)   # the language data and caches, loaded once
+    rows = []
+    for count in (len(base.fragments), 25_000, 100_000):
+        frags = _scaled(base, count).fragments
+        spans = estimate_speech(frags)
+        for label, chunked in (("chunk by chunk (ours)", True), ("the whole text as one chunk", False)):
+            gc.collect()
+            tracemalloc.start()
+            built = build_cues(frags, spans, preset, chunked=chunked)
+            peak = tracemalloc.get_traced_memory()[1]
+            tracemalloc.stop()
+            rows.append(f"| {count:,} | {label} | {len(built.cues):,} | {peak / 2**20:.1f} | {peak / count:,.0f} |")
+            del built
+    print("\n### The builder's peak memory (tracemalloc; goal: at most 1 KiB per fragment)\n")
+    print("| fragments | build | cues | peak MiB | bytes per fragment |")
+    print("|---:|---|---:|---:|---:|")
+    print("\n".join(rows))
+
+
 def main() -> None:
     bench_process()
     bench_phases()
     bench_scaling()
+    bench_memory()
     quality()
     presets_on_sample()
 

@@ -20,18 +20,19 @@ from .errors import ConfigError, UnsupportedFormatError
 from .files import encode_text, read_source, same_file, sniff, source_name, write_all
 from .findings import Finding, FindingCode, FindingDict, Measure
 from .formats import CaptionDocument, Format, format_for_path, render_captions
+from .langdata import rules_for
+from .language import Detected, detect, parse_language
 from .model import Cue, Fragment, Note, NoteDict, Transcript
 from .presets import Preset, PresetChoice, SpeedUnit, median, reading_speeds, resolve_preset
 from .quality import QualityData, QualityReport, measure_quality
-from .segment import build_cues, layout_cue
+from .segment import Built, build_cues, layout_cue
 from .timing import SpeechSpan, estimate_speech
-from .typography import detect_language, french_spacing
+from .typography import typeset
 from .validate.checks import check_cues
 
 __all__ = [
     "Report", "ReadingSpeed", "LimitMiss", "check_limits", "ConvertResult", "Corrector", "Recorded", "Record", "ReaderNote",
-    "SpeechSource", "MEASURED_LAG_MS",
-    "convert_transcript", "convert_cues", "convert_file", "plan_convert_outputs", "read_input", "OutputPlan",
+    "convert_transcript", "convert_cues", "convert_file", "webvtt_voices", "SpeechSource", "MEASURED_LAG_MS", "label_speakers", "plan_convert_outputs", "read_input", "OutputPlan",
     "ConvertedFile",
 ]
 
@@ -194,6 +195,7 @@ class ReportData(TypedDict):
     misses: list[LimitMissData]
     notes: list[NoteDict | FindingDict]
     changes: list[object]
+    typography: list[object]
 
 
 @dataclass(frozen=True, slots=True)
@@ -212,6 +214,7 @@ class Report:
         reading: the reading-speed summary.
         quality: what a subtitler would check, measured (:mod:`captions.quality`).
         settings: the preset as applied, overrides included (its numbers: ``preset_settings``).
+        typography: what the typography pass changed (:class:`~captions.typography.TypoChange`).
     """
 
     source: str
@@ -226,6 +229,7 @@ class Report:
     quality: QualityReport | None = None
     preset_by_language: bool = False
     settings: Preset | None = None
+    typography: tuple[Record, ...] = ()
 
     def count(self, code: FindingCode) -> int:
         return sum(1 for m in self.misses if m.code is code)
@@ -249,6 +253,7 @@ class Report:
             "misses": [m.to_dict() for m in self.misses],
             "notes": [n.to_dict() for n in self.notes],
             "changes": [_as_data(c) for c in self.changes],
+            "typography": [_as_data(c) for c in self.typography],
         }
 
 
@@ -268,6 +273,8 @@ class ConvertResult:
     Attributes:
         sources: per cue, the first and last index of the transcript fragments its words come
             from (for caption input: the cue's own index twice).
+        built: for transcript input, what the builder knows of each cue (its speakers, its
+            dialogue dashes, its continuation mark: :class:`~captions.segment.Built`).
     """
 
     cues: tuple[Cue, ...]
@@ -275,30 +282,45 @@ class ConvertResult:
     lang: str
     header_notes: tuple[str, ...] = field(default=())
     sources: tuple[tuple[int, int], ...] = field(default=())
+    built: Built | None = None
 
 
 # ---- the jobs --------------------------------------------------------------------------
 
 def _language(lang: str | None, texts: Sequence[str]) -> str:
-    if lang is None:
-        return detect_language(" ".join(texts[:2000]))
-    if lang not in ("fr", "en"):
-        raise ConfigError(f"unsupported language {lang!r}; expected fr or en")
-    return lang
+    """The language whose rules apply: ``lang`` when given (a code of
+    :class:`~captions.language.Language`), else the detected one when the detection is
+    confident, else ``"und"`` (undetermined: punctuation alone decides)."""
+    if lang is not None:
+        try:
+            return parse_language(lang).value
+        except ValueError as error:
+            raise ConfigError(str(error)) from None
+    found: Detected = detect(" ".join(texts[:2000]))
+    if found.language is not None and found.confident(found.language):
+        return found.language.value
+    return "und"
 
 
 def convert_transcript(transcript: Transcript, preset: Preset | PresetChoice | None = None, *,
-                       lang: str | None = None, typography: bool = True,
-                       corrector: Corrector | None = None, speech: SpeechSource | None = None) -> ConvertResult:
+                       lang: str | None = None, typography: bool = True, corrector: Corrector | None = None,
+                       expressions: Sequence[str] = (), speaker_labels: bool | None = None,
+                       speech: SpeechSource | None = None) -> ConvertResult:
     """Build cues from a transcript.
 
     Args:
         preset: the rules; a :class:`PresetChoice` without a name, or None, takes the preset of
             the text's language (:func:`captions.presets.preset_for_language`).
-        lang: ``"fr"`` or ``"en"``; detected from the text when None.
-        typography: add the French non-breaking spaces (French only).
+        lang: a language code (``"fr"``, ``"en"``...); detected from the text when None (the
+            rules of a language apply only when the detection is confident).
+        typography: the language's typography pass (French: narrow no-break spaces, one
+            ellipsis, accented capitals...); every change goes to the report.
         corrector: applied to the transcript before cues are built (so line lengths see the
             corrected text); returns the new transcript and its changes, which go to the report.
+        expressions: fixed expressions of the user's (``captions.toml``), never split, added to
+            the language's own.
+        speaker_labels: open each named speaker's turn with ``NAME:`` (None: when the preset is
+            for the deaf and hard of hearing).
         speech: where the fragments' speech is, heard in the replay (``--media``); without it,
             estimated from the stamps (:func:`captions.timing.estimate_speech`).  Measured ends
             get no lag but what the reading speed needs (:data:`MEASURED_LAG_MS`).
@@ -317,26 +339,61 @@ def convert_transcript(transcript: Transcript, preset: Preset | PresetChoice | N
     fragments = transcript.fragments
     lang = _language(lang, [f.text for f in fragments])
     preset, by_language = resolve_preset(preset, lang)
+    typo: tuple[Record, ...] = ()
+    if typography:
+        fragments, typo = _typeset_fragments(fragments, lang)
+    if speaker_labels if speaker_labels is not None else preset.sdh:
+        fragments = label_speakers(fragments, lang)
     if speech is None:
         spans = estimate_speech(fragments)
         timed = preset
     else:
         spans = tuple(speech(fragments, preset))
         timed = replace(preset, lag_ms=min(preset.lag_ms, MEASURED_LAG_MS))
-    built = build_cues(fragments, spans, timed, lang=lang, typography=typography and lang == "fr")
+    built = build_cues(fragments, spans, timed, lang=lang, expressions=expressions)
     misses = check_limits(built.cues, preset, lang=lang, speech=built.speech)
     rates = sorted(s.rate_cps for s in spans)
     reading = _reading(built.cues, misses, preset, median(rates) if rates else None)
     quality = measure_quality(built.cues, preset, lang, fragments=fragments, sources=built.fragments)
     report = Report(transcript.source, preset.name, preset.source, lang, len(built.cues), misses,
-                    transcript.notes, changes, reading, quality, by_language, preset)
-    return ConvertResult(built.cues, report, lang, tuple(transcript.metadata), built.fragments)
+                    transcript.notes, changes, reading, quality, by_language, preset, typo)
+    return ConvertResult(built.cues, report, lang, tuple(transcript.metadata), built.fragments, built)
+
+
+def _typeset_fragments(fragments: Sequence[Fragment], lang: str) -> tuple[tuple[Fragment, ...], tuple[Record, ...]]:
+    """The typography pass over the fragments' running text: the new fragments and the changes."""
+    done = typeset([f.text for f in fragments], lang, lines=[f.line for f in fragments],
+                   starts_ms=[f.start_ms for f in fragments])
+    if not done.changes:
+        return tuple(fragments), ()
+    out = tuple(f if f.text == text else replace(f, text=text) for f, text in zip(fragments, done.texts))
+    return out, done.changes
+
+
+def label_speakers(fragments: Sequence[Fragment], lang: str) -> tuple[Fragment, ...]:
+    """The fragments with ``NAME:`` before the words of each named speaker's turn (glued to the
+    first word by a no-break space, so that a line never ends on the label).
+
+    >>> [f.text for f in label_speakers([Fragment(0, "Salut.", 1, speaker="Anna"),
+    ...                                  Fragment(900, "Salut.", 2, speaker="Marc", turn=True)], "en")]
+    ['ANNA:\\xa0Salut.', 'MARC:\\xa0Salut.']
+    """
+    colon = "\u202f:" if ":" in rules_for(lang).typography.space_before else ":"
+    out = []
+    previous: str | None = None
+    for k, frag in enumerate(fragments):
+        if frag.speaker is not None and (k == 0 or frag.turn or frag.speaker != previous) and frag.text:
+            frag = replace(frag, text=f"{frag.speaker.upper()}{colon}\u00a0{frag.text}")
+        previous = frag.speaker
+        out.append(frag)
+    return tuple(out)
 
 
 def convert_cues(cues: Sequence[Cue], preset: Preset | PresetChoice | None = None, *, source: str = "<input>",
                  lang: str | None = None, typography: bool = True, notes: Sequence[ReaderNote] = (),
                  header_notes: Sequence[str] = ()) -> ConvertResult:
-    """Re-break the lines of existing cues to ``preset`` (times kept; text verbatim).
+    """Re-break the lines of existing cues to ``preset`` (times kept; text verbatim but for the
+    typography pass, whose changes go to the report).
 
     Args:
         notes: what the caption reader met (its problems), passed on to the report.
@@ -350,16 +407,19 @@ def convert_cues(cues: Sequence[Cue], preset: Preset | PresetChoice | None = Non
     lang = _language(lang, [c.text for c in cues])
     preset, by_language = resolve_preset(preset, lang)
     out = []
-    for cue in cues:
+    changes: list[Record] = []
+    for k, cue in enumerate(cues):
         text = " ".join(w for w in " ".join(cue.lines).replace("\t", " ").split(" ") if w)  # keeps U+202F
-        if typography and lang == "fr":
-            text = french_spacing(text)
+        if typography:
+            done = typeset([text], lang, lines=[cue.line], starts_ms=[cue.start_ms])
+            text = done.texts[0]
+            changes += [replace(c, segment=k) for c in done.changes]
         out.append(replace(cue, lines=layout_cue(text, preset, lang)))
     built = tuple(out)
     misses = check_limits(built, preset, lang=lang)
     report = Report(source, preset.name, preset.source, lang, len(built), misses, tuple(notes),
                     reading=_reading(built, misses, preset, None), quality=measure_quality(built, preset, lang),
-                    preset_by_language=by_language, settings=preset)
+                    preset_by_language=by_language, settings=preset, typography=tuple(changes))
     return ConvertResult(built, report, lang, tuple(header_notes), tuple((k, k) for k in range(len(built))))
 
 
@@ -379,6 +439,34 @@ def _reading(cues: Sequence[Cue], misses: Sequence[LimitMiss], preset: Preset,
         unit=preset.speed_unit.value,
         limit_wpm=float(preset.max_wpm) if words and preset.max_wpm is not None else None,
     )
+
+
+def webvtt_voices(result: ConvertResult) -> tuple[tuple[str, ...], ...]:
+    """Per cue, its WebVTT text with a voice span (``<v Name>``) where the speaker is named: one
+    span over a cue of one speaker, one closed span per line of a dialogue; the text escaped as
+    WebVTT wants it.  A cue with no named speaker is its lines, escaped (the writer's own).
+
+    >>> from captions.model import Fragment
+    >>> from captions.presets import get_preset
+    >>> t = Transcript("t", (Fragment(0, "Tu viens ?", 1, speaker="Anna"), Fragment(0, "Oui & non.", 2, speaker="Marc"),
+    ...                      Fragment(2000, "Alors à tout à l'heure, devant le cinéma.", 3, speaker="Anna")))
+    >>> webvtt_voices(convert_transcript(t, get_preset("fr-tv"), speaker_labels=False))[0]
+    ('<v Anna>- Tu viens\u202f?</v>', '<v Marc>- Oui &amp; non.</v>')
+    """
+    from .formats.vtt import escape_vtt_text
+
+    built = result.built
+    out = []
+    for k, cue in enumerate(result.cues):
+        lines = tuple(escape_vtt_text(line) for line in cue.lines)
+        speakers = built.speakers[k] if built is not None and k < len(built.speakers) else ()
+        if built is not None and built.dialogue[k] and len(speakers) == len(lines):
+            lines = tuple(f"<v {escape_vtt_text(name)}>{line}</v>" if name else line
+                          for name, line in zip(speakers, lines))
+        elif speakers and speakers[0]:
+            lines = (f"<v {escape_vtt_text(speakers[0])}>{lines[0]}", *lines[1:])
+        out.append(lines)
+    return tuple(out)
 
 
 # ---- files -----------------------------------------------------------------------------
@@ -473,7 +561,8 @@ def convert_file(input_path: PathArg, outputs: Sequence[str], preset: Preset | P
                  to: str | None = None, lang: str | None = None, typography: bool = True,
                  corrector: Corrector | None = None, report_path: PathArg | None = None,
                  review_path: PathArg | None = None, read_options: ReadOptions | None = None,
-                 speech: SpeechSource | None = None) -> ConvertedFile:
+                 speech: SpeechSource | None = None, speaker_labels: bool | None = None,
+                 expressions: Sequence[str] = ()) -> ConvertedFile:
     """Read ``input_path``, build the cues, render every output, then write them all or none.
 
     Everything is computed before anything is written, so a bad input or option leaves no
@@ -482,6 +571,7 @@ def convert_file(input_path: PathArg, outputs: Sequence[str], preset: Preset | P
     (:mod:`captions.review_html`) to ``review_path``; ``read_options`` is what the transcript
     reader is asked (chrome kept, lines dropped).  ``speech`` (the replay's, see
     :func:`convert_transcript`) times a transcript; a caption file keeps its own times.
+    ``speaker_labels`` and ``expressions``: see :func:`convert_transcript`.
 
     Raises:
         OutputError: an output cannot be written (no file of this run is left behind).
@@ -494,7 +584,7 @@ def convert_file(input_path: PathArg, outputs: Sequence[str], preset: Preset | P
     source = read_input(input_path, options=read_options)
     if isinstance(source, Transcript):
         result = convert_transcript(source, preset, lang=lang, typography=typography, corrector=corrector,
-                                    speech=speech)
+                                    speech=speech, speaker_labels=speaker_labels, expressions=expressions)
     elif speech is not None:
         raise ConfigError(f"{source.source} is a caption file: it keeps its own times; to move them onto the "
                           "speech use `captions sync`, to check them `captions validate --media`")

@@ -1,9 +1,11 @@
 """One cue's text -> at most ``max_lines`` balanced lines of at most ``max_chars``.
 
 One line when the text fits; otherwise the fewest lines that fit, cut where
-:func:`captions.typography.break_penalty` says the language allows it (after punctuation,
-before conjunctions and prepositions, never between an article and its noun...), balanced,
-and bottom-heavy when the lines differ.  Only regular spaces are break points: a French
+:func:`captions.typography.pair_penalties` says the language allows it (after punctuation,
+before conjunctions and prepositions, never after a preposition or inside a fixed expression,
+never between an article and its noun...), and among those, balanced and bottom-heavy when the
+lines differ.  A good cut weighs more than the balance: ``Ça sera Nvidia, / ça sera Microsoft``
+rather than an even split after a plain word.  Only regular spaces are break points: a French
 non-breaking space (U+202F) glues ``?`` to its word.
 """
 
@@ -12,12 +14,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from itertools import accumulate
 
-from .typography import SENTENCE_END, break_penalty, ends_sentence
+from .typography import SENTENCE_END, break_penalty, ends_sentence, pair_penalties
 
 __all__ = ["break_lines", "break_words", "fits"]
 
 _OVERFLOW = 100_000.0   # per character over the line length: only when nothing fits
 _MIXED = 30.0           # a line holding a sentence end inside, with part of a sentence before or after it
+_CUT = 4.0              # a line cut costs its penalty times this (balance costs (length - ideal)² / 25 per line)
 
 
 def fits(lines: tuple[str, ...], max_chars: int, max_lines: int) -> bool:
@@ -55,7 +58,7 @@ def break_lines(text: str, max_chars: int, max_lines: int = 2, lang: str = "fr",
         return (" ".join(words),)
     if len(text) <= max_chars and not any(w[-1] in SENTENCE_END for w in words[:-1]):
         return (" ".join(words),)   # the common case, decided without measuring the cuts
-    cuts = [break_penalty(words[i], words[i + 1], lang) for i in range(len(words) - 1)]
+    cuts = pair_penalties(words, lang)
     if starts_sentence is None:
         first = next((c for c in words[0] if c.isalpha()), "")
         starts_sentence = not first.islower()
@@ -126,7 +129,7 @@ def best_split(words: Sequence[str], cuts: Sequence[float], count: int, max_char
 
     >>> words = ["Bonsoir", "à", "tous,", "merci", "d'être", "là"]
     >>> best_split(words, [break_penalty(a, b) for a, b in zip(words, words[1:])], 2, 20, 31)
-    (2.02, (3,))
+    (4.02, (3,))
     """
     if len(words) < count:
         return None
@@ -142,7 +145,7 @@ def best_two_lines(words: Sequence[str], cuts: Sequence[float], max_chars: int, 
     same except between cuts of equal cost, where the float sums may favour either.
 
     >>> best_two_lines(["Bonsoir", "à", "tous,", "merci", "d'être", "là"], [2.0, 10.0, 1.0, 4.0, 4.0], 20, 31)
-    (2.02, (3,))
+    (4.02, (3,))
     """
     n = len(words)
     ideal = total / 2
@@ -154,7 +157,7 @@ def best_two_lines(words: Sequence[str], cuts: Sequence[float], max_chars: int, 
     best_cost, best_cut = float("inf"), 0
     for i in range(1, n):
         first, second = starts[i] - 1, total - starts[i]
-        here = (first - ideal) ** 2 / 25 + (second - ideal) ** 2 / 25 + cuts[i - 1] * 2
+        here = (first - ideal) ** 2 / 25 + (second - ideal) ** 2 / 25 + cuts[i - 1] * _CUT
         if first > max_chars and i > 1:
             here += _OVERFLOW * (first - max_chars)
         if second > max_chars and n - i > 1:
@@ -177,7 +180,7 @@ def best_lines_table(words: Sequence[str], cuts: Sequence[float], count: int, ma
     ``words[:j]`` on ``k`` lines (see :func:`best_split` for the arguments).
 
     >>> best_lines_table(["Bonsoir", "à", "tous,", "merci", "d'être", "là"], [2.0, 10.0, 1.0, 4.0, 4.0], 3, 20, 31)
-    (7.76, (1, 3))
+    (13.76, (1, 3))
     """
     n = len(words)
     if n < count:
@@ -238,7 +241,7 @@ class _LineCosts:
         if length > self.max_chars and j - i > 1:
             here += _OVERFLOW * (length - self.max_chars)
         if i > 0:
-            here += self.cuts[i - 1] * 2
+            here += self.cuts[i - 1] * _CUT
             if prev_len > length:   # bottom-heavy: a longer upper line costs a little
                 here += 0.5 + (prev_len - length) * 0.05
         return here

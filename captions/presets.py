@@ -76,6 +76,10 @@ class Preset:
         cps_steps: a stepped table ``((duration_ms, chars), ...)`` (the French CSA charter).
         tolerance: the fraction by which a stepped table may be exceeded (CSA: 20 %).
         language: the language the preset was written for ("" for any).
+        bridge_gap_ms: a cue whose sentence goes on in the next cue stays up to it across a gap
+            shorter than this; a longer pause is marked (an ellipsis) instead (Netflix: a pause
+            of 2 seconds or more).
+        sdh: subtitles for the deaf and hard of hearing: speakers are labelled by default.
     """
 
     name: str
@@ -95,6 +99,8 @@ class Preset:
     tolerance: float = 0.0
     language: str = ""
     min_gap_override_ms: int | None = None
+    bridge_gap_ms: int = 2000
+    sdh: bool = False
 
     @property
     def min_gap_ms(self) -> int:
@@ -286,7 +292,7 @@ PRESETS: dict[str, Preset] = {
         Preset("netflix-en-children", "Netflix English (USA), children", _NETFLIX_EN, max_cps=17.0, language="en"),
         Preset("netflix-sdh", "Netflix SDH (the default for other languages)",
                f"{_NETFLIX_GENERAL}; SDH reading speed 20 cps (most languages, as Subtitle Edit's Netflix "
-               "checker lists them)", max_cps=20.0),
+               "checker lists them)", max_cps=20.0, sdh=True),
         Preset("bbc", "BBC", "BBC Subtitle Guidelines (37 Teletext characters, 2 lines, 160-180 wpm)",
                max_chars=37, max_cps=None, max_wpm=180, min_duration_ms=0, max_duration_ms=None,
                gap_frames=0, fps=25.0, language="en"),

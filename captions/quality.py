@@ -238,7 +238,7 @@ def line_end_words(lang: str) -> frozenset[str]:
     (True, False)
     """
     data = language_data(lang)
-    return frozenset() if data is None else data.determiners | data.weak
+    return frozenset() if data is None else data.weak_end
 
 
 def speed_distribution(cues: Sequence[Cue], preset: Preset) -> SpeedDistribution:

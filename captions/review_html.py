@@ -151,9 +151,10 @@ def render_review_html(result: ConvertResult, *, title: str | None = None) -> st
 
     >>> from captions.model import Fragment, Transcript
     >>> from captions.convert import convert_transcript
-    >>> t = Transcript("<b>.txt", (Fragment(0, "Bonsoir <i>à</i> tous, et", 1), Fragment(9000, "bienvenue.", 2)))
+    >>> t = Transcript("<b>.txt", (Fragment(0, "Bonsoir <i>à</i> tous, et bienvenue dans cette émission.", 1),
+    ...                            Fragment(1000, "Oui.", 2)))
     >>> page = render_review_html(convert_transcript(t))
-    >>> page.count("<script"), "&lt;i&gt;à&lt;/i&gt;" in page, 'data-codes="blank-in-sentence weak-line-end"' in page
+    >>> page.count("<script"), "&lt;i&gt;à&lt;/i&gt;" in page, 'data-codes="too-fast"' in page
     (1, True, True)
     """
     report = result.report

@@ -21,7 +21,10 @@ The model (``docs/timing.md`` explains it with numbers):
    0.5 s), longer when the reading speed needs it and the time is free, never later than the
    next cue's start minus the minimum gap; gaps up to ``chain_gap_ms`` are closed to the
    minimum gap (chaining; where the maximum duration stops a chain, the next cue starts up to
-   two frames early instead); a cue never stretches over a pause.
+   two frames early instead); a cue never stretches over a pause, except that a cue whose
+   sentence goes on in the next one (:attr:`CueTiming.bridge`) stays up to it, however long
+   the gap the builder let it bridge (the preset's ``bridge_gap_ms``), within the maximum
+   duration.
 """
 
 from __future__ import annotations
@@ -267,13 +270,19 @@ def _spans(starts: Sequence[float], size: Sequence[int], rates: Sequence[float])
 
 @dataclass(frozen=True, slots=True)
 class CueTiming:
-    """The speech a cue carries: when it starts and ends, and whether a pause follows
-    (``chars``: its reading units, characters or the words of a words-per-minute preset)."""
+    """The speech a cue carries: when it starts and ends, and whether a pause follows.
+
+    Attributes:
+        chars: its reading units (characters, or the words of a words-per-minute preset).
+        bridge: its sentence goes on in the next cue: it stays on screen up to the next one
+            (the minimum gap before it), within the maximum duration.
+    """
 
     speech_start_ms: int
     speech_end_ms: int
     chars: int
     pause_after: bool
+    bridge: bool = False
     exact_start: bool = False   # the speech start is a recogniser's or a caption's time: never moved later
 
 
@@ -289,6 +298,8 @@ def cue_times(cues: Sequence[CueTiming], preset: Preset) -> list[tuple[int, int]
     >>> from captions.presets import get_preset
     >>> cue_times([CueTiming(0, 1800, 30, False), CueTiming(2000, 3000, 10, True)], get_preset("fr-tv"))
     [(0, 1920), (2000, 3500)]
+    >>> cue_times([CueTiming(0, 1000, 20, False, bridge=True), CueTiming(2800, 3600, 10, True)], get_preset("fr-tv"))
+    [(0, 2720), (2800, 4100)]
     """
     gap = preset.min_gap_ms
     lag = min(preset.lag_ms, 500)
@@ -318,6 +329,8 @@ def cue_times(cues: Sequence[CueTiming], preset: Preset) -> list[tuple[int, int]
         # chaining: a small gap to the next cue is closed to the minimum gap, after a pause
         # too (the cue already stays into the silence; half a second more does not make it
         # sit through it)
+        if limit is not None and cue.bridge and limit - end > preset.chain_gap_ms:
+            end = min(limit, start + preset.max_duration_ms) if preset.max_duration_ms is not None else limit
         if limit is not None and 0 < limit - end <= preset.chain_gap_ms:
             end = limit
             if preset.max_duration_ms is not None and end > start + preset.max_duration_ms:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -14,14 +15,17 @@ from click.testing import CliRunner
 from captions.cli import main
 from captions.formats import Format, render_captions
 from captions.linebreak import fits
-from captions.convert import convert_file, convert_transcript, plan_convert_outputs
+from captions.convert import convert_file, convert_transcript, plan_convert_outputs, webvtt_voices
 from captions.presets import DEFAULT_PRESET, get_preset, reading_chars
 from captions.findings import FindingCode
 from captions.errors import ConfigError
 from captions.transcript import read_transcript
 from captions.typography import ends_sentence
+from builder_measures import (cues_with_three_speakers, cuts_inside_expressions, line_count, shown_words,
+                              spoken_words, turns_marked, unmarked_blanks, unmarked_inner_turns, weak_line_ends,
+                              with_dash_turns)
+from captions.typography import typeset
 from conftest import REPO, check_golden
-from test_segment import cue_words, transcript_words
 
 DATA = Path(__file__).resolve().parent / "data" / "convert"
 CASES = sorted(p.name for p in DATA.iterdir() if p.is_dir())
@@ -32,10 +36,12 @@ SAMPLE = REPO / "samples" / "techco-2026-03-05.txt"
 def test_golden(case, update_goldens, tmp_path):
     folder = DATA / case
     options = json.loads((folder / "options.json").read_text()) if (folder / "options.json").exists() else {}
-    preset = get_preset(options.get("preset", DEFAULT_PRESET))
+    name = options.get("preset", DEFAULT_PRESET)   # null: the preset of the text's language
+    preset = get_preset(name) if name else None
     source = next(folder.glob("input.*"))
     done = convert_file(source, [str(tmp_path / "out.srt"), str(tmp_path / "out.vtt")], preset,
-                        report_path=tmp_path / "report.json")
+                        report_path=tmp_path / "report.json", expressions=options.get("expressions", ()),
+                        speaker_labels=options.get("speaker_labels"))
     check_golden(folder / "expected.srt", (tmp_path / "out.srt").read_text("utf-8"), update_goldens)
     check_golden(folder / "expected.vtt", (tmp_path / "out.vtt").read_text("utf-8"), update_goldens)
     report = json.loads((tmp_path / "report.json").read_text("utf-8"))
@@ -58,7 +64,68 @@ def test_sample_meets_the_default_preset_layout_and_timing(sample_result):
         assert preset.min_duration_ms <= cue.duration_ms <= preset.max_duration_ms, cue
     for a, b in zip(result.cues, result.cues[1:]):
         assert b.start_ms - a.end_ms >= preset.min_gap_ms, (a, b)
-    assert cue_words(result.cues) == transcript_words(transcript)
+    typeset_texts = typeset([f.text for f in transcript.fragments], result.lang).texts
+    assert shown_words(result) == spoken_words([replace(f, text=t) for f, t in zip(transcript.fragments, typeset_texts)])
+
+
+def test_sample_words_are_the_transcripts_without_typography():
+    transcript = read_transcript(SAMPLE)
+    result = convert_transcript(transcript, get_preset(), typography=False)
+    assert shown_words(result) == spoken_words(transcript.fragments)
+    assert result.report.typography == ()
+
+
+# ---- what a subtitler checks (the "Done when" of the captions-quality issue) -----------------
+
+def _check_publishable(result, transcript, *, turns: bool = True) -> None:
+    """No cue holds three speakers, no turn inside a cue unmarked, no cut inside a fixed
+    expression, at most 2 % of lines ending on a weak word, no blank of 1 s or more inside a
+    sentence unmarked, every word the transcript's (typography's recorded changes aside)."""
+    assert cuts_inside_expressions(result) == []
+    weak = weak_line_ends(result)
+    assert len(weak) <= 0.02 * line_count(result), weak[:20]
+    assert unmarked_blanks(result) == []
+    if turns:
+        assert cues_with_three_speakers(result, transcript) == []
+        assert unmarked_inner_turns(result, transcript) == []
+        marked, total = turns_marked(result, transcript)
+        assert marked == total
+    texts = typeset([f.text for f in transcript.fragments], result.lang).texts
+    assert shown_words(result) == spoken_words([replace(f, text=t) for f, t in zip(transcript.fragments, texts)])
+    # the report's quality measures (captions.quality, another reading of the same lists) agree
+    quality = result.report.quality
+    assert quality.expression_splits == 0 and quality.blanks_unmarked == 0
+    assert quality.weak_line_ends <= 0.02 * quality.lines
+    if turns:
+        assert quality.cues_over_two_speakers == 0 and quality.turns_marked == quality.turns
+
+
+def test_sample_is_what_a_subtitler_would_publish():
+    transcript = with_dash_turns(read_transcript(SAMPLE), SAMPLE)
+    assert sum(f.turn for f in transcript.fragments) == 31       # the dashes after the stamps
+    result = convert_transcript(transcript, get_preset())
+    assert result.lang == "fr"
+    _check_publishable(result, transcript)
+    assert sum(result.built.dialogue) >= 1
+
+
+def test_film_is_what_a_subtitler_would_publish(shared_dir):
+    path = shared_dir / "timing" / "film-fr.txt"
+    transcript = with_dash_turns(read_transcript(path), path)
+    result = convert_transcript(transcript, get_preset())
+    _check_publishable(result, transcript)
+
+
+@pytest.mark.parametrize("name", ["000_tptm_introducing_the_show", "099-the-morepath-python-web-framework",
+                                  "299-datasette", "498-high-performance-terminal-apps"])
+def test_english_podcasts_are_what_a_subtitler_would_publish(shared_dir, name):
+    path = shared_dir / "realworld" / "transcripts" / f"talkpython_{name}.txt"
+    transcript = read_transcript(path)
+    result = convert_transcript(transcript, get_preset())
+    assert result.lang == "en"
+    _check_publishable(result, transcript, turns=False)
+    # no French rule: no narrow no-break space, English dialogue conventions
+    assert not any("\u202f" in line for cue in result.cues for line in cue.lines)
 
 
 def test_sample_report_lists_exactly_the_fast_cues(sample_result):
@@ -105,7 +172,6 @@ def test_sample_vtt_header_carries_the_page_metadata(sample_result):
 
 def test_corrector_runs_before_cues_and_its_changes_go_to_the_report():
     from captions.model import Fragment, Transcript
-    from dataclasses import replace
 
     t = Transcript("t", (Fragment(0, "Open AI et Anthropik.", 1),))
 
@@ -223,3 +289,61 @@ def test_reader_notes_reach_the_report(tmp_path, from_stdin):
     notes = json.loads((tmp_path / "r.json").read_text("utf-8"))["notes"]
     assert [n["code"] for n in notes] == ["encoding-fallback"]
     assert "Café crème." in (tmp_path / "o.srt").read_text("utf-8")
+
+
+# ---- speakers and explanations ---------------------------------------------------------------
+
+_SPEAKERS = "[00:00:01] Anna: Tu viens ce soir ?\n[00:00:01] Marc: Oui, bien sûr.\n" \
+            "[00:00:03] Anna: Alors à tout à l'heure, on se retrouve devant le cinéma.\n"
+
+
+def test_cli_explain_lists_every_typography_change(tmp_path):
+    src = tmp_path / "show.txt"
+    src.write_text("00:01Les Etats-Unis, 90% etc\n00:05Et bien, R&amp;D ?\n", "utf-8")
+    out = CliRunner().invoke(main, ["convert", str(src), "-o", str(tmp_path / "o.srt"), "--lang", "fr", "--explain"])
+    assert out.exit_code == 0, out.output
+    for line in ("line 1 [00:01]: 'Etats-Unis,' -> 'États-Unis,' (typography: accented-capital)",
+                 "line 1 [00:01]: '90%' -> '90\\u202f%' (typography: nnbsp-before-percent)",
+                 "line 1 [00:01]: 'etc' -> 'etc.' (typography: etc-full-stop)",
+                 "line 2 [00:05]: 'Et bien,' -> 'Eh bien,' (typography: eh-bien)",
+                 "line 2 [00:05]: 'R&amp;D ?' -> 'R&amp;D\\u202f?' (typography: nnbsp-before-punctuation)"):
+        assert line in out.stderr, out.stderr
+    srt = (tmp_path / "o.srt").read_text("utf-8")
+    assert "R&amp;D\u202f?" in srt and "États-Unis" in srt           # the reference itself untouched
+    out = CliRunner().invoke(main, ["convert", str(src), "-o", str(tmp_path / "p.srt"), "--no-typography"])
+    assert "Etats-Unis, 90% etc" in (tmp_path / "p.srt").read_text("utf-8") and "typography" not in out.stderr
+
+
+def test_cli_speaker_labels_on_by_default_for_sdh_presets(tmp_path):
+    src = tmp_path / "show.txt"
+    src.write_text(_SPEAKERS, "utf-8")
+    runner = CliRunner()
+    for args, labelled in (([], False), (["--preset", "netflix-sdh"], True), (["--speaker-labels"], True),
+                           (["--preset", "netflix-sdh", "--no-speaker-labels"], False)):
+        out = runner.invoke(main, ["convert", str(src), "-o", str(tmp_path / "o.srt"), *args])
+        assert out.exit_code == 0, out.output
+        text = (tmp_path / "o.srt").read_text("utf-8")
+        assert ("ANNA" in text and "MARC" in text) is labelled, (args, text)
+
+
+def test_webvtt_voices_name_each_line_of_a_dialogue():
+    result = convert_transcript(read_transcript_text(_SPEAKERS), get_preset("fr-tv"), speaker_labels=False)
+    voices = webvtt_voices(result)
+    assert voices[0] == ("<v Anna>- Tu viens ce soir\u202f?</v>", "<v Marc>- Oui, bien sûr.</v>")
+    assert voices[1][0].startswith("<v Anna>Alors")
+
+
+@pytest.mark.xfail(strict=True, reason="WebVTT writes <v Name> once a cue can carry its payload "
+                                       "(Cue.payload from the issue-10 branch): convert_file then gives "
+                                       "webvtt_voices(result) to the VTT cues")
+def test_webvtt_output_names_its_speakers(tmp_path):
+    src = tmp_path / "show.txt"
+    src.write_text(_SPEAKERS, "utf-8")
+    convert_file(src, [str(tmp_path / "o.vtt")], get_preset("fr-tv"), speaker_labels=False)
+    assert "<v Anna>" in (tmp_path / "o.vtt").read_text("utf-8")
+
+
+def read_transcript_text(text: str):
+    from captions.transcript import parse_transcript
+
+    return parse_transcript(text, "<test>")

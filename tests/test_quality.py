@@ -122,7 +122,7 @@ def test_every_word_of_the_builders_lists_is_weak_at_a_line_end():
     for lang in ("fr", "en"):
         data = language_data(lang)
         assert data is not None
-        words = sorted(data.determiners | data.weak)
+        words = sorted(data.weak_end)
         assert line_end_words(lang) == frozenset(words)
         cues = _cues(*((f"Voici {word}", "la suite.") for word in words))
         assert measure_quality(cues, FR, lang, expressions=()).weak_line_ends == len(words)

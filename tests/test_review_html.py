@@ -16,9 +16,9 @@ import pytest
 from click.testing import CliRunner
 
 from captions.cli import main
-from captions.convert import convert_transcript
+from captions.convert import convert_cues, convert_transcript
 from captions.corrections import apply_to_transcript, load_dictionaries
-from captions.model import Fragment, Transcript
+from captions.model import Cue, Fragment, Transcript
 from captions.presets import get_preset
 from captions.review_html import CORRECTION, render_review_html
 from captions.transcript import read_transcript
@@ -98,9 +98,10 @@ def test_findings_and_corrections_are_marked_where_they_are_and_filterable():
 
 
 def test_a_weak_line_end_and_a_blank_are_marked_on_their_words():
-    frags = (Fragment(164_000, "Nous allons parler avec pas mal de sujets liés à", 1),
-             Fragment(171_000, "l'intelligence artificielle.", 2))
-    result = convert_transcript(Transcript("t", frags), get_preset("fr-tv"), lang="fr")
+    # caption input keeps its cues and times (the builder would mark the blank "liés à…")
+    cues = (Cue(164_000, 167_310, ("Nous allons parler avec pas mal de sujets liés à",), line=1),
+            Cue(171_500, 174_000, ("l'intelligence artificielle.",), line=4))
+    result = convert_cues(cues, get_preset("fr-tv"), lang="fr")
     page = render_review_html(result)
     assert re.search(r'<mark class="blank weak" title="[^"]*">à</mark>', page), page[-3000:]
 

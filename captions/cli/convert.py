@@ -28,7 +28,7 @@ from .options import language_preset_options, reader_options
 @click.option("--lang", type=click.Choice(["fr", "en"]), default=None,
               help="Language for line breaking and typography (default: detected).")
 @click.option("--no-typography", "no_typography", is_flag=True,
-              help="Keep the text as is (no French non-breaking spaces).")
+              help="Keep the text as is: no typography pass (French spaces, ellipses, accented capitals...).")
 @click.option("--dict", "dict_paths", multiple=True, type=click.Path(dir_okay=False),
               help="A correction dictionary applied before cues are built; repeat for several "
                    "(order as in 'captions correct'). Dictionaries next to INPUT are found too.")
@@ -40,13 +40,18 @@ from .options import language_preset_options, reader_options
 @click.option("--review-html", "review_path", type=click.Path(dir_okay=False), default=None,
               help="Write the review page: every cue with its times, reading speed and turns, the findings "
                    "and corrections marked where they are (one self-contained HTML file).")
+@click.option("--speaker-labels/--no-speaker-labels", default=None,
+              help="Open each named speaker's turn with NAME: (default: on for SDH presets).")
+@click.option("--explain", is_flag=True,
+              help="List every correction and typography change on standard error (rule, before, after, line).")
 @click.option("--media", "media", type=click.Path(dir_okay=False), default=None,
               help="The replay (video or audio): each cue is timed on the speech heard in it (needs "
                    "pip install 'captions[audio]' and ffmpeg; see docs/audio.md).")
 @reader_options
 def convert(input_path: str, outputs: tuple[str, ...], to: str | None, preset: PresetChoice, lang: str | None,
             no_typography: bool, dict_paths: tuple[str, ...], no_discover: bool, report_path: str | None,
-            review_path: str | None, media: str | None, read_options: ReadOptions) -> None:
+            review_path: str | None, speaker_labels: bool | None, explain: bool, media: str | None,
+            read_options: ReadOptions) -> None:
     """Build broadcast-quality captions from a replay-page transcript.
 
     Times are estimated inside each floored second, the text is cut at sentence ends, clause
@@ -74,7 +79,7 @@ def convert(input_path: str, outputs: tuple[str, ...], to: str | None, preset: P
         speech = speech_from_media(media)
     done = convert_file(input_path, outputs, preset, to=to, lang=lang, typography=not no_typography,
                         corrector=corrector, report_path=report_path, review_path=review_path,
-                        read_options=read_options, speech=speech)
+                        read_options=read_options, speech=speech, speaker_labels=speaker_labels)
     if done.stdout is not None:
         click.echo(done.stdout, nl=False)
     report = done.result.report
@@ -84,8 +89,13 @@ def convert(input_path: str, outputs: tuple[str, ...], to: str | None, preset: P
     if paths:
         changes = len(report.changes)
         summary += f"; {changes} correction(s) from {', '.join(str(p) for p in paths)}"
+    if report.typography:
+        summary += f"; {len(report.typography)} typography change(s)" + ("" if explain else " (see --explain)")
     for path in done.written:
         click.echo(f"captions: wrote {path}", err=True)
+    if explain:
+        for change in (*report.changes, *report.typography):
+            click.echo(change.explain() if hasattr(change, "explain") else str(change), err=True)
     click.echo(summary, err=True)
 
 
