@@ -17,15 +17,16 @@ from pathlib import Path
 from typing import Any, Protocol, TypedDict, runtime_checkable
 
 from .errors import ConfigError, UnsupportedFormatError
-from .files import encode_text, read_source, same_file, sniff, source_name, write_all
+from .files import decode, encode_text, read_bytes, same_file, sniff, source_name, write_all
 from .findings import Finding, FindingCode, FindingDict, Measure
-from .formats import CaptionDocument, Format, format_for_path, render_captions
+from .formats import CaptionDocument, Format, format_for_path, parse_captions_bytes, render_captions, render_document
+from .formats.markup import payload_with
 from .model import Cue, Note, NoteDict, Transcript
 from .presets import Preset, median, reading_chars, reading_speeds
 from .segment import build_cues, layout_cue
 from .timing import estimate_speech
 from .typography import detect_language, french_spacing
-from .validate.checks import check_cues
+from .validate.checks import check_cues, detect_cue_language
 
 __all__ = [
     "Report", "ReadingSpeed", "LimitMiss", "check_limits", "ConvertResult", "Corrector", "Recorded", "Record", "ReaderNote",
@@ -294,30 +295,48 @@ def convert_transcript(transcript: Transcript, preset: Preset, *, lang: str | No
 
 def convert_cues(cues: Sequence[Cue], preset: Preset, *, source: str = "<input>", lang: str | None = None,
                  typography: bool = True, notes: Sequence[ReaderNote] = (),
-                 header_notes: Sequence[str] = ()) -> ConvertResult:
+                 header_notes: Sequence[str] = (), fmt: Format | None = None) -> ConvertResult:
     """Re-break the lines of existing cues to ``preset`` (times kept; text verbatim).
 
+    A cue read from a file keeps its markup (tags, character references, overrides): its payload
+    is written again with the new lines, a span open across a new break closed and opened again
+    (:func:`captions.formats.markup.relayout`); a cue whose markup cannot follow keeps its lines.
+
     Args:
+        lang: the language (any :class:`captions.language.Language` code); None: detected, and
+            French typography only for text detected as French with confidence.
         notes: what the caption reader met (its problems), passed on to the report.
         header_notes: WebVTT NOTE texts to carry over.
+        fmt: the format the cues were read in (their payload's markup); None: cues that hold
+            markup are re-broken as plain text.
 
     >>> from captions.presets import get_preset
     >>> r = convert_cues([Cue(0, 3000, ("Bonsoir à tous, merci", "d'être là ce soir ?"))], get_preset("fr-tv"))
     >>> r.cues[0].lines
     ("Bonsoir à tous, merci d'être là ce soir\u202f?",)
     """
-    lang = _language(lang, [c.text for c in cues])
+    lang = detect_cue_language(cues) if lang is None else lang
     out = []
     for cue in cues:
         text = " ".join(w for w in " ".join(cue.lines).replace("\t", " ").split(" ") if w)  # keeps U+202F
         if typography and lang == "fr":
             text = french_spacing(text)
-        out.append(replace(cue, lines=layout_cue(text, preset, lang)))
+        out.append(_relaid(cue, layout_cue(text, preset, lang), fmt))
     built = tuple(out)
     misses = check_limits(built, preset, lang=lang)
     report = Report(source, preset.name, preset.source, lang, len(built), misses, tuple(notes),
                     reading=_reading(built, misses, preset, None))
     return ConvertResult(built, report, lang, tuple(header_notes), tuple((k, k) for k in range(len(built))))
+
+
+def _relaid(cue: Cue, lines: tuple[str, ...], fmt: Format | None) -> Cue:
+    """``cue`` with ``lines``, its payload following them (see :func:`convert_cues`)."""
+    if lines == cue.lines:
+        return cue
+    payload = payload_with(cue, lines, fmt)
+    if payload is None:
+        return cue if fmt is not None else replace(cue, lines=lines, payload=())
+    return replace(cue, lines=lines, payload=payload)
 
 
 def _reading(cues: Sequence[Cue], misses: Sequence[LimitMiss], preset: Preset,
@@ -347,12 +366,14 @@ class OutputPlan:
 
 @dataclass(frozen=True, slots=True)
 class ConvertedFile:
-    """The outcome of :func:`convert_file`: the result, the files written, and the text meant
-    for standard output (the caller prints it)."""
+    """The outcome of :func:`convert_file`: the result, the files written, the text meant for
+    standard output (the caller prints it), and what an output could not carry from a caption
+    input (for the caller to tell: markup or blocks the output format has no way to write)."""
 
     result: ConvertResult
     written: tuple[Path, ...]
     stdout: str | None
+    warnings: tuple[str, ...] = ()
 
 
 _STDIN = "<stdin>"   # source_name of "-"
@@ -375,6 +396,9 @@ def plan_convert_outputs(input_path: PathArg, outputs: Sequence[str],
     if not outputs:
         if source_name(input_path) == _STDIN:
             return (OutputPlan(None, fmt or Format.SRT),)
+        if Path(input_path).name in ("", ".", "..") or Path(input_path).is_dir():
+            raise ConfigError(f"{source_name(input_path)} is a folder; expected a transcript or caption file "
+                              "(captions batch converts a folder)")
         outputs = [str(Path(input_path).with_suffix("." + (fmt or Format.SRT).value))]
     plans = tuple(_output_plan(out, fmt, input_path) for out in outputs)
     if sum(1 for p in plans if p.path is None) > 1:
@@ -403,15 +427,19 @@ def _output_plan(out: str, fmt: Format | None, input_path: PathArg) -> OutputPla
 
 def read_input(input_path: PathArg) -> Transcript | CaptionDocument:
     """A :class:`Transcript`, or a caption document (cues and problems) when the input is an
-    SRT or WebVTT file (:func:`captions.files.sniff` decides)."""
-    from .formats import parse_captions
+    SRT or WebVTT file (:func:`captions.files.sniff` decides).  A caption file is decoded as
+    ``captions validate`` decodes it (a bad byte costs its line; legacy encodings detected)."""
     from .transcript import transcript_from_decoded
 
-    decoded = read_source(input_path)
+    data = read_bytes(input_path)
     name = source_name(input_path)
+    fmt = sniff(name, "")
+    if fmt is not None:
+        return parse_captions_bytes(data, fmt, name)
+    decoded = decode(data, name)
     fmt = sniff(name, decoded.text)
     if fmt is not None:
-        return parse_captions(decoded.text, fmt, source=name)
+        return parse_captions_bytes(data, fmt, name)
     return transcript_from_decoded(decoded, name)
 
 
@@ -424,6 +452,11 @@ def convert_file(input_path: PathArg, outputs: Sequence[str], preset: Preset, *,
     file behind, and an output that cannot be written leaves none of the others either.  The
     report goes to ``report_path`` as JSON when given.
 
+    A caption input written in its own format keeps everything the file holds but the new
+    line breaks (:func:`captions.formats.render_document`: headers, NOTE, STYLE and REGION
+    blocks, identifiers, settings, markup); in the other format, what that format cannot say is
+    listed in ``warnings``.
+
     Raises:
         OutputError: an output cannot be written (no file of this run is left behind).
     """
@@ -431,19 +464,56 @@ def convert_file(input_path: PathArg, outputs: Sequence[str], preset: Preset, *,
     if report_path is not None and same_file(report_path, input_path):
         raise ConfigError(f"refusing to write the report over the input {source_name(input_path)}")
     source = read_input(input_path)
+    warnings: list[str] = []
     if isinstance(source, Transcript):
         result = convert_transcript(source, preset, lang=lang, typography=typography, corrector=corrector)
+        rendered = [(plan.path, render_captions(result.cues, plan.format, header_notes=result.header_notes))
+                    for plan in plans]
     else:
         result = convert_cues(source.cues, preset, source=source.source, lang=lang, typography=typography,
-                              notes=source.problems, header_notes=source.notes)
-    rendered = [(plan.path, render_captions(result.cues, plan.format, header_notes=result.header_notes))
-                for plan in plans]
+                              notes=source.problems, header_notes=source.notes, fmt=source.format)
+        rendered = [(plan.path, _render_caption_output(source, result, plan, warnings)) for plan in plans]
     files: list[tuple[PathArg, str]] = [(path, text) for path, text in rendered if path is not None]
     if report_path is not None:   # rendered only when asked for (about 650 misses on the sample)
         files.append((report_path, _report_json(result.report)))
     write_all([(path, encode_text(text)) for path, text in files])   # all of them or none
     return ConvertedFile(result, tuple(path for path, _ in rendered if path is not None),
-                         next((text for path, text in rendered if path is None), None))
+                         next((text for path, text in rendered if path is None), None), tuple(warnings))
+
+
+def _render_caption_output(doc: CaptionDocument, result: ConvertResult, plan: OutputPlan,
+                           warnings: list[str]) -> str:
+    """One output of a caption input: the document written back with the new cues in its own
+    format; a new file in the other, with a warning for what it cannot carry."""
+    if plan.format is doc.format:
+        return render_document(doc, result.cues).replace("\r\n", "\n").replace("\r", "\n")
+    lost: list[int] = []
+    text = render_captions(result.cues, plan.format, header_notes=result.header_notes, lost=lost)
+    name = "standard output" if plan.path is None else str(plan.path)
+    if lost:
+        shown = ", ".join(map(str, lost[:5])) + (", ..." if len(lost) > 5 else "")
+        warnings.append(f"{name}: the markup of {len(lost)} cue(s) has no {plan.format.value.upper()} form and is "
+                        f"left out (cues {shown}); their text is kept")
+    blocks = _blocks_not_carried(doc)
+    if blocks and plan.format is Format.SRT:
+        warnings.append(f"{name}: SRT has no {', '.join(blocks)}: left out")
+    return text
+
+
+def _blocks_not_carried(doc: CaptionDocument) -> list[str]:
+    """The kinds of WebVTT blocks a file holds besides its cues (what SRT cannot hold).
+
+    >>> from captions.formats import parse_captions
+    >>> _blocks_not_carried(parse_captions("WEBVTT\\nKind: captions\\n\\nSTYLE\\n::cue {}\\n", Format.VTT))
+    ['STYLE blocks', 'WebVTT header text']
+    """
+    if doc.format is not Format.VTT or not doc.lines:
+        return []
+    firsts = {line.split(None, 1)[0] for k, line in enumerate(doc.lines) if line.strip() and (k == 0 or not doc.lines[k - 1])}
+    kinds = [label for word, label in (("STYLE", "STYLE blocks"), ("REGION", "REGION blocks"), ("NOTE", "NOTE blocks"))
+             if word in firsts]
+    header = doc.lines[0].strip() != "WEBVTT" or (len(doc.lines) > 1 and doc.lines[1].strip() != "")
+    return kinds + (["WebVTT header text"] if header else [])
 
 
 def _report_json(report: Report) -> str:
