@@ -333,10 +333,10 @@ def _relaid(cue: Cue, lines: tuple[str, ...], fmt: Format | None) -> Cue:
     """``cue`` with ``lines``, its payload following them (see :func:`convert_cues`)."""
     if lines == cue.lines:
         return cue
-    payload = payload_with(cue, lines, fmt)
-    if payload is None:
+    relaid = payload_with(cue, lines, fmt)
+    if relaid is None:
         return cue if fmt is not None else replace(cue, lines=lines, payload=())
-    return replace(cue, lines=lines, payload=payload)
+    return relaid
 
 
 def _reading(cues: Sequence[Cue], misses: Sequence[LimitMiss], preset: Preset,

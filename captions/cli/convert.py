@@ -11,11 +11,11 @@ from ..corrections import dictionaries_for
 from ..convert import Corrector, convert_file
 from ..presets import Preset
 from . import main
-from .options import preset_options
+from .options import lang_option, preset_options
 
 
 @main.command()
-@click.argument("input_path", metavar="INPUT|-")
+@click.argument("input_path", metavar="INPUT|-", type=click.Path(dir_okay=False, allow_dash=True))
 @click.option("-o", "--output", "outputs", multiple=True, metavar="OUTPUT",
               help="Output file; its suffix (.srt, .vtt) picks the format. Repeat for several; "
                    "'-' is standard output (needs --to). Default: INPUT with the --to suffix "
@@ -23,8 +23,8 @@ from .options import preset_options
 @click.option("--to", "to", type=click.Choice(["srt", "vtt"]), default=None,
               help="Format for '-o -', for outputs without a known suffix, and for the default output.")
 @preset_options
-@click.option("--lang", type=click.Choice(["fr", "en"]), default=None,
-              help="Language for line breaking and typography (default: detected).")
+@lang_option("Language for line breaking and typography (default: detected; French typography only for text "
+             "detected as French). A transcript is built with French or English rules.")
 @click.option("--no-typography", "no_typography", is_flag=True,
               help="Keep the text as is (no French non-breaking spaces).")
 @click.option("--dict", "dict_paths", multiple=True, type=click.Path(dir_okay=False),
@@ -58,7 +58,7 @@ def convert(input_path: str, outputs: tuple[str, ...], to: str | None, preset: P
     if done.stdout is not None:
         click.echo(done.stdout, nl=False)
     report = done.result.report
-    summary = f"captions: {report.cues} cues ({report.lang}, preset {report.preset})"
+    summary = f"captions: {report.cues} cues ({report.lang or 'language not detected'}, preset {report.preset})"
     if report.reading is not None:
         summary += (f"; reading speed median {report.reading.median_cps:.1f} cps, "
                     f"{report.reading.too_fast} over the limit")
@@ -67,6 +67,8 @@ def convert(input_path: str, outputs: tuple[str, ...], to: str | None, preset: P
     if paths:
         changes = len(report.changes)
         summary += f"; {changes} correction(s) from {', '.join(str(p) for p in paths)}"
+    for warning in done.warnings:
+        click.echo(f"captions: {warning}", err=True)
     for path in done.written:
         click.echo(f"captions: wrote {path}", err=True)
     click.echo(summary, err=True)

@@ -15,6 +15,7 @@ does (a ``<`` opens a tag up to the next ``>``); a property test keeps the two a
 
 from __future__ import annotations
 
+import dataclasses
 import enum
 import html
 import re
@@ -177,7 +178,9 @@ def relayout(payload: Sequence[str], fmt: Format, lines: Sequence[str]) -> tuple
     same characters as the payload shows, spaces aside; None when they do not.
 
     Tags and character references stay as written, in place; a span open at a new line break is
-    closed at the end of the line and opened again on the next.
+    closed at the end of the line and opened again on the next.  The spaces around markup stay
+    as written where ``lines`` has spaces too (``This {\an8} is`` shows two spaces, as before), so
+    what the result shows has the words and lines of ``lines``, not always its runs of spaces.
 
     >>> relayout(["<v Bob><i>Bonsoir à</i> tous ?"], Format.VTT, ["Bonsoir", "à tous\\u202f?"])
     ('<v Bob><i>Bonsoir</i></v>', '<v Bob><i>à</i> tous\\u202f?')
@@ -200,7 +203,8 @@ def relayout(payload: Sequence[str], fmt: Format, lines: Sequence[str]) -> tuple
             pending.append(token)
     out.extend(_gap(pending, gaps[k]))
     result = tuple("".join(t.raw for t in _balanced(out)).split("\n"))
-    return result if shown(result, fmt) == tuple(lines) else None
+    same = [line.split() for line in shown(result, fmt)] == [line.split() for line in lines]
+    return result if same else None
 
 
 def _new_gaps(target: str, units: Sequence[Token]) -> list[str] | None:
@@ -226,18 +230,29 @@ def _gap(old: list[Token], new: str) -> list[Token]:
     """The tokens between two units: as written when the spaces are the same, else the markup
     written before the first old space, then the new spaces, then the rest of the markup."""
     blank = (Kind.SPACE, Kind.BREAK)
-    if "".join(t.text for t in old if t.kind in blank) == new:
-        return old
+    written = "".join(t.text for t in old if t.kind in blank)
+    marked = any(t.kind not in blank for t in old)
+    if written == new or (marked and new.strip(" ") == "" and written.strip(" \t") == "" and new and written):
+        return old   # the same spaces, or spaces for spaces around markup: as written ("This {\an8} is")
     first = next((k for k, t in enumerate(old) if t.kind in blank), len(old))
-    return [*old[:first], *map(_char, new), *(t for t in old[first:] if t.kind not in blank)]
+    return [*old[:first], *map(_new_char, new), *(t for t in old[first:] if t.kind not in blank)]
+
+
+def _new_char(ch: str) -> Token:
+    """A space or line break the new layout puts in (a new break is named, for :func:`_balanced`)."""
+    return _NEW_BREAK if ch == "\n" else _char(ch)
+
+
+_NEW_BREAK = Token(Kind.BREAK, "\n", "\n", name="new")
 
 
 def _balanced(toks: list[Token]) -> list[Token]:
-    """``toks`` with every span open at a line break closed before it and opened again after it."""
+    """``toks`` with every span open at a new line break closed before it and opened again after it
+    (a break the payload already had stays as it was written)."""
     out: list[Token] = []
     stack: list[Token] = []
     for token in toks:
-        if token.kind is Kind.BREAK and stack:
+        if token is _NEW_BREAK and stack:
             out.extend(Token(Kind.CLOSE, f"</{t.name}>", name=t.name) for t in reversed(stack))
             out.append(token)
             out.extend(stack)
@@ -252,17 +267,21 @@ def _balanced(toks: list[Token]) -> list[Token]:
     return out
 
 
-def payload_with(cue: Cue, lines: Sequence[str], fmt: Format | None) -> tuple[str, ...] | None:
-    """The payload of ``cue`` (read from a file in ``fmt``) written again with ``lines`` as its
-    text: the new lines themselves when it has no markup, else :func:`relayout`; None when its
-    markup cannot follow (a change of characters, or an unknown format).  A cue not read from a
-    file has no payload, and keeps none.
+def payload_with(cue: Cue, lines: Sequence[str], fmt: Format | None) -> Cue | None:
+    """``cue`` (read from a file in ``fmt``) with ``lines`` as its text and its payload written
+    again to match: the new lines themselves when it has no markup, else :func:`relayout` (the
+    cue's lines are then what the payload shows); None when its markup cannot follow (a change
+    of characters, or an unknown format).  A cue not read from a file has no payload.
 
-    >>> payload_with(Cue(0, 1, ("a b",), payload=("<i>a b</i>",)), ["a", "b"], Format.SRT)
+    >>> payload_with(Cue(0, 1, ("a b",), payload=("<i>a b</i>",)), ["a", "b"], Format.SRT).payload
     ('<i>a</i>', '<i>b</i>')
     """
+    new = tuple(lines)
     if not cue.payload:
-        return ()
+        return dataclasses.replace(cue, lines=new)
     if cue.payload == cue.lines or (fmt is not None and not any(has_markup(line, fmt) for line in cue.payload)):
-        return tuple(lines)
-    return None if fmt is None else relayout(cue.payload, fmt, lines)
+        return dataclasses.replace(cue, lines=new, payload=new)
+    payload = None if fmt is None else relayout(cue.payload, fmt, new)
+    if payload is None or fmt is None:
+        return None
+    return dataclasses.replace(cue, lines=shown(payload, fmt), payload=payload)

@@ -127,11 +127,11 @@ def fix_text(number: int, cue: Cue, preset: Preset, lang: str, repairs: list[Rep
     lines, broken = rebreak(number, lines, preset, lang)
     if lines is cue.lines:
         return cue
-    payload = payload_with(cue, lines, fmt)
-    if payload is None:
+    fixed = payload_with(cue, lines, fmt)
+    if fixed is None:
         return cue
     repairs.extend(replace(step, line=cue.line) for step in (spacing, broken) if step is not None)
-    return replace(cue, lines=lines, payload=payload)
+    return fixed
 
 
 # ---- the order of the cues
