@@ -8,6 +8,7 @@ and a UTF-16 SRT are handled by the same rule, and every output goes through
 from __future__ import annotations
 
 import codecs
+import dataclasses
 import errno
 import os
 import re
@@ -50,6 +51,8 @@ class Decoded:
             column of the U+FFFD that stands for it in ``text``, the byte as ``0xE9``); only a
             lenient :func:`decode` marks bytes instead of refusing them.
         given: True when the encoding was given by the caller rather than detected.
+        alternatives: legacy encodings that read the bytes about as plausibly as ``encoding``
+            but differently (a short text), for a message to name.
     """
 
     text: str
@@ -61,6 +64,7 @@ class Decoded:
     final_newline: bool = True
     replaced: tuple[tuple[int, int, str], ...] = ()
     given: bool = False
+    alternatives: tuple[str, ...] = ()
 
 
 def decode(data: bytes, source: str = "<input>", *, encoding: str | None = None, lenient: bool = False) -> Decoded:
@@ -89,6 +93,7 @@ def decode(data: bytes, source: str = "<input>", *, encoding: str | None = None,
     if not data:
         raise ParseError("the file is empty; expected text with timestamps", Location(source, 1))
     given = None if encoding is None else _known_codec(encoding, source)
+    alternatives: tuple[str, ...] = ()
     marked = _byte_order_mark(data)
     if marked is not None:
         mark, codec = marked
@@ -99,13 +104,14 @@ def decode(data: bytes, source: str = "<input>", *, encoding: str | None = None,
         text, codec = _decode_given(data, given, source, lenient), given
     elif lenient:
         _refuse_nul(data, source)
-        text, codec = _decode_detected(data)
+        text, codec, alternatives = _decode_detected(data)
     else:
         text, codec = _decode_unmarked(data, source)
     if "\x00" in text and not codec.startswith(("utf-16", "utf-32")):
         line = text[: text.index("\x00")].count("\n") + 1
         raise ParseError("NUL character in text; expected a text file", Location(source, line))
-    return _finish(text, codec, marked is not None, given=given is not None and marked is None)
+    decoded = _finish(text, codec, marked is not None, given=given is not None and marked is None)
+    return dataclasses.replace(decoded, alternatives=alternatives) if alternatives else decoded
 
 
 def _byte_order_mark(data: bytes) -> tuple[bytes, str] | None:
@@ -222,21 +228,21 @@ def _decode_given(data: bytes, codec: str, source: str, lenient: bool) -> str:
         raise _decode_error(data, exc, source, codec) from None
 
 
-def _decode_detected(data: bytes) -> tuple[str, str]:
+def _decode_detected(data: bytes) -> tuple[str, str, tuple[str, ...]]:
     """``(text, codec)`` of bytes without a byte-order mark, read leniently: UTF-8 when they are,
     or when they are UTF-8 with a few bad bytes (as many good non-ASCII characters as bad bytes,
     or a file cut inside its last character); else the legacy encoding :func:`legacy_codec` finds."""
     try:
-        return data.decode("utf-8"), "utf-8"
+        return data.decode("utf-8"), "utf-8", ()
     except UnicodeDecodeError:
         pass
     marked = data.decode("utf-8", "surrogateescape")
     bad = len(_MARKED.findall(marked))
     good = sum(1 for ch in marked if ch > "\x7f") - bad
     if good >= bad or _cut_in_last_character(data):
-        return marked, "utf-8"
-    codec = legacy_codec(data)
-    return _decode_marking(data, codec), codec
+        return marked, "utf-8", ()
+    codec, alternatives = legacy_codec(data)
+    return _decode_marking(data, codec), codec, alternatives
 
 
 def _cut_in_last_character(data: bytes) -> bool:
@@ -250,28 +256,34 @@ def _cut_in_last_character(data: bytes) -> bool:
     return False
 
 
-def legacy_codec(data: bytes) -> str:
-    """The legacy (not Unicode) encoding ``data`` is most likely in, as a Python codec name.
+def legacy_codec(data: bytes) -> tuple[str, tuple[str, ...]]:
+    """The legacy (not Unicode) encoding ``data`` is most likely in, as a Python codec name, and
+    the encodings that read it as plausibly but differently (empty when the choice is clear).
 
-    charset-normalizer decides (it measures how plausible each candidate's text is); among the
-    candidates as plausible as its best, Windows-1252 wins (it is by far the most common, and
-    reads short Western texts that several Central European code pages read as well).
-    Windows-1252 also when nothing is found.
+    charset-normalizer ranks the candidates (how plausible each one's text is, in which
+    language).  Windows-1252, by far the most common, wins when it reads the bytes as its best
+    candidate does, or when the best and Windows-1252 are tied (short texts often leave
+    Windows-1250 and Windows-1252 tied: the tied ones are returned, for the caller to say so).
+    Windows-1252 when nothing is found.
 
-    >>> legacy_codec("Déjà là".encode("cp1252")), legacy_codec("Зоре времена".encode("cp1251"))
-    ('cp1252', 'cp1251')
+    >>> legacy_codec("Bonjour à tous, déjà là ce soir".encode("cp1252"))[0]
+    'cp1252'
+    >>> legacy_codec("Из зоре времена долазимо, кроз векове смо се борили".encode("cp1251"))
+    ('cp1251', ())
     """
     from charset_normalizer import from_bytes   # only for bytes that are not UTF-8
 
-    matches = from_bytes(data)
-    best = matches.best()
-    if best is None:
-        return "cp1252"
-    for match in matches:
-        if (match.chaos <= best.chaos + 0.01 and match.coherence >= best.coherence - 0.02
-                and "cp1252" in match.could_be_from_charset):
-            return "cp1252"
-    return codecs.lookup(best.encoding).name
+    matches = list(from_bytes(data))
+    if not matches:
+        return "cp1252", ()
+    best = matches[0]
+    tied = [m for m in matches if abs(m.chaos - best.chaos) < 1e-3 and abs(m.coherence - best.coherence) < 1e-3]
+    names = [codecs.lookup(m.encoding).name for m in tied]
+    western = next((k for k, m in enumerate(tied) if "cp1252" in m.could_be_from_charset), None)
+    chosen = "cp1252" if western is not None else names[0]
+    text = data.decode(chosen, "replace")
+    others = [n for k, n in enumerate(names) if k != (western or 0) and data.decode(n, "replace") != text]
+    return chosen, tuple(dict.fromkeys(others))[:3]
 
 
 def _known_codec(name: str, source: str) -> str:

@@ -118,8 +118,10 @@ def _decoding_problems(decoded: Decoded) -> list[Finding]:
     if decoded.bom:
         problems.append(Finding(FindingCode.BOM, Severity.INFO, f"byte-order mark ({decoded.encoding}) removed", 1))
     if decoded.encoding not in ("utf-8", "utf-8-sig"):
-        how = (f"encoded as {decoded.encoding} (as asked)" if decoded.given else
-               f"not UTF-8: read as {decoded.encoding}" if decoded.fallback else f"encoded as {decoded.encoding}")
+        how = f"not UTF-8: read as {decoded.encoding}" if decoded.fallback else f"encoded as {decoded.encoding}"
+        if decoded.alternatives:
+            how += (f" ({', '.join(decoded.alternatives)} would read its accented letters differently: if they look "
+                    f"wrong, give --encoding)")
         problems.append(Finding(FindingCode.ENCODING, Severity.WARNING, f"{how}; players expect UTF-8", 1))
     if decoded.newline != "\n" or decoded.line_ends is not None:
         ends = "mixed" if decoded.line_ends is not None else repr(decoded.newline)

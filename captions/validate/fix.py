@@ -267,7 +267,8 @@ def fix_document(document: CaptionDocument, preset: Preset, *, target: str, lang
     >>> [(r.code.value, r.line) for r in fixed.repairs], fixed.data
     ([('timing-line', 2), ('lengthen', 2)], b'1\\r\\n00:00:01,000 --> 00:00:01,833\\r\\n<i>Oui.</i>\\r\\n')
     """
-    doc, repairs, plan = document, [], None
+    doc, plan = document, None
+    repairs = _replaced(document)
     origin: list[int | None] = list(range(len(doc.lines)))
     for _ in range(_PASSES):
         plan = plan_blocks(doc, drop_unreadable=drop_unreadable)
@@ -296,6 +297,20 @@ def fix_document(document: CaptionDocument, preset: Preset, *, target: str, lang
     remaining = check_text(data, name, preset, fmt=doc.format, lang=lang, encoding=codec)
     unread = tuple(_mapped_unreadable(plan.unreadable, origin)) if plan is not None else ()
     return FixResult(text, data, codec, tuple(repairs), remaining, unread, dropped=drop_unreadable)
+
+
+def _replaced(doc: CaptionDocument) -> list[Repair]:
+    """The bytes the reader could not read (a byte the encoding has not, a NUL), which are written
+    as the U+FFFD they were read as: said, as a repair would be."""
+    out = []
+    for problem in doc.problems:
+        if problem.code is FindingCode.INVALID_BYTE:
+            out.append(Repair(RepairCode.REPLACEMENT_CHARACTER, None, "", "\ufffd", f"column {problem.column}: a byte "
+                              f"{doc.encoding} does not read is written as U+FFFD", problem.line))
+        elif problem.code is FindingCode.NUL_CHARACTER:
+            out.append(Repair(RepairCode.REPLACEMENT_CHARACTER, None, "", "\ufffd", "a NUL character is written as "
+                              "U+FFFD", problem.line))
+    return out
 
 
 def _mapped(repairs: Sequence[Repair], origin: Sequence[int | None]) -> list[Repair]:

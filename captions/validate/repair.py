@@ -37,6 +37,7 @@ class RepairCode(str, enum.Enum):
     ADD_BLANK_LINE = "add-blank-line"      # a blank line put before a block that had none
     ESCAPE_TEXT = "escape-text"            # '-->', '<' or '&' in WebVTT text written as a reference
     DROP_UNREADABLE = "drop-unreadable"    # a block no rule reads, dropped (--drop-unreadable only)
+    REPLACEMENT_CHARACTER = "replacement-character"  # a byte that did not decode, or a NUL, written as U+FFFD
     # the cues (fix_cues)
     SORT = "sort"
     RESOLVE_OVERLAP = "resolve-overlap"
