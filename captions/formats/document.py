@@ -13,10 +13,11 @@ coordinates kept as written) or new text, nothing else.
 
 from __future__ import annotations
 
+import codecs
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from ..errors import Location, ParseError
+from ..errors import Location, OutputError, ParseError
 from ..files import Decoded, decode
 from ..findings import Finding, FindingCode, Severity
 from ..model import Cue, Format
@@ -287,7 +288,8 @@ def _join(lines: Sequence[str], ends: Sequence[str | None], doc: CaptionDocument
     return "".join(parts)
 
 
-def encode_document(doc: CaptionDocument, text: str, encoding: str | None = None) -> bytes:
+def encode_document(doc: CaptionDocument, text: str, encoding: str | None = None, *,
+                    target: str | None = None) -> bytes:
     """``text`` (as :func:`render_document` gives it) as the file's bytes: in the document's
     encoding (or ``encoding``), with its byte-order mark when it had one.
 
@@ -295,15 +297,28 @@ def encode_document(doc: CaptionDocument, text: str, encoding: str | None = None
     for is written as a no-break space (U+00A0) when it has one for that.
 
     Raises:
-        UnicodeEncodeError: a character the encoding cannot write (the caller names it).
+        OutputError: ``encoding`` is unknown, or the text holds a character the encoding cannot
+            write (a U+FFFD that stands for a byte the file's own encoding did not read, a
+            character a repair added); the message names its line (in ``target``, default the
+            document's source) and says to write UTF-8 instead.
     """
     codec = encoding or doc.encoding
-    plain = codec.replace("-sig", "") if codec.startswith("utf-8") else codec
+    where = target or doc.source
+    try:
+        plain = codecs.lookup(codec).name
+    except LookupError:
+        raise OutputError(f"unknown encoding {codec!r}; expected a name such as utf-8, cp1252, cp1251",
+                          Location(where)) from None
     if "\u202f" in text and not _encodes(plain, "\u202f") and _encodes(plain, "\u00a0"):
         text = text.replace("\u202f", "\u00a0")
     if doc.bom and encoding is None and not codec.endswith("-sig"):
         text = "\ufeff" + text
-    return text.encode(codec)
+    try:
+        return text.encode(codec)
+    except UnicodeEncodeError as exc:
+        line = text.count("\n", 0, exc.start) + 1 - (1 if text.startswith("\ufeff\n") else 0)
+        raise OutputError(f"{exc.object[exc.start]!r} cannot be written in {codec}; write the file in UTF-8 "
+                          f"(--output-encoding utf-8)", Location(where, line)) from None
 
 
 def _encodes(codec: str, char: str) -> bool:

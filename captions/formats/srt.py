@@ -348,12 +348,17 @@ def cue_text(cue: Cue, lost: list[int] | None = None, number: int = 0) -> tuple[
     """
     lines = display_lines(cue)
     if cue.payload:
+        # text read from a file keeps its '-->' unless the line would read as a timing line
         raw = tuple(line for line in cue.payload if line.strip())
-        if raw == lines or (_text_lines(raw) == lines and not any("-->" in line for line in raw)):
-            return tuple(without_arrow(line) for line in raw)
+        if raw == lines or _text_lines(raw) == lines:
+            return tuple(without_arrow(line) if _timing_like(line) else line for line in raw)
         if lost is not None:
             lost.append(number)
     return tuple(without_arrow(line) for line in lines)
+
+
+def _timing_like(line: str) -> bool:
+    return "-->" in line and (_TIMING.match(line) is not None or loose_timing(line, ",") is not None)
 
 
 def render(cues: Sequence[Cue], *, header_notes: Sequence[str] = (), lost: list[int] | None = None) -> str:

@@ -27,7 +27,6 @@ import dataclasses
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from ..errors import Location, OutputError
 from ..findings import Finding, FindingCode
 from ..formats import CaptionDocument, encode_document, format_module, render_document
 from ..model import Cue, Format
@@ -292,7 +291,7 @@ def fix_document(document: CaptionDocument, preset: Preset, *, target: str, lang
         repairs.extend([renumbered] if renumbered is not None else [])
     text = render_document(doc, cues)
     codec = encoding or doc.encoding
-    data = _encode(doc, text, encoding, target)
+    data = encode_document(doc, text, encoding, target=target)
     name = "<stdout>" if target == "-" else target
     remaining = check_text(data, name, preset, fmt=doc.format, lang=lang, encoding=codec)
     unread = tuple(_mapped_unreadable(plan.unreadable, origin)) if plan is not None else ()
@@ -331,18 +330,6 @@ def _input_line(line: int | None, origin: Sequence[int | None]) -> int | None:
         if origin[k] is not None:
             return (origin[k] or 0) + 1
     return line
-
-
-def _encode(doc: CaptionDocument, text: str, encoding: str | None, target: str) -> bytes:
-    try:
-        return encode_document(doc, text, encoding)
-    except UnicodeEncodeError as exc:
-        line = text.count("\n", 0, exc.start) + 1
-        raise OutputError(f"the repaired text holds {exc.object[exc.start]!r}, which {exc.encoding} cannot write "
-                          f"(line {line}); write it with --output-encoding utf-8", Location(target)) from None
-    except LookupError:
-        raise OutputError(f"unknown encoding {encoding!r}; expected a name such as utf-8, cp1252, cp1251",
-                          Location(target)) from None
 
 
 def format_repair(source: str, repair: Repair) -> str:
