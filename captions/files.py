@@ -229,9 +229,10 @@ def _decode_given(data: bytes, codec: str, source: str, lenient: bool) -> str:
 
 
 def _decode_detected(data: bytes) -> tuple[str, str, tuple[str, ...]]:
-    """``(text, codec)`` of bytes without a byte-order mark, read leniently: UTF-8 when they are,
-    or when they are UTF-8 with a few bad bytes (as many good non-ASCII characters as bad bytes,
-    or a file cut inside its last character); else the legacy encoding :func:`legacy_codec` finds."""
+    """``(text, codec, alternatives)`` of bytes without a byte-order mark, read leniently: UTF-8 when
+    they are, or when they are UTF-8 with a few bad bytes (UTF-8 characters in it, and as many as
+    bad bytes, or a file cut inside its last character); else the legacy encoding
+    :func:`legacy_codec` finds."""
     try:
         return data.decode("utf-8"), "utf-8", ()
     except UnicodeDecodeError:
@@ -239,7 +240,7 @@ def _decode_detected(data: bytes) -> tuple[str, str, tuple[str, ...]]:
     marked = data.decode("utf-8", "surrogateescape")
     bad = len(_MARKED.findall(marked))
     good = sum(1 for ch in marked if ch > "\x7f") - bad
-    if good >= bad or _cut_in_last_character(data):
+    if good > 0 and (good >= bad or _cut_in_last_character(data)):
         return marked, "utf-8", ()
     codec, alternatives = legacy_codec(data)
     return _decode_marking(data, codec), codec, alternatives
@@ -261,10 +262,13 @@ def legacy_codec(data: bytes) -> tuple[str, tuple[str, ...]]:
     the encodings that read it as plausibly but differently (empty when the choice is clear).
 
     charset-normalizer ranks the candidates (how plausible each one's text is, in which
-    language).  Windows-1252, by far the most common, wins when it reads the bytes as its best
-    candidate does, or when the best and Windows-1252 are tied (short texts often leave
-    Windows-1250 and Windows-1252 tied: the tied ones are returned, for the caller to say so).
-    Windows-1252 when nothing is found.
+    language).  Windows-1252, by far the most common, wins when it reads the bytes as the best
+    candidate does, when the best and Windows-1252 are tied (short texts often leave
+    Windows-1250 and Windows-1252 tied), and when no candidate's text looks like any language
+    (a line or two: then charset-normalizer cannot tell, and may not even list Windows-1252);
+    the others that read the bytes differently are returned, for the caller to say so.
+    A Windows code page about as plausible wins over a Mac or DOS one.  Windows-1252 when nothing
+    is found.
 
     >>> legacy_codec("Bonjour à tous, déjà là ce soir".encode("cp1252"))[0]
     'cp1252'
@@ -279,11 +283,25 @@ def legacy_codec(data: bytes) -> tuple[str, tuple[str, ...]]:
     best = matches[0]
     tied = [m for m in matches if abs(m.chaos - best.chaos) < 1e-3 and abs(m.coherence - best.coherence) < 1e-3]
     names = [codecs.lookup(m.encoding).name for m in tied]
-    western = next((k for k, m in enumerate(tied) if "cp1252" in m.could_be_from_charset), None)
-    chosen = "cp1252" if western is not None else names[0]
+    western = any("cp1252" in m.could_be_from_charset for m in tied)
+    chosen = "cp1252" if western or (best.coherence < 0.01 and _reads(data, "cp1252")) else names[0]
+    if not chosen.startswith("cp125"):
+        # a Windows code page about as plausible, and fitting a language better, wins over a Mac or
+        # DOS one (subtitle files come from Windows tools)
+        windows = next((m for m in matches if m.encoding.startswith("cp125") and m.chaos <= best.chaos + 0.05
+                        and m.coherence >= best.coherence), None)
+        chosen = codecs.lookup(windows.encoding).name if windows is not None else chosen
     text = data.decode(chosen, "replace")
-    others = [n for k, n in enumerate(names) if k != (western or 0) and data.decode(n, "replace") != text]
+    others = [n for n in names if n != chosen and data.decode(n, "replace") != text]
     return chosen, tuple(dict.fromkeys(others))[:3]
+
+
+def _reads(data: bytes, codec: str) -> bool:
+    try:
+        data.decode(codec)
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _known_codec(name: str, source: str) -> str:
