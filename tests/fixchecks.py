@@ -4,6 +4,7 @@ tests and the real-world corpus test."""
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 
 from captions.findings import FindingCode
@@ -15,8 +16,10 @@ _DEFINITIONS = {vtt.BlockKind.NOTE, vtt.BlockKind.STYLE, vtt.BlockKind.REGION, v
 
 
 def cue_words(doc: CaptionDocument) -> list[tuple[str, ...]]:
-    """Each cue's words as a viewer reads them (tags aside)."""
-    return [tuple(" ".join(shown(c.payload, doc.format) if c.payload else c.lines).split()) for c in doc.cues]
+    """Each cue's text as a viewer reads it (tags aside), spaces aside: the characters of its words,
+    in order (a repair may change spaces: French spacing, a re-break)."""
+    return [tuple("".join(" ".join(shown(c.payload, doc.format) if c.payload else c.lines).split()))
+            for c in doc.cues]
 
 
 def _subsequence(small: tuple[str, ...], big: tuple[str, ...]) -> bool:
@@ -59,7 +62,7 @@ def non_cue_blocks(doc: CaptionDocument) -> list[tuple[str, ...]]:
                 continue
             block = vtt.read_block(lines, i, seen_cue=seen_cue)
             if block.kind in _DEFINITIONS:
-                blocks.append(tuple(lines[block.start:block.end]))
+                blocks.append(_trimmed(tuple(lines[block.start:block.end])))
             seen_cue = seen_cue or block.kind is vtt.BlockKind.CUE
             i = max(block.end, i + 1)
         return blocks
@@ -67,8 +70,32 @@ def non_cue_blocks(doc: CaptionDocument) -> list[tuple[str, ...]]:
     for problem in doc.problems:
         if problem.code is FindingCode.TEXT_WITHOUT_TIMING and problem.line is not None:
             start, end = srt.unreadable_span(lines, problem.line - 1)
-            blocks.append(tuple(lines[start:end]))
+            if not _after_timing(lines, start):
+                blocks.append(tuple(lines[start:end]))
     return blocks
+
+
+def _after_timing(lines: tuple[str, ...], start: int) -> bool:
+    """Whether a block with a timing line comes before line index ``start`` with only blank lines and
+    text blocks between: text after a blank line that follows a cue is that cue's text in SRT (once
+    its timing line is repaired, if it has to be)."""
+    k = start - 1
+    while k >= 0:
+        if lines[k].strip() and _TIMING_LIKE.search(lines[k]):
+            return True
+        k -= 1
+    return False
+
+
+_TIMING_LIKE = re.compile(r"\d:\d")
+
+
+def _trimmed(block: tuple[str, ...]) -> tuple[str, ...]:
+    """A block without the blank lines that end it."""
+    end = len(block)
+    while end and not block[end - 1]:
+        end -= 1
+    return tuple(block[:end])
 
 
 def contains_in_order(haystack: tuple[str, ...], blocks: list[tuple[str, ...]]) -> bool:

@@ -180,6 +180,9 @@ def _read_stray_lines(lines: Sequence[str], i: int, cues: list[Cue], problems: l
     j = i + 1
     while j < len(lines) and lines[j].strip() and not _block_starts(lines, j):
         j += 1
+    if j < len(lines) and lines[j].strip():
+        problems.append(Finding(FindingCode.MISSING_BLANK_LINE, Severity.ERROR,
+                                "a new cue starts without a blank line before it", j + 1))
     block = lines[i:j]
     unreadable = _unreadable_timing(block, i)
     if unreadable is not None:
@@ -350,7 +353,7 @@ def cue_text(cue: Cue, lost: list[int] | None = None, number: int = 0) -> tuple[
     if cue.payload:
         # text read from a file keeps its '-->' unless the line would read as a timing line
         raw = tuple(line for line in cue.payload if line.strip())
-        if raw == lines or _text_lines(raw) == lines:
+        if raw == lines or tuple(line for line in _text_lines(raw) if line.strip()) == lines:
             return tuple(without_arrow(line) if _timing_like(line) else line for line in raw)
         if lost is not None:
             lost.append(number)

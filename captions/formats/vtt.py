@@ -501,7 +501,8 @@ def repair_line(line: str, problem: Finding) -> tuple[str, str] | None:
 def unreadable_span(lines: Sequence[str], k: int) -> tuple[int, int]:
     """The ``[start, end)`` line indexes of the block players drop that holds its timing line at
     index ``k`` (its identifier line, when it has one, to the blank line after it)."""
-    named = k > 0 and lines[k - 1] != "" and "-->" not in lines[k - 1] and (k == 1 or lines[k - 2] == "")
+    header, _ = _header_end(lines)   # no line of the header is a cue's identifier
+    named = k - 1 >= max(header, 1) and lines[k - 1] != "" and "-->" not in lines[k - 1] and lines[k - 2] == ""
     start = k - 1 if named else k
     return start, read_block(lines, start).end
 
@@ -569,7 +570,8 @@ def cue_text(cue: Cue, lost: list[int] | None = None, number: int = 0) -> tuple[
         marked = any("<" in line or "&" in line for line in raw)
         if marked and not any("-->" in line for line in raw):
             problems: list[Finding] = []
-            if tuple(parse_cue_text("\n".join(raw), 1, problems).split("\n")) == lines and not problems:
+            shown = tuple(line for line in parse_cue_text("\n".join(raw), 1, problems).split("\n") if line.strip())
+            if shown == lines and not problems:
                 return raw
         if marked and lost is not None:
             lost.append(number)

@@ -102,6 +102,8 @@ def plan_blocks(doc: CaptionDocument, *, drop_unreadable: bool = False) -> Block
         elif problem.code is FindingCode.MISSING_TIMING:
             _add_unreadable(unreadable, module.unreadable_span(src, k + 1), problem, src)
     dropped = _dropped(unreadable.values(), src) if drop_unreadable else set()
+    if dropped:   # a blank line is not put before a block that goes
+        repairs = [r for r in repairs if r.code is not RepairCode.ADD_BLANK_LINE or (r.line or 0) - 1 not in dropped]
     lines: list[str] = []
     origin: list[int | None] = []
     for k, line in enumerate(src):
