@@ -13,12 +13,19 @@ Two measures, both medians of several runs (ratios against our validator):
 The cues are 2.5 s long with 500 ms gaps, so every cue but the first gets a ``chain-gap``
 warning: the validator builds and prints 99,999 findings, the peers nothing.
 
+And the findings written as they are found (issue 10): ``python -m captions validate FILE`` and
+``validate --json FILE`` on 100,000 cues with 200,000 findings (a ``chain-gap`` and a
+``double-space`` on each cue), wall and CPU time and the process's peak memory, against the
+same file with no finding at all: the memory must not grow with the number of findings, with or
+without ``--json``.
+
 Run: python benchmarks/run.py validate
 """
 
 from __future__ import annotations
 
 import re
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -38,6 +45,53 @@ _SRT_RE = re.compile(r"(\d+)\n(\d\d):(\d\d):(\d\d),(\d{3}) --> (\d\d):(\d\d):(\d
 
 def _cues() -> list[Cue]:
     return [Cue(i * 3000, i * 3000 + 2500, (f"Ligne numéro {i} du texte,", "et une seconde ligne.")) for i in range(N)]
+
+
+def _findings_cues() -> list[Cue]:
+    """Two findings per cue: a gap to chain, and two spaces in a row."""
+    return [Cue(i * 3000, i * 3000 + 2500, (f"Ligne numéro {i}  du texte,", "et une seconde ligne.")) for i in range(N)]
+
+
+def _clean_cues() -> list[Cue]:
+    """No finding at all: 80 ms gaps (the fr-tv minimum), short slow lines."""
+    return [Cue(i * 3000, i * 3000 + 2920, (f"Ligne {i} du texte,", "et la suite.")) for i in range(N)]
+
+
+_PEAK = ("import atexit, resource, sys; "
+         "atexit.register(lambda: print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)); "
+         "sys.argv = ['captions', *sys.argv[1:]]; from captions.cli import main; main()")
+
+
+def _peak(*args: str) -> tuple[Timing, float]:
+    """Median wall and CPU time of ``python -m captions ARGS`` (output discarded), and the median
+    peak memory (MB) of the process."""
+    peaks: list[float] = []
+
+    def run() -> None:
+        done = subprocess.run([sys.executable, "-c", _PEAK, *args], cwd=ROOT, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.PIPE, text=True, check=False)
+        peaks.append(int(done.stderr.strip().splitlines()[-1]) / 1024)
+    timing = median_timing(run, repeat=3, process=True)
+    return timing, statistics.median(peaks[1:] or peaks)
+
+
+def _memory_table(tmp: str) -> None:
+    many, clean = Path(tmp, "findings.srt"), Path(tmp, "clean.srt")
+    many.write_text(render_srt(_findings_cues()), "utf-8")
+    clean.write_text(render_srt(_clean_cues()), "utf-8")
+    rows = [("validate FILE (200,000 findings)", *_peak("validate", "--lang", "fr", str(many))),
+            ("validate --json FILE (200,000 findings)", *_peak("validate", "--json", "--lang", "fr", str(many))),
+            ("validate FILE (no finding)", *_peak("validate", "--lang", "fr", str(clean))),
+            ("validate --json FILE (no finding)", *_peak("validate", "--json", "--lang", "fr", str(clean)))]
+    print_table(f"SRT, {N:,} cues, findings written as found, as a process", [(name, timing, f"peak {mb:.0f} MB")
+                for name, timing, mb in rows], unit_count=N, unit="cues")
+    print(f"\n### Peak memory, {N:,} cues\n")
+    print("| run | peak MB | x no finding |")
+    print("|---|---:|---:|")
+    base = {"text": rows[2][2], "json": rows[3][2]}
+    for name, _, mb in rows:
+        ref = base["json" if "--json" in name else "text"]
+        print(f"| {name} | {mb:.0f} | {mb / ref:.2f} |")
 
 
 def _process(*args: str) -> Timing:
@@ -90,6 +144,7 @@ def main() -> None:
                 ("python -c pass", start, "interpreter start alone"),
             ]
             print_table(f"{label}, {N:,} cues, as a process", rows, unit_count=N, unit="cues")
+        _memory_table(tmp)
 
 
 if __name__ == "__main__":

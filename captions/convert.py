@@ -17,9 +17,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, TypedDict, runtime_checkable
 
 from .errors import ConfigError, UnsupportedFormatError
-from .files import encode_text, read_source, same_file, sniff, source_name, write_all
+from .files import decode, encode_text, read_bytes, same_file, sniff, source_name, write_all
 from .findings import Finding, FindingCode, FindingDict, Measure
-from .formats import CaptionDocument, Format, format_for_path, render_captions
+from .formats import CaptionDocument, Format, format_for_path, parse_captions_bytes, render_captions, render_document
+from .formats.markup import payload_with
 from .langdata import rules_for
 from .language import Detected, detect, parse_language
 from .model import Cue, Fragment, Note, NoteDict, Transcript
@@ -32,7 +33,7 @@ from .validate.checks import check_cues
 
 __all__ = [
     "Report", "ReadingSpeed", "LimitMiss", "check_limits", "ConvertResult", "Corrector", "Recorded", "Record", "ReaderNote",
-    "convert_transcript", "convert_cues", "convert_file", "webvtt_voices", "SpeechSource", "MEASURED_LAG_MS", "label_speakers", "plan_convert_outputs", "read_input", "OutputPlan",
+    "convert_transcript", "convert_cues", "convert_file", "webvtt_voices", "SpeechSource", "MEASURED_LAG_MS", "MEASURED_BRIDGE_MS", "label_speakers", "plan_convert_outputs", "read_input", "OutputPlan",
     "ConvertedFile",
 ]
 
@@ -61,6 +62,10 @@ SpeechSource = Callable[[Sequence[Fragment], Preset], Sequence[SpeechSpan]]
 #: How long a cue stays after measured speech when the reading speed does not need more: a
 #: measured end needs no margin (the text-only estimate keeps the preset's lag).
 MEASURED_LAG_MS = 0
+#: The longest measured silence a cue whose sentence goes on may stay up across (the preset's
+#: ``bridge_gap_ms`` applies to estimated pauses, which may be shorter than they look): a pause
+#: heard to last a second or more is a blank, the sentence marked as going on.
+MEASURED_BRIDGE_MS = 1000
 
 
 class LimitMissData(TypedDict):
@@ -349,7 +354,8 @@ def convert_transcript(transcript: Transcript, preset: Preset | PresetChoice | N
         timed = preset
     else:
         spans = tuple(speech(fragments, preset))
-        timed = replace(preset, lag_ms=min(preset.lag_ms, MEASURED_LAG_MS))
+        timed = replace(preset, lag_ms=min(preset.lag_ms, MEASURED_LAG_MS),
+                        bridge_gap_ms=min(preset.bridge_gap_ms, MEASURED_BRIDGE_MS))
     built = build_cues(fragments, spans, timed, lang=lang, expressions=expressions)
     misses = check_limits(built.cues, preset, lang=lang, speech=built.speech)
     rates = sorted(s.rate_cps for s in spans)
@@ -391,13 +397,21 @@ def label_speakers(fragments: Sequence[Fragment], lang: str) -> tuple[Fragment, 
 
 def convert_cues(cues: Sequence[Cue], preset: Preset | PresetChoice | None = None, *, source: str = "<input>",
                  lang: str | None = None, typography: bool = True, notes: Sequence[ReaderNote] = (),
-                 header_notes: Sequence[str] = ()) -> ConvertResult:
+                 header_notes: Sequence[str] = (), fmt: Format | None = None) -> ConvertResult:
     """Re-break the lines of existing cues to ``preset`` (times kept; text verbatim but for the
     typography pass, whose changes go to the report).
 
+    A cue read from a file keeps its markup (tags, character references, overrides): its payload
+    is written again with the new lines, a span open across a new break closed and opened again
+    (:func:`captions.formats.markup.relayout`); a cue whose markup cannot follow keeps its lines.
+
     Args:
+        lang: the language (any :class:`captions.language.Language` code); None: detected, and
+            French typography only for text detected as French with confidence.
         notes: what the caption reader met (its problems), passed on to the report.
         header_notes: WebVTT NOTE texts to carry over.
+        fmt: the format the cues were read in (their payload's markup); None: cues that hold
+            markup are re-broken as plain text.
 
     >>> from captions.presets import get_preset
     >>> r = convert_cues([Cue(0, 3000, ("Bonsoir à tous, merci", "d'être là ce soir ?"))], get_preset("fr-tv"))
@@ -414,13 +428,23 @@ def convert_cues(cues: Sequence[Cue], preset: Preset | PresetChoice | None = Non
             done = typeset([text], lang, lines=[cue.line], starts_ms=[cue.start_ms])
             text = done.texts[0]
             changes += [replace(c, segment=k) for c in done.changes]
-        out.append(replace(cue, lines=layout_cue(text, preset, lang)))
+        out.append(_relaid(cue, layout_cue(text, preset, lang), fmt))
     built = tuple(out)
     misses = check_limits(built, preset, lang=lang)
     report = Report(source, preset.name, preset.source, lang, len(built), misses, tuple(notes),
                     reading=_reading(built, misses, preset, None), quality=measure_quality(built, preset, lang),
                     preset_by_language=by_language, settings=preset, typography=tuple(changes))
     return ConvertResult(built, report, lang, tuple(header_notes), tuple((k, k) for k in range(len(built))))
+
+
+def _relaid(cue: Cue, lines: tuple[str, ...], fmt: Format | None) -> Cue:
+    """``cue`` with ``lines``, its payload following them (see :func:`convert_cues`)."""
+    if lines == cue.lines:
+        return cue
+    relaid = payload_with(cue, lines, fmt)
+    if relaid is None:
+        return cue if fmt is not None else replace(cue, lines=lines, payload=())
+    return relaid
 
 
 def _reading(cues: Sequence[Cue], misses: Sequence[LimitMiss], preset: Preset,
@@ -481,12 +505,14 @@ class OutputPlan:
 
 @dataclass(frozen=True, slots=True)
 class ConvertedFile:
-    """The outcome of :func:`convert_file`: the result, the files written, and the text meant
-    for standard output (the caller prints it)."""
+    """The outcome of :func:`convert_file`: the result, the files written, the text meant for
+    standard output (the caller prints it), and what an output could not carry from a caption
+    input (for the caller to tell: markup or blocks the output format has no way to write)."""
 
     result: ConvertResult
     written: tuple[Path, ...]
     stdout: str | None
+    warnings: tuple[str, ...] = ()
 
 
 _STDIN = "<stdin>"   # source_name of "-"
@@ -509,6 +535,9 @@ def plan_convert_outputs(input_path: PathArg, outputs: Sequence[str],
     if not outputs:
         if source_name(input_path) == _STDIN:
             return (OutputPlan(None, fmt or Format.SRT),)
+        if Path(input_path).name in ("", ".", "..") or Path(input_path).is_dir():
+            raise ConfigError(f"{source_name(input_path)} is a folder; expected a transcript or caption file "
+                              "(captions batch converts a folder)")
         outputs = [str(Path(input_path).with_suffix("." + (fmt or Format.SRT).value))]
     plans = tuple(_output_plan(out, fmt, input_path) for out in outputs)
     if sum(1 for p in plans if p.path is None) > 1:
@@ -537,24 +566,27 @@ def _output_plan(out: str, fmt: Format | None, input_path: PathArg) -> OutputPla
 
 def read_input(input_path: PathArg, *, options: ReadOptions | None = None) -> Transcript | CaptionDocument:
     """A :class:`Transcript`, or a caption document (cues and problems) when the input is an
-    SRT or WebVTT file (:func:`captions.files.sniff` decides).
+    SRT or WebVTT file (:func:`captions.files.sniff` decides).  A caption file is decoded as
+    ``captions validate`` decodes it (a bad byte costs its line; legacy encodings detected).
 
     A caption file whose cues are a transcript more than subtitles (words with their own
     times, YouTube's rolling auto-captions, speakers named on most cues) is read as a
     transcript (:func:`captions.transcript.transcript_from_document`), so that its words are
     cut into cues again under the preset.  ``options``: what the transcript reader is asked.
     """
-    from .formats import parse_captions
     from .transcript import ReadOptions as Options
     from .transcript import transcript_from_decoded, transcript_from_document
 
-    decoded = read_source(input_path)
+    data = read_bytes(input_path)
     name = source_name(input_path)
-    fmt = sniff(name, decoded.text)
-    if fmt is not None:
-        doc = parse_captions(decoded.text, fmt, source=name)
-        return transcript_from_document(doc, decoded.text, encoding=decoded.encoding) or doc
-    return transcript_from_decoded(decoded, name, pieces=False, options=options or Options())
+    fmt = sniff(name, "")   # a caption file by its name is decoded by the caption reader
+    if fmt is None:
+        decoded = decode(data, name)
+        fmt = sniff(name, decoded.text)
+        if fmt is None:
+            return transcript_from_decoded(decoded, name, pieces=False, options=options or Options())
+    doc = parse_captions_bytes(data, fmt, name)
+    return transcript_from_document(doc, "\n".join(doc.lines), encoding=doc.encoding) or doc
 
 
 def convert_file(input_path: PathArg, outputs: Sequence[str], preset: Preset | PresetChoice | None = None, *,
@@ -573,6 +605,11 @@ def convert_file(input_path: PathArg, outputs: Sequence[str], preset: Preset | P
     :func:`convert_transcript`) times a transcript; a caption file keeps its own times.
     ``speaker_labels`` and ``expressions``: see :func:`convert_transcript`.
 
+    A caption input written in its own format keeps everything the file holds but the new
+    line breaks (:func:`captions.formats.render_document`: headers, NOTE, STYLE and REGION
+    blocks, identifiers, settings, markup); in the other format, what that format cannot say is
+    listed in ``warnings``.
+
     Raises:
         OutputError: an output cannot be written (no file of this run is left behind).
         ConfigError: ``speech`` given for a caption file.
@@ -582,17 +619,19 @@ def convert_file(input_path: PathArg, outputs: Sequence[str], preset: Preset | P
         if extra is not None and same_file(extra, input_path):
             raise ConfigError(f"refusing to write over the input {source_name(input_path)}; choose another file")
     source = read_input(input_path, options=read_options)
+    warnings: list[str] = []
     if isinstance(source, Transcript):
         result = convert_transcript(source, preset, lang=lang, typography=typography, corrector=corrector,
                                     speech=speech, speaker_labels=speaker_labels, expressions=expressions)
+        rendered = [(plan.path, render_captions(result.cues, plan.format, header_notes=result.header_notes))
+                    for plan in plans]
     elif speech is not None:
         raise ConfigError(f"{source.source} is a caption file: it keeps its own times; to move them onto the "
                           "speech use `captions sync`, to check them `captions validate --media`")
     else:
         result = convert_cues(source.cues, preset, source=source.source, lang=lang, typography=typography,
-                              notes=source.problems, header_notes=source.notes)
-    rendered = [(plan.path, render_captions(result.cues, plan.format, header_notes=result.header_notes))
-                for plan in plans]
+                              notes=source.problems, header_notes=source.notes, fmt=source.format)
+        rendered = [(plan.path, _render_caption_output(source, result, plan, warnings)) for plan in plans]
     files: list[tuple[PathArg, str]] = [(path, text) for path, text in rendered if path is not None]
     if report_path is not None:   # rendered only when asked for (about 650 misses on the sample)
         files.append((report_path, _report_json(result.report)))
@@ -602,7 +641,42 @@ def convert_file(input_path: PathArg, outputs: Sequence[str], preset: Preset | P
         files.append((review_path, render_review_html(result)))
     write_all([(path, encode_text(text)) for path, text in files])   # all of them or none
     return ConvertedFile(result, tuple(path for path, _ in rendered if path is not None),
-                         next((text for path, text in rendered if path is None), None))
+                         next((text for path, text in rendered if path is None), None), tuple(warnings))
+
+
+def _render_caption_output(doc: CaptionDocument, result: ConvertResult, plan: OutputPlan,
+                           warnings: list[str]) -> str:
+    """One output of a caption input: the document written back with the new cues in its own
+    format; a new file in the other, with a warning for what it cannot carry."""
+    if plan.format is doc.format:
+        return render_document(doc, result.cues).replace("\r\n", "\n").replace("\r", "\n")
+    lost: list[int] = []
+    text = render_captions(result.cues, plan.format, header_notes=result.header_notes, lost=lost)
+    name = "standard output" if plan.path is None else str(plan.path)
+    if lost:
+        shown = ", ".join(map(str, lost[:5])) + (", ..." if len(lost) > 5 else "")
+        warnings.append(f"{name}: the markup of {len(lost)} cue(s) has no {plan.format.value.upper()} form and is "
+                        f"left out (cues {shown}); their text is kept")
+    blocks = _blocks_not_carried(doc)
+    if blocks and plan.format is Format.SRT:
+        warnings.append(f"{name}: SRT has no {', '.join(blocks)}: left out")
+    return text
+
+
+def _blocks_not_carried(doc: CaptionDocument) -> list[str]:
+    """The kinds of WebVTT blocks a file holds besides its cues (what SRT cannot hold).
+
+    >>> from captions.formats import parse_captions
+    >>> _blocks_not_carried(parse_captions("WEBVTT\\nKind: captions\\n\\nSTYLE\\n::cue {}\\n", Format.VTT))
+    ['STYLE blocks', 'WebVTT header text']
+    """
+    if doc.format is not Format.VTT or not doc.lines:
+        return []
+    firsts = {line.split(None, 1)[0] for k, line in enumerate(doc.lines) if line.strip() and (k == 0 or not doc.lines[k - 1])}
+    kinds = [label for word, label in (("STYLE", "STYLE blocks"), ("REGION", "REGION blocks"), ("NOTE", "NOTE blocks"))
+             if word in firsts]
+    header = doc.lines[0].strip() != "WEBVTT" or (len(doc.lines) > 1 and doc.lines[1].strip() != "")
+    return kinds + (["WebVTT header text"] if header else [])
 
 
 def _report_json(report: Report) -> str:

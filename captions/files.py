@@ -8,6 +8,7 @@ and a UTF-16 SRT are handled by the same rule, and every output goes through
 from __future__ import annotations
 
 import codecs
+import dataclasses
 import errno
 import functools
 import os
@@ -39,10 +40,20 @@ class Decoded:
 
     Attributes:
         text: the text, line ends normalised to ``\\n``.
-        encoding: the codec used (``utf-8``, ``utf-8-sig``, ``utf-16-le``, ``cp1252``...).
+        encoding: the codec used (``utf-8``, ``utf-8-sig``, ``utf-16-le``, ``cp1252``, ``cp1251``...).
         bom: whether a byte-order mark was removed.
-        newline: the line end found first (``\\n``, ``\\r\\n`` or ``\\r``).
-        fallback: True when the bytes were not Unicode and Windows-1252 was used.
+        newline: the line end of the file (``\\r\\n`` when it has any, else ``\\r`` when it has any,
+            else ``\\n``).
+        fallback: True when the bytes were not Unicode and a legacy encoding was used.
+        line_ends: each line's end as written, when the file mixes several kinds (None when every
+            line ends with ``newline``), so that a writer can give each line back its own.
+        final_newline: whether the last line ends with a line end.
+        replaced: each byte that does not decode, as ``(line, column, byte)`` (1-based line and
+            column of the U+FFFD that stands for it in ``text``, the byte as ``0xE9``); only a
+            lenient :func:`decode` marks bytes instead of refusing them.
+        given: True when the encoding was given by the caller rather than detected.
+        alternatives: legacy encodings that read the bytes about as plausibly as ``encoding``
+            but differently (a short text), for a message to name.
     """
 
     text: str
@@ -50,36 +61,58 @@ class Decoded:
     bom: bool = False
     newline: str = "\n"
     fallback: bool = False
+    line_ends: tuple[str, ...] | None = None
+    final_newline: bool = True
+    replaced: tuple[tuple[int, int, str], ...] = ()
+    given: bool = False
+    alternatives: tuple[str, ...] = ()
 
 
-def decode(data: bytes, source: str = "<input>") -> Decoded:
+def decode(data: bytes, source: str = "<input>", *, encoding: str | None = None, lenient: bool = False) -> Decoded:
     """Decode subtitle or transcript bytes.
 
-    UTF-8 (with or without BOM), UTF-16 and UTF-32 with a BOM; other bytes that are
-    not UTF-8 are read as Windows-1252 (``fallback`` is set so callers can note it).
+    UTF-8 (with or without BOM), UTF-16 and UTF-32 with a BOM; other bytes that are not UTF-8
+    are read as Windows-1252 (``fallback`` is set so callers can note it).
+
+    ``encoding`` names the codec to use (a byte-order mark still wins: it cannot be wrong).
+    ``lenient`` (the caption readers): a byte that does not decode costs its line, not the file:
+    it is read as U+FFFD and listed in ``replaced``; bytes that are not UTF-8 are read in the
+    legacy encoding ``charset-normalizer`` finds (Windows-1250, Windows-1251, ISO-8859-x, Shift
+    JIS, GB18030...), Windows-1252 when it reads them as well.
 
     Raises:
-        ParseError: for an empty input, NUL bytes in 8-bit text (a binary file), or bytes
-            that no supported encoding reads; the message names the line.
+        ParseError: for an empty input, NUL bytes in 8-bit text (a binary file), bytes that no
+            supported encoding reads (strict only), or an unknown ``encoding``; the message
+            names the line.
 
     >>> decode(b"\\xef\\xbb\\xbf00:14Bonsoir\\r\\n").text, decode("é".encode("cp1252")).encoding
     ('00:14Bonsoir\\n', 'cp1252')
+    >>> d = decode(b"caf\\xc3\\xa9 cr\\xc3\\xa8me\\n\\xc3", lenient=True)
+    >>> d.text, d.encoding, d.replaced
+    ('café crème\\n\\ufffd', 'utf-8', ((2, 1, '0xC3'),))
     """
     if not data:
         raise ParseError("the file is empty; expected text with timestamps", Location(source, 1))
+    given = None if encoding is None else _known_codec(encoding, source)
+    alternatives: tuple[str, ...] = ()
     marked = _byte_order_mark(data)
     if marked is not None:
-        mark, encoding = marked
-        text = _decode_marked(data, len(mark), encoding, source)
+        mark, codec = marked
+        text = _decode_given(data[len(mark):], codec.replace("-sig", ""), source, lenient)
+    elif given is not None:
+        if not given.startswith(("utf-16", "utf-32")):
+            _refuse_nul(data, source)
+        text, codec = _decode_given(data, given, source, lenient), given
+    elif lenient:
+        _refuse_nul(data, source)
+        text, codec, alternatives = _decode_detected(data)
     else:
-        text, encoding = _decode_unmarked(data, source)
-    if "\x00" in text:
+        text, codec = _decode_unmarked(data, source)
+    if "\x00" in text and not codec.startswith(("utf-16", "utf-32")):
         line = text[: text.index("\x00")].count("\n") + 1
         raise ParseError("NUL character in text; expected a text file", Location(source, line))
-    newline = "\r\n" if "\r\n" in text else ("\r" if "\r" in text else "\n")
-    if "\r" in text:
-        text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return Decoded(text, encoding, marked is not None, newline, encoding == "cp1252")
+    decoded = _finish(text, codec, marked is not None, given=given is not None and marked is None)
+    return dataclasses.replace(decoded, alternatives=alternatives) if alternatives else decoded
 
 
 def _byte_order_mark(data: bytes) -> tuple[bytes, str] | None:
@@ -96,25 +129,19 @@ def _byte_order_mark(data: bytes) -> tuple[bytes, str] | None:
     return None
 
 
-def _decode_marked(data: bytes, skip: int, codec: str, source: str) -> str:
-    """The text after a byte-order mark of ``skip`` bytes, decoded with the codec it names."""
-    try:
-        return data[skip:].decode(codec.replace("-sig", ""))
-    except UnicodeDecodeError as exc:
-        raise _decode_error(data, exc, source, codec) from None
-
-
-def _decode_unmarked(data: bytes, source: str) -> tuple[str, str]:
-    """``(text, codec)`` for bytes without a byte-order mark: UTF-8, else Windows-1252.
-
-    NUL bytes are refused here: 8-bit text has none, so they mean a binary file.
-    """
+def _refuse_nul(data: bytes, source: str) -> None:
+    """NUL bytes are refused in 8-bit text: it has none, so they mean a binary file."""
     if b"\x00" in data:
         line = data[: data.index(b"\x00")].count(b"\n") + 1
         raise ParseError(
             "NUL byte found: this looks like a binary file, expected UTF-8 or UTF-16 text",
             Location(source, line),
         )
+
+
+def _decode_unmarked(data: bytes, source: str) -> tuple[str, str]:
+    """``(text, codec)`` for bytes without a byte-order mark: UTF-8, else Windows-1252."""
+    _refuse_nul(data, source)
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
@@ -132,6 +159,163 @@ def _decode_error(data: bytes, exc: UnicodeDecodeError, source: str, codec: str)
                       Location(source, line))
 
 
+def _finish(text: str, encoding: str, bom: bool, *, given: bool) -> Decoded:
+    """The :class:`Decoded` of ``text``: line ends normalised (and remembered when mixed), and
+    each byte marked by :func:`_decode_marking` (a lone surrogate) located and read as U+FFFD."""
+    final_newline = text.endswith(("\n", "\r"))
+    newline = "\r\n" if "\r\n" in text else ("\r" if "\r" in text else "\n")
+    line_ends = None
+    if "\r" in text:
+        ends = _LINE_END.findall(text)
+        if len(set(ends)) > 1:
+            line_ends = tuple(ends)
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    replaced: tuple[tuple[int, int, str], ...] = ()
+    if _MARKED.search(text) is not None:
+        replaced = tuple(_place(text, m.start()) + (f"0x{ord(m.group()) - 0xDC00:02X}",)
+                         for m in _MARKED.finditer(text))
+        text = _MARKED.sub("\ufffd", text)
+    fallback = not given and encoding not in ("utf-8", "utf-8-sig") and not encoding.startswith(("utf-16", "utf-32"))
+    return Decoded(text, encoding, bom, newline, fallback, line_ends, final_newline, replaced, given)
+
+
+_LINE_END = re.compile(r"\r\n|\r|\n")
+# A byte that did not decode, as _decode_marking leaves it (never in decoded text otherwise:
+# a strict decoder refuses lone surrogates).
+_MARKED = re.compile("[\udc00-\udcff]")
+
+
+def _place(text: str, at: int) -> tuple[int, int]:
+    """The 1-based ``(line, column)`` of offset ``at`` in ``text`` (LF line ends).
+
+    >>> _place("ab\\ncd", 4)
+    (2, 2)
+    """
+    start = text.rfind("\n", 0, at) + 1
+    return text.count("\n", 0, at) + 1, at - start + 1
+
+
+def _decode_marking(data: bytes, codec: str) -> str:
+    """``data`` decoded with ``codec``, each byte that does not decode left as the lone surrogate
+    U+DC00 + byte (so that :func:`_finish` can say where it was and read it as U+FFFD).
+
+    >>> _decode_marking(b"a\\xffb", "utf-8")
+    'a\\udcffb'
+    """
+    try:
+        return data.decode(codec, "surrogateescape")
+    except UnicodeDecodeError:
+        pass   # a codec whose errors surrogateescape cannot mark (UTF-16, UTF-32)
+    out: list[str] = []
+    pos = 0
+    while pos < len(data):
+        try:
+            out.append(data[pos:].decode(codec))
+            break
+        except UnicodeDecodeError as exc:
+            out.append(data[pos:pos + exc.start].decode(codec))
+            out.extend(chr(0xDC00 + byte) for byte in data[pos + exc.start:pos + exc.end])
+            pos += exc.end
+    return "".join(out)
+
+
+def _decode_given(data: bytes, codec: str, source: str, lenient: bool) -> str:
+    """``data`` in the codec the caller named: bytes that do not decode marked (lenient) or refused."""
+    if lenient:
+        return _decode_marking(data, codec)
+    try:
+        return data.decode(codec)
+    except UnicodeDecodeError as exc:
+        raise _decode_error(data, exc, source, codec) from None
+
+
+def _decode_detected(data: bytes) -> tuple[str, str, tuple[str, ...]]:
+    """``(text, codec, alternatives)`` of bytes without a byte-order mark, read leniently: UTF-8 when
+    they are, or when they are UTF-8 with a few bad bytes (UTF-8 characters in it, and as many as
+    bad bytes, or a file cut inside its last character); else the legacy encoding
+    :func:`legacy_codec` finds."""
+    try:
+        return data.decode("utf-8"), "utf-8", ()
+    except UnicodeDecodeError:
+        pass
+    marked = data.decode("utf-8", "surrogateescape")
+    bad = len(_MARKED.findall(marked))
+    good = sum(1 for ch in marked if ch > "\x7f") - bad
+    if good > 0 and (good >= bad or _cut_in_last_character(data)):
+        return marked, "utf-8", ()
+    codec, alternatives = legacy_codec(data)
+    return _decode_marking(data, codec), codec, alternatives
+
+
+def _cut_in_last_character(data: bytes) -> bool:
+    """Whether the only bytes of ``data`` that are not UTF-8 are an unfinished last character."""
+    for cut in range(1, 4):
+        try:
+            data[:-cut].decode("utf-8")
+        except UnicodeDecodeError:
+            continue
+        return data[-cut] >= 0xC0 and len(data) > cut
+    return False
+
+
+def legacy_codec(data: bytes) -> tuple[str, tuple[str, ...]]:
+    """The legacy (not Unicode) encoding ``data`` is most likely in, as a Python codec name, and
+    the encodings that read it as plausibly but differently (empty when the choice is clear).
+
+    charset-normalizer ranks the candidates (how plausible each one's text is, in which
+    language).  Windows-1252, by far the most common, wins when it reads the bytes as the best
+    candidate does, when the best and Windows-1252 are tied (short texts often leave
+    Windows-1250 and Windows-1252 tied), and when no candidate's text looks like any language
+    (a line or two: then charset-normalizer cannot tell, and may not even list Windows-1252);
+    the others that read the bytes differently are returned, for the caller to say so.
+    A Windows code page about as plausible wins over a Mac or DOS one.  Windows-1252 when nothing
+    is found.
+
+    >>> legacy_codec("Bonjour à tous, déjà là ce soir".encode("cp1252"))[0]
+    'cp1252'
+    >>> legacy_codec("Из зоре времена долазимо, кроз векове смо се борили".encode("cp1251"))
+    ('cp1251', ())
+    """
+    from charset_normalizer import from_bytes   # only for bytes that are not UTF-8
+
+    matches = list(from_bytes(data))
+    if not matches:
+        return "cp1252", ()
+    best = matches[0]
+    tied = [m for m in matches if abs(m.chaos - best.chaos) < 1e-3 and abs(m.coherence - best.coherence) < 1e-3]
+    names = [codecs.lookup(m.encoding).name for m in tied]
+    western = any("cp1252" in m.could_be_from_charset for m in tied)
+    chosen = "cp1252" if western or (best.coherence < 0.01 and _reads(data, "cp1252")) else names[0]
+    if not chosen.startswith("cp125"):
+        # a Windows code page about as plausible, and fitting a language better, wins over a Mac or
+        # DOS one (subtitle files come from Windows tools)
+        windows = next((m for m in matches if m.encoding.startswith("cp125") and m.chaos <= best.chaos + 0.05
+                        and m.coherence >= best.coherence), None)
+        chosen = codecs.lookup(windows.encoding).name if windows is not None else chosen
+    text = data.decode(chosen, "replace")
+    others = [n for n in names if n != chosen and data.decode(n, "replace") != text]
+    return chosen, tuple(dict.fromkeys(others))[:3]
+
+
+def _reads(data: bytes, codec: str) -> bool:
+    try:
+        data.decode(codec)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _known_codec(name: str, source: str) -> str:
+    """The codec ``name`` names, normalised (``Windows-1251`` is ``cp1251``).
+
+    Raises:
+        ParseError: for a name Python does not know.
+    """
+    try:
+        return codecs.lookup(name).name
+    except LookupError:
+        raise ParseError(f"unknown encoding {name!r}; expected a name such as utf-8, cp1252, cp1251, "
+                         "iso-8859-2", Location(source)) from None
 _SUFFIX_FORMATS = {".srt": Format.SRT, ".vtt": Format.VTT}
 # An SRT block: an index line, then a timing line.
 _SRT_HEAD = re.compile(r"\s*\d+[ \t]*\n[ \t]*\d+:\d+:\d+[,.]\d+[ \t]*-->")

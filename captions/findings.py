@@ -46,7 +46,8 @@ class FindingCode(str, enum.Enum):
 
     # ---- caption files: what the readers meet in the bytes
     EMPTY_FILE = "empty-file"
-    ENCODING = "encoding"                  # not UTF-8 (UTF-16/32, Windows-1252 fallback)
+    ENCODING = "encoding"                  # not UTF-8 (UTF-16/32, a legacy encoding detected or given)
+    INVALID_BYTE = "invalid-byte"          # a byte the encoding does not read (read as U+FFFD)
     BOM = "bom"
     CRLF = "crlf"
     NUL_CHARACTER = "nul-character"
@@ -58,6 +59,7 @@ class FindingCode(str, enum.Enum):
     MISSING_BLANK_LINE = "missing-blank-line"
     # SRT
     MISSING_INDEX = "missing-index"
+    MISSING_TIMING = "missing-timing"      # a numbered block without a timing line: a cue players leave out
     BAD_INDEX = "bad-index"
     BLANK_LINE_IN_CUE = "blank-line-in-cue"
     # WebVTT

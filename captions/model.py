@@ -285,6 +285,10 @@ class Cue:
         identifier: a WebVTT cue identifier or the SRT index as written ("" when none).
         settings: WebVTT cue settings as written ("" when none).
         line: the 1-based source line of the timing line, when read from a file.
+        payload: the text lines as written in the file the cue was read from, markup included
+            (WebVTT tags and character references, SRT tags and ``{\\an8}`` overrides), so that
+            a writer can give them back; ``lines`` is what a viewer reads.  Empty for a cue that
+            was not read from a file (its text is ``lines``).
     """
 
     start_ms: int
@@ -293,6 +297,7 @@ class Cue:
     identifier: str = ""
     settings: str = ""
     line: int | None = None
+    payload: tuple[str, ...] = ()
 
     @property
     def text(self) -> str:
@@ -375,9 +380,9 @@ def fast_constructor(cls: type[D], **fixed: object) -> Callable[..., D]:
     Raises:
         TypeError: for a class with a ``__post_init__``, which this constructor would skip.
 
-    >>> fast_constructor(Cue)(0, 1500, ("Oui",), "", "", None) == Cue(0, 1500, ("Oui",))
+    >>> fast_constructor(Cue)(0, 1500, ("Oui",), "", "", None, ()) == Cue(0, 1500, ("Oui",))
     True
-    >>> fast_constructor(Cue, identifier="", settings="", line=None)(0, 1500, ("Oui",)) == Cue(0, 1500, ("Oui",))
+    >>> fast_constructor(Cue, identifier="", settings="", line=None, payload=())(0, 1500, ("Oui",)) == Cue(0, 1500, ("Oui",))
     True
     """
     # the cache holds untyped functions; the one made for ``cls`` returns a ``cls``

@@ -17,11 +17,17 @@ functions.  The forms:
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 __all__ = [
     "from_fields", "fraction_ms", "CLOCK", "clock_pattern", "clock_ms", "SRT_STRICT", "SRT_LENIENT", "srt_time",
-    "VTT_STRICT", "vtt_timestamp", "format_srt", "format_vtt", "format_clock",
+    "VTT_STRICT", "vtt_timestamp", "format_srt", "format_vtt", "format_clock", "LooseTiming", "loose_timing",
+    "MAX_DIGITS",
 ]
+
+#: The most digits a time field may have: more cannot be a time of any media (and Python refuses
+#: to read an integer of more than 4,300 digits).
+MAX_DIGITS = 18
 
 
 def from_fields(hours: int, minutes: int, seconds: int, millis: int = 0) -> int:
@@ -146,6 +152,8 @@ def _vtt_clock(s: str, pos: int) -> tuple[tuple[int, int, int], int] | None:
     if pos >= len(s) or not ("0" <= s[pos] <= "9"):
         return None
     end = _digits(s, pos)
+    if end - pos > MAX_DIGITS:
+        return None
     fields = [s[pos:end]]
     while end < len(s) and s[end] == ":" and len(fields) < 3:
         start = end + 1
@@ -181,6 +189,112 @@ def vtt_timestamp(s: str, pos: int = 0) -> tuple[int, int] | None:
     if end - start != 3 or minutes > 59 or seconds > 59:
         return None
     return from_fields(hours, minutes, seconds, int(s[start:end])), end
+
+
+# ---- timing lines as people get them wrong ---------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class LooseTiming:
+    """A timing line read leniently: what ``validate --fix`` rewrites as ``start --> end``.
+
+    Attributes:
+        start_ms / end_ms: the times (a negative time is clamped to 0).
+        rest: the text after the end time, as written (WebVTT settings, SRT coordinates).
+        issues: how the line departs from the format's own form, for a person (empty: it does not).
+        start_column / end_column: the 1-based columns of the two times.
+        arrow: the arrow as written.
+    """
+
+    start_ms: int
+    end_ms: int
+    rest: str
+    issues: tuple[str, ...]
+    start_column: int
+    end_column: int
+    arrow: str = "-->"
+
+
+# A time as people write it: a sign, one to three colon-separated fields, a fraction after '.'
+# or ','; the arrows people type for '-->'.
+_LOOSE_STAMP = re.compile(r"(-?)([0-9]+)(?::([0-9]+))?(?::([0-9]+))?(?:([.,])([0-9]*))?")
+_LOOSE_TIMING = re.compile(r"[ \t]*(-?[0-9][0-9:.,]*)[ \t]*(--->|-->|->|\u2014>|\u2013>|\u2192)[ \t]*(-?[0-9][0-9:.,]*)(.*)")
+
+
+def loose_timing(line: str, separator: str) -> LooseTiming | None:
+    """A timing line read with every tolerance whose intent is unambiguous, or None.
+
+    ``separator`` is the format's millisecond separator (``,`` for SRT, ``.`` for WebVTT).  Read:
+    ``.`` or ``,`` before the milliseconds, one or two millisecond digits (a decimal fraction:
+    ``,5`` is 500 ms), no milliseconds, no hours, one-digit fields, leading zeros (``013``
+    seconds), ``->``, ``--->``, ``—>``, ``–>`` or ``→`` for ``-->``, a negative time (clamped to
+    0).  Not read (None): minutes or seconds above 59, a single field, more than three
+    millisecond digits, a missing time.
+
+    >>> t = loose_timing("00:00:013,567 -> 1:02.5 X1:40", ",")
+    >>> t.start_ms, t.end_ms, t.rest
+    (13567, 62500, ' X1:40')
+    >>> t.issues  # doctest: +NORMALIZE_WHITESPACE
+    ("'->' instead of '-->'", '00:00:013,567: leading zeros', '1:02.5: no hours', "1:02.5: '.' instead of ','",
+     '1:02.5: 1 millisecond digit, read as 500 ms', '1:02.5: fields must have two digits')
+    >>> loose_timing("00:01:75,000 --> 00:01:76,000", ","), loose_timing("--> 00:00:01,000", ",")
+    (None, None)
+    """
+    m = _LOOSE_TIMING.fullmatch(line)
+    if m is None:
+        return None
+    first = _loose_stamp(m.group(1), separator)
+    second = _loose_stamp(m.group(3), separator)
+    if first is None or second is None:
+        return None
+    arrow = m.group(2)
+    issues = [] if arrow == "-->" else [f"{arrow!r} instead of '-->'"]
+    issues += [f"{m.group(1)}: {issue}" for issue in first[1]]
+    issues += [f"{m.group(3)}: {issue}" for issue in second[1]]
+    return LooseTiming(first[0], second[0], m.group(4), tuple(issues), m.start(1) + 1, m.start(3) + 1, arrow)
+
+
+def _loose_stamp(text: str, separator: str) -> tuple[int, list[str]] | None:
+    """``(ms, issues)`` of one time of :func:`loose_timing`, or None."""
+    m = _LOOSE_STAMP.fullmatch(text)
+    if m is None:
+        return None
+    sign, *fields = m.group(1, 2, 3, 4)
+    given = [f for f in fields if f is not None]
+    if len(given) < 2 or any(len(f) > MAX_DIGITS for f in given):
+        return None
+    if len(given) == 2:
+        given.insert(0, "")
+    hours, minutes, seconds = given
+    mark, fraction = m.group(5, 6)
+    if (fraction and len(fraction.rstrip("0")) > 3) or int(minutes) > 59 or int(seconds) > 59:
+        return None
+    issues = _stamp_issues(hours, minutes, seconds, mark, fraction or "", separator)
+    ms = from_fields(int(hours or 0), int(minutes), int(seconds), fraction_ms(fraction[:3] if fraction else ""))
+    if sign:
+        issues.append("negative time, clamped to 0")
+        ms = 0
+    return ms, issues
+
+
+def _stamp_issues(hours: str, minutes: str, seconds: str, mark: str | None, fraction: str,
+                  separator: str) -> list[str]:
+    """How one time departs from ``HH:MM:SS{separator}mmm`` (hours may have more digits)."""
+    issues = []
+    if any(len(f) > 2 and f.startswith("0") for f in (hours, minutes, seconds)):
+        issues.append("leading zeros")
+    if not hours:
+        issues.append("no hours")
+    if mark is None or not fraction:
+        issues.append("no milliseconds")
+    else:
+        if mark != separator:
+            issues.append(f"{mark!r} instead of {separator!r}")
+        if len(fraction) != 3:
+            issues.append(f"{len(fraction)} millisecond digit{'s' if len(fraction) > 1 else ''}, read as "
+                          f"{fraction_ms(fraction[:3])} ms")
+    if any(len(f) == 1 for f in (hours, minutes, seconds)):
+        issues.append("fields must have two digits")
+    return issues
 
 
 # ---- formatting --------------------------------------------------------------------------

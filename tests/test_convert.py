@@ -306,10 +306,10 @@ def test_cli_explain_lists_every_typography_change(tmp_path):
                  "line 1 [00:01]: '90%' -> '90\\u202f%' (typography: nnbsp-before-percent)",
                  "line 1 [00:01]: 'etc' -> 'etc.' (typography: etc-full-stop)",
                  "line 2 [00:05]: 'Et bien,' -> 'Eh bien,' (typography: eh-bien)",
-                 "line 2 [00:05]: 'R&amp;D ?' -> 'R&amp;D\\u202f?' (typography: nnbsp-before-punctuation)"):
+                 "line 2 [00:05]: 'R&D ?' -> 'R&D\\u202f?' (typography: nnbsp-before-punctuation)"):
         assert line in out.stderr, out.stderr
     srt = (tmp_path / "o.srt").read_text("utf-8")
-    assert "R&amp;D\u202f?" in srt and "États-Unis" in srt           # the reference itself untouched
+    assert "R&D\u202f?" in srt and "États-Unis" in srt   # the page's reference read as the character it stands for
     out = CliRunner().invoke(main, ["convert", str(src), "-o", str(tmp_path / "p.srt"), "--no-typography"])
     assert "Etats-Unis, 90% etc" in (tmp_path / "p.srt").read_text("utf-8") and "typography" not in out.stderr
 

@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 from captions.findings import Finding
 from captions.formats import Format, parse_captions, render_captions, srt, vtt
 from captions.formats.document import block_lines, in_line_order
+from captions.formats.markup import shown
 from captions.model import Cue
 from captions.timecode import format_srt, format_vtt
 
@@ -176,8 +177,9 @@ def test_render_then_parse_gives_the_same_cues(cues, fmt):
     doc = parse_captions(render_captions(cues, fmt), fmt)
     if fmt is Format.SRT:
         # SRT: no identifier nor settings, indexes from 1, and an arrow character where the text
-        # had "-->" (the format has no escape for it)
-        expected = [Cue(c.start_ms, c.end_ms, tuple(line.replace("-->", "\u2192") for line in c.lines), str(k))
+        # had "-->" (the format has no escape for it); SRT tags in the text are markup
+        expected = [Cue(c.start_ms, c.end_ms, shown(tuple(line.replace("-->", "\u2192") for line in c.lines),
+                                                    Format.SRT), str(k))
                     for k, c in enumerate(cues, start=1)]
     else:
         # the payload is read as viewers see it: tags in the text are escaped, so shown as written

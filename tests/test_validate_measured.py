@@ -86,9 +86,11 @@ def _gap_over(previous: FileCue, start: int, preset: Preset) -> list[str]:
         return ["overlap"]
     if gap == 0 and min_gap > 0:
         return ["no-gap"]
-    if 0 < gap < min_gap:
+    # a gap within half a frame of the minimum is the minimum (frame counts written in ms round)
+    slack = 500 / preset.fps
+    if 0 < gap < min_gap - slack:
         return ["gap-too-small"]
-    if min_gap < gap <= preset.chain_gap_ms:
+    if min_gap + slack < gap <= preset.chain_gap_ms:
         return ["chain-gap"]
     return []
 
@@ -104,8 +106,10 @@ def _cues(draw: st.DrawFn, preset: Preset) -> list[Cue]:
     """Cues of 1-4 lines, shown for -100 ms to 9 s, after gaps from an overlap to a long pause;
     half the gaps and durations sit on one of the preset's limits or a millisecond either side
     (where a check written with < instead of <= differs)."""
+    slack = round(500 / preset.fps)
     edges = sorted({n + d for n in (preset.min_duration_ms, preset.max_duration_ms or 0, preset.min_gap_ms,
-                                    preset.chain_gap_ms, 0) for d in (-1, 0, 1)})
+                                    preset.min_gap_ms - slack, preset.min_gap_ms + slack, preset.chain_gap_ms, 0)
+                    for d in (-1, 0, 1)})
     cues, t = [], draw(st.integers(0, 10_000))
     for _ in range(draw(st.integers(1, 8))):
         t = max(0, t + draw(st.integers(-1500, 1200) | st.sampled_from(edges)))

@@ -11,12 +11,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from captions.cli import main
-from captions.formats import Format, render_captions
+from captions.formats import Format, read_captions, render_document
 from captions.model import Cue
 from captions.presets import get_preset
-from captions.validate import check_text, fix_cues, fix_document, format_repair, validate_file
+from captions.validate import check_text, fix_cues, fix_document, format_repair
 from captions.validate.repair import (
-    RepairCode, add_french_spaces, chain, fix_timing, lengthen, merge_repeated, rebreak, resolve_overlap,
+    RepairCode, add_french_spaces, chain, fix_timing, lengthen, merge_repeated, rebreak, resolve_overlap, rolls,
     sort_by_start,
 )
 
@@ -107,10 +107,11 @@ _words = st.lists(st.sampled_from(["un", "deux", "trois", "quatre", "Ça", "va",
        st.sampled_from(["fr", "en"]))
 def test_fix_cues_keeps_every_word_and_sorts(cues, lang):
     fixed, repairs = fix_cues(cues, PRESET, lang=lang)
-    by_start = sorted(merge_repeated(cues, PRESET)[0], key=lambda c: (c.start_ms, c.end_ms))   # repeats: once
+    merged = merge_repeated(cues, PRESET)[0] if rolls(cues) else cues   # in rolling captions, repeats: once
+    by_start = sorted(merged, key=lambda c: (c.start_ms, c.end_ms))
     assert [" ".join(c.lines).split() for c in fixed] == [" ".join(c.lines).split() for c in by_start]
     assert [c.start_ms for c in fixed] == [c.start_ms for c in by_start]
-    timing = {RepairCode.RESOLVE_OVERLAP, RepairCode.LENGTHEN, RepairCode.CHAIN_GAP}
+    timing = {RepairCode.RESOLVE_OVERLAP, RepairCode.WIDEN_GAP, RepairCode.LENGTHEN, RepairCode.CHAIN_GAP}
     kinds = [r.code in timing for r in repairs]
     assert kinds == sorted(kinds)   # the text repairs (and the sort) first, then the timing ones
     assert [r.cue for r in repairs if r.code in timing] == sorted(r.cue for r in repairs if r.code in timing)
@@ -119,23 +120,39 @@ def test_fix_cues_keeps_every_word_and_sorts(cues, lang):
 # --- fix_document and the CLI -------------------------------------------------------------------
 
 def test_fix_document_renders_and_rechecks_the_written_text():
-    before = validate_file(MALFORMED / "overlap.vtt", PRESET, lang="fr")
-    fixed = fix_document(before, PRESET, target="out.vtt", lang="fr")
-    cues, repairs = fix_cues(before.cues, PRESET, lang="fr")
+    doc = read_captions(MALFORMED / "overlap.vtt")
+    fixed = fix_document(doc, PRESET, target="out.vtt", lang="fr")
+    cues, repairs = fix_cues(doc.cues, PRESET, lang="fr", fmt=Format.VTT)
     assert fixed.repairs == repairs
-    assert fixed.text == render_captions(cues, Format.VTT, header_notes=before.notes)
-    assert fixed.remaining == check_text(fixed.text.encode(), "out.vtt", PRESET, fmt=Format.VTT, lang="fr")
-    assert fix_document(before, PRESET, target="-", lang="fr").remaining.source == "<stdout>"
+    assert fixed.text == render_document(doc, cues)
+    assert fixed.data == fixed.text.encode("utf-8")
+    assert fixed.remaining == check_text(fixed.data, "out.vtt", PRESET, fmt=Format.VTT, lang="fr")
+    assert fix_document(doc, PRESET, target="-", lang="fr").remaining.source == "<stdout>"
 
 
 def test_cli_fix_to_stdout_prints_repairs_and_json_on_stderr():
     path = MALFORMED / "overlap.vtt"
     out = CliRunner().invoke(main, ["validate", "--fix", "-o", "-", "--json", "--lang", "fr", str(path)])
-    fixed = fix_document(validate_file(path, PRESET, lang="fr"), PRESET, target="-", lang="fr")
+    fixed = fix_document(read_captions(path), PRESET, target="-", lang="fr")
     assert out.exit_code == 0, out.output
     assert out.stdout == fixed.text
     lines = out.stderr.splitlines()
     assert lines[:len(fixed.repairs)] == [format_repair(str(path), r) for r in fixed.repairs]
     assert lines[len(fixed.repairs)] == f"<stdout>: {len(fixed.repairs)} repairs written; " \
                                         f"{len(fixed.remaining.findings)} findings left"
-    assert json.loads("\n".join(lines[len(fixed.repairs) + 1:]))["files"] == [fixed.remaining.to_dict()]
+    assert json.loads("\n".join(lines[len(fixed.repairs) + 1:]))["files"] == [
+        {**fixed.remaining.to_dict(), "repairs": [r.to_dict() for r in fixed.repairs]}]
+
+
+def test_a_line_said_twice_in_a_film_is_kept_and_rolling_captions_are_unrolled():
+    refrain = [Cue(0, 2000, ("Let it go.",)), Cue(2080, 4000, ("Let it go.",)),
+               Cue(4080, 6000, ("I don't care", "what they're going to say."))]
+    fixed, repairs = fix_cues(refrain, PRESET, lang="en")
+    assert [c.lines for c in fixed] == [c.lines for c in refrain]   # sung twice, shown twice
+    assert not any(r.code in (RepairCode.MERGE_REPEATED, RepairCode.UNROLL) for r in repairs)
+    rolling = [Cue(0, 2000, ("so today", "we talk")), Cue(2000, 4000, ("we talk", "about captions")),
+               Cue(4000, 6000, ("about captions", "and timing")), Cue(6000, 8000, ("and timing", "in replays"))]
+    assert rolls(rolling)
+    fixed, repairs = fix_cues(rolling, PRESET, lang="en")
+    assert " ".join(" ".join(c.lines) for c in fixed).split() == "so today we talk about captions and timing in replays".split()
+    assert [r.code for r in repairs].count(RepairCode.UNROLL) == 3

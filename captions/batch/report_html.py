@@ -11,7 +11,6 @@ from __future__ import annotations
 import html
 import os
 from collections.abc import Iterable, Mapping, Sequence
-from pathlib import Path
 from urllib.parse import quote
 
 from ..review_html import review_page_name, review_pages_dir

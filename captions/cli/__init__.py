@@ -6,11 +6,15 @@ place:
 * 0: done;
 * 1: the job found what it checks for (findings at ``--fail-on``, files that failed in a batch);
   the commands say so themselves;
-* 2: a bad invocation (click's usage errors) or input, configuration or output the library
-  refuses (every :class:`~captions.errors.CaptionsError`, and a file the system will not let us
-  read or write): one line ``captions: error: FILE:LINE: message`` on standard error;
+* 2: a bad invocation (click's usage errors: an unknown option, a bad number, a missing
+  argument) or input, configuration or output the library refuses (every
+  :class:`~captions.errors.CaptionsError`, and a file the system will not let us read or write):
+  one line ``captions: error: FILE:LINE: message`` on standard error;
 * 3: an internal error, a bug: one line saying so (``CAPTIONS_DEBUG=1`` shows the traceback);
 * 130: interrupted (Ctrl-C).
+
+Every failure is one line on standard error, never a traceback: the group formats click's own
+usage errors that way too (:meth:`_Group.main`).
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ import importlib
 import os
 import sys
 import traceback
+from collections.abc import Sequence
 from typing import Any, NoReturn
 
 import click
@@ -73,6 +78,26 @@ class _Group(click.Group):
                 for name, (_, summary) in sorted(_COMMANDS.items())]
         with formatter.section("Commands"):
             formatter.write_dl(rows)
+
+    def main(self, args: Sequence[str] | None = None, prog_name: str | None = None,
+             complete_var: str | None = None, standalone_mode: bool = True, **extra: Any) -> Any:
+        """Run the command line; a usage error is one line ``captions: error: ...`` (exit 2), an
+        interrupt is ``captions: interrupted`` (exit 130).  With ``standalone_mode=False``,
+        click's own behaviour (exceptions raised to the caller)."""
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, False, **extra)
+        try:
+            status = super().main(args, prog_name, complete_var, False, **extra)
+        except click.ClickException as exc:
+            hint = ""
+            if isinstance(exc, click.UsageError) and exc.ctx is not None:
+                hint = f" (see '{exc.ctx.command_path} --help')"
+            click.echo(f"captions: error: {' '.join(exc.format_message().split())}{hint}", err=True)
+            sys.exit(exc.exit_code)
+        except (click.exceptions.Abort, KeyboardInterrupt, EOFError):
+            click.echo("captions: interrupted", err=True)
+            sys.exit(EXIT_INTERRUPTED)
+        sys.exit(status if isinstance(status, int) else EXIT_OK)
 
     def invoke(self, ctx: click.Context) -> Any:
         # A command is a short-lived process that builds many small acyclic values (fragments,

@@ -13,11 +13,11 @@ from ..convert import Report
 from ..presets import PresetChoice
 from ..transcript import ReadOptions
 from . import main
-from .options import language_preset_options, reader_options
+from .options import lang_option, language_preset_options, reader_options
 
 
 @main.command()
-@click.argument("input_path", metavar="INPUT|-")
+@click.argument("input_path", metavar="INPUT|-", type=click.Path(dir_okay=False, allow_dash=True))
 @click.option("-o", "--output", "outputs", multiple=True, metavar="OUTPUT",
               help="Output file; its suffix (.srt, .vtt) picks the format. Repeat for several; "
                    "'-' is standard output (needs --to). Default: INPUT with the --to suffix "
@@ -25,8 +25,8 @@ from .options import language_preset_options, reader_options
 @click.option("--to", "to", type=click.Choice(["srt", "vtt"]), default=None,
               help="Format for '-o -', for outputs without a known suffix, and for the default output.")
 @language_preset_options
-@click.option("--lang", type=click.Choice(["fr", "en"]), default=None,
-              help="Language for line breaking and typography (default: detected).")
+@lang_option("Language for line breaking and typography (default: detected; a language's rules apply only "
+             "when the detection is confident).")
 @click.option("--no-typography", "no_typography", is_flag=True,
               help="Keep the text as is: no typography pass (French spaces, ellipses, accented capitals...).")
 @click.option("--dict", "dict_paths", multiple=True, type=click.Path(dir_okay=False),
@@ -91,6 +91,8 @@ def convert(input_path: str, outputs: tuple[str, ...], to: str | None, preset: P
         summary += f"; {changes} correction(s) from {', '.join(str(p) for p in paths)}"
     if report.typography:
         summary += f"; {len(report.typography)} typography change(s)" + ("" if explain else " (see --explain)")
+    for warning in done.warnings:
+        click.echo(f"captions: {warning}", err=True)
     for path in done.written:
         click.echo(f"captions: wrote {path}", err=True)
     if explain:

@@ -2,15 +2,20 @@
 that reads and writes it (:mod:`.srt`, :mod:`.vtt`).
 
 A format module provides ``parse(text, source, *, problems, encoding) -> CaptionDocument``
-(never raises for bad content) and ``render(cues, *, header_notes) -> str``.  Adding a format
-is adding a member to :class:`~captions.model.Format` and a module of that name with those two
-functions.  Decoding the bytes is shared (:func:`.document.decode_caption_bytes`); writing is
-always computed fully, then done atomically.  The objects of the libraries we write through
-are asked for from the format's module: :func:`.srt.to_pysrt`, :func:`.vtt.to_webvtt`.
+(never raises for bad content), ``render(cues, *, header_notes, lost) -> str`` (a new file),
+``WRITER`` (a :class:`.document.BlockWriter`: how one cue block of a file read is written
+again, for :func:`render_document`), and what ``validate --fix`` asks of it:
+``repair_line(line, problem)`` (the line a reported problem is repaired to, and why) and
+``unreadable_span(lines, k)`` (the lines of a block no rule reads).  Adding a format is adding
+a member to :class:`~captions.model.Format` and a module of that name with those names.  Decoding the
+bytes is shared (:func:`.document.decode_caption_bytes`); writing is always computed fully,
+then done atomically.  The objects of the libraries other tools use are asked for from the
+format's module: :func:`.srt.to_pysrt`, :func:`.vtt.to_webvtt`.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import importlib
 import os
 from collections.abc import Sequence
@@ -20,21 +25,30 @@ from ..errors import UnsupportedFormatError
 from ..files import read_bytes, sniff, source_name, write_text_atomic
 from ..findings import Finding
 from ..model import Cue, Format
-from .document import CaptionDocument, decode_caption_bytes
+from .document import BlockWriter, CaptionDocument, decode_caption_bytes, encode_document
+from .document import render_document as _render_blocks
 
 __all__ = [
     "Format", "format_for_path", "render_srt", "render_vtt", "render_captions", "write_captions",
     "CaptionDocument", "format_module", "FormatModule", "parse_captions", "parse_captions_bytes", "read_captions",
+    "render_document", "encode_document",
 ]
 
 
 class FormatModule(Protocol):
     """What a format module provides (see the module docstring)."""
 
+    WRITER: BlockWriter
+
+    def repair_line(self, line: str, problem: Finding) -> tuple[str, str] | None: ...
+
+    def unreadable_span(self, lines: Sequence[str], k: int) -> tuple[int, int]: ...
+
     def parse(self, text: str, source: str = ..., *, problems: list[Finding] | None = ...,
               encoding: str = ...) -> CaptionDocument: ...
 
-    def render(self, cues: Sequence[Cue], *, header_notes: Sequence[str] = ...) -> str: ...
+    def render(self, cues: Sequence[Cue], *, header_notes: Sequence[str] = ...,
+               lost: list[int] | None = ...) -> str: ...
 
 
 def format_module(fmt: Format) -> FormatModule:
@@ -58,9 +72,24 @@ def format_for_path(path: str | os.PathLike[str]) -> Format:
     return fmt
 
 
-def render_captions(cues: Sequence[Cue], fmt: Format, *, header_notes: Sequence[str] = ()) -> str:
-    """Render ``cues`` in ``fmt`` (SRT has no comments: ``header_notes`` only go to WebVTT)."""
-    return format_module(fmt).render(cues, header_notes=header_notes)
+def render_captions(cues: Sequence[Cue], fmt: Format, *, header_notes: Sequence[str] = (),
+                    lost: list[int] | None = None) -> str:
+    """Render ``cues`` as a new file in ``fmt`` (SRT has no comments: ``header_notes`` only go to
+    WebVTT).  A cue read from a file keeps its markup when ``fmt`` can say it; the number of each
+    one that cannot is added to ``lost``."""
+    return format_module(fmt).render(cues, header_notes=header_notes, lost=lost)
+
+
+def render_document(doc: CaptionDocument, cues: Sequence[Cue] | None = None) -> str:
+    """The text of a caption file read, with ``cues`` in its cue blocks (None: as read).
+
+    With no change, the text is the file's own (line ends as the file has them; its bytes again
+    with :func:`encode_document`).  Only what a cue changed is written again: its timing line
+    (settings and coordinates kept as written) or its text; headers, NOTE, STYLE and REGION
+    blocks, identifiers and every unchanged cue stay as written (see
+    :func:`captions.formats.document.render_document`).
+    """
+    return _render_blocks(doc, cues, format_module(doc.format).WRITER)
 
 
 def render_srt(cues: Sequence[Cue]) -> str:
@@ -92,17 +121,23 @@ def parse_captions(text: str, fmt: Format, source: str = "<input>") -> CaptionDo
     return format_module(fmt).parse(text, source)
 
 
-def parse_captions_bytes(data: bytes, fmt: Format, source: str = "<input>") -> CaptionDocument:
-    """Decode (any encoding :func:`captions.files.decode` reads) and read caption bytes.
+def parse_captions_bytes(data: bytes, fmt: Format, source: str = "<input>", *,
+                         encoding: str | None = None) -> CaptionDocument:
+    """Decode and read caption bytes: any encoding :func:`captions.files.decode` reads leniently
+    (a byte that does not decode costs its line, as U+FFFD with an ``invalid-byte`` finding),
+    or ``encoding`` when given.
 
     Raises:
-        ParseError: only when the bytes are not text at all.
+        ParseError: only when the bytes are not text at all, or ``encoding`` is unknown.
     """
-    text, encoding, problems = decode_caption_bytes(data, source)
-    return format_module(fmt).parse(text, source, problems=problems, encoding=encoding)
+    decoded, problems = decode_caption_bytes(data, source, encoding=encoding)
+    doc = format_module(fmt).parse(decoded.text, source, problems=problems, encoding=decoded.encoding)
+    return dataclasses.replace(doc, newline=decoded.newline, line_ends=decoded.line_ends, bom=decoded.bom,
+                               final_newline=decoded.final_newline)
 
 
-def read_captions(path: str | os.PathLike[str], fmt: Format | None = None) -> CaptionDocument:
+def read_captions(path: str | os.PathLike[str], fmt: Format | None = None, *,
+                  encoding: str | None = None) -> CaptionDocument:
     """Read an SRT or WebVTT file (``-`` is standard input, which needs ``fmt``).
 
     Raises:
@@ -112,4 +147,4 @@ def read_captions(path: str | os.PathLike[str], fmt: Format | None = None) -> Ca
     fmt = format_for_path(path) if fmt is None else Format(fmt)
     # the bytes, not files.read_source: sparse NUL bytes are read as U+FFFD here (as WebVTT
     # parsers do) and reported, where files.decode refuses them
-    return parse_captions_bytes(read_bytes(path), fmt, source_name(path))
+    return parse_captions_bytes(read_bytes(path), fmt, source_name(path), encoding=encoding)

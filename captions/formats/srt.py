@@ -1,4 +1,4 @@
-"""SubRip (SRT): our line-by-line reader, and writing through pysrt.
+"""SubRip (SRT): our line-by-line reader and our writer.
 
 Reading reports every problem with its line.  Tolerances (each use is reported as a problem,
 never silent):
@@ -6,40 +6,46 @@ never silent):
 * a missing index (the timing line opens the block) - ``missing-index``;
 * a non-numeric index just above a timing line - ``bad-index``;
 * timestamps with ``.`` instead of ``,``, one-digit fields, one or two millisecond digits
-  (read as a decimal fraction: ``,5`` is 500 ms, as players do) or hours above 99 -
+  (read as a decimal fraction: ``,5`` is 500 ms, as players do), no milliseconds, no hours,
+  leading zeros (``00:00:013,567``), hours above 99, a negative time (read as 0) -
   ``malformed-timestamp``; the cue is kept;
 * a blank line inside a cue, recognised when the next line is neither an index nor a timing
   line: the text is kept in the cue (pysrt drops it) - ``blank-line-in-cue``;
 * a new block that starts without a blank line before it - ``missing-blank-line``.
 
-A block whose timing cannot be read at all is reported (``unparseable-block`` or
-``missing-arrow``) and its text lines are named in the message, never dropped silently.
+A block whose timing cannot be read at all (no ``-->``, a missing time) and a numbered block
+without a timing line are reported (``unparseable-block``, ``missing-arrow``,
+``missing-timing``) and their lines are named in the message, never dropped silently.
 
-pysrt is imported here and nowhere else in the toolkit, and only when something is written
-or a ``pysrt.SubRipFile`` is asked for: reading never needs it.
+A cue's ``lines`` are what a viewer reads (the tags players read, ``<i>``, ``<b>``, ``<u>``,
+``<s>``, ``<font ...>``, and ``{\\an8}`` overrides, left out); its ``payload`` is the text as
+written.  The writer gives back the payload when the text did not change.
+
+pysrt is imported here and nowhere else in the toolkit, and only when a ``pysrt.SubRipFile``
+is asked for (:func:`to_pysrt`): reading and writing never need it.
 """
 
 from __future__ import annotations
 
-import dataclasses
-import io
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ..findings import Finding, FindingCode, Severity
 from ..model import Cue, Format, fast_constructor
-from ..timecode import SRT_LENIENT, SRT_STRICT, from_fields, srt_time
+from ..timecode import SRT_LENIENT, SRT_STRICT, format_srt, from_fields, loose_timing, srt_time
 from ._text import display_lines, without_arrow
-from .document import CaptionDocument, block_lines, in_line_order, span_length
+from .document import BlockWriter, CaptionDocument, block_lines, in_line_order, span_length
+from .markup import has_markup, shown
 
 if TYPE_CHECKING:
     import pysrt
 
-__all__ = ["parse", "read_block", "to_pysrt", "render"]
+__all__ = ["parse", "read_block", "to_pysrt", "render", "WRITER", "cue_text", "repair_line", "unreadable_span"]
 
 _TIMING = re.compile(r"^\s*" + SRT_LENIENT + r"\s*-->\s*" + SRT_LENIENT + r"(.*)$")
-_TIMING_LIKE = re.compile(r"\d+:\d+[:.,]\d+.*(?:-->|->|—>|–>|\s)\s*\d+:\d+")
+_TIMING_LIKE = re.compile(r"\d+:\d+[:.,]\d+.*(?:-->|->|—>|–>|→|\s)\s*-?\d+:\d+")
 _INDEX = re.compile(r"^\s*\d+\s*$")
 # Blank lines, an index, a strict timing line, non-blank text lines ("blank" as str.strip()
 # sees it: re's \s is the same set).  Only what needs no report; the rest is read line by line.
@@ -49,6 +55,26 @@ _FAST_BLOCK = re.compile(
     r"((?:[^\S\n]*\S[^\n]*\n)*)"
 )
 _make_cue = fast_constructor(Cue)
+
+
+def _text_lines(payload: tuple[str, ...]) -> tuple[str, ...]:
+    """What a viewer reads of a payload: the payload itself unless it holds markup, and never a
+    blank line (one inside a cue is where pysrt and others end it)."""
+    if any(has_markup(line, Format.SRT) for line in payload):
+        return tuple(line for line, raw in zip(shown(payload, Format.SRT), payload) if raw.strip())
+    if all(line.strip() for line in payload):
+        return payload
+    return tuple(line for line in payload if line.strip())
+
+
+@dataclass(frozen=True, slots=True)
+class _Timing:
+    """A timing line read: the times, what follows them, and what was wrong with it."""
+
+    start_ms: int
+    end_ms: int
+    rest: str
+    problems: tuple[Finding, ...]
 
 
 def _timestamp(groups: tuple[str, ...], line: int, column: int, problems: list[Finding]) -> int:
@@ -62,11 +88,27 @@ def _timestamp(groups: tuple[str, ...], line: int, column: int, problems: list[F
     return ms
 
 
-def _timing_at(lines: Sequence[str], k: int) -> re.Match[str] | None:
-    """The timing line at line index ``k`` read leniently, or None (not a timing line, or no line)."""
-    if 0 <= k < len(lines) and "-->" in lines[k]:
-        return _TIMING.match(lines[k])
-    return None
+def _timing_at(lines: Sequence[str], k: int) -> _Timing | None:
+    """The timing line at line index ``k`` read leniently, or None (not a timing line, or no line).
+
+    A ``-->`` line players read: the usual lenient pattern first, else
+    :func:`captions.timecode.loose_timing` (no hours, leading zeros, negative times).
+    """
+    if not (0 <= k < len(lines)) or "-->" not in lines[k]:
+        return None
+    line = lines[k]
+    m = _TIMING.match(line)
+    if m is not None:
+        problems: list[Finding] = []
+        start = _timestamp(m.groups()[0:5], k + 1, m.start(1) + 1, problems)
+        end = _timestamp(m.groups()[5:10], k + 1, m.start(6) + 1, problems)
+        return _Timing(start, end, m.group(11), tuple(problems))
+    loose = loose_timing(line, ",")
+    if loose is None or loose.arrow != "-->":
+        return None
+    found = Finding(FindingCode.MALFORMED_TIMESTAMP, Severity.ERROR, f"timing line {line.strip()[:60]!r}: "
+                    f"{'; '.join(loose.issues)}; expected HH:MM:SS,mmm --> HH:MM:SS,mmm", k + 1, loose.start_column)
+    return _Timing(loose.start_ms, loose.end_ms, loose.rest, (found,))
 
 
 def _block_starts(lines: Sequence[str], k: int) -> bool:
@@ -87,8 +129,8 @@ def read_block(lines: Sequence[str], i: int, cues: list[Cue], problems: list[Fin
     >>> cues, problems = [], []
     >>> read_block(["", "1", "00:00:01,000 --> 00:00:02,000", "Oui", "", "2"], 0, cues, problems)
     4
-    >>> cues, problems
-    ([Cue(start_ms=1000, end_ms=2000, lines=('Oui',), identifier='1', settings='', line=3)], [])
+    >>> cues[0].start_ms, cues[0].lines, cues[0].identifier, cues[0].line, problems
+    (1000, ('Oui',), '1', 3, [])
     """
     n = len(lines)
     while i < n and not lines[i].strip():
@@ -109,13 +151,12 @@ def read_block(lines: Sequence[str], i: int, cues: list[Cue], problems: list[Fin
     return _read_stray_lines(lines, i, cues, problems)
 
 
-def _read_cue(lines: Sequence[str], i: int, timing: re.Match[str], identifier: str, cues: list[Cue],
+def _read_cue(lines: Sequence[str], i: int, timing: _Timing, identifier: str, cues: list[Cue],
               problems: list[Finding]) -> int:
-    """Read the cue whose timing line is at index ``i`` (``timing`` is its match): its text runs
-    to a blank line, or to a line where a new block starts (reported: no blank line before it)."""
+    """Read the cue whose timing line is at index ``i``: its text runs to a blank line, or to a
+    line where a new block starts (reported: no blank line before it)."""
+    problems.extend(timing.problems)
     timing_line = i + 1
-    start = _timestamp(timing.groups()[0:5], timing_line, timing.start(1) + 1, problems)
-    end = _timestamp(timing.groups()[5:10], timing_line, timing.start(6) + 1, problems)
     i += 1
     text: list[str] = []
     while i < len(lines) and lines[i].strip():
@@ -125,29 +166,49 @@ def _read_cue(lines: Sequence[str], i: int, timing: re.Match[str], identifier: s
             break
         text.append(lines[i])
         i += 1
-    cues.append(Cue(start, end, tuple(text), identifier, timing.group(11).strip(), timing_line))
+    payload = tuple(text)
+    cues.append(Cue(timing.start_ms, timing.end_ms, _text_lines(payload), identifier, timing.rest.strip(),
+                    timing_line, payload))
     return i
 
 
 def _read_stray_lines(lines: Sequence[str], i: int, cues: list[Cue], problems: list[Finding]) -> int:
     """Read the non-blank lines from index ``i`` that do not start a block, up to a blank line or
-    a block start: a block whose timing line cannot be read, text after a blank line inside the
-    last cue (kept in it), or text without a timing line.  Returns the index after them."""
+    a block start: a block whose timing line cannot be read, a numbered block without a timing
+    line, text after a blank line inside the last cue (kept in it), or text without a timing
+    line.  Returns the index after them."""
     j = i + 1
     while j < len(lines) and lines[j].strip() and not _block_starts(lines, j):
         j += 1
+    if j < len(lines) and lines[j].strip():
+        problems.append(Finding(FindingCode.MISSING_BLANK_LINE, Severity.ERROR,
+                                "a new cue starts without a blank line before it", j + 1))
     block = lines[i:j]
     unreadable = _unreadable_timing(block, i)
     if unreadable is not None:
         problems.append(unreadable)
-    elif cues and i > 0 and not lines[i - 1].strip() and cues[-1].line is not None:
+    elif len(block) > 1 and _INDEX.match(block[0]):
+        problems.append(Finding(FindingCode.MISSING_TIMING, Severity.ERROR, f"cue {block[0].strip()!r} has no "
+                                f"timing line (lines {i + 1}-{j}); players leave it out", i + 1))
+    elif cues and _follows_cue(lines, cues[-1], i):
+        last = cues[-1]
         problems.append(Finding(FindingCode.BLANK_LINE_IN_CUE, Severity.ERROR, f"blank line inside cue {len(cues)}: "
                                 f"the text of lines {i + 1}-{j} is kept in it (pysrt and others drop it)", i))
-        cues[-1] = dataclasses.replace(cues[-1], lines=cues[-1].lines + tuple(block))
+        payload = last.payload + tuple(lines[(last.line or 0) + len(last.payload):j])
+        cues[-1] = Cue(last.start_ms, last.end_ms, _text_lines(payload), last.identifier, last.settings, last.line,
+                       payload)
     else:
         problems.append(Finding(FindingCode.TEXT_WITHOUT_TIMING, Severity.ERROR, f"text without a timing line "
                                 f"(lines {i + 1}-{j}) left out: {block[0].strip()[:40]!r}", i + 1))
     return j
+
+
+def _follows_cue(lines: Sequence[str], cue: Cue, i: int) -> bool:
+    """Whether line index ``i`` comes after ``cue``'s text with only blank lines between."""
+    if cue.line is None:
+        return False
+    end = cue.line + len(cue.payload)   # the index after the cue's last line
+    return end < i and all(not line.strip() for line in lines[end:i])
 
 
 def _unreadable_timing(block: Sequence[str], i: int) -> Finding | None:
@@ -184,10 +245,11 @@ def _read_usual_blocks(text: str, i: int, pos: int, cues: list[Cue]) -> tuple[in
         h1, m1, s1, f1, h2, m2, s2, f2 = m.group(2, 3, 4, 5, 6, 7, 8, 9)
         body = m.group(11)
         index_at = i + count("\n", pos, m.start(1))
+        payload = tuple(body[:-1].split("\n")) if body else ()
+        shows = _text_lines(payload) if "<" in body or "{" in body else payload
         append(_make_cue(from_fields(int(h1), int(m1), int(s1), int(f1)),
                          from_fields(int(h2), int(m2), int(s2), int(f2)),
-                         tuple(body[:-1].split("\n")) if body else (), m.group(1),
-                         m.group(10).strip(), index_at + 2))
+                         shows, m.group(1), m.group(10).strip(), index_at + 2, payload))
         i = index_at + 2 + count("\n", m.start(11), m.end(11))
         pos = m.end()
 
@@ -206,7 +268,8 @@ def parse(text: str, source: str = "<input>", *, problems: list[Finding] | None 
     [('missing-arrow', 6)]
     """
     problems = list(problems or [])
-    if text and not text.endswith("\n"):
+    final_newline = text.endswith("\n")
+    if text and not final_newline:
         text += "\n"   # the same lines; lets the block pattern end every line with "\n"
     lines = block_lines(text)
     cues: list[Cue] = []
@@ -217,7 +280,45 @@ def parse(text: str, source: str = "<input>", *, problems: list[Finding] | None 
             j = read_block(lines, i, cues, problems)
             pos += span_length(lines, i, j)
             i = j
-    return CaptionDocument(source, Format.SRT, tuple(cues), in_line_order(problems), encoding)
+    return CaptionDocument(source, Format.SRT, tuple(cues), in_line_order(problems), encoding, lines=tuple(lines),
+                           final_newline=final_newline)
+
+
+# ---- what validate --fix asks of the format -----------------------------------------------
+
+_TIMING_CODES = frozenset({FindingCode.MALFORMED_TIMESTAMP, FindingCode.MISSING_ARROW, FindingCode.UNPARSEABLE_BLOCK})
+
+
+def repair_line(line: str, problem: Finding) -> tuple[str, str] | None:
+    """The line a problem reported on it is repaired to, and why (None: no rule repairs it).
+
+    A timing line that :func:`captions.timecode.loose_timing` reads is written in the format's
+    own form, its coordinates kept as written.
+
+    >>> repair_line("-0:00:04,567 -> 00:00:03.5 X1:2", Finding(FindingCode.MISSING_ARROW, Severity.ERROR, "", 2))
+    ('00:00:00,000 --> 00:00:03,500 X1:2', "timing line written as HH:MM:SS,mmm: '->' instead of '-->'; -0:00:04,567: fields must have two digits; -0:00:04,567: negative time, clamped to 0; 00:00:03.5: '.' instead of ','; 00:00:03.5: 1 millisecond digit, read as 500 ms")
+    """
+    if problem.code not in _TIMING_CODES:
+        return None
+    loose = loose_timing(line, ",")
+    if loose is None:
+        return None
+    fixed = f"{format_srt(loose.start_ms)} --> {format_srt(loose.end_ms)}{loose.rest}"
+    if fixed == line:
+        return None
+    return fixed, f"timing line written as HH:MM:SS,mmm: {'; '.join(loose.issues)}"
+
+
+def unreadable_span(lines: Sequence[str], k: int) -> tuple[int, int]:
+    """The ``[start, end)`` line indexes of the block no rule reads that holds line index ``k``
+    (its index line, when it has one, to the line before a blank line or a new block)."""
+    start = k
+    if k > 0 and lines[k - 1].strip() and _INDEX.match(lines[k - 1]) and _timing_at(lines, k - 1) is None:
+        start = k - 1
+    end = k + 1
+    while end < len(lines) and lines[end].strip() and not _block_starts(lines, end):
+        end += 1
+    return start, end
 
 
 def to_pysrt(cues: Sequence[Cue]) -> pysrt.SubRipFile:
@@ -240,9 +341,32 @@ def to_pysrt(cues: Sequence[Cue]) -> pysrt.SubRipFile:
     return pysrt.SubRipFile(items)
 
 
-def render(cues: Sequence[Cue], *, header_notes: Sequence[str] = ()) -> str:
+def cue_text(cue: Cue, lost: list[int] | None = None, number: int = 0) -> tuple[str, ...]:
+    """The text lines SRT gets for a cue: its payload as written when it reads as the cue's
+    lines (tags and overrides kept), else its lines; never a blank line, and an arrow character
+    for ``-->`` (SRT has no escape).  A cue whose markup could not be kept is added to ``lost``.
+
+    >>> cue_text(Cue(0, 1, ("Oui",), payload=("<i>Oui</i>",))), cue_text(Cue(0, 1, ("a --> b",)))
+    (('<i>Oui</i>',), ('a → b',))
+    """
+    lines = display_lines(cue)
+    if cue.payload:
+        # text read from a file keeps its '-->' unless the line would read as a timing line
+        raw = tuple(line for line in cue.payload if line.strip())
+        if raw == lines or tuple(line for line in _text_lines(raw) if line.strip()) == lines:
+            return tuple(without_arrow(line) if _timing_like(line) else line for line in raw)
+        if lost is not None:
+            lost.append(number)
+    return tuple(without_arrow(line) for line in lines)
+
+
+def _timing_like(line: str) -> bool:
+    return "-->" in line and (_TIMING.match(line) is not None or loose_timing(line, ",") is not None)
+
+
+def render(cues: Sequence[Cue], *, header_notes: Sequence[str] = (), lost: list[int] | None = None) -> str:
     """SRT text: indexes from 1, ``HH:MM:SS,mmm`` with three millisecond digits (SRT has no
-    comments: ``header_notes`` are not written).
+    comments: ``header_notes`` are not written).  ``lost``: see :func:`cue_text`.
 
     >>> print(render([Cue(1500, 3000, ("Bonsoir", "à tous"))]), end="")
     1
@@ -251,6 +375,33 @@ def render(cues: Sequence[Cue], *, header_notes: Sequence[str] = ()) -> str:
     à tous
     <BLANKLINE>
     """
-    buffer = io.StringIO()
-    to_pysrt(cues).write_into(buffer, eol="\n")
-    return buffer.getvalue()
+    out = []
+    for index, cue in enumerate(cues, start=1):
+        text = cue_text(cue, lost, index)
+        body = "\n".join(text) + "\n" if text else ""
+        out.append(f"{index}\n{format_srt(cue.start_ms)} --> {format_srt(cue.end_ms)}\n{body}\n")
+    return "".join(out)
+
+
+class _Writer(BlockWriter):
+    """The SRT way of writing one cue block again (see :func:`captions.formats.render_document`)."""
+
+    def identifier(self, cue: Cue, number: int) -> tuple[str, ...]:
+        return (cue.identifier if cue.identifier.strip().isdecimal() else str(number),)
+
+    def timing(self, cue: Cue, written: str | None) -> str:
+        rest = ""
+        if written is not None:
+            m = _TIMING.match(written)
+            loose = loose_timing(written, ",") if m is None else None
+            rest = m.group(11) if m is not None else (loose.rest if loose is not None else "")
+        elif cue.settings:
+            rest = " " + cue.settings
+        return f"{format_srt(cue.start_ms)} --> {format_srt(cue.end_ms)}{rest}"
+
+    def text(self, cue: Cue) -> tuple[str, ...]:
+        return cue_text(cue)
+
+
+#: How :func:`captions.formats.render_document` writes an SRT cue block again.
+WRITER = _Writer()

@@ -1,15 +1,15 @@
-"""WebVTT: a reader that follows the W3C parsing rules, and writing through webvtt-py.
+"""WebVTT: a reader that follows the W3C parsing rules, and our writer.
 
 The reader keeps exactly the cues a conforming parser (browsers, the W3C ``webvtt-parser``)
 keeps: signature, header, blocks collected as the specification says (a ``-->`` line ends the
-block before it), NOTE/STYLE/REGION blocks, identifiers, timings, settings.  Cue text is
-read as a viewer sees it: tags dropped, character references decoded.  What the
-specification drops silently (a block without timing, a style after a cue, an unknown
-setting, a ``<`` that swallows text) is reported.
+block before it), NOTE/STYLE/REGION blocks, identifiers, timings, settings.  A cue's ``lines``
+are its text as a viewer sees it (tags dropped, character references decoded), its ``payload``
+the text as written.  What the specification drops silently (a block without timing, a style
+after a cue, an unknown setting, a ``<`` that swallows text) is reported.
 
-webvtt-py writes cue text as given, so the escaping WebVTT needs (``&``, ``<``, ``>``) is done
-here.  It is imported here and nowhere else in the toolkit, and only when something is written
-or a ``webvtt.WebVTT`` is asked for: reading never needs it.
+The writer escapes text (``&``, ``<``, ``>``) and gives back a cue's payload, tags and all,
+when it reads as the cue's lines.  webvtt-py is imported here and nowhere else in the
+toolkit, and only when a ``webvtt.WebVTT`` is asked for (:func:`to_webvtt`).
 """
 
 from __future__ import annotations
@@ -23,19 +23,18 @@ from typing import TYPE_CHECKING
 
 from ..findings import Finding, FindingCode, Severity
 from ..model import Cue, Format, fast_constructor
-from ..timecode import VTT_STRICT, format_vtt, from_fields, vtt_timestamp
+from ..timecode import VTT_STRICT, format_vtt, from_fields, loose_timing, vtt_timestamp
 from ._text import display_lines, note_lines
-from .document import CaptionDocument, block_lines, in_line_order, span_length
+from .document import BlockWriter, CaptionDocument, block_lines, in_line_order, span_length
+from .markup import CHAR_REF, VTT_SPANS, is_timestamp_tag
 
 if TYPE_CHECKING:
     import webvtt
 
 __all__ = ["parse", "parse_cue_text", "read_block", "Block", "BlockKind", "has_signature", "to_webvtt", "render",
-           "escape_vtt_text"]
+           "escape_vtt_text", "cue_text", "WRITER", "repair_line", "unreadable_span"]
 
-_KNOWN_TAGS = frozenset({"c", "i", "b", "u", "ruby", "rt", "v", "lang"})
 _SETTINGS = frozenset({"vertical", "line", "position", "size", "align", "region"})
-_CHAR_REF = re.compile(r"&(?:#[0-9]+;?|#[xX][0-9a-fA-F]+;?|[A-Za-z][A-Za-z0-9]*;?)")
 _TAG_NAME_END = re.compile(r"[\s.]")
 _NOTE = re.compile(r"NOTE($|[ \t])")
 _WS = " \t\f"
@@ -122,31 +121,19 @@ def _place(payload: str, pos: int, first_line: int) -> tuple[int, int]:
     return first_line + payload.count("\n", 0, pos), pos - (payload.rfind("\n", 0, pos) + 1) + 1
 
 
-def _is_timestamp_tag(tag: str) -> bool:
-    """Whether a tag's text is a WebVTT timestamp (``<00:01.500>``: karaoke timing, not a tag).
-
-    >>> _is_timestamp_tag("00:01.500"), _is_timestamp_tag("00:01.5"), _is_timestamp_tag("i")
-    (True, False, False)
-    """
-    if not tag[:1].isdigit():
-        return False
-    got = vtt_timestamp(tag, 0)
-    return got is not None and got[1] == len(tag)
-
-
 def _check_tag(payload: str, start: int, end: int, first_line: int, problems: list[Finding]) -> None:
     """Report the tag between ``<`` at ``start`` and its ``>`` (or the payload's end) at ``end``
     when players drop it unread: a ``<`` that opens no tag (it hides the text up to the next
     ``>``), or a tag name WebVTT does not define."""
     tag = payload[start + 1:end]
-    if _is_timestamp_tag(tag):
+    if is_timestamp_tag(tag):
         return
     name = _TAG_NAME_END.split(tag.lstrip("/"), maxsplit=1)[0] if tag else ""
     line, column = _place(payload, start, first_line)
     if not name or tag[:1] in _WS + "\n" or tag[:1].isdigit():
         problems.append(Finding(FindingCode.UNESCAPED_LT, Severity.ERROR, f"'<' not followed by a tag: {payload[start:start + 20]!r} is hidden "
                                 f"by players; write '&lt;'", line, column))
-    elif name not in _KNOWN_TAGS:
+    elif name not in VTT_SPANS:
         problems.append(Finding(FindingCode.UNKNOWN_TAG, Severity.WARNING, f"unknown tag <{name}> is dropped by players; write '&lt;' "
                                 f"for text", line, column))
 
@@ -155,7 +142,7 @@ def _character_reference(payload: str, pos: int, first_line: int,
                          problems: list[Finding] | None) -> tuple[str, int]:
     """The text of the ``&`` at ``pos`` and the position after it: a character reference decoded,
     or a lone ``&`` (reported in ``problems`` when given)."""
-    match = _CHAR_REF.match(payload, pos)
+    match = CHAR_REF.match(payload, pos)
     if match is not None:
         # html.unescape follows the HTML rules WebVTT refers to (legacy names without ';' too)
         decoded = html.unescape(match.group(0))
@@ -215,14 +202,15 @@ class Block:
 
         >>> block = read_block(["id", "00:01.000 --> 00:02.000 align:start", "R&amp;D"], 0)
         >>> block.to_cue([])
-        Cue(start_ms=1000, end_ms=2000, lines=('R&D',), identifier='id', settings='align:start', line=2)
+        Cue(start_ms=1000, end_ms=2000, lines=('R&D',), identifier='id', settings='align:start', line=2, payload=('R&amp;D',))
         """
         assert self.timing is not None, "only a CUE block has a cue"
         start, end, settings = self.timing
         _check_settings(settings, self.timing_line, problems)
         shown = parse_cue_text("\n".join(self.lines), self.timing_line + 1, problems)
-        return Cue(start, end, tuple(shown.split("\n")) if self.lines else (), self.identifier, settings.strip(),
-                   self.timing_line)
+        lines = tuple(shown.split("\n")) if self.lines else ()
+        return Cue(start, end, self.lines if lines == self.lines else lines, self.identifier, settings.strip(),
+                   self.timing_line, self.lines)
 
 
 def _definition_kind(first: str, seen_cue: bool) -> BlockKind | None:
@@ -405,14 +393,15 @@ class _Reader:
                 _check_settings(raw_settings, timing_line, problems)
             if payload:
                 payload = payload[:-1]
+                written = tuple(payload.split("\n"))
+                cue_lines = written
                 if "<" in payload or "&" in payload:
-                    payload = parse_cue_text(payload, timing_line + 1, problems)
-                cue_lines = tuple(payload.split("\n"))
+                    cue_lines = tuple(parse_cue_text(payload, timing_line + 1, problems).split("\n"))
             else:
-                cue_lines = ()
+                written = cue_lines = ()
             append(_make_cue(from_fields(int(h1), int(m1), int(s1), int(f1)),
                              from_fields(int(h2), int(m2), int(s2), int(f2)),
-                             cue_lines, m.group(1)[:-1], raw_settings.strip(), timing_line))
+                             cue_lines, m.group(1)[:-1], raw_settings.strip(), timing_line, written))
             i = timing_line + count("\n", m.start(11), m.end(11))
             pos = m.end()
         if i != start_i:
@@ -463,18 +452,59 @@ def parse(text: str, source: str = "<input>", *, problems: list[Finding] | None 
     """
     problems = list(problems or [])
     text = text.replace("\x00", "\ufffd")
-    if text and not text.endswith("\n"):
+    final_newline = text.endswith("\n")
+    if text and not final_newline:
         text += "\n"   # the same lines; lets the cue pattern end every line with "\n"
     lines = block_lines(text)
     first = lines[0] if lines else ""
     if not has_signature(first):
         problems.append(Finding(FindingCode.BAD_SIGNATURE, Severity.ERROR, f"first line {first[:30]!r} is not the WebVTT signature; expected 'WEBVTT' "
                                 f"alone or followed by a space or tab; players read no cue from this file", 1))
-        return CaptionDocument(source, Format.VTT, (), tuple(problems), encoding)
+        return CaptionDocument(source, Format.VTT, (), tuple(problems), encoding, lines=tuple(lines),
+                               final_newline=final_newline)
     reader = _Reader(text, lines, problems)
     reader.read()
     return CaptionDocument(source, Format.VTT, tuple(reader.cues), in_line_order(problems), encoding,
-                           tuple(reader.notes))
+                           tuple(reader.notes), tuple(lines), final_newline=final_newline)
+
+
+# ---- what validate --fix asks of the format -----------------------------------------------
+
+def repair_line(line: str, problem: Finding) -> tuple[str, str] | None:
+    """The line a problem reported on it is repaired to, and why (None: no rule repairs it).
+
+    A timing line :func:`captions.timecode.loose_timing` reads is written in the format's own
+    form (settings kept as written); a ``-->`` in cue text is written ``--&gt;``; a ``<`` that
+    opens no tag, ``&lt;``; a ``&`` that is no character reference, ``&amp;``.
+
+    >>> repair_line("00:01:39 --> 00:01:41.04 region:bill", Finding(FindingCode.MALFORMED_TIMESTAMP, Severity.ERROR, "", 3))
+    ('00:01:39.000 --> 00:01:41.040 region:bill', 'timing line written as HH:MM:SS.mmm: 00:01:39: no milliseconds; 00:01:41.04: 2 millisecond digits, read as 40 ms')
+    >>> repair_line("1 < 2 & R&amp;D", Finding(FindingCode.UNESCAPED_LT, Severity.ERROR, "", 3, 3))[0]
+    '1 &lt; 2 & R&amp;D'
+    """
+    column = (problem.column or 1) - 1
+    if problem.code is FindingCode.MALFORMED_TIMESTAMP:
+        loose = loose_timing(line, ".")
+        if loose is None:
+            return None
+        fixed = f"{format_vtt(loose.start_ms)} --> {format_vtt(loose.end_ms)}{loose.rest}"
+        return (fixed, f"timing line written as HH:MM:SS.mmm: {'; '.join(loose.issues)}") if fixed != line else None
+    if problem.code is FindingCode.ARROW_IN_TEXT and "-->" in line:
+        return line.replace("-->", "--&gt;"), "'-->' in the text written '--&gt;' (it ended the cue)"
+    if problem.code is FindingCode.UNESCAPED_LT and line[column:column + 1] == "<":
+        return line[:column] + "&lt;" + line[column + 1:], "'<' that opens no tag written '&lt;' (it hid the text)"
+    if problem.code is FindingCode.UNESCAPED_AMPERSAND and line[column:column + 1] == "&":
+        return line[:column] + "&amp;" + line[column + 1:], "'&' written '&amp;'"
+    return None
+
+
+def unreadable_span(lines: Sequence[str], k: int) -> tuple[int, int]:
+    """The ``[start, end)`` line indexes of the block players drop that holds its timing line at
+    index ``k`` (its identifier line, when it has one, to the blank line after it)."""
+    header, _ = _header_end(lines)   # no line of the header is a cue's identifier
+    named = k - 1 >= max(header, 1) and lines[k - 1] != "" and "-->" not in lines[k - 1] and lines[k - 2] == ""
+    start = k - 1 if named else k
+    return start, read_block(lines, start).end
 
 
 _ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
@@ -526,8 +556,38 @@ def to_webvtt(cues: Sequence[Cue], *, header_notes: Sequence[str] = ()) -> webvt
     return webvtt.WebVTT(captions=captions, header_comments=["\n".join(notes)] if notes else [])
 
 
-def render(cues: Sequence[Cue], *, header_notes: Sequence[str] = ()) -> str:
-    """WebVTT text: the ``WEBVTT`` signature, an optional NOTE block, then the cues.
+def cue_text(cue: Cue, lost: list[int] | None = None, number: int = 0) -> tuple[str, ...]:
+    """The text lines WebVTT gets for a cue: its payload as written when it reads as the cue's
+    lines with nothing a player would misread (tags, references and all), else its lines
+    escaped; never an empty line.  A cue whose markup could not be kept is added to ``lost``.
+
+    >>> cue_text(Cue(0, 1, ("R&D",), payload=("<i>R&amp;D</i>",))), cue_text(Cue(0, 1, ("R&D",), payload=("R&D",)))
+    (('<i>R&amp;D</i>',), ('R&amp;D',))
+    """
+    lines = display_lines(cue)
+    if cue.payload:
+        raw = tuple(line for line in cue.payload if line.strip())
+        marked = any("<" in line or "&" in line for line in raw)
+        if marked and not any("-->" in line for line in raw):
+            problems: list[Finding] = []
+            shown = tuple(line for line in parse_cue_text("\n".join(raw), 1, problems).split("\n") if line.strip())
+            if shown == lines and not problems:
+                return raw
+        if marked and lost is not None:
+            lost.append(number)
+    return tuple(escape_vtt_text(line) for line in lines)
+
+
+def _header(header_notes: Sequence[str]) -> list[str]:
+    notes = note_lines(header_notes)
+    if not notes:
+        return ["WEBVTT"]
+    return ["WEBVTT", f"NOTE {notes[0]}" if len(notes) == 1 else "NOTE\n" + "\n".join(notes)]
+
+
+def render(cues: Sequence[Cue], *, header_notes: Sequence[str] = (), lost: list[int] | None = None) -> str:
+    """WebVTT text: the ``WEBVTT`` signature, an optional NOTE block, then the cues (``lost``:
+    see :func:`cue_text`).
 
     >>> print(render([Cue(0, 1500, ("Tech & Co",))], header_notes=["Titre"]), end="")
     WEBVTT
@@ -537,5 +597,31 @@ def render(cues: Sequence[Cue], *, header_notes: Sequence[str] = ()) -> str:
     00:00:00.000 --> 00:00:01.500
     Tech &amp; Co
     """
-    text: str = to_webvtt(cues, header_notes=header_notes).content
-    return text if text.endswith("\n") else text + "\n"
+    parts = _header(header_notes)
+    for number, cue in enumerate(cues, start=1):
+        parts.append("\n".join([*WRITER.identifier(cue, number), WRITER.timing(cue, None),
+                                 *cue_text(cue, lost, number)]))
+    return "\n\n".join(parts) + "\n"
+
+
+class _Writer(BlockWriter):
+    """The WebVTT way of writing one cue block again (see :func:`captions.formats.render_document`)."""
+
+    def identifier(self, cue: Cue, number: int) -> tuple[str, ...]:
+        safe = _safe_identifier(cue.identifier)
+        return (safe,) if safe else ()
+
+    def timing(self, cue: Cue, written: str | None) -> str:
+        times = f"{format_vtt(cue.start_ms)} --> {format_vtt(cue.end_ms)}"
+        if written is not None:
+            parsed = _timings(written)
+            return times + (parsed[2] if not isinstance(parsed, str) else "")
+        settings = _safe_settings(cue.settings)
+        return f"{times} {settings}" if settings else times
+
+    def text(self, cue: Cue) -> tuple[str, ...]:
+        return cue_text(cue)
+
+
+#: How :func:`captions.formats.render_document` writes a WebVTT cue block again.
+WRITER = _Writer()

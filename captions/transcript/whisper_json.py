@@ -129,7 +129,6 @@ def _timed_words(seg: _Segment) -> tuple[Word, ...]:
     joined = _join_tokens(seg.words)
     if not joined:
         return ()
-    n = len(joined)
     out: list[Word] = []
     floor = seg.start_ms
     for k, (text, start, end) in enumerate(joined):

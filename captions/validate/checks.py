@@ -13,17 +13,18 @@ Never raises for bad content.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 from ..findings import Finding, FindingCode, Severity
+from ..language import CONFIDENT, detect
 from ..model import Cue, Format
 from ..presets import Preset, SpeedUnit, count_words, reading_chars
-from ..typography import detect_language, french_spacing
+from ..typography import french_spacing
 
 __all__ = [
-    "check_cues", "run_checks", "detect_cue_language", "Rules", "CueFacts", "CueCheck", "LineCheck",
-    "CUE_CHECKS", "LINE_CHECKS", "IndexSequence",
+    "check_cues", "run_checks", "iter_checks", "detect_cue_language", "Rules", "CueFacts", "CueCheck", "LineCheck",
+    "CUE_CHECKS", "LINE_CHECKS", "IndexSequence", "frame_slack_ms",
 ]
 
 
@@ -34,7 +35,7 @@ def check_cues(cues: Sequence[Cue], preset: Preset, *, fmt: Format | None = None
     Args:
         fmt: :attr:`Format.SRT` enables the SRT index-sequence check.
         lang: ``"fr"`` enables the French non-breaking space check; None detects the language
-            once, on the first 500 cues.
+            once, on the first 500 cues (:func:`detect_cue_language`).
 
     >>> from captions.presets import get_preset
     >>> [f.code.value for f in check_cues([Cue(0, 900, ("a",)), Cue(500, 2000, ("b",))], get_preset("netflix"))]
@@ -44,13 +45,31 @@ def check_cues(cues: Sequence[Cue], preset: Preset, *, fmt: Format | None = None
 
 
 def detect_cue_language(cues: Sequence[Cue]) -> str:
-    """The language of the text of the first 500 cues (``""`` when there is no cue): what the
-    checks and the repairs assume when they are not told.
+    """The language of the text of the first 500 cues when :func:`captions.language.detect` is
+    confident of it, else ``""`` (no language's own rules apply): what the checks and the
+    repairs assume when they are not told.
 
     >>> detect_cue_language([Cue(0, 1000, ("Bonsoir à tous,", "c'est la quotidienne"))])
     'fr'
+    >>> detect_cue_language([Cue(0, 1000, ("¿Qué tal? ¡Muy bien!",))]), detect_cue_language([])
+    ('es', '')
     """
-    return detect_language(" ".join(" ".join(c.lines) for c in cues[:500])) if cues else ""
+    if not cues:
+        return ""
+    found = detect(" ".join(" ".join(c.lines) for c in cues[:500]))
+    return found.language.value if found.language is not None and found.confidence >= CONFIDENT else ""
+
+
+def frame_slack_ms(preset: Preset) -> float:
+    """Half a frame of the preset's frame rate: how far a gap may be from the minimum and still
+    be the minimum (times written in milliseconds round a frame count: two frames at 24 fps are
+    83 ms, at 25 fps 80 ms).
+
+    >>> from captions.presets import get_preset
+    >>> round(frame_slack_ms(get_preset("netflix")), 2), frame_slack_ms(get_preset("fr-tv"))
+    (20.83, 20.0)
+    """
+    return 500 / preset.fps
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +83,7 @@ class Rules:
 
     preset: str
     min_gap_ms: int
+    gap_slack_ms: float
     chain_gap_ms: int
     min_duration_ms: int
     max_duration_ms: int | None
@@ -76,7 +96,8 @@ class Rules:
     @classmethod
     def of(cls, preset: Preset, lang: str) -> Rules:
         """The rules of ``preset`` for text in ``lang``."""
-        return cls(preset=preset.name, min_gap_ms=preset.min_gap_ms, chain_gap_ms=preset.chain_gap_ms,
+        return cls(preset=preset.name, min_gap_ms=preset.min_gap_ms, gap_slack_ms=frame_slack_ms(preset),
+                   chain_gap_ms=preset.chain_gap_ms,
                    min_duration_ms=preset.min_duration_ms, max_duration_ms=preset.max_duration_ms,
                    max_chars=preset.max_chars if preset.max_chars is not None else _NO_LIMIT,
                    max_lines=preset.max_lines,
@@ -139,8 +160,10 @@ class IndexSequence:
         self.last: int | None = None
 
     def check(self, rules: Rules, c: CueFacts) -> Finding | None:
-        identifier = c.cue.identifier
-        if not identifier.strip().isdigit():
+        identifier = c.cue.identifier.strip()
+        # an index is ASCII digits (isdecimal alone takes other scripts' digits, isdigit even
+        # superscripts, which int() refuses), and not so long that it is no number at all
+        if not (identifier.isascii() and identifier.isdecimal()) or len(identifier) > 18:
             return None
         index, last = int(identifier), self.last
         self.last = index
@@ -201,9 +224,10 @@ def no_gap(rules: Rules, c: CueFacts) -> Finding | None:
 
 
 def gap_too_small(rules: Rules, c: CueFacts) -> Finding | None:
-    """``gap-too-small``: a gap shorter than the preset's minimum (no gap at all is ``no-gap``)."""
+    """``gap-too-small``: a gap shorter than the preset's minimum by more than half a frame (no gap
+    at all is ``no-gap``)."""
     gap = c.gap
-    if gap is None or not 0 < gap < rules.min_gap_ms:
+    if gap is None or not 0 < gap < rules.min_gap_ms - rules.gap_slack_ms:
         return None
     return Finding(code=FindingCode.GAP_TOO_SMALL, severity=Severity.WARNING,
                    message=f"gap of {gap} ms after cue {c.number - 1}; expected at least {rules.min_gap_ms} ms",
@@ -211,9 +235,10 @@ def gap_too_small(rules: Rules, c: CueFacts) -> Finding | None:
 
 
 def chain_gap(rules: Rules, c: CueFacts) -> Finding | None:
-    """``chain-gap``: a gap above the minimum but short enough to be closed to it ("chaining")."""
+    """``chain-gap``: a gap above the minimum by more than half a frame, but short enough to be
+    closed to it ("chaining")."""
     gap = c.gap
-    if gap is None or gap < 0 or not rules.min_gap_ms < gap <= rules.chain_gap_ms:
+    if gap is None or gap < 0 or not rules.min_gap_ms + rules.gap_slack_ms < gap <= rules.chain_gap_ms:
         return None
     return Finding(code=FindingCode.CHAIN_GAP, severity=Severity.WARNING,
                    message=f"gap of {gap} ms after cue {c.number - 1} should be chained to {rules.min_gap_ms} ms",
@@ -236,8 +261,8 @@ def rolling_cue(rules: Rules, c: CueFacts) -> Finding | None:
         return None
     lines = [line.strip() for line in c.cue.lines if line.strip()]
     before = [line.strip() for line in previous.lines if line.strip()]
-    if len(lines) < 2 or not before or lines[0] != before[-1]:
-        return None
+    if len(lines) < 2 or not before or lines[0] != before[-1] or all(line == lines[0] for line in lines[1:]):
+        return None   # a line said again and again ("Ils l'ont dit." three times) is speech, not rolling
     return Finding(code=FindingCode.ROLLING_CUE, severity=Severity.WARNING,
                    message=f"repeats the last line of cue {c.number - 1} before its own (rolling captions)",
                    line=c.cue.line, cue=c.number)
@@ -347,7 +372,16 @@ LINE_CHECKS: tuple[LineCheck, ...] = (line_too_long, edge_space, double_space, m
 
 def run_checks(cues: Sequence[Cue], preset: Preset, fmt: Format | None,
                lang: str | None) -> tuple[tuple[Finding, ...], list[int]]:
-    """The findings of :func:`check_cues` and each cue's reading characters (for the summary).
+    """The findings of :func:`check_cues` and each cue's reading characters (for the summary)."""
+    chars_of: list[int] = []
+    return tuple(iter_checks(cues, preset, fmt, lang, chars_of)), chars_of
+
+
+def iter_checks(cues: Sequence[Cue], preset: Preset, fmt: Format | None, lang: str | None,
+                chars_of: list[int]) -> Iterator[Finding]:
+    """The findings of :func:`check_cues`, one at a time, in cue order (so that a caller can write
+    them as they come: 200,000 findings need not be held); each cue's reading characters are
+    appended to ``chars_of`` as its cue is checked.
 
     The line checks run only on a line that gives one of them something to look at (over the
     limit, an edge space, two spaces, a French mark); the usual line has nothing, and a
@@ -356,9 +390,6 @@ def run_checks(cues: Sequence[Cue], preset: Preset, fmt: Format | None,
     rules = Rules.of(preset, detect_cue_language(cues) if lang is None else lang)
     cue_checks = (IndexSequence().check, *CUE_CHECKS) if fmt is Format.SRT else CUE_CHECKS
     max_chars, french, french_mark = rules.max_chars, rules.french, _FRENCH_MARKS.search
-    out: list[Finding] = []
-    add = out.append
-    chars_of: list[int] = []
     previous: Cue | None = None
     previous_text = ""
     for number, cue in enumerate(cues, start=1):
@@ -371,14 +402,13 @@ def run_checks(cues: Sequence[Cue], preset: Preset, fmt: Format | None,
         for check in cue_checks:
             found = check(rules, facts)
             if found is not None:
-                add(found)
+                yield found
         for k, line in enumerate(lines):
             size = sizes[k]
             if size > max_chars or "  " in line or line != line.strip() or (french and french_mark(line)):
-                out.extend(_check_line(rules, facts, k, line, size))
+                yield from _check_line(rules, facts, k, line, size)
         chars_of.append(chars)
         previous, previous_text = cue, text
-    return tuple(out), chars_of
 
 
 def _check_line(rules: Rules, c: CueFacts, k: int, line: str, size: int) -> list[Finding]:

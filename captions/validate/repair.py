@@ -1,9 +1,10 @@
-"""Repairs: what can be repaired in cues without touching the words, each repair listed.
+"""Repairs of cues: what can be repaired without touching the words, each repair listed.
 
 :func:`fix_cues` runs the repair steps in a fixed order: the text of each cue (French
 spacing, then re-breaking), the order of the cues, then the timing of each cue against the
-next (overlap, then lengthening, then chaining).  :func:`fix_document` repairs a validated
-file and checks what is left on the text it renders.
+next (overlap or a gap below the minimum, then lengthening, then chaining).  A cue read from a
+file keeps its markup through a text repair (:func:`captions.formats.markup.relayout`), or is
+left as it is.  :mod:`.fix` repairs a whole file (its blocks, then its cues) and writes it back.
 """
 
 from __future__ import annotations
@@ -13,23 +14,34 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import TypedDict
 
-from ..formats import render_captions
+from ..formats.markup import payload_with
 from ..linebreak import break_lines, fits
-from ..model import Cue
+from ..model import Cue, Format
 from ..presets import Preset
 from ..typography import french_spacing
-from .checks import detect_cue_language
-from .report import ValidationResult, check_text
+from .checks import detect_cue_language, frame_slack_ms
 
-__all__ = ["RepairCode", "Repair", "RepairDict", "FixResult", "fix_cues", "fix_document", "format_repair",
-           "merge_repeated"]
+__all__ = ["RepairCode", "Repair", "RepairDict", "fix_cues", "merge_repeated", "rolls"]
 
 Lines = tuple[str, ...]
 
 
 class RepairCode(str, enum.Enum):
+    """What a repair did (each is described in docs/validate.md)."""
+
+    # the blocks of a file (captions.validate.fix)
+    TIMING_LINE = "timing-line"            # a timing line written again in the format's own form
+    ADD_INDEX = "add-index"                # an SRT cue without its index gets one
+    RENUMBER = "renumber"                  # SRT indexes written again in sequence
+    JOIN_BLANK_LINE = "join-blank-line"    # a blank line inside an SRT cue taken out
+    ADD_BLANK_LINE = "add-blank-line"      # a blank line put before a block that had none
+    ESCAPE_TEXT = "escape-text"            # '-->', '<' or '&' in WebVTT text written as a reference
+    DROP_UNREADABLE = "drop-unreadable"    # a block no rule reads, dropped (--drop-unreadable only)
+    REPLACEMENT_CHARACTER = "replacement-character"  # a byte that did not decode, or a NUL, written as U+FFFD
+    # the cues (fix_cues)
     SORT = "sort"
     RESOLVE_OVERLAP = "resolve-overlap"
+    WIDEN_GAP = "widen-gap"
     LENGTHEN = "lengthen"
     CHAIN_GAP = "chain-gap"
     REBREAK = "rebreak"
@@ -42,7 +54,8 @@ class RepairDict(TypedDict):
     """The JSON shape of a :class:`Repair`."""
 
     code: str
-    cue: int
+    cue: int | None
+    line: int | None
     before: str
     after: str
     message: str
@@ -50,21 +63,24 @@ class RepairDict(TypedDict):
 
 @dataclass(frozen=True, slots=True)
 class Repair:
-    """One change :func:`fix_cues` made.
+    """One change a repair made.
 
     ``cue`` is the 1-based cue number: in the input order for the text repairs (French
-    spacing, re-breaking), which come first, and in time order for the sort and the timing repairs.
+    spacing, re-breaking), which come first, and in time order for the sort and the timing
+    repairs; None for a repair of a block that is not a cue yet.  ``line`` is the 1-based line
+    of the input the repair is about (None when it is not known).
     """
 
     code: RepairCode
-    cue: int
+    cue: int | None
     before: str
     after: str
     message: str
+    line: int | None = None
 
     def to_dict(self) -> RepairDict:
-        return {"code": self.code.value, "cue": self.cue, "before": self.before, "after": self.after,
-                "message": self.message}
+        return {"code": self.code.value, "cue": self.cue, "line": self.line, "before": self.before,
+                "after": self.after, "message": self.message}
 
 
 # ---- the text of one cue
@@ -104,13 +120,23 @@ def rebreak(number: int, lines: Lines, preset: Preset, lang: str) -> tuple[Lines
                           message=f"lines re-broken to {preset.max_lines} x {preset.line_chars} characters")
 
 
-def fix_text(number: int, cue: Cue, preset: Preset, lang: str, repairs: list[Repair]) -> Cue:
+def fix_text(number: int, cue: Cue, preset: Preset, lang: str, repairs: list[Repair],
+             fmt: Format | None = None) -> Cue:
     """The cue with its text repaired (French spacing when French, then re-breaking); each
-    repair made is added to ``repairs``."""
+    repair made is added to ``repairs``.
+
+    A cue read from a file (``fmt``: its format) gets its payload written again with the new
+    lines, every tag and reference kept; when that cannot be done the cue is left as it is.
+    """
     lines, spacing = add_french_spaces(number, cue.lines) if lang == "fr" else (cue.lines, None)
     lines, broken = rebreak(number, lines, preset, lang)
-    repairs.extend(step for step in (spacing, broken) if step is not None)
-    return cue if lines is cue.lines else replace(cue, lines=lines)
+    if lines is cue.lines:
+        return cue
+    fixed = payload_with(cue, lines, fmt)
+    if fixed is None:
+        return cue
+    repairs.extend(replace(step, line=cue.line) for step in (spacing, broken) if step is not None)
+    return fixed
 
 
 # ---- repeated cues (rolling auto-captions, highlight karaoke)
@@ -118,6 +144,25 @@ def fix_text(number: int, cue: Cue, preset: Preset, lang: str, repairs: list[Rep
 
 def _shown(cue: Cue) -> list[str]:
     return [line.strip() for line in cue.lines if line.strip()]
+
+
+def rolls(cues: Sequence[Cue]) -> bool:
+    """Whether the file is made of rolling captions (YouTube's auto-captions): most of its cues
+    of two lines or more open with the last line of the cue before.  Only then are repeats an
+    artefact to merge: in other files a line said twice (a song's refrain, a greeting answered
+    in the same words) is said twice, and stays."""
+    several = rolling = 0
+    before: list[str] = []
+    for cue in cues:
+        lines = _shown(cue)
+        if len(lines) > 1:
+            several += 1
+            rolling += bool(before) and lines[0] == before[-1]
+        before = lines
+    return rolling >= _ROLLING_MIN and 2 * rolling >= several
+
+
+_ROLLING_MIN = 3
 
 
 def merge_repeated(cues: Sequence[Cue], preset: Preset) -> tuple[list[Cue], list[Repair]]:
@@ -179,14 +224,20 @@ def sort_by_start(cues: list[Cue]) -> tuple[list[Cue], Repair | None]:
 # ---- the timing of one cue against the next (``end`` is its end so far)
 
 
-def resolve_overlap(number: int, cue: Cue, end: int, next_start: int | None, gap: int) -> tuple[int, Repair | None]:
-    """The end moved back to ``gap`` before the next cue when the cue runs into it (and
-    still starts before that point)."""
-    if next_start is None or end <= next_start - gap or next_start - gap <= cue.start_ms:
+def resolve_overlap(number: int, cue: Cue, end: int, next_start: int | None, gap: int,
+                    slack: float = 0.0) -> tuple[int, Repair | None]:
+    """The end moved back to ``gap`` before the next cue when the cue runs into it
+    (``resolve-overlap``) or ends closer to it than the minimum gap by more than ``slack``
+    (``widen-gap``), and still starts before that point."""
+    if next_start is None or end < next_start - gap + slack or next_start - gap <= cue.start_ms:
         return end, None
     new_end = next_start - gap
-    return new_end, Repair(code=RepairCode.RESOLVE_OVERLAP, cue=number, before=f"{cue.start_ms}-{cue.end_ms}",
-                           after=f"{cue.start_ms}-{new_end}", message=f"end moved to {gap} ms before cue {number + 1}")
+    if end > next_start:
+        code, message = RepairCode.RESOLVE_OVERLAP, f"end moved to {gap} ms before cue {number + 1}"
+    else:
+        code, message = RepairCode.WIDEN_GAP, f"gap of {next_start - end} ms widened to {gap} ms"
+    return new_end, Repair(code=code, cue=number, before=f"{cue.start_ms}-{cue.end_ms}",
+                           after=f"{cue.start_ms}-{new_end}", message=message)
 
 
 def lengthen(number: int, cue: Cue, end: int, free_until: int | None, preset: Preset) -> tuple[int, Repair | None]:
@@ -204,11 +255,12 @@ def lengthen(number: int, cue: Cue, end: int, free_until: int | None, preset: Pr
 
 
 def chain(number: int, cue: Cue, end: int, next_start: int | None, preset: Preset) -> tuple[int, Repair | None]:
-    """A small gap to the next cue closed to the preset's minimum gap ("chaining")."""
+    """A small gap to the next cue closed to the preset's minimum gap ("chaining"); a gap within
+    half a frame of the minimum is the minimum already."""
     if next_start is None:
         return end, None
     gap, free_until = preset.min_gap_ms, next_start - preset.min_gap_ms
-    if not gap < next_start - end <= preset.chain_gap_ms or free_until <= end:
+    if not gap + frame_slack_ms(preset) < next_start - end <= preset.chain_gap_ms or free_until <= end:
         return end, None
     return free_until, Repair(code=RepairCode.CHAIN_GAP, cue=number, before=f"{cue.start_ms}-{end}",
                               after=f"{cue.start_ms}-{free_until}",
@@ -219,21 +271,25 @@ def fix_timing(number: int, cue: Cue, next_start: int | None, preset: Preset, re
     """The cue with its end repaired against the next cue's start (overlap, lengthen, chain, in
     that order, each from the end the step before left); each repair made is added to ``repairs``."""
     gap = preset.min_gap_ms
-    end, overlap = resolve_overlap(number, cue, cue.end_ms, next_start, gap)
+    end, overlap = resolve_overlap(number, cue, cue.end_ms, next_start, gap, frame_slack_ms(preset))
     end, longer = lengthen(number, cue, end, None if next_start is None else next_start - gap, preset)
     end, chained = chain(number, cue, end, next_start, preset)
-    repairs.extend(step for step in (overlap, longer, chained) if step is not None)
+    repairs.extend(replace(step, line=cue.line) for step in (overlap, longer, chained) if step is not None)
     return cue if end == cue.end_ms else replace(cue, end_ms=end)
 
 
-def fix_cues(cues: Sequence[Cue], preset: Preset, *, lang: str | None = None) -> tuple[tuple[Cue, ...], tuple[Repair, ...]]:
+def fix_cues(cues: Sequence[Cue], preset: Preset, *, lang: str | None = None,
+             fmt: Format | None = None) -> tuple[tuple[Cue, ...], tuple[Repair, ...]]:
     """Repair what can be repaired without touching the words, and list every repair.
 
-    In order: repeated cues made one (:func:`merge_repeated`: rolling captions unrolled, a cue
-    that repeats the one before merged into it), French non-breaking spaces (when French),
+    In order: in a file of rolling captions (:func:`rolls`), repeated cues made one
+    (:func:`merge_repeated`: rolling lines unrolled, a cue that repeats the one before merged
+    into it), French non-breaking spaces (when French),
     re-break lines over the limits,
     sort by start, shorten a cue that overlaps the next one or sits closer than the minimum
-    gap, lengthen a too-short cue into the free time after it, chain small gaps.
+    gap (by more than half a frame), lengthen a too-short cue into the free time after it,
+    chain small gaps.  ``fmt``: the format the cues were read in, for their markup (a cue whose
+    markup cannot follow a text repair keeps its text).
 
     >>> from captions.presets import get_preset
     >>> fixed, repairs = fix_cues([Cue(2000, 2400, ("b",)), Cue(0, 1000, ("a",))], get_preset("netflix"), lang="en")
@@ -241,62 +297,15 @@ def fix_cues(cues: Sequence[Cue], preset: Preset, *, lang: str | None = None) ->
     ([(0, 1000), (2000, 2833)], ['sort', 'lengthen'])
     """
     lang = detect_cue_language(cues) if lang is None else lang
-    cues, repairs = merge_repeated(cues, preset)   # first: the cues the other repairs number
-    work = [fix_text(number, cue, preset, lang, repairs) for number, cue in enumerate(cues, start=1)]
+    repairs: list[Repair] = []
+    if rolls(cues):   # first: the cues the other repairs number
+        cues, repairs = merge_repeated(cues, preset)
+    work = [fix_text(number, cue, preset, lang, repairs, fmt) for number, cue in enumerate(cues, start=1)]
     work, moved = sort_by_start(work)
     if moved is not None:
         repairs.append(moved)
-        repairs.sort(key=lambda r: r.cue)   # stable: the sort comes after the first cue's text repairs
+        repairs.sort(key=lambda r: r.cue or 0)   # stable: the sort comes after the first cue's text repairs
     starts: list[int | None] = [c.start_ms for c in work[1:]]
     work = [fix_timing(number, cue, next_start, preset, repairs)
             for number, (cue, next_start) in enumerate(zip(work, [*starts, None]), start=1)]
     return tuple(work), tuple(repairs)
-
-
-@dataclass(frozen=True, slots=True)
-class FixResult:
-    """A repaired caption file, ready to write.
-
-    Attributes:
-        text: the repaired file, in the format it was read in (WebVTT NOTE blocks kept).
-        repairs: every repair made, in the order :func:`fix_cues` made them.
-        remaining: the validation of ``text`` itself, so that its lines point into what is
-            written.
-    """
-
-    text: str
-    repairs: tuple[Repair, ...]
-    remaining: ValidationResult
-
-
-def fix_document(result: ValidationResult, preset: Preset, *, target: str,
-                 lang: str | None = None) -> FixResult:
-    """Repair a validated file (see :func:`fix_cues`), render it, and validate the rendering.
-
-    Args:
-        target: the path the repaired file will be written to (``-``: standard output); the
-            findings left name it.
-        lang: as for :func:`fix_cues` and the checks (None: detected).
-
-    >>> from captions.presets import get_preset
-    >>> from captions.validate import check_text
-    >>> before = check_text(b"1\\n00:00:01,000 --> 00:00:01,500\\nOui.\\n", "a.srt", get_preset("netflix"), lang="fr")
-    >>> fixed = fix_document(before, get_preset("netflix"), target="b.srt", lang="fr")
-    >>> [r.code.value for r in fixed.repairs], fixed.remaining.findings, fixed.text.splitlines()[1]
-    (['lengthen'], (), '00:00:01,000 --> 00:00:01,833')
-    """
-    fixed, repairs = fix_cues(result.cues, preset, lang=lang)
-    text = render_captions(fixed, result.format, header_notes=result.notes)
-    name = "<stdout>" if target == "-" else target
-    remaining = check_text(text.encode("utf-8"), name, preset, fmt=result.format, lang=lang)
-    return FixResult(text=text, repairs=repairs, remaining=remaining)
-
-
-def format_repair(source: str, repair: Repair) -> str:
-    """One repair for a person: ``file: cue N: code: message (before -> after)``, on one line.
-
-    >>> format_repair("a.srt", Repair(RepairCode.LENGTHEN, 2, "0-500", "0-833", "lengthened"))
-    'a.srt: cue 2: lengthen: lengthened (0-500 -> 0-833)'
-    """
-    change = f" ({repair.before} -> {repair.after})".replace("\n", " / ") if repair.before or repair.after else ""
-    return f"{source}: cue {repair.cue}: {repair.code.value}: {repair.message}{change}"

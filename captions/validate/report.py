@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import bisect
+import heapq
 import os
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from operator import attrgetter
 from typing import TypedDict
@@ -15,10 +16,11 @@ from ..formats import CaptionDocument, Format, format_for_path, parse_captions_b
 from ..model import Cue
 from ..presets import Preset, reading_chars, reading_speeds
 from ..timecode import format_clock
-from .checks import run_checks
+from .checks import iter_checks
 
 __all__ = ["Summary", "ValidationResult", "SummaryDict", "ResultDict", "summarize", "check_document",
-           "check_text", "validate_file", "format_result"]
+           "check_text", "validate_file", "format_result", "Streamed", "stream_document", "format_finding",
+           "format_summary"]
 
 
 class SpeedDict(TypedDict):
@@ -90,25 +92,67 @@ def summarize(cues: Sequence[Cue], findings: Sequence[Finding]) -> Summary:
 
 
 def _summarize(cues: Sequence[Cue], findings: Sequence[Finding], chars_of: Sequence[int]) -> Summary:
+    counts = sorted((code.value, n) for code, n in Counter(map(attrgetter("code"), findings)).items())
+    return _figures(cues, tuple(counts), chars_of)
+
+
+def _figures(cues: Sequence[Cue], counts: tuple[tuple[str, int], ...], chars_of: Sequence[int]) -> Summary:
     spread = reading_speeds(cues, chars_of)
     span = max(0, max(c.end_ms for c in cues) - min(c.start_ms for c in cues)) if cues else 0
-    counts = sorted((code.value, n) for code, n in Counter(map(attrgetter("code"), findings)).items())
     return Summary(cues=len(cues), duration_ms=span, shown_ms=sum([max(0, c.end_ms - c.start_ms) for c in cues]),
                    cps_median=round(spread.median_cps, 1), cps_p90=round(spread.p90_cps, 1),
-                   cps_max=round(spread.max_cps, 1), counts=tuple(counts))
+                   cps_max=round(spread.max_cps, 1), counts=counts)
 
 
 def check_document(document: CaptionDocument, preset: Preset, *, lang: str | None = None) -> ValidationResult:
     """Findings of a :class:`captions.formats.CaptionDocument`: its reading problems, then the
     checks, in line order (a reading problem inside a cue names that cue)."""
-    found = _with_cues(document)
-    checked, chars_of = run_checks(document.cues, preset, document.format, lang)
-    found.extend(checked)
-    found.sort(key=_line_order)
+    streamed = stream_document(document, preset, lang=lang)
+    found = tuple(streamed)
     return ValidationResult(source=document.source, format=document.format, preset=preset.name,
-                            cues=document.cues, findings=tuple(found),
-                            summary=_summarize(document.cues, found, chars_of),
+                            cues=document.cues, findings=found, summary=streamed.summary(),
                             encoding=document.encoding, notes=document.notes)
+
+
+class Streamed:
+    """The findings of a document, one at a time (iterate once), and its figures afterwards:
+    what ``validate`` prints as it goes, so that 200,000 findings are never held at once.
+
+    Attributes:
+        document: the document checked.
+        preset: the preset's name.
+        counts: findings per code so far.
+        worst: the highest severity rank met so far (-1: none).
+    """
+
+    def __init__(self, document: CaptionDocument, preset: Preset, lang: str | None) -> None:
+        self.document = document
+        self.preset = preset.name
+        self.counts: Counter[str] = Counter()
+        self.worst = -1
+        self._chars_of: list[int] = []
+        problems = _with_cues(document)
+        checks = iter_checks(document.cues, preset, document.format, lang, self._chars_of)
+        self._merged = heapq.merge(problems, checks, key=_line_order) if problems else checks
+
+    def __iter__(self) -> Iterator[Finding]:
+        counts = self.counts
+        for finding in self._merged:
+            counts[finding.code.value] += 1
+            rank = finding.severity.rank
+            if rank > self.worst:
+                self.worst = rank
+            yield finding
+
+    def summary(self) -> Summary:
+        """The figures of the file (every finding must have been iterated)."""
+        cues = self.document.cues
+        return _figures(cues, tuple(sorted(self.counts.items())), self._chars_of)
+
+
+def stream_document(document: CaptionDocument, preset: Preset, *, lang: str | None = None) -> Streamed:
+    """The findings of :func:`check_document`, in the same order, one at a time (see :class:`Streamed`)."""
+    return Streamed(document, preset, lang)
 
 
 def _with_cues(document: CaptionDocument) -> list[Finding]:
@@ -130,26 +174,27 @@ def _line_order(f: Finding) -> tuple[int, int]:
 
 
 def check_text(data: bytes, source: str, preset: Preset, *, fmt: Format | None = None,
-               lang: str | None = None) -> ValidationResult:
-    """Validate caption bytes named ``source`` (its suffix gives the format unless ``fmt``).
+               lang: str | None = None, encoding: str | None = None) -> ValidationResult:
+    """Validate caption bytes named ``source`` (its suffix gives the format unless ``fmt``;
+    ``encoding``: the bytes' encoding, detected when None).
 
     Raises:
         ParseError: only when the bytes are not text at all.
         UnsupportedFormatError: when the format cannot be told.
     """
     fmt = format_for_path(source) if fmt is None else fmt
-    return check_document(parse_captions_bytes(data, fmt, source), preset, lang=lang)
+    return check_document(parse_captions_bytes(data, fmt, source, encoding=encoding), preset, lang=lang)
 
 
 def validate_file(path: str | os.PathLike[str], preset: Preset, *, lang: str | None = None,
-                  fmt: Format | None = None) -> ValidationResult:
+                  fmt: Format | None = None, encoding: str | None = None) -> ValidationResult:
     """Read and validate an SRT or WebVTT file (``-`` is standard input and needs ``fmt``).
 
     Raises:
         ParseError: when the file cannot be read at all (missing, unreadable, binary).
         UnsupportedFormatError: when the format cannot be told.
     """
-    return check_document(read_captions(path, fmt), preset, lang=lang)
+    return check_document(read_captions(path, fmt, encoding=encoding), preset, lang=lang)
 
 
 def format_result(result: ValidationResult) -> str:
@@ -164,10 +209,18 @@ def format_result(result: ValidationResult) -> str:
     a.srt: 1 cues over 00:00, reading speed median 8.0 / p90 8.0 / max 8.0 cps (netflix); findings: too-short 1
     """
     source = result.source
-    out = [f"{source}{'' if f.line is None else f':{f.line}'}: {f.code.value}: {f.message}"
-           f"{f' (cue {f.cue})' if f.cue else ''}" for f in result.findings]
-    s = result.summary
-    counts = ", ".join(f"{code} {n}" for code, n in s.counts) or "none"
-    out.append(f"{source}: {s.cues} cues over {format_clock(s.duration_ms)}, reading speed median "
-               f"{s.cps_median} / p90 {s.cps_p90} / max {s.cps_max} cps ({result.preset}); findings: {counts}")
+    out = [format_finding(source, f) for f in result.findings]
+    out.append(format_summary(source, result.summary, result.preset))
     return "\n".join(out) + "\n"
+
+
+def format_finding(source: str, f: Finding) -> str:
+    """One finding for a person: ``file:line: code: message (cue N)``, without a line end."""
+    return f"{source}{'' if f.line is None else f':{f.line}'}: {f.code.value}: {f.message}{f' (cue {f.cue})' if f.cue else ''}"
+
+
+def format_summary(source: str, s: Summary, preset: str) -> str:
+    """The summary line of a file, without a line end."""
+    counts = ", ".join(f"{code} {n}" for code, n in s.counts) or "none"
+    return (f"{source}: {s.cues} cues over {format_clock(s.duration_ms)}, reading speed median "
+            f"{s.cps_median} / p90 {s.cps_p90} / max {s.cps_max} cps ({preset}); findings: {counts}")
