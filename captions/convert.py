@@ -493,6 +493,15 @@ def webvtt_voices(result: ConvertResult) -> tuple[tuple[str, ...], ...]:
     return tuple(out)
 
 
+def _voiced(result: ConvertResult) -> tuple[Cue, ...]:
+    """The cues with their WebVTT payload naming each speaker (:func:`webvtt_voices`), for a
+    transcript that names them; the cues as they are otherwise."""
+    built = result.built
+    if built is None or not any(name for speakers in built.speakers for name in speakers):
+        return result.cues
+    return tuple(replace(cue, payload=voices) for cue, voices in zip(result.cues, webvtt_voices(result)))
+
+
 # ---- files -----------------------------------------------------------------------------
 
 @dataclass(frozen=True, slots=True)
@@ -623,7 +632,9 @@ def convert_file(input_path: PathArg, outputs: Sequence[str], preset: Preset | P
     if isinstance(source, Transcript):
         result = convert_transcript(source, preset, lang=lang, typography=typography, corrector=corrector,
                                     speech=speech, speaker_labels=speaker_labels, expressions=expressions)
-        rendered = [(plan.path, render_captions(result.cues, plan.format, header_notes=result.header_notes))
+        voiced = _voiced(result) if any(plan.format is Format.VTT for plan in plans) else result.cues
+        rendered = [(plan.path, render_captions(voiced if plan.format is Format.VTT else result.cues, plan.format,
+                                                header_notes=result.header_notes))
                     for plan in plans]
     elif speech is not None:
         raise ConfigError(f"{source.source} is a caption file: it keeps its own times; to move them onto the "

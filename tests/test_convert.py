@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from captions.cli import main
-from captions.formats import Format, render_captions
+from captions.formats import Format, parse_captions, render_captions
 from captions.linebreak import fits
 from captions.convert import convert_file, convert_transcript, plan_convert_outputs, webvtt_voices
 from captions.presets import DEFAULT_PRESET, get_preset, reading_chars
@@ -333,14 +333,16 @@ def test_webvtt_voices_name_each_line_of_a_dialogue():
     assert voices[1][0].startswith("<v Anna>Alors")
 
 
-@pytest.mark.xfail(strict=True, reason="WebVTT writes <v Name> once a cue can carry its payload "
-                                       "(Cue.payload from the issue-10 branch): convert_file then gives "
-                                       "webvtt_voices(result) to the VTT cues")
 def test_webvtt_output_names_its_speakers(tmp_path):
     src = tmp_path / "show.txt"
     src.write_text(_SPEAKERS, "utf-8")
-    convert_file(src, [str(tmp_path / "o.vtt")], get_preset("fr-tv"), speaker_labels=False)
-    assert "<v Anna>" in (tmp_path / "o.vtt").read_text("utf-8")
+    done = convert_file(src, [str(tmp_path / "o.vtt"), str(tmp_path / "o.srt")], get_preset("fr-tv"),
+                        speaker_labels=False)
+    vtt = (tmp_path / "o.vtt").read_text("utf-8")
+    assert "<v Anna>" in vtt
+    assert "<v" not in (tmp_path / "o.srt").read_text("utf-8")   # SRT has no voices: the text only
+    # what a WebVTT reader shows is the cues' text, the voices aside
+    assert [c.lines for c in parse_captions(vtt, Format.VTT).cues] == [c.lines for c in done.result.cues]
 
 
 def read_transcript_text(text: str):
