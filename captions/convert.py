@@ -33,7 +33,7 @@ from .validate.checks import check_cues
 
 __all__ = [
     "Report", "ReadingSpeed", "LimitMiss", "check_limits", "ConvertResult", "Corrector", "Recorded", "Record", "ReaderNote",
-    "convert_transcript", "convert_cues", "convert_file", "webvtt_voices", "SpeechSource", "MEASURED_LAG_MS", "MEASURED_BRIDGE_MS", "label_speakers", "plan_convert_outputs", "read_input", "OutputPlan",
+    "convert_transcript", "convert_cues", "convert_file", "render_output", "webvtt_voices", "SpeechSource", "MEASURED_LAG_MS", "MEASURED_BRIDGE_MS", "label_speakers", "plan_convert_outputs", "read_input", "OutputPlan",
     "ConvertedFile",
 ]
 
@@ -632,17 +632,14 @@ def convert_file(input_path: PathArg, outputs: Sequence[str], preset: Preset | P
     if isinstance(source, Transcript):
         result = convert_transcript(source, preset, lang=lang, typography=typography, corrector=corrector,
                                     speech=speech, speaker_labels=speaker_labels, expressions=expressions)
-        voiced = _voiced(result) if any(plan.format is Format.VTT for plan in plans) else result.cues
-        rendered = [(plan.path, render_captions(voiced if plan.format is Format.VTT else result.cues, plan.format,
-                                                header_notes=result.header_notes))
-                    for plan in plans]
     elif speech is not None:
         raise ConfigError(f"{source.source} is a caption file: it keeps its own times; to move them onto the "
                           "speech use `captions sync`, to check them `captions validate --media`")
     else:
         result = convert_cues(source.cues, preset, source=source.source, lang=lang, typography=typography,
                               notes=source.problems, header_notes=source.notes, fmt=source.format)
-        rendered = [(plan.path, _render_caption_output(source, result, plan, warnings)) for plan in plans]
+    rendered = [(plan.path, render_output(source, result, plan.format, _output_name(plan), warnings))
+                for plan in plans]
     files: list[tuple[PathArg, str]] = [(path, text) for path, text in rendered if path is not None]
     if report_path is not None:   # rendered only when asked for (about 650 misses on the sample)
         files.append((report_path, _report_json(result.report)))
@@ -655,21 +652,29 @@ def convert_file(input_path: PathArg, outputs: Sequence[str], preset: Preset | P
                          next((text for path, text in rendered if path is None), None), tuple(warnings))
 
 
-def _render_caption_output(doc: CaptionDocument, result: ConvertResult, plan: OutputPlan,
-                           warnings: list[str]) -> str:
-    """One output of a caption input: the document written back with the new cues in its own
-    format; a new file in the other, with a warning for what it cannot carry."""
-    if plan.format is doc.format:
-        return render_document(doc, result.cues).replace("\r\n", "\n").replace("\r", "\n")
+def _output_name(plan: OutputPlan) -> str:
+    return "standard output" if plan.path is None else str(plan.path)
+
+
+def render_output(source: Transcript | CaptionDocument, result: ConvertResult, fmt: Format, name: str,
+                  warnings: list[str]) -> str:
+    """One output of a conversion, in ``fmt``: a transcript's cues as a new file (WebVTT naming
+    the speakers, :func:`webvtt_voices`); a caption file written back with the new cues in its
+    own format (every block and tag kept), or as a new file in the other format with a warning
+    added to ``warnings`` (naming the output ``name``) for what that format cannot carry."""
+    if isinstance(source, Transcript):
+        cues = _voiced(result) if fmt is Format.VTT else result.cues
+        return render_captions(cues, fmt, header_notes=result.header_notes)
+    if fmt is source.format:
+        return render_document(source, result.cues).replace("\r\n", "\n").replace("\r", "\n")
     lost: list[int] = []
-    text = render_captions(result.cues, plan.format, header_notes=result.header_notes, lost=lost)
-    name = "standard output" if plan.path is None else str(plan.path)
+    text = render_captions(result.cues, fmt, header_notes=result.header_notes, lost=lost)
     if lost:
         shown = ", ".join(map(str, lost[:5])) + (", ..." if len(lost) > 5 else "")
-        warnings.append(f"{name}: the markup of {len(lost)} cue(s) has no {plan.format.value.upper()} form and is "
+        warnings.append(f"{name}: the markup of {len(lost)} cue(s) has no {fmt.value.upper()} form and is "
                         f"left out (cues {shown}); their text is kept")
-    blocks = _blocks_not_carried(doc)
-    if blocks and plan.format is Format.SRT:
+    blocks = _blocks_not_carried(source)
+    if blocks and fmt is Format.SRT:
         warnings.append(f"{name}: SRT has no {', '.join(blocks)}: left out")
     return text
 
