@@ -11,6 +11,7 @@ calls it).  Nothing here prints.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -23,7 +24,7 @@ from .formats import CaptionDocument, Format, format_for_path, parse_captions_by
 from .formats.markup import payload_with
 from .langdata import rules_for
 from .language import Detected, detect, parse_language
-from .model import Cue, Fragment, Note, NoteDict, Transcript
+from .model import Cue, Fragment, Note, NoteCode, NoteDict, Transcript
 from .presets import Preset, PresetChoice, SpeedUnit, median, reading_speeds, resolve_preset
 from .quality import QualityData, QualityReport, measure_quality
 from .segment import Built, build_cues, layout_cue
@@ -341,7 +342,7 @@ def convert_transcript(transcript: Transcript, preset: Preset | PresetChoice | N
     if corrector is not None:
         transcript, found = corrector(transcript)
         changes = tuple(found)
-    fragments = transcript.fragments
+    fragments, notes = _without_controls(transcript.fragments, transcript.notes)
     lang = _language(lang, [f.text for f in fragments])
     preset, by_language = resolve_preset(preset, lang)
     typo: tuple[Record, ...] = ()
@@ -362,8 +363,37 @@ def convert_transcript(transcript: Transcript, preset: Preset | PresetChoice | N
     reading = _reading(built.cues, misses, preset, median(rates) if rates else None)
     quality = measure_quality(built.cues, preset, lang, fragments=fragments, sources=built.fragments)
     report = Report(transcript.source, preset.name, preset.source, lang, len(built.cues), misses,
-                    transcript.notes, changes, reading, quality, by_language, preset, typo)
+                    notes, changes, reading, quality, by_language, preset, typo)
     return ConvertResult(built.cues, report, lang, tuple(transcript.metadata), built.fragments, built)
+
+
+# C0 and C1 control characters but the tab and line ends, with the ANSI sequences ESC starts: a
+# terminal acts on them, a player shows a box or nothing, a viewer never reads them.
+_CONTROLS = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def _without_controls(fragments: Sequence[Fragment], notes: Sequence[ReaderNote]
+                      ) -> tuple[Sequence[Fragment], tuple[ReaderNote, ...]]:
+    """The fragments without control characters (a tab or a run of blanks they leave is one
+    space), and the reader's notes with one ``control-characters`` note per fragment that had
+    some, saying which.
+
+    >>> frags, notes = _without_controls([Fragment(0, "Bon\\x07soir \\x1b[31mà tous.", 3)], ())
+    >>> frags[0].text, notes[0].message
+    ('Bonsoir à tous.', 'control characters dropped from the text: U+0007, ESC [31m')
+    """
+    found = [k for k, f in enumerate(fragments) if _CONTROLS.search(f.text)]
+    if not found:
+        return fragments, tuple(notes)
+    out = list(fragments)
+    added = []
+    for k in found:
+        frag = out[k]
+        shown = sorted({m.group() for m in _CONTROLS.finditer(frag.text)})
+        names = ", ".join("ESC " + c[1:] if c.startswith("\x1b") else f"U+{ord(c):04X}" for c in shown)
+        out[k] = replace(frag, text=" ".join(w for w in re.split(r"[ \t]+", _CONTROLS.sub("", frag.text)) if w))
+        added.append(Note(NoteCode.CONTROL_CHARACTERS, frag.line, f"control characters dropped from the text: {names}"))
+    return out, tuple(sorted((*notes, *added), key=lambda n: n.line or 0))
 
 
 def _typeset_fragments(fragments: Sequence[Fragment], lang: str) -> tuple[tuple[Fragment, ...], tuple[Record, ...]]:

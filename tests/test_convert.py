@@ -349,3 +349,14 @@ def read_transcript_text(text: str):
     from captions.transcript import parse_transcript
 
     return parse_transcript(text, "<test>")
+
+
+def test_control_characters_never_reach_the_captions_and_are_noted(tmp_path):
+    src = tmp_path / "show.txt"
+    src.write_bytes(b"00:01Bon\x07soir \x1b[31m\xc3\xa0 tous, \x0bmerci.\n00:05Voil\xc3\xa0\x0c\xc2\xa0!\n")
+    done = convert_file(src, [str(tmp_path / "o.srt")], get_preset("fr-tv"), lang="fr")
+    text = (tmp_path / "o.srt").read_text("utf-8")
+    assert not any(ord(c) < 32 and c != "\n" or 0x7f <= ord(c) <= 0x9f for c in text)
+    assert "Bonsoir à tous, merci." in text and "Voilà\u00a0!" in text   # the source's no-break space kept
+    notes = [n for n in done.result.report.notes if n.code.value == "control-characters"]
+    assert [n.line for n in notes] == [1, 2] and "U+0007" in notes[0].message and "ESC [31m" in notes[0].message
