@@ -614,7 +614,7 @@ def read_input(input_path: PathArg, *, options: ReadOptions | None = None) -> Tr
     cut into cues again under the preset.  ``options``: what the transcript reader is asked.
     """
     from .transcript import ReadOptions as Options
-    from .transcript import transcript_from_decoded, transcript_from_document
+    from .transcript import transcript_from_decoded
 
     data = read_bytes(input_path)
     name = source_name(input_path)
@@ -625,6 +625,8 @@ def read_input(input_path: PathArg, *, options: ReadOptions | None = None) -> Tr
         if fmt is None:
             return transcript_from_decoded(decoded, name, pieces=False, options=options or Options())
     doc = parse_captions_bytes(data, fmt, name)
+    from .transcript import transcript_from_document   # caption files only
+
     return transcript_from_document(doc, "\n".join(doc.lines), encoding=doc.encoding) or doc
 
 
@@ -728,4 +730,5 @@ def _blocks_not_carried(doc: CaptionDocument) -> list[str]:
 def _report_json(report: Report) -> str:
     import json   # only when a report is asked for
 
-    return json.dumps(report.to_dict(), ensure_ascii=False, indent=2) + "\n"
+    # compact: written by the C encoder (an indent makes json fall back to its Python encoder)
+    return json.dumps(report.to_dict(), ensure_ascii=False) + "\n"
