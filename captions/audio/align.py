@@ -41,11 +41,11 @@ from .speech import FRAME_MS, Sound
 __all__ = ["align_fragments", "syllables", "Listening", "QUIET_LEAST_MS", "QUIET_FULL_MS", "INNER_PAUSE_MS", "TAIL_MS",
            "MIN_RUN_MS"]
 
-QUIET_LEAST_MS = 80      # a rise after less quiet is a syllable, not a start (a stop consonant's closure)
+QUIET_LEAST_MS = 30      # a rise after less quiet is a syllable, not a start (a stop consonant's closure)
 QUIET_FULL_MS = 250      # a rise after this much quiet is a sure start
 _STEP = 3                # candidate starts: every 30 ms, plus every rise and every dip
 _MIN_FRAGMENT = 5        # frames: a fragment lasts at least 50 ms
-INNER_PAUSE_MS = 600     # a fragment's speech goes on through pauses this long
+INNER_PAUSE_MS = 1200    # a fragment's speech goes on through pauses this long (a full stop in slow speech)
 TAIL_MS = 30             # and ends with the faint tail of its last loud frame, at most this long
 MIN_RUN_MS = 30          # loud runs shorter than this after a pause are the bed, not speech going on
 # the weights of the costs (per start, per fragment)
@@ -108,9 +108,10 @@ class Listening:
             in_span[max(a // FRAME_MS - 5, 0):b // FRAME_MS + 5] = True
         loud = audible(level, sound.hiss) & in_span
         faint = audible(level, sound.hiss, TAIL_DB) & in_span
-        quiet = _quiet_runs(loud, QUIET_FULL_MS // FRAME_MS)
+        onset = audible(level, sound.hiss, onset=True) & in_span   # a bed's note under the voice is no start
+        quiet = _quiet_runs(onset, QUIET_FULL_MS // FRAME_MS)
         rise = np.zeros(len(level), np.float32)
-        starts = np.flatnonzero(loud[1:] & ~loud[:-1]) + 1
+        starts = np.flatnonzero(onset[1:] & ~onset[:-1]) + 1
         least, full = QUIET_LEAST_MS // FRAME_MS, QUIET_FULL_MS // FRAME_MS
         rise[starts] = np.clip((quiet[starts] - least) / (full - least), 0.0, 1.0)
         if len(loud) and loud[0]:

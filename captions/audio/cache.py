@@ -21,7 +21,7 @@ from .speech import Sound
 
 __all__ = ["VERSION", "cache_dir", "cache_path", "read_cached", "write_cached"]
 
-VERSION = 1
+VERSION = 2
 
 
 def cache_dir() -> Path:

@@ -40,6 +40,9 @@ NEAR_MS = 150            # an edge moves onto a rise (or fall) of the level this
 EDGE_BACK_MS = 300       # and then along the loud run, at most this far
 RISE_DB = 6.0            # a band this far above its background is voice
 TAIL_DB = 3.0            # and this far, next to voice, is its onset or its fading tail
+ONSET_DB = 15.0          # speech begins only within this much of the loudest of the 0.6 s around it: a
+                         # note of a music bed, well under the voice, just before it is not its onset
+_ONSET_REACH = 30        # frames either side
 
 _HOP = SAMPLE_RATE * FRAME_MS // 1000          # 160 samples
 _FRAME = 2 * _HOP                               # a 20 ms analysis window centred on each frame
@@ -163,9 +166,24 @@ def listen(path: str | os.PathLike[str], *, workers: int | None = None) -> Sound
     return Sound(source=os.fspath(path), level=level, hiss=hiss, voice=voice, spans=speech_spans(level, hiss, voice))
 
 
-def audible(level: np.ndarray, hiss: np.ndarray, rise_db: float = RISE_DB) -> np.ndarray:
-    """Frames where the voice band or the hiss band stands ``rise_db`` out of its own background."""
-    return (level >= background(level) + rise_db) | (hiss >= background(hiss) + rise_db)
+def audible(level: np.ndarray, hiss: np.ndarray, rise_db: float = RISE_DB, *, onset: bool = False) -> np.ndarray:
+    """Frames where the voice band or the hiss band stands ``rise_db`` out of its own background
+    (and, for an ``onset``, is within :data:`ONSET_DB` of the band's loudest around it)."""
+    def band(values: np.ndarray) -> np.ndarray:
+        out: np.ndarray = values >= background(values) + rise_db
+        if onset:
+            out &= values >= _nearby_peak(values) - ONSET_DB
+        return out
+
+    return band(level) | band(hiss)
+
+
+def _nearby_peak(values: np.ndarray) -> np.ndarray:
+    """The loudest value within :data:`_ONSET_REACH` frames of each frame."""
+    padded = np.concatenate([np.full(_ONSET_REACH, -np.inf, np.float32), values.astype(np.float32),
+                             np.full(_ONSET_REACH, -np.inf, np.float32)])
+    peak: np.ndarray = np.lib.stride_tricks.sliding_window_view(padded, 2 * _ONSET_REACH + 1).max(axis=1)
+    return peak
 
 
 def speech_spans(level: np.ndarray, hiss: np.ndarray, voice: np.ndarray) -> tuple[tuple[int, int], ...]:
@@ -174,9 +192,9 @@ def speech_spans(level: np.ndarray, hiss: np.ndarray, voice: np.ndarray) -> tupl
     runs = _hysteresis(voice)
     runs = _close_holes(runs, MIN_SILENCE_MS // FRAME_MS)
     runs = [(a, b) for a, b in runs if (b - a) * FRAME_MS >= MIN_SPEECH_MS]
-    loud = audible(level, hiss)
-    faint = audible(level, hiss, TAIL_DB)
-    refined = [_refine(a, b, loud, faint) for a, b in runs]
+    onset = (audible(level, hiss, onset=True), audible(level, hiss, TAIL_DB, onset=True))
+    fading = (audible(level, hiss), audible(level, hiss, TAIL_DB))
+    refined = [_refine(a, b, onset, fading) for a, b in runs]
     out: list[tuple[int, int]] = []
     for a, b in refined:   # refining may bring two spans together: keep them apart and in order
         if out and a <= out[-1][1]:
@@ -209,11 +227,14 @@ def _close_holes(runs: list[tuple[int, int]], hole: int) -> list[tuple[int, int]
     return out
 
 
-def _refine(a: int, b: int, loud: np.ndarray, faint: np.ndarray) -> tuple[int, int]:
+def _refine(a: int, b: int, onset: tuple[np.ndarray, np.ndarray],
+            fading: tuple[np.ndarray, np.ndarray]) -> tuple[int, int]:
     """Move a span's edges onto the frames where the sound leaves the background: the start back
     to where the run of audible frames that begins near it begins (at most EDGE_BACK_MS
     earlier), the end on to where the audible run ending near it ends; a run goes on through
-    faint frames (its onset, its tail)."""
+    faint frames (its onset, its tail).  ``onset`` and ``fading`` are the (loud, faint) frames
+    read at the start (near the voice's own level: see :func:`audible`) and at the end."""
+    loud, faint = onset
     n = len(loud)
     near, back = NEAR_MS // FRAME_MS, EDGE_BACK_MS // FRAME_MS
     start = a
@@ -223,6 +244,7 @@ def _refine(a: int, b: int, loud: np.ndarray, faint: np.ndarray) -> tuple[int, i
         limit = max(a - back, 0)
         while start - 1 >= limit and (faint[start - 1] or (start - 2 >= limit and faint[start - 2])):
             start -= 1
+    loud, faint = fading
     end = b
     last = np.flatnonzero(loud[max(b - near, start):min(b + near, n)])
     if last.size:
