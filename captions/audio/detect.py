@@ -13,7 +13,9 @@ One pass over the decoded samples (:mod:`.decode`, block by block, memory flat i
 
 The speech spans follow the probability with hysteresis (on at :data:`ON`, off under
 :data:`OFF`), short blips dropped and short holes closed, then each edge is moved onto the frame
-where the voice band rises out of (or falls back into) the background around it.
+where the voice band rises out of (or falls back into) the background around it; a start only
+where the sound also comes near the voice's own level (:data:`ONSET_DB`), not on a bed's note
+just before it.
 """
 
 from __future__ import annotations
