@@ -177,7 +177,8 @@ def audible(level: np.ndarray, hiss: np.ndarray, rise_db: float = RISE_DB, *, on
             out &= values >= _nearby_peak(values) - ONSET_DB
         return out
 
-    return band(level) | band(hiss)
+    either: np.ndarray = band(level) | band(hiss)
+    return either
 
 
 def _nearby_peak(values: np.ndarray) -> np.ndarray:
