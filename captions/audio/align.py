@@ -14,11 +14,12 @@ start at once, by dynamic programming over candidate frames in each fragment's w
   fragment to the next (continuous talk has few silences at fragment boundaries: the counts
   place most of those starts).
 
-A fragment's speech ends after the last run of loud frames its speech reaches before the next
-start (through pauses of up to :data:`INNER_PAUSE_MS`; runs too short to be speech, a note or
-a click of the bed, do not count), with its faint tail; a pause follows when the silence after
-it is long enough that a cue held over it would sit over silence longer than the preset allows
-(``max_silence_ms``, the preset's chaining gap).
+A fragment's speech ends after the last run of loud frames (near the voice's own level: a bed's
+note after it does not keep it going) its speech reaches before the next start (through pauses of
+up to :data:`INNER_PAUSE_MS`; runs too short to be speech, a note or a click of the bed, do not
+count), with its faint tail; a pause follows when the silence after it is long enough that a cue
+held over it would sit over silence longer than the preset allows (``max_silence_ms``, the
+preset's chaining gap).
 The result is the same :class:`~captions.timing.SpeechSpan` sequence
 :func:`captions.timing.estimate_speech` gives from the text alone, so the cue builder is the
 same with or without the sound.  Where the sound has nothing in a fragment's window (the media
@@ -88,6 +89,8 @@ class Listening:
     Attributes:
         loud: the voice band stands out of the background.
         faint: it stands a little out (a syllable's onset or fading tail, next to loud frames).
+        onset: it stands out and comes near the voice's own level (see
+            :func:`~captions.audio.detect.audible`): what a start rises to and an end falls from.
         quiet_before: how many quiet frames come just before each frame (capped).
         rise / dip: how good a start each frame is, 0 to 1.
         nuclei: the running count of syllable nuclei before each frame.
@@ -95,6 +98,7 @@ class Listening:
 
     loud: np.ndarray
     faint: np.ndarray
+    onset: np.ndarray
     quiet_before: np.ndarray
     rise: np.ndarray
     dip: np.ndarray
@@ -120,7 +124,7 @@ class Listening:
         dip = _dips(smooth, loud)
         peaks = _peaks(smooth, loud)
         nuclei = np.concatenate([[0], np.cumsum(peaks)]).astype(np.int32)
-        return cls(loud, faint, quiet, rise, dip, nuclei)
+        return cls(loud, faint, onset, quiet, rise, dip, nuclei)
 
 
 def _quiet_runs(loud: np.ndarray, cap: int) -> np.ndarray:
@@ -291,7 +295,7 @@ def _end(start: int, stop: int, heard: Listening) -> int:
     """Where the speech from ``start`` ends before ``stop``: after the last run of loud frames
     (at least :data:`MIN_RUN_MS` long: a click or a note of the bed is shorter) reached through
     pauses of at most :data:`INNER_PAUSE_MS`, plus its faint tail (at most :data:`TAIL_MS`)."""
-    loud, faint = heard.loud, heard.faint
+    loud, faint = heard.onset, heard.faint
     pause, tail, least = INNER_PAUSE_MS // FRAME_MS, TAIL_MS // FRAME_MS, MIN_RUN_MS // FRAME_MS
     ahead = np.concatenate([[False], loud[start:stop], [False]])
     edges = np.flatnonzero(ahead[1:] != ahead[:-1])
