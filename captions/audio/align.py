@@ -53,6 +53,7 @@ MIN_RUN_MS = 30          # loud runs shorter than this after a pause are the bed
 _START_RISE = 4.0        # saved at a rise after enough quiet
 _START_DIP = 1.5         # saved at the bottom of a dip
 _START_SILENT = 3.0      # paid by a start in silence (nothing loud in the next 50 ms)
+_START_INSIDE = 3.0      # paid by a start inside running sound (no quiet just before it, no dip)
 _COUNT = 1.0             # per squared nucleus of difference, over twice the count's variance
 _SPREAD = 0.15           # the nuclei heard vary by this fraction of the expected count
 _FLOOR = 1.0             # plus this much (a nucleus more or less in any fragment)
@@ -233,7 +234,9 @@ def _start_cost(frames: np.ndarray, heard: Listening) -> np.ndarray:
     n = len(heard.loud)
     ahead = np.minimum(frames + 5, n)
     silent = np.array([not heard.loud[a:b].any() for a, b in zip(frames, ahead)], bool)
-    cost: np.ndarray = -_START_RISE * heard.rise[frames] - _START_DIP * heard.dip[frames] + _START_SILENT * silent
+    inside = (heard.quiet_before[frames] == 0) & heard.onset[frames] & ~silent
+    cost: np.ndarray = (-_START_RISE * heard.rise[frames] - _START_DIP * heard.dip[frames] + _START_SILENT * silent
+                        + _START_INSIDE * inside * (1.0 - heard.dip[frames]))
     return cost
 
 
