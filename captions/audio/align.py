@@ -54,6 +54,10 @@ _START_RISE = 4.0        # saved at a rise after enough quiet
 _START_DIP = 1.5         # saved at the bottom of a dip
 _START_SILENT = 3.0      # paid by a start in silence (nothing loud in the next 50 ms)
 _START_INSIDE = 3.0      # paid by a start inside running sound (no quiet just before it, no dip)
+_START_TURN = 2.0        # saved where the voice's pitch jumps (another person speaks)
+TURN_SEMITONES = 6.0     # the jump between the pitch of the 0.25 s before and after that is a sure turn
+_TURN_FRAMES = 25        # the frames read either side
+_TURN_VOICED = 4         # and how many of them must be voiced
 _COUNT = 1.0             # per squared nucleus of difference, over twice the count's variance
 _SPREAD = 0.15           # the nuclei heard vary by this fraction of the expected count
 _FLOOR = 1.0             # plus this much (a nucleus more or less in any fragment)
@@ -92,6 +96,7 @@ class Listening:
         faint: it stands a little out (a syllable's onset or fading tail, next to loud frames).
         onset: it stands out and comes near the voice's own level (see
             :func:`~captions.audio.detect.audible`): what a start rises to and an end falls from.
+        pitch: the voice's pitch (see :class:`~captions.audio.speech.Sound`).
         quiet_before: how many quiet frames come just before each frame (capped).
         rise / dip: how good a start each frame is, 0 to 1.
         nuclei: the running count of syllable nuclei before each frame.
@@ -100,6 +105,7 @@ class Listening:
     loud: np.ndarray
     faint: np.ndarray
     onset: np.ndarray
+    pitch: np.ndarray
     quiet_before: np.ndarray
     rise: np.ndarray
     dip: np.ndarray
@@ -125,7 +131,7 @@ class Listening:
         dip = _dips(smooth, loud)
         peaks = _peaks(smooth, loud)
         nuclei = np.concatenate([[0], np.cumsum(peaks)]).astype(np.int32)
-        return cls(loud, faint, onset, quiet, rise, dip, nuclei)
+        return cls(loud, faint, onset, sound.pitch.astype(np.float32), quiet, rise, dip, nuclei)
 
 
 def _quiet_runs(loud: np.ndarray, cap: int) -> np.ndarray:
@@ -236,8 +242,25 @@ def _start_cost(frames: np.ndarray, heard: Listening) -> np.ndarray:
     silent = np.array([not heard.loud[a:b].any() for a, b in zip(frames, ahead)], bool)
     inside = (heard.quiet_before[frames] == 0) & heard.onset[frames] & ~silent
     cost: np.ndarray = (-_START_RISE * heard.rise[frames] - _START_DIP * heard.dip[frames] + _START_SILENT * silent
-                        + _START_INSIDE * inside * (1.0 - heard.dip[frames]))
+                        + _START_INSIDE * inside * (1.0 - heard.dip[frames]) - _START_TURN * _turns(frames, heard.pitch))
     return cost
+
+
+def _turns(frames: np.ndarray, pitch: np.ndarray) -> np.ndarray:
+    """How surely another voice begins at each frame, 0 to 1: the jump between the median pitch
+    of the voiced frames just before it and just after it, over :data:`TURN_SEMITONES`."""
+    if len(pitch) == 0:
+        return np.zeros(len(frames), np.float32)
+    offsets = np.arange(-_TURN_FRAMES, _TURN_FRAMES)
+    index = frames[:, None] + offsets[None, :]
+    around = np.where((index >= 0) & (index < len(pitch)), pitch[np.clip(index, 0, len(pitch) - 1)], np.nan)
+    before, after = around[:, :_TURN_FRAMES], around[:, _TURN_FRAMES:]
+    enough = ((~np.isnan(before)).sum(axis=1) >= _TURN_VOICED) & ((~np.isnan(after)).sum(axis=1) >= _TURN_VOICED)
+    jump = np.zeros(len(frames), np.float64)
+    if enough.any():
+        jump[enough] = np.abs(np.nanmedian(before[enough], axis=1) - np.nanmedian(after[enough], axis=1))
+    turns: np.ndarray = np.clip(jump / TURN_SEMITONES, 0.0, 1.0)
+    return turns
 
 
 def _best_path(candidates: Sequence[np.ndarray], heard: Listening, expected: np.ndarray,

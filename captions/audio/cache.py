@@ -21,7 +21,7 @@ from .speech import Sound
 
 __all__ = ["VERSION", "cache_dir", "cache_path", "read_cached", "write_cached"]
 
-VERSION = 2
+VERSION = 3
 
 
 def cache_dir() -> Path:
@@ -47,10 +47,11 @@ def read_cached(digest: str, source: str) -> Sound | None:
             level = data["level"].astype(np.float32)
             hiss = data["hiss"].astype(np.float32)
             voice = data["voice"].astype(np.float32)
+            pitch = data["pitch"].astype(np.float32)
             spans = tuple((int(a), int(b)) for a, b in data["spans"].reshape(-1, 2))
     except (OSError, KeyError, ValueError):
         return None
-    return Sound(source, level, hiss, voice, spans)
+    return Sound(source, level, hiss, voice, spans, pitch)
 
 
 def write_cached(digest: str, sound: Sound) -> Path | None:
@@ -63,7 +64,7 @@ def write_cached(digest: str, sound: Sound) -> Path | None:
         try:
             with os.fdopen(handle, "wb") as out:
                 np.savez_compressed(out, level=sound.level.astype(np.float16), hiss=sound.hiss.astype(np.float16), voice=sound.voice.astype(np.float16),
-                                    spans=np.array(sound.spans, np.int64).reshape(-1, 2))
+                                    pitch=sound.pitch.astype(np.float16), spans=np.array(sound.spans, np.int64).reshape(-1, 2))
             os.replace(staged, path)
         except BaseException:
             Path(staged).unlink(missing_ok=True)

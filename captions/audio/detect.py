@@ -52,6 +52,10 @@ _WINDOW = 512                                   # the model's window at 16 kHz (
 _WARMUP = 16 * _WINDOW                          # half a second run before a block, results dropped
 _VOICE_BINS = (6, 50)                           # 300-2500 Hz at 50 Hz per bin: vowels
 _HISS_BINS = (50, 160)                          # 2500-8000 Hz: fricatives (s, f, ch), above music and hum
+_PITCH_FRAME = 4 * _HOP                         # a 40 ms window for the pitch: two periods of a low voice
+_PITCH_FFT = 1024                               # long enough that the lags read do not wrap around
+_PITCH_LAGS = (SAMPLE_RATE // 400, SAMPLE_RATE // 70)   # a voice's pitch: 70-400 Hz
+_VOICED = 0.5                                   # the autocorrelation at the period, against lag 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +63,9 @@ class _Block:
     index: int
     samples: np.ndarray      # the block's samples (float32, full scale 1)
     before: np.ndarray       # the samples just before it (the warm-up and the first frame's half)
+
+
+_Parts = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
 
 
 class _Models(threading.local):
@@ -91,6 +98,28 @@ def _levels(block: _Block) -> tuple[np.ndarray, np.ndarray]:
     return (10 * np.log10(voice + 1e-10)).astype(np.float32), (10 * np.log10(hiss + 1e-10)).astype(np.float32)
 
 
+def _pitch(block: _Block) -> np.ndarray:
+    """The voice's pitch (semitones above 1 Hz: 12 log2 f) of each 10 ms frame of the block, from
+    the autocorrelation of a 40 ms window centred on the frame's start; NaN where the window is
+    not voiced (no period stands out)."""
+    half = _PITCH_FRAME // 2
+    head = block.before[-half:]
+    head = np.concatenate([np.zeros(half - len(head), np.float32), head])
+    samples = np.concatenate([head, block.samples, np.zeros(half, np.float32)])
+    count = len(block.samples) // _HOP
+    if count == 0:
+        return np.zeros(0, np.float32)
+    # every other frame (a pitch is read over a quarter of a second: half the work, the same turns)
+    frames = np.lib.stride_tricks.sliding_window_view(samples, _PITCH_FRAME)[: count * _HOP: 2 * _HOP]
+    spectrum = np.fft.rfft(frames * np.hanning(_PITCH_FRAME).astype(np.float32), _PITCH_FFT, axis=1)
+    lo, hi = _PITCH_LAGS
+    correlation = np.fft.irfft(spectrum.real ** 2 + spectrum.imag ** 2, axis=1)[:, :hi]
+    lag = lo + np.argmax(correlation[:, lo:hi], axis=1)
+    strength = correlation[np.arange(len(frames)), lag] / np.maximum(correlation[:, 0], 1e-9)
+    pitch: np.ndarray = np.where(strength >= _VOICED, 12 * np.log2(SAMPLE_RATE / lag), np.nan).astype(np.float32)
+    return np.repeat(pitch, 2)[:count]
+
+
 def _probabilities(block: _Block, models: _Models) -> np.ndarray:
     """The model's speech probability for each whole 32 ms window of the block."""
     model = _model(models)
@@ -109,9 +138,9 @@ def _probabilities(block: _Block, models: _Models) -> np.ndarray:
     return out
 
 
-def _analyse(block: _Block, models: _Models) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _analyse(block: _Block, models: _Models) -> _Parts:
     level, hiss = _levels(block)
-    return level, hiss, _probabilities(block, models)
+    return level, hiss, _probabilities(block, models), _pitch(block)
 
 
 def _blocks(chunks: Iterable[np.ndarray]) -> Iterator[_Block]:
@@ -122,12 +151,11 @@ def _blocks(chunks: Iterable[np.ndarray]) -> Iterator[_Block]:
         before = samples[-_WARMUP:] if len(samples) >= _WARMUP else np.concatenate([before, samples])[-_WARMUP:]
 
 
-_Parts = tuple[np.ndarray, np.ndarray, np.ndarray]
 
 
 def analyse_blocks(chunks: Iterable[np.ndarray], *, workers: int | None = None) -> _Parts:
-    """The voice-band level, the hiss-band level (dB) and the speech probability of each 10 ms
-    frame of the 16 kHz int16 ``chunks`` (whole multiples of 160 ms but the last), computed
+    """The voice-band level, the hiss-band level (dB), the speech probability and the pitch of
+    each 10 ms frame of the 16 kHz int16 ``chunks`` (whole multiples of 160 ms but the last), computed
     ``workers`` blocks at a time (default: one per processor, at most two); at most
     ``workers + 1`` blocks are held at once."""
     workers = max(1, workers if workers is not None else min(os.cpu_count() or 1, 2))
@@ -142,10 +170,11 @@ def analyse_blocks(chunks: Iterable[np.ndarray], *, workers: int | None = None) 
         parts.extend(future.result() for future in pending)
     if not parts:
         empty = np.zeros(0, np.float32)
-        return empty, empty, empty
+        return empty, empty, empty, empty
     level = np.concatenate([p[0] for p in parts])
     hiss = np.concatenate([p[1] for p in parts])
-    return level, hiss, _at_frames(np.concatenate([p[2] for p in parts]), len(level))
+    pitch = np.concatenate([p[3] for p in parts])
+    return level, hiss, _at_frames(np.concatenate([p[2] for p in parts]), len(level)), pitch
 
 
 def _at_frames(probability: np.ndarray, frames: int) -> np.ndarray:
@@ -164,8 +193,9 @@ def listen(path: str | os.PathLike[str], *, workers: int | None = None) -> Sound
     Raises:
         MediaError: ffmpeg missing, no audio, a file ffmpeg cannot decode.
     """
-    level, hiss, voice = analyse_blocks(decode_blocks(path), workers=workers)
-    return Sound(source=os.fspath(path), level=level, hiss=hiss, voice=voice, spans=speech_spans(level, hiss, voice))
+    level, hiss, voice, pitch = analyse_blocks(decode_blocks(path), workers=workers)
+    return Sound(source=os.fspath(path), level=level, hiss=hiss, voice=voice, spans=speech_spans(level, hiss, voice),
+                 pitch=pitch)
 
 
 def audible(level: np.ndarray, hiss: np.ndarray, rise_db: float = RISE_DB, *, onset: bool = False) -> np.ndarray:
