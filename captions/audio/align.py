@@ -6,7 +6,8 @@ start at once, by dynamic programming over candidate frames in each fragment's w
 
 * **a start costs less where speech begins**: a frame where the voice band rises out of a
   quiet stretch (the longer the quiet, the cheaper: up to :data:`QUIET_FULL_MS`), less so at
-  the bottom of an energy dip inside speech, and more inside silence or mid-syllable;
+  the bottom of an energy dip inside speech, less again where the voice's pitch jumps (another
+  person speaks), and more inside silence or inside running sound;
 * **a fragment costs its syllables**: the syllable nuclei heard between its start and the next
   one (peaks of the voice band) against the syllables of its text (vowel groups), scaled by how
   many nuclei the sound gives per written syllable over the whole file.  Counting syllables

@@ -3,7 +3,7 @@ same replay does not decode it again.
 
 Where: ``$CAPTIONS_CACHE_DIR`` when set, else ``$XDG_CACHE_HOME/captions/audio`` (by default
 ``~/.cache/captions/audio``); one ``SHA256.vN.npz`` file per media file (a few MB per hour of
-audio: two levels and a speech probability every 10 ms, and the speech spans).  ``N`` is
+audio: two levels, a speech probability and a pitch every 10 ms, and the speech spans).  ``N`` is
 :data:`VERSION`, raised whenever the analysis changes, so an old entry is never read as a new
 one.  Deleting the folder is always safe.  A cache that cannot be written (a read-only home) is
 not an error: the analysis is simply done again next time.

@@ -1,4 +1,4 @@
-"""What the media says: a level and a speech probability every 10 ms, and the speech spans.
+"""What the media says: levels, a speech probability and a pitch every 10 ms, and the speech spans.
 
 One pass over the decoded samples (:mod:`.decode`, block by block, memory flat in the length):
 
@@ -9,7 +9,9 @@ One pass over the decoded samples (:mod:`.decode`, block by block, memory flat i
   and the ONNX runtime ship inside the wheel, nothing is downloaded), one value per 32 ms window,
   read at each frame's centre.  Blocks are independent (each starts from a reset model warmed up
   on the half second before it), so they run on ``workers`` threads (the model's calls release
-  the interpreter's lock) and the result does not depend on how many there are.
+  the interpreter's lock) and the result does not depend on how many there are;
+* **the pitch** of the voice (70-400 Hz) every 20 ms, from the autocorrelation of a 40 ms window
+  (NaN where no period stands out): where it jumps, another person speaks (:mod:`.align`).
 
 The speech spans follow the probability with hysteresis (on at :data:`ON`, off under
 :data:`OFF`), short blips dropped and short holes closed, then each edge is moved onto the frame
