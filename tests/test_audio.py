@@ -236,8 +236,9 @@ def test_continuous_talk_starts_closer_than_the_text_alone(talk: tuple[list[Frag
 
 @pytest.mark.xfail(strict=True, reason="issue 12's goal for continuous talk (mean start error <= 120 ms) is not "
                                        "reached: with no pause at most fragment boundaries, the syllable counts and "
-                                       "the energy dips (and the pitch, where the voice changes) place a start to about 185 ms on "
-                                       "average, a tail of starts put on the wrong dip around a median near 0 (benchmarks/bench_audio.py)")
+                                       "the energy dips (and the pitch, where the voice changes) place a start to "
+                                       "about 185 ms on average, a tail of starts put on the wrong dip around a "
+                                       "median near 0 (benchmarks/bench_audio.py)")
 def test_continuous_talk_starts_within_the_goal(talk: tuple[list[Fragment], list[int], Path]) -> None:
     from captions.audio import load_sound
     from captions.audio.align import align_fragments

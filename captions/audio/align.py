@@ -243,7 +243,8 @@ def _start_cost(frames: np.ndarray, heard: Listening) -> np.ndarray:
     silent = np.array([not heard.loud[a:b].any() for a, b in zip(frames, ahead)], bool)
     inside = (heard.quiet_before[frames] == 0) & heard.onset[frames] & ~silent
     cost: np.ndarray = (-_START_RISE * heard.rise[frames] - _START_DIP * heard.dip[frames] + _START_SILENT * silent
-                        + _START_INSIDE * inside * (1.0 - heard.dip[frames]) - _START_TURN * _turns(frames, heard.pitch))
+                        + _START_INSIDE * inside * (1.0 - heard.dip[frames])
+                        - _START_TURN * _turns(frames, heard.pitch))
     return cost
 
 
