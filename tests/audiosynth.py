@@ -42,7 +42,9 @@ def require_tools() -> None:
 @functools.lru_cache(maxsize=4096)
 def _espeak(text: str, voice: str, wpm: int, pitch: int) -> np.ndarray:
     """espeak-ng's voice for ``text`` at 16 kHz, float32, its leading and trailing silence cut."""
-    done = subprocess.run(["espeak-ng", "-v", voice, "-s", str(wpm), "-p", str(pitch), "--stdout", text],
+    # "--" ends the options: a line of dialogue starts with a dash ("- Ron? - Quoi?"), which
+    # espeak-ng would otherwise read as an option, and then it speaks nothing and exits 0
+    done = subprocess.run(["espeak-ng", "-v", voice, "-s", str(wpm), "-p", str(pitch), "--stdout", "--", text],
                           capture_output=True, check=True)
     # espeak-ng writes a 44-byte header whose sizes are placeholders when it writes to a pipe
     raw = np.frombuffer(done.stdout[44:len(done.stdout) - (len(done.stdout) - 44) % 2], "<i2")
@@ -50,6 +52,8 @@ def _espeak(text: str, voice: str, wpm: int, pitch: int) -> np.ndarray:
     frame = RATE // 100
     count = len(samples) // frame
     if count == 0:
+        if text.strip():
+            raise RuntimeError(f"espeak-ng said nothing for {text!r}: {done.stderr.decode(errors='replace')}")
         return np.zeros(0, np.float32)
     rms = np.sqrt(np.mean(samples[: count * frame].reshape(count, frame) ** 2, axis=1))
     loud = np.flatnonzero(rms >= rms.max() * 10 ** (-_TRIM_DB / 20))

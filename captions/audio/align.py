@@ -6,7 +6,8 @@ start at once, by dynamic programming over candidate frames in each fragment's w
 
 * **a start costs less where speech begins**: a frame where the voice band rises out of a
   quiet stretch (the longer the quiet, the cheaper: up to :data:`QUIET_FULL_MS`), less so at
-  the bottom of an energy dip inside speech, and more inside silence or mid-syllable;
+  the bottom of an energy dip inside speech, less again where the voice's pitch jumps (another
+  person speaks), and more inside silence or inside running sound;
 * **a fragment costs its syllables**: the syllable nuclei heard between its start and the next
   one (peaks of the voice band) against the syllables of its text (vowel groups), scaled by how
   many nuclei the sound gives per written syllable over the whole file.  Counting syllables
@@ -14,11 +15,12 @@ start at once, by dynamic programming over candidate frames in each fragment's w
   fragment to the next (continuous talk has few silences at fragment boundaries: the counts
   place most of those starts).
 
-A fragment's speech ends after the last run of loud frames its speech reaches before the next
-start (through pauses of up to :data:`INNER_PAUSE_MS`; runs too short to be speech, a note or
-a click of the bed, do not count), with its faint tail; a pause follows when the silence after
-it is long enough that a cue held over it would sit over silence longer than the preset allows
-(``max_silence_ms``, the preset's chaining gap).
+A fragment's speech ends after the last run of loud frames (near the voice's own level: a bed's
+note after it does not keep it going) its speech reaches before the next start (through pauses of
+up to :data:`INNER_PAUSE_MS`; runs too short to be speech, a note or a click of the bed, do not
+count), with its faint tail; a pause follows when the silence after it is long enough that a cue
+held over it would sit over silence longer than the preset allows (``max_silence_ms``, the
+preset's chaining gap).
 The result is the same :class:`~captions.timing.SpeechSpan` sequence
 :func:`captions.timing.estimate_speech` gives from the text alone, so the cue builder is the
 same with or without the sound.  Where the sound has nothing in a fragment's window (the media
@@ -41,17 +43,22 @@ from .speech import FRAME_MS, Sound
 __all__ = ["align_fragments", "syllables", "Listening", "QUIET_LEAST_MS", "QUIET_FULL_MS", "INNER_PAUSE_MS", "TAIL_MS",
            "MIN_RUN_MS"]
 
-QUIET_LEAST_MS = 80      # a rise after less quiet is a syllable, not a start (a stop consonant's closure)
+QUIET_LEAST_MS = 30      # a rise after less quiet is a syllable, not a start (a stop consonant's closure)
 QUIET_FULL_MS = 250      # a rise after this much quiet is a sure start
 _STEP = 3                # candidate starts: every 30 ms, plus every rise and every dip
 _MIN_FRAGMENT = 5        # frames: a fragment lasts at least 50 ms
-INNER_PAUSE_MS = 600     # a fragment's speech goes on through pauses this long
+INNER_PAUSE_MS = 1200    # a fragment's speech goes on through pauses this long (a full stop in slow speech)
 TAIL_MS = 30             # and ends with the faint tail of its last loud frame, at most this long
 MIN_RUN_MS = 30          # loud runs shorter than this after a pause are the bed, not speech going on
 # the weights of the costs (per start, per fragment)
 _START_RISE = 4.0        # saved at a rise after enough quiet
 _START_DIP = 1.5         # saved at the bottom of a dip
 _START_SILENT = 3.0      # paid by a start in silence (nothing loud in the next 50 ms)
+_START_INSIDE = 3.0      # paid by a start inside running sound (no quiet just before it, no dip)
+_START_TURN = 2.0        # saved where the voice's pitch jumps (another person speaks)
+TURN_SEMITONES = 6.0     # the jump between the pitch of the 0.25 s before and after that is a sure turn
+_TURN_FRAMES = 25        # the frames read either side
+_TURN_VOICED = 4         # and how many of them must be voiced
 _COUNT = 1.0             # per squared nucleus of difference, over twice the count's variance
 _SPREAD = 0.15           # the nuclei heard vary by this fraction of the expected count
 _FLOOR = 1.0             # plus this much (a nucleus more or less in any fragment)
@@ -88,6 +95,9 @@ class Listening:
     Attributes:
         loud: the voice band stands out of the background.
         faint: it stands a little out (a syllable's onset or fading tail, next to loud frames).
+        onset: it stands out and comes near the voice's own level (see
+            :func:`~captions.audio.detect.audible`): what a start rises to and an end falls from.
+        pitch: the voice's pitch (see :class:`~captions.audio.speech.Sound`).
         quiet_before: how many quiet frames come just before each frame (capped).
         rise / dip: how good a start each frame is, 0 to 1.
         nuclei: the running count of syllable nuclei before each frame.
@@ -95,6 +105,8 @@ class Listening:
 
     loud: np.ndarray
     faint: np.ndarray
+    onset: np.ndarray
+    pitch: np.ndarray
     quiet_before: np.ndarray
     rise: np.ndarray
     dip: np.ndarray
@@ -108,9 +120,10 @@ class Listening:
             in_span[max(a // FRAME_MS - 5, 0):b // FRAME_MS + 5] = True
         loud = audible(level, sound.hiss) & in_span
         faint = audible(level, sound.hiss, TAIL_DB) & in_span
-        quiet = _quiet_runs(loud, QUIET_FULL_MS // FRAME_MS)
+        onset = audible(level, sound.hiss, onset=True) & in_span   # a bed's note under the voice is no start
+        quiet = _quiet_runs(onset, QUIET_FULL_MS // FRAME_MS)
         rise = np.zeros(len(level), np.float32)
-        starts = np.flatnonzero(loud[1:] & ~loud[:-1]) + 1
+        starts = np.flatnonzero(onset[1:] & ~onset[:-1]) + 1
         least, full = QUIET_LEAST_MS // FRAME_MS, QUIET_FULL_MS // FRAME_MS
         rise[starts] = np.clip((quiet[starts] - least) / (full - least), 0.0, 1.0)
         if len(loud) and loud[0]:
@@ -119,7 +132,7 @@ class Listening:
         dip = _dips(smooth, loud)
         peaks = _peaks(smooth, loud)
         nuclei = np.concatenate([[0], np.cumsum(peaks)]).astype(np.int32)
-        return cls(loud, faint, quiet, rise, dip, nuclei)
+        return cls(loud, faint, onset, sound.pitch.astype(np.float32), quiet, rise, dip, nuclei)
 
 
 def _quiet_runs(loud: np.ndarray, cap: int) -> np.ndarray:
@@ -228,8 +241,28 @@ def _start_cost(frames: np.ndarray, heard: Listening) -> np.ndarray:
     n = len(heard.loud)
     ahead = np.minimum(frames + 5, n)
     silent = np.array([not heard.loud[a:b].any() for a, b in zip(frames, ahead)], bool)
-    cost: np.ndarray = -_START_RISE * heard.rise[frames] - _START_DIP * heard.dip[frames] + _START_SILENT * silent
+    inside = (heard.quiet_before[frames] == 0) & heard.onset[frames] & ~silent
+    cost: np.ndarray = (-_START_RISE * heard.rise[frames] - _START_DIP * heard.dip[frames] + _START_SILENT * silent
+                        + _START_INSIDE * inside * (1.0 - heard.dip[frames])
+                        - _START_TURN * _turns(frames, heard.pitch))
     return cost
+
+
+def _turns(frames: np.ndarray, pitch: np.ndarray) -> np.ndarray:
+    """How surely another voice begins at each frame, 0 to 1: the jump between the median pitch
+    of the voiced frames just before it and just after it, over :data:`TURN_SEMITONES`."""
+    if len(pitch) == 0:
+        return np.zeros(len(frames), np.float32)
+    offsets = np.arange(-_TURN_FRAMES, _TURN_FRAMES)
+    index = frames[:, None] + offsets[None, :]
+    around = np.where((index >= 0) & (index < len(pitch)), pitch[np.clip(index, 0, len(pitch) - 1)], np.nan)
+    before, after = around[:, :_TURN_FRAMES], around[:, _TURN_FRAMES:]
+    enough = ((~np.isnan(before)).sum(axis=1) >= _TURN_VOICED) & ((~np.isnan(after)).sum(axis=1) >= _TURN_VOICED)
+    jump = np.zeros(len(frames), np.float64)
+    if enough.any():
+        jump[enough] = np.abs(np.nanmedian(before[enough], axis=1) - np.nanmedian(after[enough], axis=1))
+    turns: np.ndarray = np.clip(jump / TURN_SEMITONES, 0.0, 1.0)
+    return turns
 
 
 def _best_path(candidates: Sequence[np.ndarray], heard: Listening, expected: np.ndarray,
@@ -290,7 +323,7 @@ def _end(start: int, stop: int, heard: Listening) -> int:
     """Where the speech from ``start`` ends before ``stop``: after the last run of loud frames
     (at least :data:`MIN_RUN_MS` long: a click or a note of the bed is shorter) reached through
     pauses of at most :data:`INNER_PAUSE_MS`, plus its faint tail (at most :data:`TAIL_MS`)."""
-    loud, faint = heard.loud, heard.faint
+    loud, faint = heard.onset, heard.faint
     pause, tail, least = INNER_PAUSE_MS // FRAME_MS, TAIL_MS // FRAME_MS, MIN_RUN_MS // FRAME_MS
     ahead = np.concatenate([[False], loud[start:stop], [False]])
     edges = np.flatnonzero(ahead[1:] != ahead[:-1])

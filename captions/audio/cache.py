@@ -3,7 +3,7 @@ same replay does not decode it again.
 
 Where: ``$CAPTIONS_CACHE_DIR`` when set, else ``$XDG_CACHE_HOME/captions/audio`` (by default
 ``~/.cache/captions/audio``); one ``SHA256.vN.npz`` file per media file (a few MB per hour of
-audio: two levels and a speech probability every 10 ms, and the speech spans).  ``N`` is
+audio: two levels, a speech probability and a pitch every 10 ms, and the speech spans).  ``N`` is
 :data:`VERSION`, raised whenever the analysis changes, so an old entry is never read as a new
 one.  Deleting the folder is always safe.  A cache that cannot be written (a read-only home) is
 not an error: the analysis is simply done again next time.
@@ -21,7 +21,7 @@ from .speech import Sound
 
 __all__ = ["VERSION", "cache_dir", "cache_path", "read_cached", "write_cached"]
 
-VERSION = 1
+VERSION = 3
 
 
 def cache_dir() -> Path:
@@ -47,10 +47,11 @@ def read_cached(digest: str, source: str) -> Sound | None:
             level = data["level"].astype(np.float32)
             hiss = data["hiss"].astype(np.float32)
             voice = data["voice"].astype(np.float32)
+            pitch = data["pitch"].astype(np.float32)
             spans = tuple((int(a), int(b)) for a, b in data["spans"].reshape(-1, 2))
     except (OSError, KeyError, ValueError):
         return None
-    return Sound(source, level, hiss, voice, spans)
+    return Sound(source, level, hiss, voice, spans, pitch)
 
 
 def write_cached(digest: str, sound: Sound) -> Path | None:
@@ -63,7 +64,7 @@ def write_cached(digest: str, sound: Sound) -> Path | None:
         try:
             with os.fdopen(handle, "wb") as out:
                 np.savez_compressed(out, level=sound.level.astype(np.float16), hiss=sound.hiss.astype(np.float16), voice=sound.voice.astype(np.float16),
-                                    spans=np.array(sound.spans, np.int64).reshape(-1, 2))
+                                    pitch=sound.pitch.astype(np.float16), spans=np.array(sound.spans, np.int64).reshape(-1, 2))
             os.replace(staged, path)
         except BaseException:
             Path(staged).unlink(missing_ok=True)

@@ -1,4 +1,4 @@
-"""What the media says: a level and a speech probability every 10 ms, and the speech spans.
+"""What the media says: levels, a speech probability and a pitch every 10 ms, and the speech spans.
 
 One pass over the decoded samples (:mod:`.decode`, block by block, memory flat in the length):
 
@@ -9,11 +9,15 @@ One pass over the decoded samples (:mod:`.decode`, block by block, memory flat i
   and the ONNX runtime ship inside the wheel, nothing is downloaded), one value per 32 ms window,
   read at each frame's centre.  Blocks are independent (each starts from a reset model warmed up
   on the half second before it), so they run on ``workers`` threads (the model's calls release
-  the interpreter's lock) and the result does not depend on how many there are.
+  the interpreter's lock) and the result does not depend on how many there are;
+* **the pitch** of the voice (70-400 Hz) every 20 ms, from the autocorrelation of a 40 ms window
+  (NaN where no period stands out): where it jumps, another person speaks (:mod:`.align`).
 
 The speech spans follow the probability with hysteresis (on at :data:`ON`, off under
 :data:`OFF`), short blips dropped and short holes closed, then each edge is moved onto the frame
-where the voice band rises out of (or falls back into) the background around it.
+where the voice band rises out of (or falls back into) the background around it; a start only
+where the sound also comes near the voice's own level (:data:`ONSET_DB`), not on a bed's note
+just before it.
 """
 
 from __future__ import annotations
@@ -40,6 +44,9 @@ NEAR_MS = 150            # an edge moves onto a rise (or fall) of the level this
 EDGE_BACK_MS = 300       # and then along the loud run, at most this far
 RISE_DB = 6.0            # a band this far above its background is voice
 TAIL_DB = 3.0            # and this far, next to voice, is its onset or its fading tail
+ONSET_DB = 15.0          # speech begins only within this much of the loudest of the 0.6 s around it: a
+                         # note of a music bed, well under the voice, just before it is not its onset
+_ONSET_REACH = 30        # frames either side
 
 _HOP = SAMPLE_RATE * FRAME_MS // 1000          # 160 samples
 _FRAME = 2 * _HOP                               # a 20 ms analysis window centred on each frame
@@ -47,6 +54,10 @@ _WINDOW = 512                                   # the model's window at 16 kHz (
 _WARMUP = 16 * _WINDOW                          # half a second run before a block, results dropped
 _VOICE_BINS = (6, 50)                           # 300-2500 Hz at 50 Hz per bin: vowels
 _HISS_BINS = (50, 160)                          # 2500-8000 Hz: fricatives (s, f, ch), above music and hum
+_PITCH_FRAME = 4 * _HOP                         # a 40 ms window for the pitch: two periods of a low voice
+_PITCH_FFT = 1024                               # long enough that the lags read do not wrap around
+_PITCH_LAGS = (SAMPLE_RATE // 400, SAMPLE_RATE // 70)   # a voice's pitch: 70-400 Hz
+_VOICED = 0.5                                   # the autocorrelation at the period, against lag 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +65,9 @@ class _Block:
     index: int
     samples: np.ndarray      # the block's samples (float32, full scale 1)
     before: np.ndarray       # the samples just before it (the warm-up and the first frame's half)
+
+
+_Parts = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
 
 
 class _Models(threading.local):
@@ -86,6 +100,28 @@ def _levels(block: _Block) -> tuple[np.ndarray, np.ndarray]:
     return (10 * np.log10(voice + 1e-10)).astype(np.float32), (10 * np.log10(hiss + 1e-10)).astype(np.float32)
 
 
+def _pitch(block: _Block) -> np.ndarray:
+    """The voice's pitch (semitones above 1 Hz: 12 log2 f) of each 10 ms frame of the block, from
+    the autocorrelation of a 40 ms window centred on the frame's start; NaN where the window is
+    not voiced (no period stands out)."""
+    half = _PITCH_FRAME // 2
+    head = block.before[-half:]
+    head = np.concatenate([np.zeros(half - len(head), np.float32), head])
+    samples = np.concatenate([head, block.samples, np.zeros(half, np.float32)])
+    count = len(block.samples) // _HOP
+    if count == 0:
+        return np.zeros(0, np.float32)
+    # every other frame (a pitch is read over a quarter of a second: half the work, the same turns)
+    frames = np.lib.stride_tricks.sliding_window_view(samples, _PITCH_FRAME)[: count * _HOP: 2 * _HOP]
+    spectrum = np.fft.rfft(frames * np.hanning(_PITCH_FRAME).astype(np.float32), _PITCH_FFT, axis=1)
+    lo, hi = _PITCH_LAGS
+    correlation = np.fft.irfft(spectrum.real ** 2 + spectrum.imag ** 2, axis=1)[:, :hi]
+    lag = lo + np.argmax(correlation[:, lo:hi], axis=1)
+    strength = correlation[np.arange(len(frames)), lag] / np.maximum(correlation[:, 0], 1e-9)
+    pitch: np.ndarray = np.where(strength >= _VOICED, 12 * np.log2(SAMPLE_RATE / lag), np.nan).astype(np.float32)
+    return np.repeat(pitch, 2)[:count]
+
+
 def _probabilities(block: _Block, models: _Models) -> np.ndarray:
     """The model's speech probability for each whole 32 ms window of the block."""
     model = _model(models)
@@ -104,9 +140,9 @@ def _probabilities(block: _Block, models: _Models) -> np.ndarray:
     return out
 
 
-def _analyse(block: _Block, models: _Models) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _analyse(block: _Block, models: _Models) -> _Parts:
     level, hiss = _levels(block)
-    return level, hiss, _probabilities(block, models)
+    return level, hiss, _probabilities(block, models), _pitch(block)
 
 
 def _blocks(chunks: Iterable[np.ndarray]) -> Iterator[_Block]:
@@ -117,12 +153,11 @@ def _blocks(chunks: Iterable[np.ndarray]) -> Iterator[_Block]:
         before = samples[-_WARMUP:] if len(samples) >= _WARMUP else np.concatenate([before, samples])[-_WARMUP:]
 
 
-_Parts = tuple[np.ndarray, np.ndarray, np.ndarray]
 
 
 def analyse_blocks(chunks: Iterable[np.ndarray], *, workers: int | None = None) -> _Parts:
-    """The voice-band level, the hiss-band level (dB) and the speech probability of each 10 ms
-    frame of the 16 kHz int16 ``chunks`` (whole multiples of 160 ms but the last), computed
+    """The voice-band level, the hiss-band level (dB), the speech probability and the pitch of
+    each 10 ms frame of the 16 kHz int16 ``chunks`` (whole multiples of 160 ms but the last), computed
     ``workers`` blocks at a time (default: one per processor, at most two); at most
     ``workers + 1`` blocks are held at once."""
     workers = max(1, workers if workers is not None else min(os.cpu_count() or 1, 2))
@@ -137,10 +172,11 @@ def analyse_blocks(chunks: Iterable[np.ndarray], *, workers: int | None = None) 
         parts.extend(future.result() for future in pending)
     if not parts:
         empty = np.zeros(0, np.float32)
-        return empty, empty, empty
+        return empty, empty, empty, empty
     level = np.concatenate([p[0] for p in parts])
     hiss = np.concatenate([p[1] for p in parts])
-    return level, hiss, _at_frames(np.concatenate([p[2] for p in parts]), len(level))
+    pitch = np.concatenate([p[3] for p in parts])
+    return level, hiss, _at_frames(np.concatenate([p[2] for p in parts]), len(level)), pitch
 
 
 def _at_frames(probability: np.ndarray, frames: int) -> np.ndarray:
@@ -159,13 +195,30 @@ def listen(path: str | os.PathLike[str], *, workers: int | None = None) -> Sound
     Raises:
         MediaError: ffmpeg missing, no audio, a file ffmpeg cannot decode.
     """
-    level, hiss, voice = analyse_blocks(decode_blocks(path), workers=workers)
-    return Sound(source=os.fspath(path), level=level, hiss=hiss, voice=voice, spans=speech_spans(level, hiss, voice))
+    level, hiss, voice, pitch = analyse_blocks(decode_blocks(path), workers=workers)
+    return Sound(source=os.fspath(path), level=level, hiss=hiss, voice=voice, spans=speech_spans(level, hiss, voice),
+                 pitch=pitch)
 
 
-def audible(level: np.ndarray, hiss: np.ndarray, rise_db: float = RISE_DB) -> np.ndarray:
-    """Frames where the voice band or the hiss band stands ``rise_db`` out of its own background."""
-    return (level >= background(level) + rise_db) | (hiss >= background(hiss) + rise_db)
+def audible(level: np.ndarray, hiss: np.ndarray, rise_db: float = RISE_DB, *, onset: bool = False) -> np.ndarray:
+    """Frames where the voice band or the hiss band stands ``rise_db`` out of its own background
+    (and, for an ``onset``, is within :data:`ONSET_DB` of the band's loudest around it)."""
+    def band(values: np.ndarray) -> np.ndarray:
+        out: np.ndarray = values >= background(values) + rise_db
+        if onset:
+            out &= values >= _nearby_peak(values) - ONSET_DB
+        return out
+
+    either: np.ndarray = band(level) | band(hiss)
+    return either
+
+
+def _nearby_peak(values: np.ndarray) -> np.ndarray:
+    """The loudest value within :data:`_ONSET_REACH` frames of each frame."""
+    padded = np.concatenate([np.full(_ONSET_REACH, -np.inf, np.float32), values.astype(np.float32),
+                             np.full(_ONSET_REACH, -np.inf, np.float32)])
+    peak: np.ndarray = np.lib.stride_tricks.sliding_window_view(padded, 2 * _ONSET_REACH + 1).max(axis=1)
+    return peak
 
 
 def speech_spans(level: np.ndarray, hiss: np.ndarray, voice: np.ndarray) -> tuple[tuple[int, int], ...]:
@@ -174,9 +227,9 @@ def speech_spans(level: np.ndarray, hiss: np.ndarray, voice: np.ndarray) -> tupl
     runs = _hysteresis(voice)
     runs = _close_holes(runs, MIN_SILENCE_MS // FRAME_MS)
     runs = [(a, b) for a, b in runs if (b - a) * FRAME_MS >= MIN_SPEECH_MS]
-    loud = audible(level, hiss)
-    faint = audible(level, hiss, TAIL_DB)
-    refined = [_refine(a, b, loud, faint) for a, b in runs]
+    onset = (audible(level, hiss, onset=True), audible(level, hiss, TAIL_DB, onset=True))
+    fading = (audible(level, hiss), audible(level, hiss, TAIL_DB))
+    refined = [_refine(a, b, onset, fading) for a, b in runs]
     out: list[tuple[int, int]] = []
     for a, b in refined:   # refining may bring two spans together: keep them apart and in order
         if out and a <= out[-1][1]:
@@ -209,11 +262,14 @@ def _close_holes(runs: list[tuple[int, int]], hole: int) -> list[tuple[int, int]
     return out
 
 
-def _refine(a: int, b: int, loud: np.ndarray, faint: np.ndarray) -> tuple[int, int]:
+def _refine(a: int, b: int, onset: tuple[np.ndarray, np.ndarray],
+            fading: tuple[np.ndarray, np.ndarray]) -> tuple[int, int]:
     """Move a span's edges onto the frames where the sound leaves the background: the start back
     to where the run of audible frames that begins near it begins (at most EDGE_BACK_MS
     earlier), the end on to where the audible run ending near it ends; a run goes on through
-    faint frames (its onset, its tail)."""
+    faint frames (its onset, its tail).  ``onset`` and ``fading`` are the (loud, faint) frames
+    read at the start (near the voice's own level: see :func:`audible`) and at the end."""
+    loud, faint = onset
     n = len(loud)
     near, back = NEAR_MS // FRAME_MS, EDGE_BACK_MS // FRAME_MS
     start = a
@@ -223,6 +279,7 @@ def _refine(a: int, b: int, loud: np.ndarray, faint: np.ndarray) -> tuple[int, i
         limit = max(a - back, 0)
         while start - 1 >= limit and (faint[start - 1] or (start - 2 >= limit and faint[start - 2])):
             start -= 1
+    loud, faint = fading
     end = b
     last = np.flatnonzero(loud[max(b - near, start):min(b + near, n)])
     if last.size:

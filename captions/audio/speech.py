@@ -26,6 +26,8 @@ class Sound:
         hiss: the hiss band's level (dB, 2500-8000 Hz: fricatives) of each frame.
         voice: the detector's speech probability at each frame (0 to 1).
         spans: the speech spans, ``[start_ms, end_ms)``.
+        pitch: the voice's pitch at each frame (semitones above 1 Hz, ``12 log2 f``; NaN where
+            the sound is not voiced): where it jumps, another person speaks.
     """
 
     source: str
@@ -33,6 +35,7 @@ class Sound:
     hiss: np.ndarray
     voice: np.ndarray
     spans: Spans
+    pitch: np.ndarray
 
     @property
     def duration_ms(self) -> int:
