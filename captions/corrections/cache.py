@@ -31,7 +31,7 @@ __all__ = ["MIN_FIXES", "cache_dir", "content_key", "load_cached", "store"]
 #: Smaller dictionaries load faster than the cache is read: they are not stored.
 MIN_FIXES = 1_000
 
-_FORMAT = 1
+_FORMAT = 2
 
 
 def cache_dir() -> Path | None:
