@@ -236,12 +236,18 @@ def key_tokens(key: str, case: CaseMode = CaseMode.INSENSITIVE) -> tuple[str, ..
     >>> key_tokens("d'Open  AI")
     ('d', "'", 'open', 'ai')
     """
-    tokens = tuple(TOKEN.findall(key))
-    return tuple(t.lower() for t in tokens) if case is CaseMode.INSENSITIVE else tokens
+    tokens = TOKEN.findall(key)
+    return tuple(map(str.lower, tokens)) if case is CaseMode.INSENSITIVE else tuple(tokens)
 
 
 def key_gaps(key: str) -> tuple[bool, ...]:
-    """For each pair of neighbouring tokens of a key, whether whitespace separates them."""
+    """For each pair of neighbouring tokens of a key, whether whitespace separates them.
+
+    >>> key_gaps("d'Open AI"), key_gaps("OpenAI")
+    ((False, False, True), ())
+    """
+    if len(key.split()) <= 1:  # one run of visible characters: its tokens touch
+        return (False,) * max(0, len(TOKEN.findall(key)) - 1)
     spans = [m.span() for m in TOKEN.finditer(key)]
     return tuple(spans[i][1] < spans[i + 1][0] for i in range(len(spans) - 1))
 
@@ -520,6 +526,7 @@ def _member_of(enum_type: type[_E]) -> Callable[[object], _E | None]:
     return convert
 
 
+@functools.cache
 def _one_of(enum_type: type[enum.Enum]) -> str:
     """The accepted values of an enum field, for a message: ``'word' or 'regex'``."""
     return " or ".join(repr(m.value) for m in enum_type)

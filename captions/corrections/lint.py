@@ -33,12 +33,15 @@ if TYPE_CHECKING:
 __all__ = ["lint_fixes", "check_dictionaries", "refuse_errors"]
 
 
-def lint_fixes(fixes: Sequence[Fix], *, against: Iterable[str] = ()) -> tuple[Finding, ...]:
+def lint_fixes(fixes: Sequence[Fix], *, against: Iterable[str] = (), errors_only: bool = False) -> tuple[
+        Finding, ...]:
     """Every problem of a list of fixes (several files already concatenated in priority order).
 
     Args:
         against: texts (transcripts) to test the ``context``/``unless`` guards on; a guard that
             matches none of them is reported as ``context-never-matches``.
+        errors_only: skip the lints that can only warn (what loading a dictionary needs: it is
+            refused for errors only); the errors found are the same.
 
     Returns:
         The findings by file, line and code.
@@ -48,7 +51,10 @@ def lint_fixes(fixes: Sequence[Fix], *, against: Iterable[str] = ()) -> tuple[Fi
     """
     findings: list[Finding] = []
     for fix in fixes:
-        findings.extend(_lint_regexes(fix))
+        if fix.context or fix.unless or fix.match is MatchMode.REGEX:
+            findings.extend(_lint_regexes(fix))
+        if errors_only:
+            continue
         findings.extend(_lint_fuzzy(fix))
         if fix.review:
             findings.append(Finding.warning(FindingCode.NEEDS_REVIEW, fix.location,
@@ -56,7 +62,8 @@ def lint_fixes(fixes: Sequence[Fix], *, against: Iterable[str] = ()) -> tuple[Fi
                                             "reviewed: it is not applied until the `review` line is removed"))
     findings.extend(_lint_repeated_keys(fixes))
     findings.extend(_lint_chains(fixes))
-    findings.extend(_lint_guards(fixes))
+    if not errors_only:
+        findings.extend(_lint_guards(fixes))
     texts = tuple(against)
     if texts:
         findings.extend(_lint_guards_against(fixes, texts))

@@ -520,7 +520,7 @@ class Dictionary:
     @classmethod
     def from_fixes(cls, fixes: Sequence[Fix], sources: Sequence[str] = (), *, protect: Iterable[str] = ()) -> Dictionary:
         """Compile fixes after checking them; raises :class:`ConfigError` on the first error."""
-        refuse_errors(lint_fixes(fixes))
+        refuse_errors(lint_fixes(fixes, errors_only=True))
         return cls(fixes, sources, protect=protect)
 
     def __len__(self) -> int:
