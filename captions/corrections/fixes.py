@@ -434,8 +434,30 @@ def _read_table(table: object, source: str, text: str, begin: int, end: int,
     if not isinstance(table, dict):
         return None, [Finding.error(FindingCode.UNREADABLE_ENTRY, Location(source, header_line),
                                     "a fix must be a table written [[fix]]")]
+    simple = _simple_fix(table, source, text, begin, end, header_line)
+    if simple is not None:
+        return simple, []
     fields = _TableFields(table, source, text, begin, end, header_line)
     return fields.read(), fields.problems
+
+
+def _simple_fix(table: dict[str, object], source: str, text: str, begin: int, end: int,
+                header_line: int | None) -> Fix | None:
+    """The fix of a table that has only a well-formed ``to`` and ``from`` (most tables of a large
+    dictionary), read without the field-by-field checks, which would give the same fix; None
+    for any other table."""
+    if len(table) != 2:
+        return None
+    to, keys = table.get("to"), table.get("from")
+    if not isinstance(to, str) or not to.strip():
+        return None
+    if isinstance(keys, str):
+        keys = [keys]
+    if not isinstance(keys, list) or not keys or not all(isinstance(k, str) and k.strip() for k in keys):
+        return None
+    found = tuple(keys)
+    return Fix(to=to, keys=found, location=Location(source, header_line),
+               key_lines=_key_lines(text, begin, end, found))
 
 
 #: A fix with every field a table may leave out at its default.

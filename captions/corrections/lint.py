@@ -259,9 +259,7 @@ class _Trial:
         from .matcher import Dictionary
 
         self.fixes = fixes
-        usable = [dataclasses.replace(f, context="", unless="", fuzzy=0, review=False,
-                                      keys=tuple(k for k in f.keys if _usable(f, k))) for f in fixes]
-        self.dictionary: Dictionary = Dictionary(usable)
+        self.dictionary: Dictionary = Dictionary([_plain(f) for f in fixes])
 
     def chains(self, number: int, key: str, replacement: str, writers: Sequence[Fix]) -> bool:
         """Whether a text that puts ``replacement`` under ``key`` changes again on a second run."""
@@ -284,6 +282,15 @@ def _chains(fix: Fix, key: str, replacement: str) -> bool:
             and key_tokens(key, fix.case) == key_tokens(replacement, fix.case)):
         return False  # "NVIDIA" -> "Nvidia" case-insensitively: a hit on the replacement changes nothing
     return _overlaps(fix, key, replacement)
+
+
+def _plain(fix: Fix) -> Fix:
+    """``fix`` without guards, fuzzy keys, review mark or unusable keys (itself when it has none:
+    most fixes of a large dictionary, and a copy of each would cost more than the trial)."""
+    keys = tuple(k for k in fix.keys if _usable(fix, k))
+    if keys == fix.keys and not (fix.context or fix.unless or fix.fuzzy or fix.review):
+        return fix
+    return dataclasses.replace(fix, context="", unless="", fuzzy=0, review=False, keys=keys)
 
 
 def _usable(fix: Fix, key: str) -> bool:
