@@ -218,6 +218,7 @@ def main() -> None:
         load_rows.append((f"load {count:,} entries, cached", timing, f"compiled form found by content hash{goals[count]}"))
     print_table(f"Loading a dictionary in a fresh process (after imports: median {statistics.median(imports):.3f} s)",
                 load_rows)
+    _stages(paths)
 
     outputs = {count: work / f"out{count}.txt" for count in SIZES}
     rows: list[tuple[str, Timing | float, str]] = []
@@ -231,12 +232,49 @@ def main() -> None:
         argv = _command(paths[count], transcript, outputs[count])
         rows.append((f"correct, {count:,} entries, cache cold", _process_timing(
             argv, warm, 1, before=functools.partial(_clear, cache)), "first run after the dictionary changed"))
+    reference = rows[0][1]
+    assert isinstance(reference, Timing) and reference.cpu
+    rows = [(name, timing, f"{note}; CPU {timing.cpu / reference.cpu:.2f} x" if isinstance(timing, Timing)
+             and timing.cpu else note) for name, timing, note in rows]
     same = {outputs[count].read_bytes() for count in SIZES}
     assert len(same) == 1, "the large dictionaries changed the text differently"
     print_table("`captions correct` on 300,000 lines, as a process (start-up, load, read, correct, write)", rows,
                 unit_count=300_000, unit="lines")
     text = transcript.read_text(encoding="utf-8")
     _peers([line for line in text.split("\n") if line][:20_000], pairs)
+
+
+def _stages(paths: dict[int, Path]) -> None:
+    """Where a cold load goes, stage by stage, in this process (one run each)."""
+    import pickle
+    import tomllib
+
+    from captions.corrections import Dictionary, lint_fixes
+    from captions.corrections.fixes import parse_dictionary
+
+    rows: list[tuple[str, Timing | float, str]] = []
+    for count in SIZES[1:]:
+        text = paths[count].read_text(encoding="utf-8")
+        fixes = parse_dictionary(text, str(paths[count]))[0]
+        dictionary = Dictionary(fixes).compile()
+        stages = [
+            ("TOML (tomllib)", functools.partial(tomllib.loads, text), "the standard library's pure-Python parser"),
+            ("TOML + [[fix]] tables", functools.partial(parse_dictionary, text, str(paths[count])),
+             "the row above, then each table checked and located"),
+            ("lint for errors", functools.partial(lint_fixes, fixes, errors_only=True), "keys listed twice, chains"),
+            ("compile, no automaton", functools.partial(Dictionary, fixes), "match forms, guards, fuzzy index"),
+            ("compile with the automaton", functools.partial(_compiled, fixes), "the row above + pyahocorasick"),
+            ("pickle for the cache", functools.partial(pickle.dumps, dictionary, pickle.HIGHEST_PROTOCOL), ""),
+        ]
+        for name, run, note in stages:
+            rows.append((f"{name}, {count:,} entries", median_timing(run, repeat=1, warmup=0), note))
+    print_table("Where a cold load goes (in process, one run each)", rows)
+
+
+def _compiled(fixes: object) -> object:
+    from captions.corrections import Dictionary
+
+    return Dictionary(fixes).compile()  # type: ignore[arg-type]
 
 
 def _clear(cache: Path) -> None:
