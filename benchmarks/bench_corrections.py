@@ -147,7 +147,9 @@ def _child_load(path: str) -> None:
 
 
 def _run_child(args: list[str], env: dict[str, str]) -> dict[str, float]:
-    done = subprocess.run([sys.executable, __file__, *args], env=env, check=True, capture_output=True, text=True)
+    done = subprocess.run([sys.executable, __file__, *args], env=env, capture_output=True, text=True)
+    if done.returncode:
+        raise RuntimeError(f"{' '.join(args)} failed:\n{done.stderr}")
     return dict(json.loads(done.stdout.strip().splitlines()[-1]))
 
 

@@ -9,8 +9,6 @@ import dataclasses
 import os
 from typing import TYPE_CHECKING, Iterable, Sequence
 
-import regex
-
 from ..errors import ConfigError, Location
 from ..findings import Finding, FindingCode, Severity
 from .fixes import (
@@ -28,6 +26,8 @@ from .fixes import (
 from .regexes import backtracking_problem, size_problem
 
 if TYPE_CHECKING:
+    import regex
+
     from .matcher import Dictionary
 
 __all__ = ["lint_fixes", "check_dictionaries", "refuse_errors"]
@@ -147,6 +147,8 @@ def _guards(fix: Fix) -> list[tuple[str, str, regex.Pattern[str]]]:
 def _compile_quietly(pattern: str) -> regex.Pattern[str] | None:
     """The compiled pattern, or None when it is too large or does not compile (the regex lint
     reports both)."""
+    import regex  # only dictionaries with regular expressions need it
+
     if size_problem(pattern) is not None:
         return None
     try:
@@ -169,6 +171,8 @@ def _lint_regexes(fix: Fix) -> list[Finding]:
 
 
 def _lint_regex(label: str, pattern: str, where: Location) -> list[Finding]:
+    import regex
+
     too_large = size_problem(pattern)
     if too_large is not None:
         return [Finding.error(FindingCode.REGEX_TOO_LARGE, where,
@@ -352,8 +356,8 @@ def _lint_guards(fixes: Sequence[Fix]) -> list[Finding]:
 
 def _overlaps(fix: Fix, key: str, replacement: str) -> bool:
     if fix.match is MatchMode.REGEX:
-        flags = regex.IGNORECASE if fix.case is CaseMode.INSENSITIVE else 0
-        compiled = _compile_quietly(f"(?{'i' if flags else ''}:{key})") if key else None
+        scope = "(?i:" if fix.case is CaseMode.INSENSITIVE else "(?:"
+        compiled = _compile_quietly(f"{scope}{key})") if key else None
         if compiled is None:
             return False
         if replacement == fix.to and compiled.fullmatch(replacement):
