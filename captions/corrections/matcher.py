@@ -511,7 +511,7 @@ class Dictionary:
         self._words = [keys for keys in words.values() if keys.owners]
         self._regex = _RegexKeys(regex_keys, self.fixes, regex_timeout) if regex_keys else None
         # Only the fixes that have a guard are listed (most have none; a long list costs the cache).
-        self._guards: dict[int, tuple[Any, Any]] = {
+        self._guards: dict[int, tuple[_Guard | None, _Guard | None]] = {
             number: (_guard(f, f.context, "context"), _guard(f, f.unless, "unless"))
             for number, f in enumerate(given) if f.context or f.unless}
         self._key_count = sum(len(f.keys) for f in given)
@@ -593,7 +593,7 @@ class Dictionary:
             return False
         return unless is None or not self._guard_finds(unless, window, fix, "unless")
 
-    def _guard_finds(self, pattern: Any, window: str, fix: Fix, name: str) -> bool:
+    def _guard_finds(self, pattern: _Guard, window: str, fix: Fix, name: str) -> bool:
         try:
             return pattern.search(window, timeout=self.regex_timeout) is not None
         except TimeoutError:
@@ -634,8 +634,32 @@ def _regex_key(fix: Fix, key: str, index: int) -> Any:
     return _compile_checked(f"{_EDGE}{scoped}{key}){_EDGE}", fix.key_location(index), "regex key")
 
 
-def _guard(fix: Fix, pattern: str, name: str) -> Any:
-    return _compile_checked(pattern, fix.location, f"`{name}`") if pattern else None
+def _guard(fix: Fix, pattern: str, name: str) -> _Guard | None:
+    return _Guard(pattern, _compile_checked(pattern, fix.location, f"`{name}`")) if pattern else None
+
+
+class _Guard:
+    """A ``context``/``unless`` pattern, checked and compiled when the dictionary is compiled.  The
+    cache keeps only its text, compiled again at its first search, so that a dictionary read
+    back from the cache loads without the ``regex`` module until a guarded key is met."""
+
+    __slots__ = ("_compiled", "pattern")
+
+    def __init__(self, pattern: str, compiled: Any) -> None:
+        self.pattern, self._compiled = pattern, compiled
+
+    def search(self, window: str, *, timeout: float) -> Any:
+        if self._compiled is None:
+            import regex
+
+            self._compiled = regex.compile(self.pattern)
+        return self._compiled.search(window, timeout=timeout)
+
+    def __getstate__(self) -> str:
+        return self.pattern
+
+    def __setstate__(self, pattern: str) -> None:
+        self.pattern, self._compiled = pattern, None
 
 
 def _one_word(key: str, case: CaseMode) -> bool:
