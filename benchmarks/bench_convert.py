@@ -1,10 +1,9 @@
-"""Converting: the bundled sample end to end as a process, and the builder's growth in the input.
+"""Converting: where the sample's time goes, and the builder's growth in the input.
 
-1. ``captions convert`` on the sample as a new process (interpreter start, imports, reading,
-   timing, cue building, SRT and WebVTT writing) against ``python -c "import captions"`` (the
-   floor any command pays), with the bytecode cached as an installed package has it (and
-   without, when the environment forbids writing it).  Goal: under twice that floor.
-   Then where the in-process time of the sample goes.
+1. Where the in-process time of the sample goes, phase by phase as ``captions convert`` runs them
+   (reading, the dictionary, corrections, typography, timing, cue building, the checks, the
+   quality measures, SRT), everything already loaded; the sample as a whole process, against the
+   import floor, is the ``startup`` benchmark.
 2. The library (timing + cue building + line breaking, no I/O) on 25,000 to 100,000 fragments
    made of the sample's own fragments shifted in time: time per fragment should stay flat
    (linear builder).
@@ -20,9 +19,7 @@ Run: ``python benchmarks/run.py convert``.
 from __future__ import annotations
 
 import functools
-import os
 import re
-import subprocess
 import sys
 import tempfile
 from collections.abc import Sequence
@@ -43,62 +40,52 @@ from captions.transcript import read_transcript  # noqa: E402
 SAMPLE = REPO / "samples" / "techco-2026-03-05.txt"
 
 
-def _process(argv: list[str], env: dict[str, str]) -> None:
-    subprocess.run(argv, check=True, capture_output=True, cwd=REPO, env=env)
-
-
-def _environments(tmp: str) -> list[tuple[str, dict[str, str]]]:
-    """Bytecode cached (as after ``pip install``, which compiles every module once) and, when
-    the environment sets PYTHONDONTWRITEBYTECODE, also as it is (every module compiled from
-    source at every start: the figure earlier runs of this benchmark printed)."""
-    cached = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-    cached["PYTHONPYCACHEPREFIX"] = str(Path(tmp, "pycache"))   # never writes into the tree
-    out = [("bytecode cached", cached)]
-    if os.environ.get("PYTHONDONTWRITEBYTECODE"):
-        out.append(("no bytecode (PYTHONDONTWRITEBYTECODE)", dict(os.environ)))
-    return out
-
-
-def bench_process() -> None:
-    with tempfile.TemporaryDirectory() as tmp:
-        srt, vtt = str(Path(tmp, "sample.srt")), str(Path(tmp, "sample.vtt"))
-        convert = [sys.executable, "-m", "captions", "convert", str(SAMPLE), "-o", srt, "-o", vtt]
-        for label, env in _environments(tmp):
-            _process(convert, env)   # the bytecode cache is filled before anything is timed
-            rows = [
-                ("python -c 'import captions'", median_timing(
-                    lambda: _process([sys.executable, "-c", "import captions"], env), repeat=7, process=True),
-                 "the floor"),
-                ("python -c 'import captions.cli'", median_timing(
-                    lambda: _process([sys.executable, "-c", "import captions.cli"], env), repeat=7, process=True),
-                 "+ click and every command"),
-                ("captions convert sample -o .srt -o .vtt", median_timing(
-                    lambda: _process(convert, env), repeat=7, process=True), "2,802 fragments, end to end"),
-            ]
-            print_table(f"The sample end to end as a process, {label} (goal: < 2x the import floor)", rows)
-
-
 def bench_phases() -> None:
-    """Where the in-process time of the sample goes (timing, cue building, rendering)."""
+    """Where the in-process time of the sample goes, phase by phase as ``captions convert`` runs
+    them (the sample's dictionary, found beside it, applied)."""
+    from captions.convert import check_limits, convert_file
+    from captions.corrections import apply_to_transcript, dictionaries_for, load_dictionaries
     from captions.formats import Format, render_captions
+    from captions.quality import measure_quality
     from captions.segment import build_cues
     from captions.timing import estimate_speech
+    from captions.typography import typeset
 
+    paths = dictionaries_for(SAMPLE)
+    dictionary = load_dictionaries(paths)
+    corrector = functools.partial(apply_to_transcript, dictionary=dictionary)
     transcript = read_transcript(SAMPLE)
-    preset = get_preset()
-    frags = transcript.fragments
+    corrected, _ = corrector(transcript)
+    frags = corrected.fragments
+    result = convert_transcript(transcript, None, corrector=corrector)
+    preset, lang = get_preset(result.report.preset), result.lang
+    texts = [f.text for f in frags]
     spans = estimate_speech(frags)
-    result = convert_transcript(transcript, preset)
-    rows = [
-        ("convert_transcript (all below)", median_timing(lambda: convert_transcript(transcript, preset), repeat=7),
-         f"{len(result.cues):,} cues"),
-        ("estimate_speech", median_timing(lambda: estimate_speech(frags), repeat=7), "timing model"),
-        ("build_cues", median_timing(lambda: build_cues(frags, spans, preset), repeat=7),
-         "words, cuts, lines, cue times"),
-        ("render SRT", median_timing(lambda: render_captions(result.cues, Format.SRT), repeat=7), "pysrt"),
-        ("render WebVTT", median_timing(lambda: render_captions(result.cues, Format.VTT), repeat=7), "webvtt-py"),
-    ]
-    print_table("The sample in-process (2,802 fragments)", rows)
+    built = build_cues(frags, spans, preset, lang=lang)
+    with tempfile.TemporaryDirectory() as tmp:
+        out = str(Path(tmp, "sample.srt"))
+        rows = [
+            ("convert_file SAMPLE -o .srt (all below)", median_timing(
+                lambda: convert_file(SAMPLE, [out], corrector=corrector), repeat=7), f"{len(result.cues):,} cues"),
+            ("read_transcript", median_timing(lambda: read_transcript(SAMPLE), repeat=7), "reading, 2,802 fragments"),
+            ("load_dictionaries", median_timing(lambda: load_dictionaries(paths), repeat=7), "the sample's dictionary"),
+            ("corrections", median_timing(lambda: corrector(transcript), repeat=7), "applied to every fragment"),
+            ("typeset", median_timing(lambda: typeset(texts, lang, lines=[f.line for f in frags],
+                                                      starts_ms=[f.start_ms for f in frags]), repeat=7),
+             "typography pass"),
+            ("estimate_speech", median_timing(lambda: estimate_speech(frags), repeat=7), "timing model"),
+            ("build_cues", median_timing(lambda: build_cues(frags, spans, preset, lang=lang), repeat=7),
+             "words, cuts, lines, cue times"),
+            ("check_limits", median_timing(lambda: check_limits(built.cues, preset, lang=lang, speech=built.speech),
+                                           repeat=7), "the validator's checks"),
+            ("measure_quality", median_timing(lambda: measure_quality(built.cues, preset, lang, fragments=frags,
+                                                                      sources=built.fragments), repeat=7),
+             "turns, expressions, weak ends, blanks"),
+            ("render SRT", median_timing(lambda: render_captions(result.cues, Format.SRT), repeat=7), "pysrt"),
+            ("render WebVTT", median_timing(lambda: render_captions(result.cues, Format.VTT), repeat=7), "webvtt-py"),
+        ]
+    print_table("The sample in-process, phase by phase (everything loaded; the command's work after its imports)",
+                rows)
 
 
 def sentence_mixing(cues: Sequence[Cue]) -> dict[str, int]:
@@ -215,16 +202,17 @@ def bench_memory() -> None:
             built = build_cues(frags, spans, preset, chunked=chunked)
             peak = tracemalloc.get_traced_memory()[1]
             tracemalloc.stop()
-            rows.append(f"| {count:,} | {label} | {len(built.cues):,} | {peak / 2**20:.1f} | {peak / count:,.0f} |")
+            verdict = ("met" if peak / count <= 1024 else "NOT met") if chunked else "(the careful twin)"
+            rows.append(f"| {count:,} | {label} | {len(built.cues):,} | {peak / 2**20:.1f} | {peak / count:,.0f} | "
+                        f"{verdict} |")
             del built
     print("\n### The builder's peak memory (tracemalloc; goal: at most 1 KiB per fragment)\n")
-    print("| fragments | build | cues | peak MiB | bytes per fragment |")
-    print("|---:|---|---:|---:|---:|")
+    print("| fragments | build | cues | peak MiB | bytes per fragment | goal: at most 1,024 |")
+    print("|---:|---|---:|---:|---:|---|")
     print("\n".join(rows))
 
 
 def main() -> None:
-    bench_process()
     bench_phases()
     bench_scaling()
     bench_memory()

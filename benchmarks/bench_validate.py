@@ -31,7 +31,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from harness import Timing, median_timing, print_table
+from harness import ProcessRun, Timing, median_timing, print_table, run_process
 
 from captions.formats import read_captions, render_srt, render_vtt
 from captions.model import Cue
@@ -57,41 +57,45 @@ def _clean_cues() -> list[Cue]:
     return [Cue(i * 3000, i * 3000 + 2920, (f"Ligne {i} du texte,", "et la suite.")) for i in range(N)]
 
 
-_PEAK = ("import atexit, resource, sys; "
-         "atexit.register(lambda: print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)); "
-         "sys.argv = ['captions', *sys.argv[1:]]; from captions.cli import main; main()")
+def _runs(*args: str) -> list[ProcessRun]:
+    """Five runs (after one uncounted) of ``python -m captions ARGS``, output discarded: wall and
+    CPU time and peak memory from the operating system's accounting of each child."""
+    argv = [sys.executable, "-m", "captions", *args]
+    run_process(argv, cwd=str(ROOT))
+    return [run_process(argv, cwd=str(ROOT)) for _ in range(5)]
 
 
-def _peak(*args: str) -> tuple[Timing, float]:
-    """Median wall and CPU time of ``python -m captions ARGS`` (output discarded), and the median
-    peak memory (MB) of the process."""
-    peaks: list[float] = []
-
-    def run() -> None:
-        done = subprocess.run([sys.executable, "-c", _PEAK, *args], cwd=ROOT, stdout=subprocess.DEVNULL,
-                              stderr=subprocess.PIPE, text=True, check=False)
-        peaks.append(int(done.stderr.strip().splitlines()[-1]) / 1024)
-    timing = median_timing(run, repeat=3, process=True)
-    return timing, statistics.median(peaks[1:] or peaks)
+def _median(runs: list[ProcessRun], field: str) -> float:
+    return statistics.median(getattr(run, field) for run in runs)
 
 
 def _memory_table(tmp: str) -> None:
     many, clean = Path(tmp, "findings.srt"), Path(tmp, "clean.srt")
     many.write_text(render_srt(_findings_cues()), "utf-8")
     clean.write_text(render_srt(_clean_cues()), "utf-8")
-    rows = [("validate FILE (200,000 findings)", *_peak("validate", "--lang", "fr", str(many))),
-            ("validate --json FILE (200,000 findings)", *_peak("validate", "--json", "--lang", "fr", str(many))),
-            ("validate FILE (no finding)", *_peak("validate", "--lang", "fr", str(clean))),
-            ("validate --json FILE (no finding)", *_peak("validate", "--json", "--lang", "fr", str(clean)))]
-    print_table(f"SRT, {N:,} cues, findings written as found, as a process", [(name, timing, f"peak {mb:.0f} MB")
-                for name, timing, mb in rows], unit_count=N, unit="cues")
+    runs = [("validate FILE (200,000 findings)", _runs("validate", "--lang", "fr", str(many))),
+            ("validate --json FILE (200,000 findings)", _runs("validate", "--json", "--lang", "fr", str(many))),
+            ("validate FILE (no finding)", _runs("validate", "--lang", "fr", str(clean))),
+            ("validate --json FILE (no finding)", _runs("validate", "--json", "--lang", "fr", str(clean)))]
+    rows = [(name, _median(r, "peak_mib"), Timing(_median(r, "wall"), _median(r, "cpu"))) for name, r in runs]
+    print_table(f"SRT, {N:,} cues, findings written as found, as a process", [(name, timing, f"peak {mb:.0f} MiB")
+                for name, mb, timing in rows], unit_count=N, unit="cues")
     print(f"\n### Peak memory, {N:,} cues\n")
-    print("| run | peak MB | x no finding |")
+    print("| run | peak MiB | x no finding |")
     print("|---|---:|---:|")
-    base = {"text": rows[2][2], "json": rows[3][2]}
-    for name, _, mb in rows:
+    base = {"text": rows[2][1], "json": rows[3][1]}
+    for name, mb, _ in rows:
         ref = base["json" if "--json" in name else "text"]
         print(f"| {name} | {mb:.0f} | {mb / ref:.2f} |")
+    print(f"\n### validate --json against the same run as text, {N:,} cues (goal: at most 1.3x in time and memory)\n")
+    print("| findings | CPU x text | wall x text | peak memory x text | goal |")
+    print("|---|---:|---:|---:|---|")
+    for label, (text_name, text_runs), (_, json_runs) in (("200,000", runs[0], runs[1]), ("none", runs[2], runs[3])):
+        cpu = _median(json_runs, "cpu") / _median(text_runs, "cpu")
+        wall = _median(json_runs, "wall") / _median(text_runs, "wall")
+        peak = _median(json_runs, "peak_mib") / _median(text_runs, "peak_mib")
+        verdict = "met" if max(cpu, peak) <= 1.3 else "NOT met"
+        print(f"| {label} | {cpu:.2f} | {wall:.2f} | {peak:.2f} | at most 1.3 ({verdict}) |")
 
 
 def _process(*args: str) -> Timing:

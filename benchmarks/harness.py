@@ -12,9 +12,12 @@ child process it is the user + system time of the children waited for during the
 from __future__ import annotations
 
 import gc
+import os
 import resource
 import statistics
+import subprocess
 import time
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Callable, Iterable
 
@@ -34,6 +37,30 @@ def children_cpu_seconds() -> float:
     """User + system CPU seconds of every child process this process has waited for so far."""
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     return usage.ru_utime + usage.ru_stime
+
+
+@dataclass(frozen=True)
+class ProcessRun:
+    """One run of a child process: wall seconds, CPU seconds (user + system) and peak memory
+    (MiB, the largest resident set), the last two from the operating system's accounting of that
+    child alone (``os.wait4``)."""
+
+    wall: float
+    cpu: float
+    peak_mib: float
+
+
+def run_process(argv: Sequence[str], *, cwd: str | None = None, env: Mapping[str, str] | None = None) -> ProcessRun:
+    """Run ``argv`` with its output thrown away, wait for it, and return what it cost."""
+    start = time.perf_counter()
+    child = subprocess.Popen(list(argv), cwd=cwd, env=None if env is None else dict(env),
+                             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, status, usage = os.wait4(child.pid, 0)
+    wall = time.perf_counter() - start
+    child.returncode = os.waitstatus_to_exitcode(status)   # reaped here: Popen must not wait again
+    if child.returncode != 0:
+        raise subprocess.CalledProcessError(child.returncode, list(argv))
+    return ProcessRun(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024)
 
 
 def median_timing(fn: Callable[[], object], *, repeat: int = 5, warmup: int = 1,

@@ -11,6 +11,7 @@ calls it).  Nothing here prints.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -23,7 +24,7 @@ from .formats import CaptionDocument, Format, format_for_path, parse_captions_by
 from .formats.markup import payload_with
 from .langdata import rules_for
 from .language import Detected, detect, parse_language
-from .model import Cue, Fragment, Note, NoteDict, Transcript
+from .model import Cue, Fragment, Note, NoteCode, NoteDict, Transcript
 from .presets import Preset, PresetChoice, SpeedUnit, median, reading_speeds, resolve_preset
 from .quality import QualityData, QualityReport, measure_quality
 from .segment import Built, build_cues, layout_cue
@@ -33,7 +34,7 @@ from .validate.checks import check_cues
 
 __all__ = [
     "Report", "ReadingSpeed", "LimitMiss", "check_limits", "ConvertResult", "Corrector", "Recorded", "Record", "ReaderNote",
-    "convert_transcript", "convert_cues", "convert_file", "webvtt_voices", "SpeechSource", "MEASURED_LAG_MS", "MEASURED_BRIDGE_MS", "label_speakers", "plan_convert_outputs", "read_input", "OutputPlan",
+    "convert_transcript", "convert_cues", "convert_file", "render_output", "webvtt_voices", "SpeechSource", "MEASURED_LAG_MS", "MEASURED_BRIDGE_MS", "label_speakers", "plan_convert_outputs", "read_input", "OutputPlan",
     "ConvertedFile",
 ]
 
@@ -341,7 +342,7 @@ def convert_transcript(transcript: Transcript, preset: Preset | PresetChoice | N
     if corrector is not None:
         transcript, found = corrector(transcript)
         changes = tuple(found)
-    fragments = transcript.fragments
+    fragments, notes = _without_controls(transcript.fragments, transcript.notes)
     lang = _language(lang, [f.text for f in fragments])
     preset, by_language = resolve_preset(preset, lang)
     typo: tuple[Record, ...] = ()
@@ -362,8 +363,37 @@ def convert_transcript(transcript: Transcript, preset: Preset | PresetChoice | N
     reading = _reading(built.cues, misses, preset, median(rates) if rates else None)
     quality = measure_quality(built.cues, preset, lang, fragments=fragments, sources=built.fragments)
     report = Report(transcript.source, preset.name, preset.source, lang, len(built.cues), misses,
-                    transcript.notes, changes, reading, quality, by_language, preset, typo)
+                    notes, changes, reading, quality, by_language, preset, typo)
     return ConvertResult(built.cues, report, lang, tuple(transcript.metadata), built.fragments, built)
+
+
+# C0 and C1 control characters but the tab and line ends, with the ANSI sequences ESC starts: a
+# terminal acts on them, a player shows a box or nothing, a viewer never reads them.
+_CONTROLS = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def _without_controls(fragments: Sequence[Fragment], notes: Sequence[ReaderNote]
+                      ) -> tuple[Sequence[Fragment], tuple[ReaderNote, ...]]:
+    """The fragments without control characters (a tab or a run of blanks they leave is one
+    space), and the reader's notes with one ``control-characters`` note per fragment that had
+    some, saying which.
+
+    >>> frags, notes = _without_controls([Fragment(0, "Bon\\x07soir \\x1b[31mà tous.", 3)], ())
+    >>> frags[0].text, notes[0].message
+    ('Bonsoir à tous.', 'control characters dropped from the text: U+0007, ESC [31m')
+    """
+    found = [k for k, f in enumerate(fragments) if _CONTROLS.search(f.text)]
+    if not found:
+        return fragments, tuple(notes)
+    out = list(fragments)
+    added = []
+    for k in found:
+        frag = out[k]
+        shown = sorted({m.group() for m in _CONTROLS.finditer(frag.text)})
+        names = ", ".join("ESC " + c[1:] if c.startswith("\x1b") else f"U+{ord(c):04X}" for c in shown)
+        out[k] = replace(frag, text=" ".join(w for w in re.split(r"[ \t]+", _CONTROLS.sub("", frag.text)) if w))
+        added.append(Note(NoteCode.CONTROL_CHARACTERS, frag.line, f"control characters dropped from the text: {names}"))
+    return out, tuple(sorted((*notes, *added), key=lambda n: n.line or 0))
 
 
 def _typeset_fragments(fragments: Sequence[Fragment], lang: str) -> tuple[tuple[Fragment, ...], tuple[Record, ...]]:
@@ -493,6 +523,15 @@ def webvtt_voices(result: ConvertResult) -> tuple[tuple[str, ...], ...]:
     return tuple(out)
 
 
+def _voiced(result: ConvertResult) -> tuple[Cue, ...]:
+    """The cues with their WebVTT payload naming each speaker (:func:`webvtt_voices`), for a
+    transcript that names them; the cues as they are otherwise."""
+    built = result.built
+    if built is None or not any(name for speakers in built.speakers for name in speakers):
+        return result.cues
+    return tuple(replace(cue, payload=voices) for cue, voices in zip(result.cues, webvtt_voices(result)))
+
+
 # ---- files -----------------------------------------------------------------------------
 
 @dataclass(frozen=True, slots=True)
@@ -575,7 +614,7 @@ def read_input(input_path: PathArg, *, options: ReadOptions | None = None) -> Tr
     cut into cues again under the preset.  ``options``: what the transcript reader is asked.
     """
     from .transcript import ReadOptions as Options
-    from .transcript import transcript_from_decoded, transcript_from_document
+    from .transcript import transcript_from_decoded
 
     data = read_bytes(input_path)
     name = source_name(input_path)
@@ -586,6 +625,8 @@ def read_input(input_path: PathArg, *, options: ReadOptions | None = None) -> Tr
         if fmt is None:
             return transcript_from_decoded(decoded, name, pieces=False, options=options or Options())
     doc = parse_captions_bytes(data, fmt, name)
+    from .transcript import transcript_from_document   # caption files only
+
     return transcript_from_document(doc, "\n".join(doc.lines), encoding=doc.encoding) or doc
 
 
@@ -623,15 +664,14 @@ def convert_file(input_path: PathArg, outputs: Sequence[str], preset: Preset | P
     if isinstance(source, Transcript):
         result = convert_transcript(source, preset, lang=lang, typography=typography, corrector=corrector,
                                     speech=speech, speaker_labels=speaker_labels, expressions=expressions)
-        rendered = [(plan.path, render_captions(result.cues, plan.format, header_notes=result.header_notes))
-                    for plan in plans]
     elif speech is not None:
         raise ConfigError(f"{source.source} is a caption file: it keeps its own times; to move them onto the "
                           "speech use `captions sync`, to check them `captions validate --media`")
     else:
         result = convert_cues(source.cues, preset, source=source.source, lang=lang, typography=typography,
                               notes=source.problems, header_notes=source.notes, fmt=source.format)
-        rendered = [(plan.path, _render_caption_output(source, result, plan, warnings)) for plan in plans]
+    rendered = [(plan.path, render_output(source, result, plan.format, _output_name(plan), warnings))
+                for plan in plans]
     files: list[tuple[PathArg, str]] = [(path, text) for path, text in rendered if path is not None]
     if report_path is not None:   # rendered only when asked for (about 650 misses on the sample)
         files.append((report_path, _report_json(result.report)))
@@ -644,21 +684,29 @@ def convert_file(input_path: PathArg, outputs: Sequence[str], preset: Preset | P
                          next((text for path, text in rendered if path is None), None), tuple(warnings))
 
 
-def _render_caption_output(doc: CaptionDocument, result: ConvertResult, plan: OutputPlan,
-                           warnings: list[str]) -> str:
-    """One output of a caption input: the document written back with the new cues in its own
-    format; a new file in the other, with a warning for what it cannot carry."""
-    if plan.format is doc.format:
-        return render_document(doc, result.cues).replace("\r\n", "\n").replace("\r", "\n")
+def _output_name(plan: OutputPlan) -> str:
+    return "standard output" if plan.path is None else str(plan.path)
+
+
+def render_output(source: Transcript | CaptionDocument, result: ConvertResult, fmt: Format, name: str,
+                  warnings: list[str]) -> str:
+    """One output of a conversion, in ``fmt``: a transcript's cues as a new file (WebVTT naming
+    the speakers, :func:`webvtt_voices`); a caption file written back with the new cues in its
+    own format (every block and tag kept), or as a new file in the other format with a warning
+    added to ``warnings`` (naming the output ``name``) for what that format cannot carry."""
+    if isinstance(source, Transcript):
+        cues = _voiced(result) if fmt is Format.VTT else result.cues
+        return render_captions(cues, fmt, header_notes=result.header_notes)
+    if fmt is source.format:
+        return render_document(source, result.cues).replace("\r\n", "\n").replace("\r", "\n")
     lost: list[int] = []
-    text = render_captions(result.cues, plan.format, header_notes=result.header_notes, lost=lost)
-    name = "standard output" if plan.path is None else str(plan.path)
+    text = render_captions(result.cues, fmt, header_notes=result.header_notes, lost=lost)
     if lost:
         shown = ", ".join(map(str, lost[:5])) + (", ..." if len(lost) > 5 else "")
-        warnings.append(f"{name}: the markup of {len(lost)} cue(s) has no {plan.format.value.upper()} form and is "
+        warnings.append(f"{name}: the markup of {len(lost)} cue(s) has no {fmt.value.upper()} form and is "
                         f"left out (cues {shown}); their text is kept")
-    blocks = _blocks_not_carried(doc)
-    if blocks and plan.format is Format.SRT:
+    blocks = _blocks_not_carried(source)
+    if blocks and fmt is Format.SRT:
         warnings.append(f"{name}: SRT has no {', '.join(blocks)}: left out")
     return text
 
@@ -682,4 +730,5 @@ def _blocks_not_carried(doc: CaptionDocument) -> list[str]:
 def _report_json(report: Report) -> str:
     import json   # only when a report is asked for
 
-    return json.dumps(report.to_dict(), ensure_ascii=False, indent=2) + "\n"
+    # compact: written by the C encoder (an indent makes json fall back to its Python encoder)
+    return json.dumps(report.to_dict(), ensure_ascii=False) + "\n"

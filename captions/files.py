@@ -12,9 +12,9 @@ import dataclasses
 import errno
 import functools
 import os
+import pkgutil
 import re
 import stat
-import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,7 +23,8 @@ from .errors import Location, OutputError, ParseError
 from .model import Format
 
 __all__ = ["Decoded", "decode", "read_bytes", "read_source", "MAX_INPUT_BYTES", "format_size", "printable",
-           "encode_text", "write_text_atomic", "write_bytes_atomic", "write_all", "source_name", "same_file", "sniff"]
+           "encode_text", "write_text_atomic", "write_bytes_atomic", "write_all", "source_name", "same_file", "sniff",
+           "package_text"]
 
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32-le"),
@@ -590,6 +591,8 @@ def _refuse_special(target: Path, name: str) -> None:
 
 def _stage(target: Path, data: bytes | Iterable[bytes], name: str, sync: bool = True) -> str:
     """Write ``data`` to a new temporary file beside ``target`` and return its path."""
+    import tempfile   # only commands that write pay for it
+
     try:
         fd, tmp = tempfile.mkstemp(prefix=".captions-", suffix=".tmp", dir=target.parent)
     except OSError as exc:
@@ -629,3 +632,13 @@ def _output_error(name: str, exc: OSError) -> OutputError:
     elif exc.errno == errno.EISDIR:
         reason = "it is a folder"
     return OutputError(f"cannot write the file: {reason}", Location(name))
+
+
+def package_text(name: str) -> str:
+    """The UTF-8 text of the package's data file ``name`` (``data/...``), read through the
+    package's loader: from a folder or a zip alike, without importlib.resources' machinery
+    (zipfile, pathlib readers) at every start."""
+    data = pkgutil.get_data("captions", name)
+    if data is None:   # a loader that cannot read data: not one Python ships
+        raise FileNotFoundError(name)
+    return data.decode("utf-8")

@@ -24,8 +24,9 @@ import functools
 import tomllib
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from importlib import resources
 from typing import Any
+
+from .files import package_text
 
 __all__ = ["LanguageData", "Typography", "PhraseRule", "language_data", "rules_for", "word_key", "NEUTRAL",
            "RULE_LANGUAGES", "parse_expression", "fixed_expressions"]
@@ -297,7 +298,8 @@ def _typography(table: Mapping[str, Any]) -> Typography:
 
 
 def _read(code: str, suffix: str) -> str:
-    return resources.files("captions").joinpath("data", "lang", f"{code}{suffix}").read_text(encoding="utf-8")
+    return package_text(f"data/lang/{code}{suffix}")
+
 
 
 @functools.cache

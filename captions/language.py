@@ -23,7 +23,8 @@ import tomllib
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass
-from importlib import resources
+
+from .files import package_text
 
 __all__ = ["Language", "Detected", "detect", "parse_language", "CONFIDENT", "RULES"]
 
@@ -120,7 +121,7 @@ def _script(char: str) -> Language | None:
 
 @functools.cache
 def _profiles() -> dict[Language, frozenset[str]]:
-    text = resources.files("captions").joinpath("data", "stopwords.toml").read_text(encoding="utf-8")
+    text = package_text("data/stopwords.toml")
     return {Language(code): frozenset(words.split()) for code, words in tomllib.loads(text).items()}
 
 

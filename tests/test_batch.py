@@ -380,3 +380,39 @@ def test_the_guarantees_name_tests_that_exist():
         if name not in {node.name for node in ast.walk(tree) if isinstance(node, ast.FunctionDef)}:
             missing.append(f"{path}::{name}")
     assert missing == []
+
+
+_STYLED = ("WEBVTT\nKind: captions\n\nSTYLE\n::cue(v[voice=\"Anna\"]) { color: yellow }\n\n"
+           "00:00:01.000 --> 00:00:04.000 align:start\n<v Anna>Bonsoir à tous, <i>merci</i> d'être là ce soir "
+           "pour cette émission spéciale consacrée aux sous-titres.</v>\n")
+
+
+def test_a_caption_input_keeps_its_blocks_and_markup_and_says_what_the_other_format_leaves_out(tmp_path):
+    src, out = tmp_path / "in", tmp_path / "out"
+    src.mkdir()
+    (src / "show.vtt").write_text(_STYLED, encoding="utf-8")
+    code, lines = run_json(str(src), "-o", str(out), "--to", "vtt,srt")
+    assert code == 0, lines
+    vtt = (out / "show.vtt").read_text(encoding="utf-8")
+    assert "STYLE\n::cue(v[voice=\"Anna\"])" in vtt and "Kind: captions" in vtt and "align:start" in vtt
+    assert "<v Anna>" in vtt and "<i>merci</i>" in vtt   # re-broken to the preset, every tag kept
+    assert "merci" in (out / "show.srt").read_text(encoding="utf-8")
+    left_out = lines["show.vtt"]["left_out"]
+    assert any("SRT has no STYLE blocks" in what for what in left_out), left_out
+    code, plain, _ = run(str(src), "-o", str(tmp_path / "out2"), "--to", "srt")
+    assert "SRT has no STYLE blocks" in plain
+
+
+def test_auto_captions_with_word_times_are_cut_into_cues_again(tmp_path):
+    from test_transcript_words import _spoken, youtube_auto_vtt
+
+    words = _spoken(120)
+    src, out = tmp_path / "in", tmp_path / "out"
+    src.mkdir()
+    (src / "talk.en.vtt").write_text(youtube_auto_vtt(words), encoding="utf-8")
+    code, _, _ = run(str(src), "-o", str(out), "--to", "srt", "--preset", "netflix")
+    assert code in (0, 1)   # the input's findings (rolling cues) may reach --fail-on
+    from captions.formats import Format, parse_captions
+
+    cues = parse_captions((out / "talk.en.srt").read_text(encoding="utf-8"), Format.SRT).cues
+    assert " ".join(" ".join(c.lines) for c in cues).split() == [w for w, _ in words]   # each word once

@@ -52,7 +52,7 @@ def test_an_older_manifest_loads_typed_and_is_written_back_with_only_the_new_key
         taken.record("bad.txt", manifest.full_entry("bad.txt"))   # the same entry again: the file is rewritten
     # the entry recorded again gains the new key; the others keep their bytes
     written = (tmp_path / MANIFEST_NAME).read_text(encoding="utf-8")
-    assert written == OLD.replace('timestamps","timeline"', 'timestamps","redone":null,"timeline"')
+    assert written == OLD.replace('timestamps","timeline"', 'timestamps","redone":null,"left_out":[],"timeline"')
 
 
 def test_an_entry_without_the_later_keys_takes_their_defaults() -> None:
@@ -60,7 +60,8 @@ def test_an_entry_without_the_later_keys_takes_their_defaults() -> None:
     assert entry == ManifestEntry(Status.OK, Kind.CAPTIONS, cues=2)
     assert list(entry.to_dict()) == ["status", "kind", "sha256", "options_sha256", "dictionaries", "preset",
                                      "outputs", "cues", "findings", "errors", "warnings", "infos", "notes",
-                                     "corrections", "media_ms", "elapsed_ms", "reason", "redone", "timeline"]
+                                     "corrections", "media_ms", "elapsed_ms", "reason", "redone", "left_out",
+                                     "timeline"]
 
 
 @pytest.mark.parametrize("entry", [

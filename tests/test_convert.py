@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from captions.cli import main
-from captions.formats import Format, render_captions
+from captions.formats import Format, parse_captions, render_captions
 from captions.linebreak import fits
 from captions.convert import convert_file, convert_transcript, plan_convert_outputs, webvtt_voices
 from captions.presets import DEFAULT_PRESET, get_preset, reading_chars
@@ -333,17 +333,30 @@ def test_webvtt_voices_name_each_line_of_a_dialogue():
     assert voices[1][0].startswith("<v Anna>Alors")
 
 
-@pytest.mark.xfail(strict=True, reason="WebVTT writes <v Name> once a cue can carry its payload "
-                                       "(Cue.payload from the issue-10 branch): convert_file then gives "
-                                       "webvtt_voices(result) to the VTT cues")
 def test_webvtt_output_names_its_speakers(tmp_path):
     src = tmp_path / "show.txt"
     src.write_text(_SPEAKERS, "utf-8")
-    convert_file(src, [str(tmp_path / "o.vtt")], get_preset("fr-tv"), speaker_labels=False)
-    assert "<v Anna>" in (tmp_path / "o.vtt").read_text("utf-8")
+    done = convert_file(src, [str(tmp_path / "o.vtt"), str(tmp_path / "o.srt")], get_preset("fr-tv"),
+                        speaker_labels=False)
+    vtt = (tmp_path / "o.vtt").read_text("utf-8")
+    assert "<v Anna>" in vtt
+    assert "<v" not in (tmp_path / "o.srt").read_text("utf-8")   # SRT has no voices: the text only
+    # what a WebVTT reader shows is the cues' text, the voices aside
+    assert [c.lines for c in parse_captions(vtt, Format.VTT).cues] == [c.lines for c in done.result.cues]
 
 
 def read_transcript_text(text: str):
     from captions.transcript import parse_transcript
 
     return parse_transcript(text, "<test>")
+
+
+def test_control_characters_never_reach_the_captions_and_are_noted(tmp_path):
+    src = tmp_path / "show.txt"
+    src.write_bytes(b"00:01Bon\x07soir \x1b[31m\xc3\xa0 tous, \x0bmerci.\n00:05Voil\xc3\xa0\x0c\xc2\xa0!\n")
+    done = convert_file(src, [str(tmp_path / "o.srt")], get_preset("fr-tv"), lang="fr")
+    text = (tmp_path / "o.srt").read_text("utf-8")
+    assert not any(ord(c) < 32 and c != "\n" or 0x7f <= ord(c) <= 0x9f for c in text)
+    assert "Bonsoir à tous, merci." in text and "Voilà\u00a0!" in text   # the source's no-break space kept
+    notes = [n for n in done.result.report.notes if n.code.value == "control-characters"]
+    assert [n.line for n in notes] == [1, 2] and "U+0007" in notes[0].message and "ESC [31m" in notes[0].message

@@ -136,3 +136,18 @@ def test_missing_client_skips_or_fails(monkeypatch, tmp_path, require, outcome):
     monkeypatch.setenv("CAPTIONS_REQUIRE_CLIENTS", require)
     with pytest.raises(outcome, match="apt-get install ffmpeg"):
         read_with_ffmpeg(tmp_path / "x.srt")
+
+
+def test_speakers_written_as_voices_read_back_by_all_clients(tmp_path):
+    """A transcript that names its speakers converts to WebVTT with ``<v Name>`` spans (a dialogue
+    cue: one closed span per line): every client shows the cues' text, the voices aside."""
+    from captions.convert import convert_file
+    from captions.presets import get_preset
+
+    src = tmp_path / "show.txt"
+    src.write_text("[00:00:01] Anna: Tu viens ce soir ?\n[00:00:01] Marc: Oui & non.\n"
+                   "[00:00:03] Anna: Alors à tout à l'heure, on se retrouve devant le cinéma <3.\n", "utf-8")
+    out = tmp_path / "show.vtt"
+    cues = convert_file(src, [str(out)], get_preset("fr-tv"), speaker_labels=False).result.cues
+    assert "<v Marc>" in out.read_text("utf-8")
+    _assert_read_back(out, cues, srt=False)

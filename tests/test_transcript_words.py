@@ -162,3 +162,24 @@ def test_convert_on_the_command_line_reads_auto_captions_as_words(tmp_path: Path
     assert result.exit_code == 0, result.output
     text = " ".join(line for line in result.stdout.splitlines() if line and not line[0].isdigit())
     assert text.split() == [w for w, _ in _spoken(30)]
+
+
+def test_subtitles_that_name_their_voices_keep_their_cues_and_styles(tmp_path: Path) -> None:
+    source = tmp_path / "film.vtt"
+    source.write_text("WEBVTT\n\nSTYLE\n::cue(v[voice=\"Anna\"]) { color: yellow }\n\n"
+                      "00:00:01.000 --> 00:00:02.500\n<v Anna>Tu viens ?</v>\n\n"
+                      "00:00:03.000 --> 00:00:04.000\n<v Marc>Oui.</v>\n", encoding="utf-8")
+    assert not isinstance(read_input(source), Transcript)   # subtitles: their times are someone's work
+    out = tmp_path / "out.vtt"
+    convert_file(source, [str(out)], get_preset("netflix"), lang="en")
+    written = out.read_text(encoding="utf-8")
+    assert "STYLE" in written and "00:00:01.000 --> 00:00:02.500" in written and "<v Marc>Oui.</v>" in written
+
+
+def test_a_meeting_tools_voices_are_a_transcript(tmp_path: Path) -> None:
+    source = tmp_path / "meeting.vtt"
+    source.write_text("WEBVTT\n\n8b2f6a2c-1/12-0\n00:00:00.000 --> 00:00:02.760\n<v Nadia Petit>We review the launch.</v>\n\n"
+                      "3c77d0e1-9/4-0\n00:00:02.760 --> 00:00:04.000\n<v Tom Baker>Sounds good.</v>\n", encoding="utf-8")
+    transcript = read_input(source)
+    assert isinstance(transcript, Transcript)
+    assert [f.speaker for f in transcript.fragments] == ["Nadia Petit", "Tom Baker"]

@@ -265,6 +265,7 @@ def _entry(result: FileResult, *, sha256: str | None, settings: FileSettings | N
         reason=redact(result.reason) if result.reason else None,
         timeline=result.timeline,
         redone=redone,
+        left_out=result.left_out,
     )
 
 

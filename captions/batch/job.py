@@ -9,17 +9,17 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import NamedTuple
 
-from ..convert import Corrector, convert_cues, convert_transcript
+from ..convert import ConvertResult, Corrector, convert_cues, convert_transcript, render_output
 from ..corrections import apply_to_transcript
 from ..errors import CaptionsError
 from ..files import Decoded, decode, sniff
 from ..findings import Finding, FindingCode, Severity
-from ..formats import render_captions
-from ..model import Cue, Format, Note, NoteCode
+from ..formats import CaptionDocument, parse_captions_bytes
+from ..model import Cue, Format, Note, NoteCode, Transcript
 from ..presets import Preset, chars_per_second
 from ..review_html import render_review_html
-from ..transcript import transcript_from_decoded
-from ..validate import check_cues, check_text
+from ..transcript import transcript_from_decoded, transcript_from_document
+from ..validate import check_cues, check_document
 from .manifest import Kind, Status, TimelinePoint
 from .settings import FileSettings, compiled_dictionary
 
@@ -63,6 +63,8 @@ class FileResult:
         media_ms: the end of the last cue.
         elapsed_ms: processing time.
         reason: why it failed (``file:line: message``), or None.
+        left_out: what an output could not carry from a caption input (markup or blocks the
+            other format has no form for), one sentence each.
     """
 
     rel: str
@@ -78,6 +80,7 @@ class FileResult:
     elapsed_ms: int = 0
     reason: str | None = None
     review_html: str | None = None
+    left_out: tuple[str, ...] = ()
 
     def count(self, severity: Severity) -> int:
         return sum(f.total for f in self.findings if f.severity is severity)
@@ -149,19 +152,44 @@ def _convert_transcript(job: FileJob, decoded: Decoded) -> FileResult:
     cues = tuple(converted.cues)
     notes = _count_notes(converted.report.notes)
     findings = check_cues(cues, settings.preset, lang=converted.lang)
-    result = _finish(job, cues, _count_findings(findings), notes, len(converted.report.changes),
-                     converted.header_notes)
+    result = _finish(job, cues, _outputs(job, transcript, converted), _count_findings(findings), notes,
+                     len(converted.report.changes))
     return replace(result, review_html=render_review_html(converted, title=job.rel)) if job.review else result
 
 
 def _check_captions(job: FileJob, fmt: Format) -> FileResult:
+    """Check a caption file (its findings are the input's), and write it in the formats asked:
+    re-broken to the preset with every block and tag kept in its own format (what the other
+    format cannot carry is said in ``left_out``), or cut into cues again when its cues are a
+    transcript more than subtitles (word times, rolling auto-captions, speakers on most cues),
+    as ``captions convert`` does."""
     settings = job.settings
-    checked = check_text(job.data, job.rel, settings.preset, fmt=fmt, lang=settings.lang)
-    cues = tuple(checked.cues)
-    if settings.formats:  # times and words kept: the findings and the timeline stay the input's
-        cues = tuple(convert_cues(cues, settings.preset, source=job.rel, lang=settings.lang,
-                                  typography=settings.typography).cues)
-    return _finish(job, cues, _count_findings(checked.findings), (), 0, tuple(checked.notes))
+    doc = parse_captions_bytes(job.data, fmt, job.rel)
+    checked = check_document(doc, settings.preset, lang=settings.lang)
+    findings = _count_findings(checked.findings)
+    if not settings.formats:
+        return _finish(job, tuple(checked.cues), _Outputs((), ()), findings, (), 0)
+    source: Transcript | CaptionDocument = transcript_from_document(doc, "\n".join(doc.lines),
+                                                                     encoding=doc.encoding) or doc
+    if isinstance(source, Transcript):
+        converted = convert_transcript(source, settings.preset, lang=settings.lang, typography=settings.typography)
+    else:
+        converted = convert_cues(doc.cues, settings.preset, source=job.rel, lang=settings.lang,
+                                 typography=settings.typography, notes=doc.problems, header_notes=doc.notes,
+                                 fmt=doc.format)
+    return _finish(job, tuple(converted.cues), _outputs(job, source, converted), findings, (), 0)
+
+
+class _Outputs(NamedTuple):
+    texts: tuple[tuple[Format, str], ...]
+    left_out: tuple[str, ...]
+
+
+def _outputs(job: FileJob, source: Transcript | CaptionDocument, converted: ConvertResult) -> _Outputs:
+    left_out: list[str] = []
+    texts = tuple((fmt, render_output(source, converted, fmt, f"the {fmt.value} output", left_out))
+                  for fmt in job.settings.formats)
+    return _Outputs(texts, tuple(left_out))
 
 
 def _count_findings(findings: Iterable[Finding]) -> tuple[FindingCount, ...]:
@@ -178,8 +206,8 @@ def _count_notes(notes: Iterable[object]) -> tuple[tuple[NoteCode, int], ...]:
     return tuple(sorted(Counter(codes).items(), key=lambda item: item[0].value))
 
 
-def _finish(job: FileJob, cues: tuple[Cue, ...], findings: tuple[FindingCount, ...],
-            notes: tuple[tuple[NoteCode, int], ...], corrections: int, header: tuple[str, ...]) -> FileResult:
-    outputs = tuple((fmt, render_captions(cues, fmt, header_notes=header)) for fmt in job.settings.formats)
-    return FileResult(job.rel, job.kind, Status.OK, outputs, len(cues), findings, notes, corrections,
-                      timeline_points(cues, job.settings.preset), max((c.end_ms for c in cues), default=0))
+def _finish(job: FileJob, cues: tuple[Cue, ...], outputs: _Outputs, findings: tuple[FindingCount, ...],
+            notes: tuple[tuple[NoteCode, int], ...], corrections: int) -> FileResult:
+    return FileResult(job.rel, job.kind, Status.OK, outputs.texts, len(cues), findings, notes, corrections,
+                      timeline_points(cues, job.settings.preset), max((c.end_ms for c in cues), default=0),
+                      left_out=outputs.left_out)

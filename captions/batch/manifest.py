@@ -123,6 +123,7 @@ class EntryDict(TypedDict):
     elapsed_ms: int
     reason: str | None
     redone: str | None
+    left_out: list[str]
     timeline: list[list[int | float | None]]
 
 
@@ -182,6 +183,13 @@ def _counts(data: Mapping[str, object], key: str) -> tuple[tuple[str, int], ...]
     if not all(isinstance(k, str) and isinstance(n, int) and not isinstance(n, bool) for k, n in counts.items()):
         raise _NotAnEntry(f"{key} = {counts!r}")
     return tuple(counts.items())
+
+
+def _strings(data: Mapping[str, object], key: str) -> list[str]:
+    items = _field(data, key, list, [])
+    if not all(isinstance(item, str) for item in items):
+        raise _NotAnEntry(f"{key} = {items!r}")
+    return items
 
 
 def _records(data: Mapping[str, object], key: str) -> list[Mapping[str, object]]:
@@ -293,6 +301,8 @@ class ManifestEntry:
         timeline: the reading-speed timeline (see :func:`captions.batch.timeline_points`).
         redone: why an input recorded before was processed again (its input, options or a
             dictionary changed, an output is missing or was changed, it failed last time...), or None.
+        left_out: what an output could not carry from a caption input (markup or blocks the
+            other format has no form for), one sentence each.
     """
 
     status: Status
@@ -314,6 +324,7 @@ class ManifestEntry:
     reason: str | None = None
     timeline: tuple[TimelinePoint, ...] = ()
     redone: str | None = None
+    left_out: tuple[str, ...] = ()
 
     @property
     def flagged(self) -> int:
@@ -352,6 +363,7 @@ class ManifestEntry:
             "elapsed_ms": self.elapsed_ms,
             "reason": self.reason,
             "redone": self.redone,
+            "left_out": list(self.left_out),
             "timeline": [list(p) for p in self.timeline],
         }
 
@@ -379,6 +391,7 @@ class ManifestEntry:
             _counts(data, "notes"), _field(data, "corrections", int, 0),
             _field(data, "media_ms", int, 0), _field(data, "elapsed_ms", int, 0),
             _optional_str(data, "reason"), _timeline(data), _optional_str(data, "redone"),
+            tuple(_strings(data, "left_out")),
         )
 
 

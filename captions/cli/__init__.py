@@ -23,14 +23,12 @@ import gc
 import importlib
 import os
 import sys
-import traceback
 from collections.abc import Sequence
 from typing import Any, NoReturn
 
 import click
 
 from .. import __version__
-from ..errors import CaptionsError
 
 __all__ = ["main", "EXIT_OK", "EXIT_FOUND", "EXIT_BAD_INPUT", "EXIT_INTERNAL", "EXIT_INTERRUPTED"]
 
@@ -106,6 +104,8 @@ class _Group(click.Group):
         # rather than frozen: freezing spares only what exists before the command starts, not
         # what it builds.  Restored after the command for callers that run the command line in
         # their own process (tests); batch workers pause it per job (captions.batch.driver).
+        from ..errors import CaptionsError   # the library loads with a command, not for --help or --version
+
         enabled = gc.isenabled()
         gc.disable()
         try:
@@ -123,6 +123,8 @@ class _Group(click.Group):
             raise
         except Exception as exc:  # a bug: say so in one line, never as a finding (status 1)
             if os.environ.get("CAPTIONS_DEBUG"):
+                import traceback
+
                 traceback.print_exc()
             _fail(ctx, EXIT_INTERNAL, f"captions: internal error: {type(exc).__name__}: {exc} (this is a bug; "
                                       "rerun with CAPTIONS_DEBUG=1 to see where, and report it)")

@@ -132,8 +132,9 @@ def _line(rel: str, entry: ManifestEntry) -> str:
     if entry.status is Status.FAILED:
         return printable(f"FAILED  {entry.reason or rel}")
     redone = f" (redone: {entry.redone})" if entry.redone else ""
+    left_out = "".join(f"; {what}" for what in entry.left_out)
     return printable(f"{entry.status.value:<7} {rel}: {entry.cues} cues, {entry.errors} errors, "
-                     f"{entry.warnings} warnings, {entry.corrections} corrections{redone}")
+                     f"{entry.warnings} warnings, {entry.corrections} corrections{redone}{left_out}")
 
 
 def _clock(seconds: float) -> str:

@@ -66,7 +66,7 @@ def correct(input_path: str, dict_paths: tuple[str, ...], no_discover: bool, out
         kind = corrected.format.value if corrected.format else "transcript"
         click.echo(json.dumps({"version": 1, "source": source_name(input_path), "format": kind,
                                "dictionaries": [str(p) for p in paths],
-                               "changes": [c.to_dict() for c in changes]}, ensure_ascii=False, indent=1))
+                               "changes": [c.to_dict() for c in changes]}, ensure_ascii=False))
     if explain:
         for change in changes:
             click.echo(change.explain(), err=True)
@@ -113,7 +113,7 @@ def check(ctx: click.Context, paths: tuple[str, ...], against: tuple[str, ...], 
     findings = check_dictionaries(paths, against=texts)
     if as_json:
         click.echo(json.dumps({"version": 1, "files": list(paths), "findings": [f.to_dict() for f in findings]},
-                              ensure_ascii=False, indent=1))
+                              ensure_ascii=False))
     else:
         for finding in findings:
             click.echo(str(finding))
@@ -158,7 +158,7 @@ def suggest(inputs: tuple[str, ...], glossaries: tuple[str, ...], no_metadata: b
     found = suggest_entries(transcripts, names, use_metadata=not no_metadata, limit=top)
     if as_json:
         text = json.dumps({"version": 1, "inputs": list(inputs), "glossaries": list(glossaries),
-                           "suggestions": [s.to_dict() for s in found]}, ensure_ascii=False, indent=1) + "\n"
+                           "suggestions": [s.to_dict() for s in found]}, ensure_ascii=False) + "\n"
     else:
         text = render_suggestions(found, [*inputs, *(f"glossary {g}" for g in glossaries)])
     if output == "-":

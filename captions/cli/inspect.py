@@ -53,7 +53,7 @@ def inspect(input: str, as_json: bool, show_fragments: bool, explain: bool, coun
         return
     transcript = read_transcript(input) if options == _DEFAULT else read_transcript(input, options)
     if as_json:
-        click.echo(json.dumps(transcript.to_dict(), ensure_ascii=False, indent=1))
+        click.echo(json.dumps(transcript.to_dict(), ensure_ascii=False))
         return
     _show(transcript, show_fragments)
 
@@ -67,7 +67,7 @@ def _explain(input: str, count: int, options: ReadOptions, as_json: bool) -> Non
         data: dict[str, object] = {"explain": [r.to_dict() for r in explanation.lines]}
         if explanation.transcript is not None:
             data = {**explanation.transcript.to_dict(), **data}
-        click.echo(json.dumps(data, ensure_ascii=False, indent=1))
+        click.echo(json.dumps(data, ensure_ascii=False))
     else:
         _show_explanation(explanation)
     if explanation.error is not None:

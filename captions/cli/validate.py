@@ -20,8 +20,6 @@ from . import main
 from .options import lang_option, preset_options
 
 _BATCH = 2000   # lines written at once: one write per line costs more than the checks
-# one encoder for every finding (json.dumps with an option builds a new one per call)
-_JSON = json.JSONEncoder(ensure_ascii=False).encode
 
 
 @main.command()
@@ -185,7 +183,7 @@ def _json_file(out: _Out, head: dict[str, object], findings: Iterable[Finding], 
     for finding in findings:
         if previous is not None:
             out.line(previous + ",")
-        previous = _JSON(finding.to_dict())
+        previous = finding.to_json()
     if previous is not None:
         out.line(previous)
     tail: dict[str, object] = {"summary": summary().to_dict()}

@@ -147,7 +147,7 @@ def _guards(fix: Fix) -> list[tuple[str, str, regex.Pattern[str]]]:
 def _compile_quietly(pattern: str) -> regex.Pattern[str] | None:
     """The compiled pattern, or None when it is too large or does not compile (the regex lint
     reports both)."""
-    import regex  # only dictionaries with regular expressions need it
+    import regex   # loaded only for dictionaries with guards or regular-expression keys
 
     if size_problem(pattern) is not None:
         return None
@@ -356,8 +356,10 @@ def _lint_guards(fixes: Sequence[Fix]) -> list[Finding]:
 
 def _overlaps(fix: Fix, key: str, replacement: str) -> bool:
     if fix.match is MatchMode.REGEX:
-        scope = "(?i:" if fix.case is CaseMode.INSENSITIVE else "(?:"
-        compiled = _compile_quietly(f"{scope}{key})") if key else None
+        import regex
+
+        flags = regex.IGNORECASE if fix.case is CaseMode.INSENSITIVE else 0
+        compiled = _compile_quietly(f"(?{'i' if flags else ''}:{key})") if key else None
         if compiled is None:
             return False
         if replacement == fix.to and compiled.fullmatch(replacement):

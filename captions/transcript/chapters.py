@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from operator import attrgetter
-from statistics import median
 
 from ..model import Fragment
 from ..timecode import format_clock
@@ -46,6 +45,8 @@ def chapter_prefix(times: Sequence[int], titles: Sequence[str]) -> int:
         return 0
     if any(b < a for a, b in zip(times, times[1:k])):
         return 0
+    from statistics import median   # loaded only for a file that may open with chapters
+
     gaps = [b - a for a, b in zip(times[:k], times[1:k])]
     if median(gaps) < CHAPTER_GAP_MS or median(len(t) for t in titles[:k]) > _TITLE_CHARS:
         return 0
@@ -71,6 +72,8 @@ def chapter_list(fragments: Sequence[Fragment]) -> str | None:
     rate = sum(map(len, map(attrgetter("text"), fragments[:-1]))) * 1000 / span
     if rate >= SPEECH_CPS:   # a title's list of sub-topics may be long, never dense
         return None
+    from statistics import median   # loaded only for a file that may be a list of chapters
+
     gaps = [b.start_ms - a.start_ms for a, b in zip(fragments, fragments[1:])]
     if median(gaps) < CHAPTER_GAP_MS or any(f.end_ms is not None for f in fragments):
         return None

@@ -295,17 +295,39 @@ def _transcript(doc: CaptionDocument, read: _Read, encoding: str) -> Transcript:
 
 def transcript_from_document(doc: CaptionDocument, text: str, *, encoding: str = "utf-8") -> Transcript | None:
     """The transcript of a caption file whose cues are a transcript more than subtitles: words
-    with their own times, rolling auto-captions, or speakers named on most cues; None for
-    other caption files (their cues are kept as they are).
+    with their own times, rolling auto-captions, or a meeting tool's cues with speakers named on
+    most of them (:func:`_meeting`); None for other caption files (their cues are kept as they
+    are: subtitles that name their voices keep their times and styles).
 
     ``text`` is the decoded file ``doc`` was read from (inner timestamps are read from it).
     """
     if not doc.cues:
         return None
     read = _read_cues(doc, text.split("\n"))
-    if not read.fragments or not (read.timed or read.rolling or read.speakers * 2 >= len(read.fragments)):
+    if not read.fragments:
         return None
-    return _transcript(doc, read, encoding)
+    if read.timed or read.rolling or (read.speakers * 2 >= len(read.fragments) and _meeting(doc)):
+        return _transcript(doc, read, encoding)
+    return None
+
+
+# Teams names each cue by its utterance: a GUID part, a slash, two numbers (8b2f6a2c-1/12-0).
+_TEAMS_ID = re.compile(r"^[0-9a-f]{8}(?:-[0-9a-f]{4}){0,4}(?:-\d+)?/\d+-\d+$")
+# What a meeting tool's file never holds: styles, regions, markup beyond the voices.
+_STYLED = re.compile(r"<(?!/?v[\s.>])[a-z/]|^(?:STYLE|REGION)\b", re.MULTILINE)
+
+
+def _meeting(doc: CaptionDocument) -> bool:
+    """Whether a caption file whose cues name their speakers is a meeting tool's transcript
+    (Zoom's ``Name: text`` labels, Teams' ``<v Name>`` cues with its utterance identifiers)
+    rather than subtitles that name their voices: subtitles keep their cues, times and styles.
+    A file with STYLE or REGION blocks, or markup other than voices, is subtitles."""
+    if _STYLED.search("\n".join(doc.lines)):
+        return False
+    voiced = sum(1 for c in doc.cues if "<v" in "".join(c.payload))
+    if not voiced:
+        return True   # the speakers are text labels (Zoom)
+    return sum(1 for c in doc.cues if _TEAMS_ID.match(c.identifier)) * 2 >= len(doc.cues)
 
 
 def transcript_from_caption_text(text: str, source: str, encoding: str) -> Transcript:

@@ -11,7 +11,6 @@ class in :data:`~.layouts.LEADING`: it is scored here without more code.
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -98,6 +97,8 @@ def _whisper_json(text: str) -> object:
     """The parsed JSON when ``text`` is JSON (None otherwise; a broken one is its reader's error)."""
     if not looks_like_json(text):
         return None
+    import json   # loaded only for a file that looks like JSON
+
     try:
         return json.loads(text)
     except ValueError:

@@ -207,6 +207,8 @@ def _transcript(text: str, source: str, encoding: str, rows: Sequence[tuple[str,
     fragments = FragmentColumns(ms, texts, lines, turns or None)   # built when first read
     footer_from = more.pop(-1)[0]
     rests = list(map(itemgetter(3), rows[footer_from:]))
+    if any(map(_TIME.search, rests)):
+        return None   # a time after the last stamp (one with milliseconds, say): the careful path decides
     footer = tuple(s for s in (r.strip() for r in rests) if s)
     notes: list[Note] = [metadata_note(head)] if head else []
     if footer:
