@@ -42,6 +42,7 @@ import json
 import os
 import random
 import re
+import shutil
 import statistics
 import subprocess
 import sys
@@ -203,6 +204,13 @@ def _inputs(work: Path) -> tuple[dict[int, Path], Path, list[tuple[str, str]]]:
 
 def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="captions-bench-"))
+    try:
+        _measure(work)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def _measure(work: Path) -> None:
     cache = work / "cache"
     paths, transcript, pairs = _inputs(work)
     warm = {**os.environ, "CAPTIONS_CACHE_DIR": str(cache)}
