@@ -5,7 +5,9 @@
   flags the keys that pairing it with every replacement flags;
 - the matcher's text view (NFC, whitespace runs as one space) maps every word back to where
   it stands in the text;
-- a line found by bisection is the line found by counting.
+- a line found by bisection is the line found by counting;
+- a plain ``[[fix]]`` table (``to`` and ``from`` only) read on the short path is the fix the
+  field-by-field reading gives.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from hypothesis import strategies as st
 
 from captions.corrections import CaseMode, Dictionary, Fix, MatchMode, lint_fixes, written_form
 from captions.corrections import lint
-from captions.corrections.fixes import _line_at
+from captions.corrections.fixes import _TableFields, _line_at, _simple_fix
 from captions.corrections.matcher import TextView
 from captions.findings import FindingCode
 
@@ -145,3 +147,22 @@ def test_text_view_maps_every_word_back_to_where_it_stands(text: str) -> None:
 def test_line_by_bisection_is_line_by_counting(text: str, position: int) -> None:
     assume(position <= len(text))
     assert _line_at(text, position) == text.count("\n", 0, position) + 1
+
+
+_toml_text = st.text(alphabet="ab \"'\\é\n", max_size=6)
+
+
+@settings(max_examples=200, deadline=None)
+@given(to=st.one_of(_toml_text, st.integers(), st.none()),
+       keys=st.one_of(_toml_text, st.lists(st.one_of(_toml_text, st.integers()), max_size=3)),
+       prefix=st.text(alphabet="ab\n", max_size=8))
+def test_a_plain_table_reads_the_same_on_the_short_path(to: object, keys: object, prefix: str) -> None:
+    table = {"to": to, "from": keys}
+    text = prefix + "[[fix]]\nto = ...\nfrom = ...\n"
+    begin = len(prefix)
+    short = _simple_fix(table, "d.toml", text, begin, len(text), prefix.count("\n") + 1)
+    careful = _TableFields(table, "d.toml", text, begin, len(text), prefix.count("\n") + 1)
+    read = careful.read()
+    assert short is None or short == read
+    if read is not None and not careful.problems:
+        assert short == read  # every well-formed plain table takes the short path

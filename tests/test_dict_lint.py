@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from captions.cli import main
 from captions.corrections import Dictionary, Fix, MatchMode, CaseMode, lint_fixes, parse_dictionary
 from captions.errors import Location
-from captions.findings import FindingCode
+from captions.findings import FindingCode, Severity
 
 
 def _codes(fixes: list[Fix], against: tuple[str, ...] = ()) -> set[FindingCode]:
@@ -70,6 +70,15 @@ def test_each_lint_code_accepts_the_sound_and_reports_the_unsound(code: FindingC
     sound, unsound = CASES[code]
     assert code not in _codes([_at(10 * n + 1, f) for n, f in enumerate(sound)])
     assert code in _codes([_at(10 * n + 1, f) for n, f in enumerate(unsound)])
+
+
+@pytest.mark.parametrize("code", sorted(CASES, key=lambda c: c.value), ids=lambda c: c.value)
+def test_loading_lints_for_the_same_errors_as_dict_check(code: FindingCode) -> None:
+    """Loading skips the lints that can only warn; the errors it finds are dict check's."""
+    for fixes in CASES[code]:
+        placed = [_at(10 * n + 1, f) for n, f in enumerate(fixes)]
+        errors = [f for f in lint_fixes(placed) if f.severity is Severity.ERROR]
+        assert [f for f in lint_fixes(placed, errors_only=True) if f.severity is Severity.ERROR] == errors
 
 
 def test_overridden_key_only_across_files() -> None:

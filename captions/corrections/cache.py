@@ -4,7 +4,9 @@ and compiled once, not at every run.
 A dictionary of at least :data:`MIN_FIXES` fixes, once loaded, is stored as
 ``<cache>/dictionaries/<sha256>.pickle``, where the hash covers the files' names and bytes (in the
 order they apply), this package's version and Python's.  The next load of the same files finds
-it and skips reading TOML, the lint and building the automaton.  ``<cache>`` is
+it and skips reading TOML, the lint and building the automaton.  What is stored is the
+automaton as pyahocorasick pickles it and the fixes as columns of plain values
+(:class:`~captions.corrections.fixes.FixTable`), so that reading it back builds no object per fix.  ``<cache>`` is
 ``$CAPTIONS_CACHE_DIR``, else ``$XDG_CACHE_HOME/captions``, else ``~/.cache/captions``;
 ``CAPTIONS_CACHE_DIR=off`` turns the cache off.  The folder is made private (mode 0700); an entry
 is used only if it belongs to the current user and nobody else can write it, and an entry that
@@ -31,7 +33,7 @@ __all__ = ["MIN_FIXES", "cache_dir", "content_key", "load_cached", "store"]
 #: Smaller dictionaries load faster than the cache is read: they are not stored.
 MIN_FIXES = 1_000
 
-_FORMAT = 1
+_FORMAT = 2
 
 
 def cache_dir() -> Path | None:

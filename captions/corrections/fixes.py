@@ -21,14 +21,14 @@ import tomllib
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Sequence, TypeVar
+from typing import Callable, Iterator, Sequence, TypeVar, overload
 
 from ..errors import ConfigError, Location, ParseError
 from ..files import read_source, same_file
 from ..findings import Finding, FindingCode
 
 __all__ = [
-    "TOKEN", "WORD", "DICTIONARY_SUFFIXES", "CaseMode", "MatchMode", "Fix", "key_tokens", "key_gaps", "is_word_char",
+    "TOKEN", "WORD", "DICTIONARY_SUFFIXES", "CaseMode", "MatchMode", "Fix", "FixTable", "key_tokens", "key_gaps", "is_word_char",
     "fold", "match_form", "TABLE_HEADERS",
     "word_identity", "written_form", "written_forms", "parse_dictionary", "read_dictionary", "read_dictionaries",
     "discover_dictionaries", "dictionaries_for",
@@ -141,18 +141,113 @@ class Fix:
         return Location(self.location.source, line or self.location.line)
 
 
+#: One fix as plain values (what :class:`FixTable` keeps and pickles): its fields in order, the
+#: location as its three parts.
+_Row = tuple[str, tuple[str, ...], CaseMode, MatchMode, int, str, str, int, bool, str, int | None, int | None,
+             tuple[int | None, ...], bool]
+
+
+def _row(fix: Fix) -> _Row:
+    where = fix.location
+    return (fix.to, fix.keys, fix.case, fix.match, fix.fuzzy, fix.context, fix.unless, fix.window, fix.keep_case,
+            where.source, where.line, where.column, fix.key_lines, fix.review)
+
+
+def _fix_of(row: _Row) -> Fix:
+    (to, keys, case, match, fuzzy, context, unless, window, keep_case, source, line, column, key_lines,
+     review) = row
+    return Fix(to, keys, case, match, fuzzy, context, unless, window, keep_case, Location(source, line, column),
+               key_lines, review)
+
+
+#: The fixes of a table as columns, one per :data:`_Row` field: a list of one value per fix, or a
+#: 1-tuple when every fix has that value (most fields of a large dictionary are at their default).
+_Columns = tuple["list[object] | tuple[object]", ...]
+
+
+def _columns_of(rows: Sequence[_Row]) -> _Columns:
+    columns: list[list[object] | tuple[object]] = []
+    for column in zip(*rows):
+        first = column[0]
+        same = all(value is first for value in column) or all(value == first for value in column)
+        columns.append((first,) if same else list(column))
+    return tuple(columns)
+
+
+class FixTable(Sequence[Fix]):
+    """The fixes of a compiled dictionary, as a read-only sequence that pickles as columns of
+    plain values (see :mod:`.cache`) and, read back, builds each :class:`Fix` only when it is
+    asked for: a matcher loaded from the cache touches only the fixes that made a change.
+
+    >>> table = FixTable([Fix("OpenAI", ("Open AI",)), Fix("Jolla", ("yola",), fuzzy=1)])
+    >>> import pickle; list(pickle.loads(pickle.dumps(table))) == list(table), len(table)
+    (True, 2)
+    """
+
+    __slots__ = ("_built", "_columns")
+
+    def __init__(self, fixes: Sequence[Fix] = (), *, columns: _Columns | None = None, size: int = 0) -> None:
+        if columns is None:
+            self._built: list[Fix | None] = list(fixes)
+            self._columns: _Columns | None = None
+        else:
+            self._built = [None] * size
+            self._columns = columns
+
+    def __len__(self) -> int:
+        return len(self._built)
+
+    @overload
+    def __getitem__(self, index: int) -> Fix: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> tuple[Fix, ...]: ...
+
+    def __getitem__(self, index: int | slice) -> Fix | tuple[Fix, ...]:
+        if isinstance(index, slice):
+            return tuple(self[i] for i in range(*index.indices(len(self))))
+        fix = self._built[index]
+        if fix is None:
+            assert self._columns is not None  # a table without columns was built from its fixes
+            at = range(len(self._built))[index]
+            row = tuple(c[at] if type(c) is list else c[0] for c in self._columns)
+            fix = self._built[index] = _fix_of(row)  # type: ignore[arg-type]  # the columns of _Row's fields
+        return fix
+
+    def __iter__(self) -> Iterator[Fix]:
+        return (self[i] for i in range(len(self)))
+
+    def __reduce__(self) -> tuple[Callable[[_Columns, int], FixTable], tuple[_Columns, int]]:
+        if self._columns is not None:
+            return _table_of_columns, (self._columns, len(self))
+        return _table_of_columns, (_columns_of([_row(self[i]) for i in range(len(self))]), len(self))
+
+    def __repr__(self) -> str:
+        return f"FixTable({len(self)} fixes)"
+
+
+def _table_of_columns(columns: _Columns, size: int) -> FixTable:
+    return FixTable(columns=columns, size=size)
+
+
 def key_tokens(key: str, case: CaseMode = CaseMode.INSENSITIVE) -> tuple[str, ...]:
     """A word key as the tokens it must match (lower-cased when case-insensitive).
 
     >>> key_tokens("d'Open  AI")
     ('d', "'", 'open', 'ai')
     """
-    tokens = tuple(TOKEN.findall(key))
-    return tuple(t.lower() for t in tokens) if case is CaseMode.INSENSITIVE else tokens
+    tokens = TOKEN.findall(key)
+    return tuple(map(str.lower, tokens)) if case is CaseMode.INSENSITIVE else tuple(tokens)
 
 
 def key_gaps(key: str) -> tuple[bool, ...]:
-    """For each pair of neighbouring tokens of a key, whether whitespace separates them."""
+    """For each pair of neighbouring tokens of a key, whether whitespace separates them.
+
+    >>> key_gaps("d'Open AI"), key_gaps("OpenAI")
+    ((False, False, True), ())
+    """
+    if len(key.split()) <= 1:  # one run of visible characters: its tokens touch
+        return (False,) * max(0, len(TOKEN.findall(key)) - 1)
     spans = [m.span() for m in TOKEN.finditer(key)]
     return tuple(spans[i][1] < spans[i + 1][0] for i in range(len(spans) - 1))
 
@@ -339,8 +434,30 @@ def _read_table(table: object, source: str, text: str, begin: int, end: int,
     if not isinstance(table, dict):
         return None, [Finding.error(FindingCode.UNREADABLE_ENTRY, Location(source, header_line),
                                     "a fix must be a table written [[fix]]")]
+    simple = _simple_fix(table, source, text, begin, end, header_line)
+    if simple is not None:
+        return simple, []
     fields = _TableFields(table, source, text, begin, end, header_line)
     return fields.read(), fields.problems
+
+
+def _simple_fix(table: dict[str, object], source: str, text: str, begin: int, end: int,
+                header_line: int | None) -> Fix | None:
+    """The fix of a table that has only a well-formed ``to`` and ``from`` (most tables of a large
+    dictionary), read without the field-by-field checks, which would give the same fix; None
+    for any other table."""
+    if len(table) != 2:
+        return None
+    to, keys = table.get("to"), table.get("from")
+    if not isinstance(to, str) or not to.strip():
+        return None
+    if isinstance(keys, str):
+        keys = [keys]
+    if not isinstance(keys, list) or not keys or not all(isinstance(k, str) and k.strip() for k in keys):
+        return None
+    found = tuple(keys)
+    return Fix(to=to, keys=found, location=Location(source, header_line),
+               key_lines=_key_lines(text, begin, end, found))
 
 
 #: A fix with every field a table may leave out at its default.
@@ -431,6 +548,7 @@ def _member_of(enum_type: type[_E]) -> Callable[[object], _E | None]:
     return convert
 
 
+@functools.cache
 def _one_of(enum_type: type[enum.Enum]) -> str:
     """The accepted values of an enum field, for a message: ``'word' or 'regex'``."""
     return " or ".join(repr(m.value) for m in enum_type)

@@ -33,12 +33,15 @@ if TYPE_CHECKING:
 __all__ = ["lint_fixes", "check_dictionaries", "refuse_errors"]
 
 
-def lint_fixes(fixes: Sequence[Fix], *, against: Iterable[str] = ()) -> tuple[Finding, ...]:
+def lint_fixes(fixes: Sequence[Fix], *, against: Iterable[str] = (), errors_only: bool = False) -> tuple[
+        Finding, ...]:
     """Every problem of a list of fixes (several files already concatenated in priority order).
 
     Args:
         against: texts (transcripts) to test the ``context``/``unless`` guards on; a guard that
             matches none of them is reported as ``context-never-matches``.
+        errors_only: skip the lints that can only warn (what loading a dictionary needs: it is
+            refused for errors only); the errors found are the same.
 
     Returns:
         The findings by file, line and code.
@@ -48,7 +51,10 @@ def lint_fixes(fixes: Sequence[Fix], *, against: Iterable[str] = ()) -> tuple[Fi
     """
     findings: list[Finding] = []
     for fix in fixes:
-        findings.extend(_lint_regexes(fix))
+        if fix.context or fix.unless or fix.match is MatchMode.REGEX:
+            findings.extend(_lint_regexes(fix))
+        if errors_only:
+            continue
         findings.extend(_lint_fuzzy(fix))
         if fix.review:
             findings.append(Finding.warning(FindingCode.NEEDS_REVIEW, fix.location,
@@ -56,7 +62,8 @@ def lint_fixes(fixes: Sequence[Fix], *, against: Iterable[str] = ()) -> tuple[Fi
                                             "reviewed: it is not applied until the `review` line is removed"))
     findings.extend(_lint_repeated_keys(fixes))
     findings.extend(_lint_chains(fixes))
-    findings.extend(_lint_guards(fixes))
+    if not errors_only:
+        findings.extend(_lint_guards(fixes))
     texts = tuple(against)
     if texts:
         findings.extend(_lint_guards_against(fixes, texts))
@@ -256,9 +263,7 @@ class _Trial:
         from .matcher import Dictionary
 
         self.fixes = fixes
-        usable = [dataclasses.replace(f, context="", unless="", fuzzy=0, review=False,
-                                      keys=tuple(k for k in f.keys if _usable(f, k))) for f in fixes]
-        self.dictionary: Dictionary = Dictionary(usable)
+        self.dictionary: Dictionary = Dictionary([_plain(f) for f in fixes])
 
     def chains(self, number: int, key: str, replacement: str, writers: Sequence[Fix]) -> bool:
         """Whether a text that puts ``replacement`` under ``key`` changes again on a second run."""
@@ -281,6 +286,15 @@ def _chains(fix: Fix, key: str, replacement: str) -> bool:
             and key_tokens(key, fix.case) == key_tokens(replacement, fix.case)):
         return False  # "NVIDIA" -> "Nvidia" case-insensitively: a hit on the replacement changes nothing
     return _overlaps(fix, key, replacement)
+
+
+def _plain(fix: Fix) -> Fix:
+    """``fix`` without guards, fuzzy keys, review mark or unusable keys (itself when it has none:
+    most fixes of a large dictionary, and a copy of each would cost more than the trial)."""
+    keys = tuple(k for k in fix.keys if _usable(fix, k))
+    if keys == fix.keys and not (fix.context or fix.unless or fix.fuzzy or fix.review):
+        return fix
+    return dataclasses.replace(fix, context="", unless="", fuzzy=0, review=False, keys=keys)
 
 
 def _usable(fix: Fix, key: str) -> bool:

@@ -44,6 +44,7 @@ from .fixes import (
     WORD,
     CaseMode,
     Fix,
+    FixTable,
     MatchMode,
     fold,
     is_word_char,
@@ -278,16 +279,17 @@ class _WordKeys:
 
     def __init__(self, case: CaseMode) -> None:
         self.case = case
-        self.forms: dict[str, int] = {}
+        self.forms: dict[str, int] | None = {}  # None when read back from the cache, until needed
         self.owners: list[tuple[int, str]] = []
         self.lengths: list[int] = []
         self._automaton: Any = None
 
     def add(self, number: int, key: str, form: str) -> bool:
         """Give ``key`` (as ``form``) to fix ``number`` unless an earlier fix has it; True if added."""
-        if form in self.forms:
+        forms = self._forms()
+        if form in forms:
             return False
-        self.forms[form] = len(self.owners)
+        forms[form] = len(self.owners)
         self.owners.append((number, key))
         self.lengths.append(len(form))
         self._automaton = None
@@ -302,11 +304,28 @@ class _WordKeys:
             import ahocorasick
 
             automaton = ahocorasick.Automaton(ahocorasick.STORE_INTS)
-            for form, index in self.forms.items():
+            for form, index in self._forms().items():
                 automaton.add_word(form, index)
             automaton.make_automaton()
             self._automaton = automaton
         return self._automaton
+
+    def __getstate__(self) -> tuple[CaseMode, list[tuple[int, str]], list[int], Any]:
+        """What the cache keeps: the automaton (built now), the owners and lengths its values index;
+        not ``forms``, which only :meth:`add` reads (it is rebuilt from the owners if ever needed)."""
+        return self.case, self.owners, self.lengths, self.automaton
+
+    def __setstate__(self, state: tuple[CaseMode, list[tuple[int, str]], list[int], Any]) -> None:
+        self.case, self.owners, self.lengths, self._automaton = state
+        self.forms = None
+
+    def _forms(self) -> dict[str, int]:
+        """Each key's match form -> its index in :attr:`owners` (rebuilt after the cache)."""
+        if self.forms is None:
+            self.forms = {}
+            for index, (_, key) in enumerate(self.owners):
+                self.forms.setdefault(match_form(key, self.case), index)
+        return self.forms
 
     def hits(self, view: TextView) -> list[Hit]:
         """At each place, the longest key that neither starts nor ends inside a word (in the
@@ -469,13 +488,14 @@ class Dictionary:
 
     def __init__(self, fixes: Sequence[Fix], sources: Sequence[str] = (), *, protect: Iterable[str] = (),
                  regex_timeout: float = REGEX_TIMEOUT_S) -> None:
-        self.fixes: tuple[Fix, ...] = tuple(fixes)
+        given = tuple(fixes)
+        self.fixes: Sequence[Fix] = FixTable(given)
         self.sources: tuple[str, ...] = tuple(sources)
         self.regex_timeout = regex_timeout
         words = {case: _WordKeys(case) for case in CaseMode}
         regex_keys: list[tuple[int, str, Any]] = []
         fuzzy_keys: list[tuple[int, str]] = []
-        for number, fix in enumerate(self.fixes):
+        for number, fix in enumerate(given):
             if fix.review:
                 continue
             for index, key in enumerate(fix.keys):
@@ -490,17 +510,21 @@ class Dictionary:
                     fuzzy_keys.append((number, key))
         self._words = [keys for keys in words.values() if keys.owners]
         self._regex = _RegexKeys(regex_keys, self.fixes, regex_timeout) if regex_keys else None
-        self._guards = [(_guard(f, f.context, "context"), _guard(f, f.unless, "unless")) for f in self.fixes]
+        # Only the fixes that have a guard are listed (most have none; a long list costs the cache).
+        self._guards: dict[int, tuple[_Guard | None, _Guard | None]] = {
+            number: (_guard(f, f.context, "context"), _guard(f, f.unless, "unless"))
+            for number, f in enumerate(given) if f.context or f.unless}
+        self._key_count = sum(len(f.keys) for f in given)
         self._fuzzy = _FuzzyIndex(self.fixes, fuzzy_keys, protect) if fuzzy_keys else None
 
     @classmethod
     def from_fixes(cls, fixes: Sequence[Fix], sources: Sequence[str] = (), *, protect: Iterable[str] = ()) -> Dictionary:
         """Compile fixes after checking them; raises :class:`ConfigError` on the first error."""
-        refuse_errors(lint_fixes(fixes))
+        refuse_errors(lint_fixes(fixes, errors_only=True))
         return cls(fixes, sources, protect=protect)
 
     def __len__(self) -> int:
-        return sum(len(f.keys) for f in self.fixes)
+        return self._key_count
 
     def protecting(self, words: Iterable[str]) -> Dictionary:
         """This dictionary with more words its fuzzy keys never rewrite (a glossary's names)."""
@@ -556,9 +580,10 @@ class Dictionary:
         return streams
 
     def _allowed(self, view: TextView, hit: Hit) -> bool:
-        context, unless = self._guards[hit.fix]
-        if context is None and unless is None:
+        guards = self._guards.get(hit.fix)
+        if guards is None:
             return True
+        context, unless = guards
         fix = self.fixes[hit.fix]
         text = view.text
         window = text[max(0, hit.start - fix.window):min(len(text), hit.end + fix.window)]
@@ -568,7 +593,7 @@ class Dictionary:
             return False
         return unless is None or not self._guard_finds(unless, window, fix, "unless")
 
-    def _guard_finds(self, pattern: Any, window: str, fix: Fix, name: str) -> bool:
+    def _guard_finds(self, pattern: _Guard, window: str, fix: Fix, name: str) -> bool:
         try:
             return pattern.search(window, timeout=self.regex_timeout) is not None
         except TimeoutError:
@@ -609,8 +634,32 @@ def _regex_key(fix: Fix, key: str, index: int) -> Any:
     return _compile_checked(f"{_EDGE}{scoped}{key}){_EDGE}", fix.key_location(index), "regex key")
 
 
-def _guard(fix: Fix, pattern: str, name: str) -> Any:
-    return _compile_checked(pattern, fix.location, f"`{name}`") if pattern else None
+def _guard(fix: Fix, pattern: str, name: str) -> _Guard | None:
+    return _Guard(pattern, _compile_checked(pattern, fix.location, f"`{name}`")) if pattern else None
+
+
+class _Guard:
+    """A ``context``/``unless`` pattern, checked and compiled when the dictionary is compiled.  The
+    cache keeps only its text, compiled again at its first search, so that a dictionary read
+    back from the cache loads without the ``regex`` module until a guarded key is met."""
+
+    __slots__ = ("_compiled", "pattern")
+
+    def __init__(self, pattern: str, compiled: Any) -> None:
+        self.pattern, self._compiled = pattern, compiled
+
+    def search(self, window: str, *, timeout: float) -> Any:
+        if self._compiled is None:
+            import regex
+
+            self._compiled = regex.compile(self.pattern)
+        return self._compiled.search(window, timeout=timeout)
+
+    def __getstate__(self) -> str:
+        return self.pattern
+
+    def __setstate__(self, pattern: str) -> None:
+        self.pattern, self._compiled = pattern, None
 
 
 def _one_word(key: str, case: CaseMode) -> bool:
