@@ -5,7 +5,7 @@ Goal (issue 15): peak memory at most 10 times the input plus a constant: a 100 M
 converts in under 1.5 GB, ``validate --json`` of a million cues in under 500 MB.
 
 Each row is one run of the command as a process; its peak is the resident set the system
-reports for that process (``wait4``'s ``ru_maxrss``); the constant is the peak of converting a
+reports for that process (its own ``VmHWM``, written as it exits); the constant is the peak of converting a
 two-line transcript (the interpreter and the modules loaded).
 Each child runs under an address-space cap (60 % of the memory available when the benchmark
 starts, at most 12 GiB), so that a run that would take the machine down fails instead: its
@@ -103,18 +103,41 @@ def _cap_bytes() -> int:
     return min(int(available * 0.6), 12 << 30) if available else 12 << 30
 
 
+# Runs ``captions`` with the given arguments and, as it exits, writes its own peak resident set
+# (VmHWM, in KiB) to the file named by the environment: ``ru_maxrss`` from wait4 would report
+# the forking parent's size when that is larger (Linux carries it over at exec).
+_PEAK_OF_ITSELF = """
+import atexit, os, runpy, sys
+def _peak():
+    with open("/proc/self/status") as status:
+        kib = next(line.split()[1] for line in status if line.startswith("VmHWM:"))
+    with open(os.environ["BENCH_PEAK_FILE"], "w") as out:
+        out.write(kib)
+atexit.register(_peak)
+sys.argv[0] = "captions"
+runpy.run_module("captions", run_name="__main__", alter_sys=True)
+"""
+
+
 def measure(args: list[str], cap: int) -> tuple[float, float, int, int]:
-    """(wall s, CPU s, peak KiB, exit status) of one run of ``args`` as a process."""
+    """(wall s, CPU s, peak KiB, exit status) of one run of ``args`` (``python -m captions ...``)
+    as a process; the peak is the process's own (see ``_PEAK_OF_ITSELF``)."""
     def limit() -> None:
         resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
 
-    start = time.perf_counter()
-    proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, preexec_fn=limit)
-    _, status, usage = os.wait4(proc.pid, 0)
-    wall = time.perf_counter() - start
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    proc.stderr.close() if proc.stderr else None
-    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss, proc.returncode
+    python, flag, module, *rest = args
+    assert (flag, module) == ("-m", "captions"), args
+    with tempfile.NamedTemporaryFile("r", suffix=".peak") as peak_file:
+        env = {**os.environ, "BENCH_PEAK_FILE": peak_file.name}
+        start = time.perf_counter()
+        proc = subprocess.Popen([python, "-c", _PEAK_OF_ITSELF, *rest], stdout=subprocess.DEVNULL,
+                                stderr=subprocess.DEVNULL, preexec_fn=limit, env=env)
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - start
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        written = Path(peak_file.name).read_text().strip()
+    peak = int(written) if written else usage.ru_maxrss   # killed before its exit hook: what wait4 says
+    return wall, usage.ru_utime + usage.ru_stime, peak, proc.returncode
 
 
 def _row(label: str, size: int, result: tuple[float, float, int, int], floor_kib: int, ok: set[int], cap: int,

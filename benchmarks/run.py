@@ -10,7 +10,6 @@ loop).  Install the peers with ``pip install -e '.[bench]'``.
 
 from __future__ import annotations
 
-import contextlib
 import datetime
 import importlib
 import importlib.metadata
@@ -42,11 +41,18 @@ class _Tee(io.StringIO):
 
 
 def run_one(name: str) -> tuple[str, str]:
-    """Run ``bench_NAME.main()``: (its docstring, what it printed)."""
+    """Run ``bench_NAME.main()`` in a process of its own (what one benchmark loads, allocates or
+    leaves behind never weighs on the next one's figures): (its docstring, what it printed)."""
     print(f"\n## {name}", flush=True)
-    module = importlib.import_module(f"bench_{name}")
-    with contextlib.redirect_stdout(_Tee(sys.stdout)) as out:
-        module.main()
+    module = importlib.import_module(f"bench_{name}")   # its docstring only: main() runs in the child
+    code = f"import sys; sys.path[:0] = [{str(HERE)!r}, {str(REPO)!r}]; import bench_{name}; bench_{name}.main()"
+    out = _Tee(sys.stdout)
+    with subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True, cwd=REPO) as child:
+        assert child.stdout is not None
+        for line in child.stdout:
+            out.write(line)
+    if child.returncode:
+        raise SystemExit(f"bench_{name} failed (exit {child.returncode}); the page is left as it is")
     return (module.__doc__ or "").strip(), out.getvalue()
 
 
