@@ -27,15 +27,14 @@ Run: ``python3 benchmarks/run.py memory`` (several minutes; the 100 MB conversio
 
 from __future__ import annotations
 
-import os
 import re
 import resource
-import subprocess
 import sys
 import tempfile
 import textwrap
-import time
 from pathlib import Path
+
+from harness import run_process
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "samples" / "techco-2026-03-05.txt"
@@ -103,41 +102,15 @@ def _cap_bytes() -> int:
     return min(int(available * 0.6), 12 << 30) if available else 12 << 30
 
 
-# Runs ``captions`` with the given arguments and, as it exits, writes its own peak resident set
-# (VmHWM, in KiB) to the file named by the environment: ``ru_maxrss`` from wait4 would report
-# the forking parent's size when that is larger (Linux carries it over at exec).
-_PEAK_OF_ITSELF = """
-import atexit, os, runpy, sys
-def _peak():
-    with open("/proc/self/status") as status:
-        kib = next(line.split()[1] for line in status if line.startswith("VmHWM:"))
-    with open(os.environ["BENCH_PEAK_FILE"], "w") as out:
-        out.write(kib)
-atexit.register(_peak)
-sys.argv[0] = "captions"
-runpy.run_module("captions", run_name="__main__", alter_sys=True)
-"""
-
-
 def measure(args: list[str], cap: int) -> tuple[float, float, int, int]:
     """(wall s, CPU s, peak KiB, exit status) of one run of ``args`` (``python -m captions ...``)
-    as a process; the peak is the process's own (see ``_PEAK_OF_ITSELF``)."""
+    as a process, under the address-space cap; the peak is the process's own
+    (:func:`harness.run_process`'s ``own_peak``)."""
     def limit() -> None:
         resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
 
-    python, flag, module, *rest = args
-    assert (flag, module) == ("-m", "captions"), args
-    with tempfile.NamedTemporaryFile("r", suffix=".peak") as peak_file:
-        env = {**os.environ, "BENCH_PEAK_FILE": peak_file.name}
-        start = time.perf_counter()
-        proc = subprocess.Popen([python, "-c", _PEAK_OF_ITSELF, *rest], stdout=subprocess.DEVNULL,
-                                stderr=subprocess.DEVNULL, preexec_fn=limit, env=env)
-        _, status, usage = os.wait4(proc.pid, 0)
-        wall = time.perf_counter() - start
-        proc.returncode = os.waitstatus_to_exitcode(status)
-        written = Path(peak_file.name).read_text().strip()
-    peak = int(written) if written else usage.ru_maxrss   # killed before its exit hook: what wait4 says
-    return wall, usage.ru_utime + usage.ru_stime, peak, proc.returncode
+    run = run_process(args, own_peak=True, check=False, preexec_fn=limit)
+    return run.wall, run.cpu, round(run.peak_mib * 1024), run.status
 
 
 def _row(label: str, size: int, result: tuple[float, float, int, int], floor_kib: int, ok: set[int], cap: int,

@@ -16,9 +16,11 @@ import os
 import resource
 import statistics
 import subprocess
+import tempfile
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Callable, Iterable
 
 
@@ -41,26 +43,72 @@ def children_cpu_seconds() -> float:
 
 @dataclass(frozen=True)
 class ProcessRun:
-    """One run of a child process: wall seconds, CPU seconds (user + system) and peak memory
-    (MiB, the largest resident set), the last two from the operating system's accounting of that
-    child alone (``os.wait4``)."""
+    """One run of a child process: wall seconds, CPU seconds (user + system), peak memory (MiB,
+    the largest resident set: see :func:`run_process`'s ``own_peak``) and exit status; CPU from
+    the operating system's accounting of that child alone (``os.wait4``)."""
 
     wall: float
     cpu: float
     peak_mib: float
+    status: int = 0
 
 
-def run_process(argv: Sequence[str], *, cwd: str | None = None, env: Mapping[str, str] | None = None) -> ProcessRun:
-    """Run ``argv`` with its output thrown away, wait for it, and return what it cost."""
-    start = time.perf_counter()
-    child = subprocess.Popen(list(argv), cwd=cwd, env=None if env is None else dict(env),
-                             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    _, status, usage = os.wait4(child.pid, 0)
-    wall = time.perf_counter() - start
-    child.returncode = os.waitstatus_to_exitcode(status)   # reaped here: Popen must not wait again
-    if child.returncode != 0:
-        raise subprocess.CalledProcessError(child.returncode, list(argv))
-    return ProcessRun(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024)
+# Runs ``python -c CODE ...`` or ``python -m MODULE ...`` (its arguments) and, as it exits, writes
+# its own peak resident set (VmHWM, KiB) to the file the environment names.  The peak that wait4
+# gives (``ru_maxrss``) is at least the forking parent's size: Linux carries the old address
+# space's high-water mark over at exec, so a large benchmark process would read as every child's.
+OWN_PEAK = """
+import atexit, os, runpy, sys
+def _peak():
+    with open("/proc/self/status") as status:
+        kib = next(line.split()[1] for line in status if line.startswith("VmHWM:"))
+    with open(os.environ["BENCH_PEAK_FILE"], "w") as out:
+        out.write(kib)
+atexit.register(_peak)
+mode, target, *rest = sys.argv[1:]
+if mode == "-m":
+    sys.argv = [target, *rest]
+    runpy.run_module(target, run_name="__main__", alter_sys=True)
+else:
+    sys.argv = ["-c", *rest]
+    exec(compile(target, "<string>", "exec"), {"__name__": "__main__"})
+"""
+
+
+def run_process(argv: Sequence[str], *, cwd: str | None = None, env: Mapping[str, str] | None = None,
+                own_peak: bool = False, check: bool = True,
+                preexec_fn: Callable[[], None] | None = None) -> ProcessRun:
+    """Run ``argv`` with its output thrown away, wait for it, and return what it cost.
+
+    ``own_peak``: ``argv`` is ``[python, "-c" | "-m", ...]``, run so that the peak memory is the
+    child's own (:data:`OWN_PEAK`; a child that dies before its exit hook falls back on wait4's).
+    ``check``: a non-zero exit is an error (else it is in :attr:`ProcessRun.status`).
+    """
+    argv = list(argv)
+    environ = dict(os.environ if env is None else env)
+    peak_path = None
+    if own_peak:
+        python, mode, *rest = argv
+        assert mode in ("-c", "-m"), argv
+        fd, peak_path = tempfile.mkstemp(suffix=".peak")
+        os.close(fd)
+        argv = [python, "-c", OWN_PEAK, mode, *rest]
+        environ["BENCH_PEAK_FILE"] = peak_path
+    try:
+        start = time.perf_counter()
+        child = subprocess.Popen(argv, cwd=cwd, env=environ, preexec_fn=preexec_fn,
+                                 stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        _, status, usage = os.wait4(child.pid, 0)
+        wall = time.perf_counter() - start
+        child.returncode = os.waitstatus_to_exitcode(status)   # reaped here: Popen must not wait again
+        written = Path(peak_path).read_text().strip() if peak_path else ""
+    finally:
+        if peak_path:
+            os.unlink(peak_path)
+    if check and child.returncode != 0:
+        raise subprocess.CalledProcessError(child.returncode, argv)
+    peak_kib = int(written) if written else usage.ru_maxrss
+    return ProcessRun(wall, usage.ru_utime + usage.ru_stime, peak_kib / 1024, child.returncode)
 
 
 def median_timing(fn: Callable[[], object], *, repeat: int = 5, warmup: int = 1,
