@@ -325,8 +325,9 @@ def convert_transcript(transcript: Transcript, preset: Preset | PresetChoice | N
             corrected text); returns the new transcript and its changes, which go to the report.
         expressions: fixed expressions of the user's (``captions.toml``), never split, added to
             the language's own.
-        speaker_labels: open each named speaker's turn with ``NAME:`` (None: when the preset is
-            for the deaf and hard of hearing).
+        speaker_labels: open each named speaker's turn with ``NAME:`` (None: when the preset
+            asked for is for the deaf and hard of hearing; not when it was chosen by the text's
+            language, as netflix-sdh is for languages without a preset of their own).
         speech: where the fragments' speech is, heard in the replay (``--media``); without it,
             estimated from the stamps (:func:`captions.timing.estimate_speech`).  Measured ends
             get no lag but what the reading speed needs (:data:`MEASURED_LAG_MS`).
@@ -348,7 +349,7 @@ def convert_transcript(transcript: Transcript, preset: Preset | PresetChoice | N
     typo: tuple[Record, ...] = ()
     if typography:
         fragments, typo = _typeset_fragments(fragments, lang)
-    if speaker_labels if speaker_labels is not None else preset.sdh:
+    if speaker_labels if speaker_labels is not None else preset.sdh and not by_language:
         fragments = label_speakers(fragments, lang)
     if speech is None:
         spans = estimate_speech(fragments)

@@ -326,6 +326,15 @@ def test_cli_speaker_labels_on_by_default_for_sdh_presets(tmp_path):
         assert ("ANNA" in text and "MARC" in text) is labelled, (args, text)
 
 
+def test_no_speaker_labels_when_the_sdh_preset_only_follows_the_language(tmp_path):
+    src = tmp_path / "show.txt"
+    src.write_text("[00:00:01] Ana: ¿Vienes esta noche al cine con nosotros?\n"
+                   "[00:00:04] Marc: Sí, claro, nos vemos delante del cine a las ocho.\n", "utf-8")
+    out = CliRunner().invoke(main, ["convert", str(src), "-o", str(tmp_path / "o.srt"), "--lang", "es"])
+    assert out.exit_code == 0 and "netflix-sdh chosen for the language" in out.stderr, out.output
+    assert "ANA" not in (tmp_path / "o.srt").read_text("utf-8")   # the user asked for no SDH
+
+
 def test_webvtt_voices_name_each_line_of_a_dialogue():
     result = convert_transcript(read_transcript_text(_SPEAKERS), get_preset("fr-tv"), speaker_labels=False)
     voices = webvtt_voices(result)

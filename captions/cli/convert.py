@@ -41,7 +41,7 @@ from .options import lang_option, language_preset_options, reader_options
               help="Write the review page: every cue with its times, reading speed and turns, the findings "
                    "and corrections marked where they are (one self-contained HTML file).")
 @click.option("--speaker-labels/--no-speaker-labels", default=None,
-              help="Open each named speaker's turn with NAME: (default: on for SDH presets).")
+              help="Open each named speaker's turn with NAME: (default: on when an SDH preset is asked for).")
 @click.option("--explain", is_flag=True,
               help="List every correction and typography change on standard error (rule, before, after, line).")
 @click.option("--media", "media", type=click.Path(dir_okay=False), default=None,
