@@ -29,7 +29,7 @@ from .model import Cue
 from .quality import Flag, QualityReport
 from .timecode import format_clock
 
-__all__ = ["render_review_html", "review_page_name", "review_pages_dir", "CORRECTION"]
+__all__ = ["render_review_html", "review_page_name", "review_pages_dir", "CORRECTION", "escape_html", "html_page"]
 
 #: The filter of the cues a correction (or a typography rule) changed.
 CORRECTION = "correction"
@@ -115,8 +115,29 @@ def review_pages_dir(report_html: str | os.PathLike[str]) -> Path:
     return path.with_name(f"{path.stem}.review")
 
 
-def _e(value: object) -> str:
-    return html.escape(str(value), quote=True)
+def escape_html(value: object) -> str:
+    """``value`` as HTML text or attribute; the bytes of a name that is not UTF-8 (lone
+    surrogates) are shown as ``\\udcxx``, so the page stays UTF-8."""
+    return html.escape(str(value).encode("utf-8", "backslashreplace").decode("utf-8"), quote=True)
+
+
+_e = escape_html
+
+
+def html_page(title: str, lang: str, style: str, script: str, body: str) -> str:
+    """A self-contained page: no request leaves it (the content security policy allows only
+    its own inline style and script), ``title`` as its title and first heading."""
+    return f"""<!DOCTYPE html>
+<html lang="{_e(lang)}"><head><meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="{_CSP}">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{_e(title)}</title><style>{style}</style></head>
+<body>
+<h1>{_e(title)}</h1>
+{body}
+<script>{script}</script>
+</body></html>
+"""
 
 
 def _clock(ms: int) -> str:
@@ -172,14 +193,7 @@ def render_review_html(result: ConvertResult, *, title: str | None = None) -> st
     _place_changes(rows, cues, result.sources, [_as_data(c) for c in report.changes])
     body = "\n".join(_row_html(k, cue, rows[k], result, quality) for k, cue in enumerate(cues))
     name = title or f"Review of {report.source}"
-    return f"""<!DOCTYPE html>
-<html lang="{_e(report.lang or 'und')}"><head><meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="{_CSP}">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{_e(name)}</title><style>{_STYLE}</style></head>
-<body>
-<h1>{_e(name)}</h1>
-{_facts(result)}
+    return html_page(name, report.lang or "und", _STYLE, _SCRIPT, f"""{_facts(result)}
 {_summary(result)}
 <pre id="errors"></pre>
 <h2>Cues</h2>
@@ -188,10 +202,7 @@ def render_review_html(result: ConvertResult, *, title: str | None = None) -> st
 <table id="cues"><thead><tr><th>#</th><th>Start</th><th>End</th><th>Duration</th><th>Speed</th>
 <th>Speakers</th><th>Text</th><th>Findings and corrections</th></tr></thead><tbody>
 {body}
-</tbody></table>
-<script>{_SCRIPT}</script>
-</body></html>
-"""
+</tbody></table>""")
 
 
 # ---- the header ---------------------------------------------------------------------------

@@ -8,19 +8,15 @@ through :func:`html.escape`; the script reads only ``data-`` attributes, never t
 
 from __future__ import annotations
 
-import html
 import os
 from collections.abc import Iterable, Mapping, Sequence
 from urllib.parse import quote
 
-from ..review_html import review_page_name, review_pages_dir
+from ..review_html import escape_html, html_page, review_page_name, review_pages_dir
 from ..timecode import format_clock
 from .manifest import BatchSummary, ManifestEntry, Status, TimelinePoint
 
 __all__ = ["render_report_html", "review_links"]
-
-_CSP = ("default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; "
-        "img-src data:; base-uri 'none'; form-action 'none'")
 
 _STYLE = """
 body{font:14px/1.4 system-ui,sans-serif;margin:1.5em;color:#222}
@@ -60,9 +56,7 @@ _SCRIPT = """
 _W, _H, _PAD = 900, 140, 28
 
 
-def _e(value: object) -> str:
-    # the bytes of a name that is not UTF-8 (lone surrogates) are shown as \udcxx: the page stays UTF-8
-    return html.escape(str(value).encode("utf-8", "backslashreplace").decode("utf-8"), quote=True)
+_e = escape_html
 
 
 def _clock(ms: int) -> str:
@@ -185,14 +179,7 @@ def render_report_html(summary: BatchSummary, timelines: Mapping[str, Sequence[T
                 for i, rel in enumerate(order)]
     thead = "".join(f'<th data-type="{t}"><button type="button">{_e(name)}</button></th>' for name, t in _HEADS)
     totals = _by_count(summary.findings_total().items())
-    return f"""<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="{_CSP}">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{_e(title)}</title><style>{_STYLE}</style></head>
-<body>
-<h1>{_e(title)}</h1>
-<p>Input: <code>{_e(summary.input_dir)}</code> &rarr; output: <code>{_e(summary.output_dir)}</code></p>
+    return html_page(title, "en", _STYLE, _SCRIPT, f"""<p>Input: <code>{_e(summary.input_dir)}</code> &rarr; output: <code>{_e(summary.output_dir)}</code></p>
 <p class="summary">{_facts(summary)}</p>
 <p>Findings: {_e(totals) or "none"}</p>
 <pre id="errors"></pre>
@@ -202,7 +189,4 @@ def render_report_html(summary: BatchSummary, timelines: Mapping[str, Sequence[T
 <h2>Reading speed per file</h2>
 <p>Each bar is the fastest cue of its slice of the show (characters per second, Netflix counting);
 red bars are above the preset's limit (dashed line).</p>
-{"".join(sections)}
-<script>{_SCRIPT}</script>
-</body></html>
-"""
+{"".join(sections)}""")
