@@ -183,3 +183,21 @@ def test_a_meeting_tools_voices_are_a_transcript(tmp_path: Path) -> None:
     transcript = read_input(source)
     assert isinstance(transcript, Transcript)
     assert [f.speaker for f in transcript.fragments] == ["Nadia Petit", "Tom Baker"]
+
+
+def test_styled_or_placed_subtitles_keep_their_cues_whatever_repeats(tmp_path: Path) -> None:
+    """A file that repeats lines (as rolling captions do) or labels its speakers (as Zoom does) is
+    still subtitles when it is styled or placed: ASS overrides, SRT coordinates."""
+    repeats = tmp_path / "tags.srt"
+    repeats.write_text("1\n00:00:00,000 --> 00:00:01,234\nThis is {\\an1} the first subtitle.\n\n"
+                       "2\n00:00:02,345 --> 00:00:03,456\nThis is {\\an1} the first subtitle.\nAnd a second line.\n\n"
+                       "3\n00:00:04,000 --> 00:00:05,000\nAnd a second line.\nAnd a third one.\n", encoding="utf-8")
+    placed = tmp_path / "placed.srt"
+    placed.write_text("1\n00:00:04,000 --> 00:00:08,000 X1:100 X2:600 Y1:1 Y2:4\nA: Coordinated action.\n\n"
+                      "2\n00:00:16,000 --> 00:00:32,000 X1:1 X2:333 Y1:50 Y2:29\nB: Yeah sure.\n", encoding="utf-8")
+    for source in (repeats, placed):
+        assert not isinstance(read_input(source), Transcript), source.name
+        out = tmp_path / f"out.{source.name}"
+        convert_file(source, [str(out)], get_preset("netflix"), lang="en")
+        written = out.read_text(encoding="utf-8")
+        assert ("{\\an1}" in written) if source is repeats else ("X1:100" in written and "A: Coordinated" in written)

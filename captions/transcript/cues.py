@@ -296,13 +296,14 @@ def _transcript(doc: CaptionDocument, read: _Read, encoding: str) -> Transcript:
 def transcript_from_document(doc: CaptionDocument, text: str, *, encoding: str = "utf-8") -> Transcript | None:
     """The transcript of a caption file whose cues are a transcript more than subtitles: words
     with their own times, rolling auto-captions, or a meeting tool's cues with speakers named on
-    most of them (:func:`_meeting`); None for other caption files (their cues are kept as they
-    are: subtitles that name their voices keep their times and styles).
+    most of them (:func:`_meeting`); None for other caption files, and for any that is styled
+    (STYLE or REGION blocks, markup beyond voices, classes and inner timestamps, ASS overrides):
+    their cues are kept as they are.
 
     ``text`` is the decoded file ``doc`` was read from (inner timestamps are read from it).
     """
-    if not doc.cues:
-        return None
+    if not doc.cues or _STYLED.search(text):
+        return None   # styled subtitles are someone's work: their cues, times and styles stay
     read = _read_cues(doc, text.split("\n"))
     if not read.fragments:
         return None
@@ -313,16 +314,17 @@ def transcript_from_document(doc: CaptionDocument, text: str, *, encoding: str =
 
 # Teams names each cue by its utterance: a GUID part, a slash, two numbers (8b2f6a2c-1/12-0).
 _TEAMS_ID = re.compile(r"^[0-9a-f]{8}(?:-[0-9a-f]{4}){0,4}(?:-\d+)?/\d+-\d+$")
-# What a meeting tool's file never holds: styles, regions, markup beyond the voices.
-_STYLED = re.compile(r"<(?!/?v[\s.>])[a-z/]|^(?:STYLE|REGION)\b", re.MULTILINE)
+# What recognisers and meeting tools never write: STYLE or REGION blocks, ASS overrides, markup
+# beyond voices, classes (YouTube's <c>) and inner timestamps.
+_STYLED = re.compile(r"<(?!/?[vc]\b)[a-z/]|\{\\|^(?:STYLE|REGION)\b", re.MULTILINE)
 
 
 def _meeting(doc: CaptionDocument) -> bool:
     """Whether a caption file whose cues name their speakers is a meeting tool's transcript
     (Zoom's ``Name: text`` labels, Teams' ``<v Name>`` cues with its utterance identifiers)
-    rather than subtitles that name their voices: subtitles keep their cues, times and styles.
-    A file with STYLE or REGION blocks, or markup other than voices, is subtitles."""
-    if _STYLED.search("\n".join(doc.lines)):
+    rather than subtitles that name their voices: subtitles keep their cues, times and
+    placement (cue settings, SRT coordinates)."""
+    if any(c.settings for c in doc.cues):
         return False
     voiced = sum(1 for c in doc.cues if "<v" in "".join(c.payload))
     if not voiced:
