@@ -143,9 +143,9 @@ def test_text_view_maps_every_word_back_to_where_it_stands(text: str) -> None:
         assert (start == 0 or text[start - 1].isspace()) and (end == len(text) or text[end].isspace())
 
 
-@given(st.text(alphabet="ab\n", max_size=40), st.integers(0, 40))
-def test_line_by_bisection_is_line_by_counting(text: str, position: int) -> None:
-    assume(position <= len(text))
+@given(st.text(alphabet="ab\n", max_size=40).flatmap(lambda t: st.tuples(st.just(t), st.integers(0, len(t)))))
+def test_line_by_bisection_is_line_by_counting(case: tuple[str, int]) -> None:
+    text, position = case   # drawn inside the text: nothing filtered out (a health check failed on it)
     assert _line_at(text, position) == text.count("\n", 0, position) + 1
 
 
