@@ -12,24 +12,24 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol, TypedDict, runtime_checkable
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, TypedDict, cast, runtime_checkable
 
 from .errors import ConfigError, UnsupportedFormatError
-from .files import decode, encode_text, read_bytes, same_file, sniff, source_name, write_all
+from .files import decode, encode_text, read_bytes, same_file, sniff, source_name, write_all, write_rows
 from .findings import Finding, FindingCode, FindingDict, Measure
 from .formats import CaptionDocument, Format, format_for_path, parse_captions_bytes, render_captions, render_document
 from .formats.markup import payload_with
 from .langdata import rules_for
 from .language import Detected, detect, parse_language
-from .model import Cue, Fragment, Note, NoteCode, NoteDict, Transcript
+from .model import Cue, Fragment, FragmentColumns, Note, NoteCode, NoteDict, Transcript
 from .presets import Preset, PresetChoice, SpeedUnit, median, reading_speeds, resolve_preset
 from .quality import QualityData, QualityReport, measure_quality
-from .segment import Built, build_cues, layout_cue
+from .segment import Built, build_cues, layout_cue, mark_fragments
 from .timing import SpeechSpan, estimate_speech
-from .typography import typeset
+from .typography import ends_sentence, typeset
 from .validate.checks import check_cues
 
 __all__ = [
@@ -115,23 +115,29 @@ def _rounded(value: Measure) -> Measure:
 
 
 def check_limits(cues: Sequence[Cue], preset: Preset, *, lang: str | None = None,
-                 speech: Sequence[tuple[int, int]] | None = None) -> tuple[LimitMiss, ...]:
+                 speech: Sequence[tuple[int, int]] | None = None, previous: Cue | None = None,
+                 number: int = 1) -> tuple[LimitMiss, ...]:
     """Every limit the cues miss, as the validator finds them, each with the builder's reason.
 
     Args:
         speech: per cue, the estimated speech ``(start_ms, end_ms)``; says whether a too-fast
             cue is so because the speech itself is faster than the limit.
+        previous / number: when the cues go on from others (a long transcript, section by
+            section), the cue before them (the gap to it is checked) and the first one's number.
 
     >>> from captions.presets import get_preset
     >>> [(m.code.value, m.cue, m.reason) for m in check_limits([Cue(0, 500, ("Oui.",))], get_preset())]
     [('too-short', 1, 'the next cue starts too soon')]
     """
     out = []
-    for finding in check_cues(cues, preset, lang=lang):
-        k = (finding.cue or 1) - 1
+    before = 0 if previous is None else 1
+    for finding in check_cues(cues if previous is None else (previous, *cues), preset, lang=lang):
+        k = (finding.cue or 1) - 1 - before
+        if k < 0:
+            continue   # the cue before: checked with its own
         cue = cues[k]
         reason = _reason(finding, cue, speech[k] if speech is not None else None, preset)
-        out.append(LimitMiss(finding.code, k + 1, finding.value, finding.limit, cue.start_ms, cue.line, reason))
+        out.append(LimitMiss(finding.code, k + number, finding.value, finding.limit, cue.start_ms, cue.line, reason))
     return tuple(out)
 
 
@@ -339,33 +345,96 @@ def convert_transcript(transcript: Transcript, preset: Preset | PresetChoice | N
     >>> [(c.start_ms, c.end_ms, c.text.replace("\\u202f", "_")) for c in r.cues], r.lang
     ([(500, 2600, 'Bonsoir à tous, ça va_?'), (6500, 7333, 'Oui.')], 'fr')
     """
+    fragments, notes, changes = _prepared(transcript, corrector)
+    job = _job(preset, lang, [f.text for f in fragments], typography, expressions, speaker_labels, speech)
+    part = _build(job, fragments)
+    built = part.built
+    misses = check_limits(built.cues, job.preset, lang=job.lang, speech=built.speech)
+    rates = sorted(s.rate_cps for s in part.spans)
+    reading = _reading(built.cues, misses, job.preset, median(rates) if rates else None)
+    quality = measure_quality(built.cues, job.preset, job.lang, fragments=part.fragments, sources=built.fragments)
+    report = Report(transcript.source, job.preset.name, job.preset.source, job.lang, len(built.cues), misses,
+                    notes, changes, reading, quality, job.by_language, job.preset, part.typography)
+    return ConvertResult(built.cues, report, job.lang, tuple(transcript.metadata), built.fragments, built)
+
+
+@dataclass(frozen=True, slots=True)
+class _Job:
+    """What every part of one conversion shares: the rules resolved once."""
+
+    preset: Preset
+    by_language: bool
+    lang: str
+    typography: bool
+    expressions: Sequence[str]
+    labels: bool
+    speech: SpeechSource | None
+
+
+def _job(preset: Preset | PresetChoice | None, lang: str | None, texts: Sequence[str], typography: bool,
+         expressions: Sequence[str], speaker_labels: bool | None, speech: SpeechSource | None) -> _Job:
+    """The language (``texts``: the first fragments' texts, for detecting it) and the preset,
+    resolved; whether speakers get labels (see :func:`convert_transcript`)."""
+    code = _language(lang, texts)
+    rules, by_language = resolve_preset(preset, code)
+    labels = speaker_labels if speaker_labels is not None else rules.sdh and not by_language
+    return _Job(rules, by_language, code, typography, expressions, labels, speech)
+
+
+def _prepared(transcript: Transcript, corrector: Corrector | None
+              ) -> tuple[Sequence[Fragment], tuple[ReaderNote, ...], tuple[Record, ...]]:
+    """The transcript's fragments corrected and without control characters, its notes (with
+    one per fragment that had some), and the corrector's changes."""
     changes: tuple[Record, ...] = ()
     if corrector is not None:
         transcript, found = corrector(transcript)
         changes = tuple(found)
     fragments, notes = _without_controls(transcript.fragments, transcript.notes)
-    lang = _language(lang, [f.text for f in fragments])
-    preset, by_language = resolve_preset(preset, lang)
+    return fragments, notes, changes
+
+
+class _Part(NamedTuple):
+    """Cues built from some fragments: the fragments as typeset and labelled, their speech,
+    the cues, and the typography pass's changes."""
+
+    fragments: Sequence[Fragment]
+    spans: Sequence[SpeechSpan]
+    built: Built
+    typography: tuple[Record, ...]
+
+
+def _build(job: _Job, fragments: Sequence[Fragment], *, lead: Sequence[Fragment] = (),
+           tail: Sequence[Fragment] = (), after: Fragment | None = None, before_ms: int | None = None) -> _Part:
+    """The cues of ``fragments``: typography, speaker labels, speech (estimated, or heard), cues.
+
+    For a section of a long transcript: ``lead`` / ``tail``, the fragments just before and
+    after it, which the speech estimate looks at (a fragment's speech depends on its
+    neighbours' stamps); ``after``: the fragment before it (a speaker label opens a turn);
+    ``before_ms``: where the speech before it ends."""
     typo: tuple[Record, ...] = ()
-    if typography:
-        fragments, typo = _typeset_fragments(fragments, lang)
-    if speaker_labels if speaker_labels is not None else preset.sdh and not by_language:
-        fragments = label_speakers(fragments, lang)
-    if speech is None:
-        spans = estimate_speech(fragments)
-        timed = preset
+    if job.typography:
+        fragments, typo = _typeset_fragments(fragments, job.lang)
+        if tail:   # the text the next section will have (its changes are reported with it)
+            tail = _typeset_fragments(tail, job.lang)[0]
+    if job.labels:
+        fragments = label_speakers(fragments, job.lang, after=after)
+        if tail:
+            tail = label_speakers(tail, job.lang, after=fragments[-1] if fragments else after)
+    timed = job.preset
+    around = (*lead, *fragments, *tail) if lead or tail else fragments
+    if job.speech is None:
+        spans: Sequence[SpeechSpan] = estimate_speech(around)
     else:
-        spans = tuple(speech(fragments, preset))
-        timed = replace(preset, lag_ms=min(preset.lag_ms, MEASURED_LAG_MS),
-                        bridge_gap_ms=min(preset.bridge_gap_ms, MEASURED_BRIDGE_MS))
-    built = build_cues(fragments, spans, timed, lang=lang, expressions=expressions)
-    misses = check_limits(built.cues, preset, lang=lang, speech=built.speech)
-    rates = sorted(s.rate_cps for s in spans)
-    reading = _reading(built.cues, misses, preset, median(rates) if rates else None)
-    quality = measure_quality(built.cues, preset, lang, fragments=fragments, sources=built.fragments)
-    report = Report(transcript.source, preset.name, preset.source, lang, len(built.cues), misses,
-                    notes, changes, reading, quality, by_language, preset, typo)
-    return ConvertResult(built.cues, report, lang, tuple(transcript.metadata), built.fragments, built)
+        spans = tuple(job.speech(around, job.preset))
+        timed = replace(timed, lag_ms=min(timed.lag_ms, MEASURED_LAG_MS),
+                        bridge_gap_ms=min(timed.bridge_gap_ms, MEASURED_BRIDGE_MS))
+    marks = None
+    if around is not fragments:
+        spans = spans[len(lead):len(lead) + len(fragments)]
+        marks = mark_fragments(around).part(len(lead), len(lead) + len(fragments))
+    built = build_cues(fragments, spans, timed, lang=job.lang, expressions=job.expressions, before_ms=before_ms,
+                       marks=marks)
+    return _Part(fragments, spans, built, typo)
 
 
 # C0 and C1 control characters but the tab and line ends, with the ANSI sequences ESC starts: a
@@ -407,9 +476,10 @@ def _typeset_fragments(fragments: Sequence[Fragment], lang: str) -> tuple[tuple[
     return out, done.changes
 
 
-def label_speakers(fragments: Sequence[Fragment], lang: str) -> tuple[Fragment, ...]:
+def label_speakers(fragments: Sequence[Fragment], lang: str, *, after: Fragment | None = None) -> tuple[Fragment, ...]:
     """The fragments with ``NAME:`` before the words of each named speaker's turn (glued to the
-    first word by a no-break space, so that a line never ends on the label).
+    first word by a no-break space, so that a line never ends on the label); ``after``: the
+    fragment before them, when they go on from others (None: they open the transcript).
 
     >>> [f.text for f in label_speakers([Fragment(0, "Salut.", 1, speaker="Anna"),
     ...                                  Fragment(900, "Salut.", 2, speaker="Marc", turn=True)], "en")]
@@ -417,9 +487,9 @@ def label_speakers(fragments: Sequence[Fragment], lang: str) -> tuple[Fragment, 
     """
     colon = "\u202f:" if ":" in rules_for(lang).typography.space_before else ":"
     out = []
-    previous: str | None = None
+    previous = after.speaker if after is not None else None
     for k, frag in enumerate(fragments):
-        if frag.speaker is not None and (k == 0 or frag.turn or frag.speaker != previous) and frag.text:
+        if frag.speaker is not None and ((k == 0 and after is None) or frag.turn or frag.speaker != previous) and frag.text:
             frag = replace(frag, text=f"{frag.speaker.upper()}{colon}\u00a0{frag.text}")
         previous = frag.speaker
         out.append(frag)
@@ -508,11 +578,14 @@ def webvtt_voices(result: ConvertResult) -> tuple[tuple[str, ...], ...]:
     >>> webvtt_voices(convert_transcript(t, get_preset("fr-tv"), speaker_labels=False))[0]
     ('<v Anna>- Tu viens\u202f?</v>', '<v Marc>- Oui &amp; non.</v>')
     """
+    return _voices(result.cues, result.built)
+
+
+def _voices(cues: Sequence[Cue], built: Built | None) -> tuple[tuple[str, ...], ...]:
     from .formats.vtt import escape_vtt_text
 
-    built = result.built
     out = []
-    for k, cue in enumerate(result.cues):
+    for k, cue in enumerate(cues):
         lines = tuple(escape_vtt_text(line) for line in cue.lines)
         speakers = built.speakers[k] if built is not None and k < len(built.speakers) else ()
         if built is not None and built.dialogue[k] and len(speakers) == len(lines):
@@ -524,13 +597,15 @@ def webvtt_voices(result: ConvertResult) -> tuple[tuple[str, ...], ...]:
     return tuple(out)
 
 
-def _voiced(result: ConvertResult) -> tuple[Cue, ...]:
-    """The cues with their WebVTT payload naming each speaker (:func:`webvtt_voices`), for a
-    transcript that names them; the cues as they are otherwise."""
-    built = result.built
+def _voiced(built: Built | None, cues: Sequence[Cue] | None = None) -> tuple[Cue, ...]:
+    """The cues (``built``'s, or ``cues``: the same cues with other times) with their WebVTT
+    payload naming each speaker (:func:`webvtt_voices`), for a transcript that names them; the
+    cues as they are otherwise."""
+    assert built is not None or cues is not None
+    cues = tuple(cues if cues is not None else built.cues if built is not None else ())
     if built is None or not any(name for speakers in built.speakers for name in speakers):
-        return result.cues
-    return tuple(replace(cue, payload=voices) for cue, voices in zip(result.cues, webvtt_voices(result)))
+        return cues
+    return tuple(replace(cue, payload=voices) for cue, voices in zip(cues, _voices(cues, built)))
 
 
 # ---- files -----------------------------------------------------------------------------
@@ -662,6 +737,9 @@ def convert_file(input_path: PathArg, outputs: Sequence[str], preset: Preset | P
             raise ConfigError(f"refusing to write over the input {source_name(input_path)}; choose another file")
     source = read_input(input_path, options=read_options)
     warnings: list[str] = []
+    if isinstance(source, Transcript) and _is_long(source, plans, review_path):
+        job = _LongJob(preset, lang, typography, corrector, speech, speaker_labels, expressions)
+        return _convert_long(source, plans, job, report_path)
     if isinstance(source, Transcript):
         result = convert_transcript(source, preset, lang=lang, typography=typography, corrector=corrector,
                                     speech=speech, speaker_labels=speaker_labels, expressions=expressions)
@@ -685,6 +763,233 @@ def convert_file(input_path: PathArg, outputs: Sequence[str], preset: Preset | P
                          next((text for path, text in rendered if path is None), None), tuple(warnings))
 
 
+# ---- a long transcript, section by section ------------------------------------------------
+
+#: A transcript of more fragments than this (and :data:`_SECTION_SLACK`) is converted and
+#: written section by section (:func:`convert_file`), so that memory follows the section, not
+#: the file: about 20,000 fragments is five to ten hours of speech.
+SECTION_FRAGMENTS = 20_000
+_SECTION_SLACK = 2_000    # how far past SECTION_FRAGMENTS a section may run to end at a good place
+_SECTION_MARGIN = 64      # fragments either side of a section that its speech estimate looks at
+_OPENS = frozenset(",.;:!?)]}…»”’")   # a text starting so is glued to the one before
+
+
+def section_bounds(fragments: Sequence[Fragment], size: int = SECTION_FRAGMENTS) -> list[tuple[int, int]]:
+    """Where a long transcript is cut into sections, as ``(first, end)`` fragment indexes: after
+    ``size`` fragments, at the best place within the next :data:`_SECTION_SLACK`: a pause in the
+    estimated speech (where the cue builder cuts its chunks anyway, so that the cues are those
+    of the whole) after a sentence end, else a pause, else a sentence end, the longest gap
+    between stamps first; a text that opens glued to the one before is never cut from it.
+
+    >>> frags = [Fragment(k * 1000 + (3000 if k > 4 else 0), "Oui." if k in (3, 4) else "et", k + 1) for k in range(9)]
+    >>> section_bounds(frags, 3)
+    [(0, 5), (5, 9)]
+    """
+    n = len(fragments)
+    out = []
+    first = 0
+    slack = min(_SECTION_SLACK, size)
+    while n - first > size + slack:
+        lo, hi = first + size - 1, first + size + slack - 1   # the last fragment of the section: lo .. hi - 1
+        context = max(0, lo - _SECTION_MARGIN)
+        spans = estimate_speech(tuple(fragments[k] for k in range(context, min(n, hi + 1 + _SECTION_MARGIN))))
+        best, best_key = hi + 1, (False, False, -1)
+        for k in range(lo, hi):
+            here, following = fragments[k], fragments[k + 1]
+            if following.text[:1] in _OPENS:
+                continue
+            words = here.text.split()
+            key = (spans[k - context].pause_after, bool(words) and ends_sentence(words[-1]),
+                   following.start_ms - here.start_ms)
+            if key > best_key:
+                best, best_key = k + 1, key
+        out.append((first, best))
+        first = best
+    out.append((first, n))
+    return out
+
+
+def _is_long(transcript: Transcript, plans: Sequence[OutputPlan], review_path: PathArg | None) -> bool:
+    """Whether :func:`convert_file` converts ``transcript`` section by section: a transcript of
+    more than :data:`SECTION_FRAGMENTS` fragments written to files only (standard output and
+    the review page are made from all the cues at once)."""
+    return (len(transcript.fragments) > SECTION_FRAGMENTS + _SECTION_SLACK and review_path is None
+            and all(plan.path is not None for plan in plans))
+
+
+@dataclass(frozen=True, slots=True)
+class _LongJob:
+    """What :func:`convert_file` was asked, for :func:`_convert_long`."""
+
+    preset: Preset | PresetChoice | None
+    lang: str | None
+    typography: bool
+    corrector: Corrector | None
+    speech: SpeechSource | None
+    speaker_labels: bool | None
+    expressions: Sequence[str]
+
+
+class _Totals:
+    """What the report of a long conversion needs of every cue, kept compact (numbers in
+    arrays) as the sections go, and what it lists (misses, notes, changes)."""
+
+    def __init__(self) -> None:
+        from array import array
+
+        self.cues = 0
+        self.chars, self.units, self.durations, self.rates = array("l"), array("l"), array("l"), array("d")
+        self.misses: list[LimitMiss] = []
+        self.notes: list[ReaderNote] = []
+        self.changes: list[Record] = []
+        self.typography: list[Record] = []
+        self.quality: list[tuple[QualityReport, int]] = []
+
+    def add(self, cues: Sequence[Cue], preset: Preset) -> None:
+        from .presets import reading_chars
+
+        for cue in cues:
+            duration = cue.end_ms - cue.start_ms
+            if duration > 0:
+                self.chars.append(reading_chars(cue.text))
+                self.units.append(preset.reading_units(cue.text))
+                self.durations.append(duration)
+        self.cues += len(cues)
+
+    def report(self, transcript: Transcript, job: _Job, notes: Sequence[ReaderNote]) -> Report:
+        from .presets import speed_spread
+        from .quality import combine_quality, distribution_of
+
+        spread = speed_spread([n * 1000 / d for n, d in zip(self.chars, self.durations)])
+        fast = [m for m in self.misses if m.code is FindingCode.TOO_FAST]
+        preset = job.preset
+        words = preset.speed_unit is SpeedUnit.WPM
+        rates = sorted(self.rates)
+        reading = ReadingSpeed(spread.median_cps, spread.p90_cps, spread.max_cps, median(rates) if rates else None,
+                               None if words or preset.cps_steps else preset.max_cps, len(fast),
+                               sum(1 for m in fast if m.reason.startswith("the speech runs")), preset.speed_unit.value,
+                               float(preset.max_wpm) if words and preset.max_wpm is not None else None)
+        quality = combine_quality(self.quality, distribution_of(self.units, self.durations, preset))
+        return Report(transcript.source, preset.name, preset.source, job.lang, self.cues, tuple(self.misses),
+                      tuple(sorted((*notes, *self.notes), key=lambda n: n.line or 0)), tuple(self.changes),
+                      reading, quality, job.by_language, preset, tuple(self.typography))
+
+
+def _shifted(record: Record, segment: int, chars: int) -> Record:
+    """A correction's or typography change's record made in a section, placed in the whole:
+    its segment (fragment) ``segment`` later, its character offsets ``chars`` later."""
+    if segment == 0 or not hasattr(record, "segment"):
+        return record
+    moved: dict[str, int] = {"segment": getattr(record, "segment") + segment}
+    if hasattr(record, "start") and hasattr(record, "end"):
+        moved.update(start=getattr(record, "start") + chars, end=getattr(record, "end") + chars)
+    return cast(Record, replace(cast(Any, record), **moved))
+
+
+def _joined_end(cue: Cue, following: Cue, preset: Preset) -> Cue:
+    """The last cue of a section once the next section's first cue is known: its end kept off
+    the next start by the minimum gap, or closed up to it across a small gap (as
+    :func:`~captions.timing.cue_times` does inside a section)."""
+    limit = following.start_ms - preset.min_gap_ms
+    end = cue.end_ms
+    if end > limit or 0 < limit - end <= preset.chain_gap_ms:
+        end = limit
+        if preset.max_duration_ms is not None:
+            end = min(end, cue.start_ms + preset.max_duration_ms)
+        end = max(end, cue.start_ms + 1)
+    return cue if end == cue.end_ms else replace(cue, end_ms=end)
+
+
+def _convert_long(transcript: Transcript, plans: Sequence[OutputPlan], asked: _LongJob,
+                  report_path: PathArg | None) -> ConvertedFile:
+    """:func:`convert_file` of a transcript of more than :data:`SECTION_FRAGMENTS` fragments:
+    converted and written section by section (:func:`section_bounds`), each section's cues
+    written once the next one's first cue is known, the report's figures kept as numbers.
+
+    The cues are those of a conversion of the whole but at the cuts between sections (a cue
+    never runs across one; each cut is at a sentence end, the longest pause at hand).  The
+    result holds the report, not the cues (they are in the files)."""
+    fragments = transcript.fragments
+    bounds = section_bounds(fragments)
+    totals = _Totals()
+    state: dict[str, Any] = {}
+
+    def section(k: int) -> tuple[Sequence[Fragment], tuple[Record, ...], int]:
+        first, end = bounds[k]
+        cols = fragments.section(first, end) if isinstance(fragments, FragmentColumns) else tuple(fragments[first:end])
+        fixed, notes, changes = _prepared(Transcript(transcript.source, cols), asked.corrector)
+        totals.notes += notes
+        return fixed, changes, sum(len(f.text) + 1 for f in cols)
+
+    def parts() -> Iterator[tuple[_Part, int]]:
+        chars = 0
+        lead: Sequence[Fragment] = ()
+        after: Fragment | None = None
+        before_ms: int | None = None
+        upcoming = section(0)
+        for k, (first, end) in enumerate(bounds):
+            fixed, changes, size = upcoming
+            if "job" not in state:
+                state["job"] = _job(asked.preset, asked.lang, [f.text for f in fixed[:2000]], asked.typography,
+                                    asked.expressions, asked.speaker_labels, asked.speech)
+            upcoming = section(k + 1) if k + 1 < len(bounds) else ((), (), 0)
+            part = _build(state["job"], fixed, lead=lead, tail=upcoming[0][:_SECTION_MARGIN], after=after,
+                          before_ms=before_ms)
+            totals.changes += (_shifted(c, first, chars) for c in changes)
+            totals.typography += (_shifted(c, first, 0) for c in part.typography)
+            chars += size
+            if part.fragments:
+                lead, after = part.fragments[-_SECTION_MARGIN:], part.fragments[-1]
+            if part.built.cues:
+                before_ms = part.built.speech[-1][1]
+            yield part, first
+
+    def finish(held: tuple[_Part, int], following: Cue | None, previous: Cue | None) -> tuple[tuple[bytes, ...], Cue]:
+        """A section's cues, the last one joined to the next section's first: measured, rendered."""
+        part, first = held
+        job: _Job = state["job"]
+        cues = list(part.built.cues)
+        if following is not None:
+            cues[-1] = _joined_end(cues[-1], following, job.preset)
+        number = totals.cues + 1
+        totals.misses += check_limits(cues, job.preset, lang=job.lang, speech=part.built.speech, previous=previous,
+                                      number=number)
+        quality = measure_quality(cues, job.preset, job.lang, fragments=part.fragments, sources=part.built.fragments)
+        totals.quality.append((replace(quality, speakers=()), totals.cues))
+        totals.add(cues, job.preset)
+        built = replace(part.built, cues=tuple(cues))
+        notes = tuple(transcript.metadata)
+        row = tuple(encode_text(render_captions(_voiced(built) if plan.format is Format.VTT else built.cues, plan.format,
+                                                header_notes=notes, number=number)) for plan in plans)
+        return row, cues[-1]
+
+    def rows() -> Iterator[tuple[bytes, ...]]:
+        held: tuple[_Part, int] | None = None
+        previous: Cue | None = None
+        for part, first in parts():
+            totals.rates.extend(s.rate_cps for s in part.spans)
+            if not part.built.cues:
+                continue
+            if held is not None:
+                row, previous = finish(held, part.built.cues[0], previous)
+                yield row
+            held = part, first
+        if held is not None:
+            yield finish(held, None, previous)[0]
+        elif "job" in state:   # no cue at all: the files' headers
+            yield tuple(encode_text(render_captions((), plan.format, header_notes=tuple(transcript.metadata)))
+                        for plan in plans)
+        if report_path is not None:
+            report = totals.report(transcript, state["job"], transcript.notes)
+            yield (b"",) * len(plans) + (encode_text(_report_json(report)),)
+
+    paths: list[PathArg] = [plan.path for plan in plans if plan.path is not None]
+    write_rows([*paths, *([report_path] if report_path is not None else [])], rows())
+    report = totals.report(transcript, state["job"], transcript.notes)
+    result = ConvertResult((), report, report.lang, tuple(transcript.metadata))
+    return ConvertedFile(result, tuple(Path(p) for p in paths), None)
+
+
 def _output_name(plan: OutputPlan) -> str:
     return "standard output" if plan.path is None else str(plan.path)
 
@@ -696,7 +1001,7 @@ def render_output(source: Transcript | CaptionDocument, result: ConvertResult, f
     own format (every block and tag kept), or as a new file in the other format with a warning
     added to ``warnings`` (naming the output ``name``) for what that format cannot carry."""
     if isinstance(source, Transcript):
-        cues = _voiced(result) if fmt is Format.VTT else result.cues
+        cues = _voiced(result.built, result.cues) if fmt is Format.VTT else result.cues
         return render_captions(cues, fmt, header_notes=result.header_notes)
     if fmt is source.format:
         return render_document(source, result.cues).replace("\r\n", "\n").replace("\r", "\n")

@@ -23,7 +23,7 @@ from .errors import Location, OutputError, ParseError
 from .model import Format
 
 __all__ = ["Decoded", "decode", "read_bytes", "read_source", "MAX_INPUT_BYTES", "format_size", "printable",
-           "encode_text", "write_text_atomic", "write_bytes_atomic", "write_all", "source_name", "same_file", "sniff",
+           "encode_text", "write_text_atomic", "write_bytes_atomic", "write_all", "write_rows", "source_name", "same_file", "sniff",
            "package_text"]
 
 _BOMS = (
@@ -591,26 +591,83 @@ def _refuse_special(target: Path, name: str) -> None:
 
 def _stage(target: Path, data: bytes | Iterable[bytes], name: str, sync: bool = True) -> str:
     """Write ``data`` to a new temporary file beside ``target`` and return its path."""
-    import tempfile   # only commands that write pay for it
-
+    staged = _Staged(target, name)
     try:
-        fd, tmp = tempfile.mkstemp(prefix=".captions-", suffix=".tmp", dir=target.parent)
-    except OSError as exc:
-        raise _output_error(name, exc) from None
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            for chunk in (data,) if isinstance(data, bytes) else data:
-                handle.write(chunk)
-            handle.flush()
-            if sync:
-                os.fsync(handle.fileno())
-        os.chmod(tmp, _mode_for(target))
-    except BaseException as exc:
-        os.unlink(tmp)
-        if isinstance(exc, OSError):
-            raise _output_error(name, exc) from None
+        for chunk in (data,) if isinstance(data, bytes) else data:
+            staged.write(chunk)
+        staged.close(sync)
+    except BaseException:
+        staged.discard()
         raise
-    return tmp
+    return staged.tmp
+
+
+class _Staged:
+    """A new temporary file beside ``target``, written then closed with ``target``'s
+    permissions (or discarded); an ``OSError`` is an :class:`OutputError` naming ``name``."""
+
+    def __init__(self, target: Path, name: str) -> None:
+        import tempfile   # only commands that write pay for it
+
+        self.target, self.name = target, name
+        try:
+            fd, self.tmp = tempfile.mkstemp(prefix=".captions-", suffix=".tmp", dir=target.parent)
+        except OSError as exc:
+            raise _output_error(name, exc) from None
+        self.handle = os.fdopen(fd, "wb")
+
+    def write(self, chunk: bytes) -> None:
+        try:
+            self.handle.write(chunk)
+        except OSError as exc:
+            raise _output_error(self.name, exc) from None
+
+    def close(self, sync: bool) -> None:
+        try:
+            self.handle.flush()
+            if sync:
+                os.fsync(self.handle.fileno())
+            self.handle.close()
+            os.chmod(self.tmp, _mode_for(self.target))
+        except OSError as exc:
+            raise _output_error(self.name, exc) from None
+
+    def discard(self) -> None:
+        self.handle.close()
+        try:
+            os.unlink(self.tmp)
+        except FileNotFoundError:
+            pass
+
+
+def write_rows(paths: Sequence[str | os.PathLike[str]], rows: Iterable[Sequence[bytes]]) -> None:
+    """Write several outputs all or none, as :func:`write_all` does, their bytes given row by
+    row: each row holds the next chunk of every output, in the order of ``paths`` (a long
+    transcript is converted and written section by section, never held whole).
+
+    Raises:
+        OutputError: an output cannot be written (no file of this call is left behind).
+    """
+    staged: list[_Staged] = []
+    try:
+        for path in paths:
+            target = Path(os.path.realpath(path))
+            _refuse_special(target, str(path))
+            staged.append(_Staged(target, str(path)))
+        for row in rows:
+            for out, chunk in zip(staged, row):
+                out.write(chunk)
+        for out in staged:
+            out.close(True)
+        for out in staged:
+            try:
+                os.replace(out.tmp, out.target)
+            except OSError as exc:
+                raise _output_error(str(out.target), exc) from None
+    except BaseException:
+        for out in staged:
+            out.discard()
+        raise
 
 
 def _mode_for(target: Path) -> int:

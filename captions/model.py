@@ -218,6 +218,14 @@ class FragmentColumns(Sequence[Fragment]):
             self._starts, self._texts, self._lines, self._turns = (), (), (), None
         return self._built
 
+    def section(self, first: int, end: int) -> tuple[Fragment, ...]:
+        """The fragments ``first`` to ``end`` (excluded), built from the columns without building
+        the others (a long transcript is converted section by section)."""
+        if self._built is not None:
+            return self._built[first:end]
+        turns = self._turns[first:end] if self._turns is not None else repeat(False, max(0, end - first))
+        return tuple(map(_make_usual(), self._starts[first:end], self._texts[first:end], self._lines[first:end], turns))
+
     def __len__(self) -> int:
         return len(self._built) if self._built is not None else len(self._starts)
 

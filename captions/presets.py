@@ -26,7 +26,7 @@ from .errors import ConfigError
 from .model import Cue
 
 __all__ = ["Preset", "PRESETS", "DEFAULT_PRESET", "get_preset", "reading_chars", "chars_per_second", "SpeedSpread",
-           "reading_speeds", "median", "SpeedUnit", "count_words", "LAYOUT_CHARS", "LANGUAGE_PRESETS",
+           "reading_speeds", "speed_spread", "median", "SpeedUnit", "count_words", "LAYOUT_CHARS", "LANGUAGE_PRESETS",
            "NEUTRAL_PRESET", "preset_for_language", "PresetChoice", "resolve_preset"]
 
 
@@ -461,7 +461,17 @@ def reading_speeds(cues: Sequence[Cue], chars: Sequence[int] | None = None) -> S
     (7.0, 7.0, 7.0)
     """
     counts = chars if chars is not None else [reading_chars(c.text) for c in cues]
-    speeds = sorted([n * 1000 / (c.end_ms - c.start_ms) for c, n in zip(cues, counts) if c.end_ms > c.start_ms])
+    return speed_spread([n * 1000 / (c.end_ms - c.start_ms) for c, n in zip(cues, counts) if c.end_ms > c.start_ms])
+
+
+def speed_spread(speeds: list[float]) -> SpeedSpread:
+    """The spread of cues' reading speeds (characters per second, in any order): what
+    :func:`reading_speeds` gives for the cues they were measured on.
+
+    >>> speed_spread([7.0, 3.0, 5.0])
+    SpeedSpread(median_cps=5.0, p90_cps=7.0, max_cps=7.0)
+    """
+    speeds = sorted(speeds)
     if not speeds:
         return SpeedSpread(0.0, 0.0, 0.0)
     return SpeedSpread(median(speeds), speeds[min(len(speeds) - 1, int(len(speeds) * 0.9))], speeds[-1])

@@ -21,7 +21,7 @@ import re
 import unicodedata
 from bisect import bisect_left
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import NamedTuple, TypedDict
 
 from .findings import Finding, FindingCode, FindingDict, Severity
@@ -30,7 +30,7 @@ from .model import Cue, Fragment
 from .presets import Preset, SpeedUnit, median
 
 __all__ = ["Flag", "SpeedBand", "SpeedDistribution", "QualityReport", "measure_quality", "BLANK_MS",
-           "SPEED_BANDS", "line_end_words", "speed_distribution"]
+           "SPEED_BANDS", "line_end_words", "speed_distribution", "distribution_of", "combine_quality"]
 
 #: A blank at least this long between two cues of one sentence is a blank a viewer notices.
 BLANK_MS = 1000
@@ -229,6 +229,37 @@ def measure_quality(cues: Sequence[Cue], preset: Preset, lang: str, *,
         turn_starts=turns.starts if turns.total is not None else frozenset())
 
 
+def combine_quality(parts: Iterable[tuple[QualityReport, int]], speed: SpeedDistribution) -> QualityReport:
+    """One report for cues measured part by part (a long transcript converted section by
+    section, each section's cues after a sentence end): each part's report with how many cues
+    come before it.  Counts are added, flags and turn starts numbered in the whole; ``speed``
+    is the distribution over all the cues (:func:`distribution_of`); the speakers per cue are
+    not kept (``()``).
+
+    >>> from captions.presets import get_preset
+    >>> one = measure_quality([Cue(0, 2000, ("Il y a, parce", "que c'est",))], get_preset("fr-tv"), "fr")
+    >>> both = combine_quality([(one, 0), (one, 1)], one.speed)
+    >>> one.weak_line_ends, both.weak_line_ends, [f.finding.cue for f in both.flags]
+    (2, 4, [1, 1, 1, 2, 2, 2])
+    """
+    done = list(parts)
+    flags = tuple(replace(f, finding=replace(f.finding, cue=(f.finding.cue or 0) + before)) if before else f
+                  for q, before in done for f in q.flags)
+
+    def total(name: str) -> int | None:
+        values = [getattr(q, name) for q, _ in done]
+        return None if not values or any(v is None for v in values) else sum(values)
+
+    first = done[0][0] if done else None
+    return QualityReport(
+        turns=total("turns"), turns_marked=total("turns_marked"), cues_over_two_speakers=total("cues_over_two_speakers"),
+        expression_splits=total("expression_splits") or 0, expressions_known=first.expressions_known if first else 0,
+        lines=total("lines") or 0, weak_line_ends=total("weak_line_ends") or 0,
+        blanks_in_sentence=total("blanks_in_sentence") or 0, blanks_unmarked=total("blanks_unmarked") or 0,
+        speed=speed, flags=flags,
+        turn_starts=frozenset(k + before for q, before in done for k in q.turn_starts))
+
+
 def line_end_words(lang: str) -> frozenset[str]:
     """The words a line or a cue must not end on, from the language's data: articles and
     determiners, pronouns, prepositions, conjunctions, auxiliaries and adjectives before their
@@ -249,13 +280,20 @@ def speed_distribution(cues: Sequence[Cue], preset: Preset) -> SpeedDistribution
     >>> d.unit.value, d.median, d.max, d.over_limit, [b.cues for b in d.bands]
     ('wpm', 225.0, 420.0, 1, [1, 0, 0, 0, 0, 0, 0, 1])
     """
-    unit = preset.speed_unit
     shown = [c for c in cues if c.end_ms > c.start_ms]
-    units = [preset.reading_units(c.text) for c in shown]
-    speeds = sorted(preset.speed_of(n, c.end_ms - c.start_ms) for c, n in zip(shown, units))
+    return distribution_of([preset.reading_units(c.text) for c in shown], [c.end_ms - c.start_ms for c in shown],
+                           preset)
+
+
+def distribution_of(units: Sequence[int], durations: Sequence[int], preset: Preset) -> SpeedDistribution:
+    """:func:`speed_distribution` of the cues shown for a positive time, given as each one's
+    reading units (:meth:`Preset.reading_units`) and display time: what a caller that does not
+    keep the cues collects (a long transcript converted section by section)."""
+    unit = preset.speed_unit
+    speeds = sorted(preset.speed_of(n, duration) for n, duration in zip(units, durations))
     over = 0
-    for cue, n in zip(shown, units):
-        allowed = preset.max_units_for(cue.end_ms - cue.start_ms)
+    for n, duration in zip(units, durations):
+        allowed = preset.max_units_for(duration)
         over += allowed is not None and n > allowed + 1e-9
     edges = SPEED_BANDS[unit]
     counts = [0] * (len(edges) + 1)

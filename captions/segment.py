@@ -60,7 +60,7 @@ _GLUE = (NNBSP, "\u00a0")   # a word that starts or ends with one is glued to it
 
 @dataclass(frozen=True, slots=True)
 class Marks:
-    """What is known about the start of each fragment.
+    """What is known about the start of each fragment (:meth:`part`: of some of them).
 
     Attributes:
         turn: a speaker's turn starts there (marked by the input).
@@ -75,6 +75,10 @@ class Marks:
     probable: tuple[bool, ...]
     plain: tuple[bool, ...]
     phrased: tuple[bool, ...] = ()
+
+    def part(self, first: int, end: int) -> Marks:
+        """The marks of fragments ``first`` to ``end`` (excluded)."""
+        return Marks(self.turn[first:end], self.probable[first:end], self.plain[first:end], self.phrased[first:end])
 
 
 _PLAIN_WINDOW = 8         # fragments either side looked at to find a stretch
@@ -465,7 +469,8 @@ class _Piece(NamedTuple):
 
 
 def build_cues(fragments: Sequence[Fragment], spans: Sequence[SpeechSpan], preset: Preset, *,
-               lang: str = "fr", expressions: Sequence[str] = (), chunked: bool = True) -> Built:
+               lang: str = "fr", expressions: Sequence[str] = (), chunked: bool = True,
+               before_ms: int | None = None, marks: Marks | None = None) -> Built:
     """Cut the running text of ``fragments`` (with their estimated ``spans``) into cues.
 
     The steps: turns and stretches marked per fragment; then, chunk by chunk between pauses,
@@ -473,7 +478,11 @@ def build_cues(fragments: Sequence[Fragment], spans: Sequence[SpeechSpan], prese
     (:class:`_CueEnds`), any cue whose lines cannot fit cut again, the lines laid out with their
     dashes and continuation marks; then the display times of all the cues.  ``expressions``:
     the user's fixed expressions, added to the language's; ``chunked=False`` builds the whole
-    text as one chunk (the same cues, more memory: a test compares them).
+    text as one chunk (the same cues, more memory: a test compares them).  ``before_ms``: where
+    the speech before ``fragments`` ends, when they go on from other fragments (a section of a
+    long transcript, after a pause); ``marks``: :func:`mark_fragments` of the fragments, when
+    the caller has marked them among their neighbours (a section's stretches and turns depend
+    on the fragments either side).
 
     >>> from captions.presets import get_preset
     >>> from captions.timing import estimate_speech
@@ -482,7 +491,7 @@ def build_cues(fragments: Sequence[Fragment], spans: Sequence[SpeechSpan], prese
     [(500, 2420, ('Bonsoir à tous.',)), (2500, 4200, ('Voici le journal.',))]
     """
     data = rules_for(lang, tuple(expressions))
-    marks = mark_fragments(fragments)
+    marks = marks or mark_fragments(fragments)
     bounds = _chunks(fragments, spans, data)
     pauses: frozenset[int] = frozenset()
     if not chunked:   # one chunk, each pause a forced cut inside it
@@ -491,7 +500,7 @@ def build_cues(fragments: Sequence[Fragment], spans: Sequence[SpeechSpan], prese
     pieces: list[_Piece] = []
     opened = False   # the next cue opens with the continuation mark
     head = True      # the chunk starts a sentence
-    before: int | None = None   # where the speech before the chunk ends
+    before = before_ms   # where the speech before the chunk ends
     chunk = _Chunk(fragments, spans, marks, *bounds[0], preset, data) if bounds else None
     for k in range(len(bounds)):
         assert chunk is not None
@@ -502,6 +511,11 @@ def build_cues(fragments: Sequence[Fragment], spans: Sequence[SpeechSpan], prese
         if chunk.words.text:
             head, before = after[1], chunk.words.end_ms[-1]
         chunk = following
+    return _built(pieces, preset)
+
+
+def _built(pieces: Sequence[_Piece], preset: Preset) -> Built:
+    """The cues of ``pieces`` with their display times, and what is known of each."""
     if not pieces:
         return Built((), (), ())
     times = cue_times([p.timing for p in pieces], preset)

@@ -48,7 +48,7 @@ class FormatModule(Protocol):
               encoding: str = ...) -> CaptionDocument: ...
 
     def render(self, cues: Sequence[Cue], *, header_notes: Sequence[str] = ...,
-               lost: list[int] | None = ...) -> str: ...
+               lost: list[int] | None = ..., number: int = ...) -> str: ...
 
 
 def format_module(fmt: Format) -> FormatModule:
@@ -73,11 +73,13 @@ def format_for_path(path: str | os.PathLike[str]) -> Format:
 
 
 def render_captions(cues: Sequence[Cue], fmt: Format, *, header_notes: Sequence[str] = (),
-                    lost: list[int] | None = None) -> str:
+                    lost: list[int] | None = None, number: int = 1) -> str:
     """Render ``cues`` as a new file in ``fmt`` (SRT has no comments: ``header_notes`` only go to
     WebVTT).  A cue read from a file keeps its markup when ``fmt`` can say it; the number of each
-    one that cannot is added to ``lost``."""
-    return format_module(fmt).render(cues, header_notes=header_notes, lost=lost)
+    one that cannot is added to ``lost``.  ``number``: the first cue's number; past 1, the text
+    goes on a file whose first cues were rendered before (no header), so that a long file is
+    written part by part."""
+    return format_module(fmt).render(cues, header_notes=header_notes, lost=lost, number=number)
 
 
 def render_document(doc: CaptionDocument, cues: Sequence[Cue] | None = None) -> str:

@@ -364,8 +364,10 @@ def _timing_like(line: str) -> bool:
     return "-->" in line and (_TIMING.match(line) is not None or loose_timing(line, ",") is not None)
 
 
-def render(cues: Sequence[Cue], *, header_notes: Sequence[str] = (), lost: list[int] | None = None) -> str:
-    """SRT text: indexes from 1, ``HH:MM:SS,mmm`` with three millisecond digits (SRT has no
+def render(cues: Sequence[Cue], *, header_notes: Sequence[str] = (), lost: list[int] | None = None,
+           number: int = 1) -> str:
+    """SRT text: indexes from 1 (from ``number``: the cues go on from others, a long conversion
+    written part by part), ``HH:MM:SS,mmm`` with three millisecond digits (SRT has no
     comments: ``header_notes`` are not written).  ``lost``: see :func:`cue_text`.
 
     >>> print(render([Cue(1500, 3000, ("Bonsoir", "à tous"))]), end="")
@@ -376,7 +378,7 @@ def render(cues: Sequence[Cue], *, header_notes: Sequence[str] = (), lost: list[
     <BLANKLINE>
     """
     out = []
-    for index, cue in enumerate(cues, start=1):
+    for index, cue in enumerate(cues, start=number):
         text = cue_text(cue, lost, index)
         body = "\n".join(text) + "\n" if text else ""
         out.append(f"{index}\n{format_srt(cue.start_ms)} --> {format_srt(cue.end_ms)}\n{body}\n")

@@ -585,9 +585,11 @@ def _header(header_notes: Sequence[str]) -> list[str]:
     return ["WEBVTT", f"NOTE {notes[0]}" if len(notes) == 1 else "NOTE\n" + "\n".join(notes)]
 
 
-def render(cues: Sequence[Cue], *, header_notes: Sequence[str] = (), lost: list[int] | None = None) -> str:
+def render(cues: Sequence[Cue], *, header_notes: Sequence[str] = (), lost: list[int] | None = None,
+           number: int = 1) -> str:
     """WebVTT text: the ``WEBVTT`` signature, an optional NOTE block, then the cues (``lost``:
-    see :func:`cue_text`).
+    see :func:`cue_text`).  From ``number`` on 2, the cues go on from others (a long conversion
+    written part by part): their blocks alone, each after a blank line.
 
     >>> print(render([Cue(0, 1500, ("Tech & Co",))], header_notes=["Titre"]), end="")
     WEBVTT
@@ -597,11 +599,13 @@ def render(cues: Sequence[Cue], *, header_notes: Sequence[str] = (), lost: list[
     00:00:00.000 --> 00:00:01.500
     Tech &amp; Co
     """
-    parts = _header(header_notes)
-    for number, cue in enumerate(cues, start=1):
-        parts.append("\n".join([*WRITER.identifier(cue, number), WRITER.timing(cue, None),
-                                 *cue_text(cue, lost, number)]))
-    return "\n\n".join(parts) + "\n"
+    parts = _header(header_notes) if number == 1 else []
+    for index, cue in enumerate(cues, start=number):
+        parts.append("\n".join([*WRITER.identifier(cue, index), WRITER.timing(cue, None),
+                                 *cue_text(cue, lost, index)]))
+    if not parts:
+        return ""
+    return ("" if number == 1 else "\n") + "\n\n".join(parts) + "\n"
 
 
 class _Writer(BlockWriter):

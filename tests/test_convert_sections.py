@@ -1,0 +1,101 @@
+"""A long transcript is converted and written section by section (``captions.convert``'s long
+path), so that memory follows the section and not the file; what it writes must be what the
+conversion of the whole writes: the same cues, the same files, the same report.
+
+The sections are made small here (a few hundred fragments) so that a transcript of a few
+thousand lines crosses many section cuts; the bundled sample is repeated, stamps after stamps.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from captions import convert
+from captions.cli import main
+from captions.model import Fragment
+from click.testing import CliRunner
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT / "samples" / "techco-2026-03-05.txt"
+DICTIONARY = ROOT / "samples" / "techco.dict.toml"
+_STAMP = re.compile(r"^(?:(\d{1,2}):)?(\d{1,3}):(\d\d)(?=\S)")
+
+
+def _clock(seconds: int) -> str:
+    hours, rest = divmod(seconds, 3600)
+    return f"{hours}:{rest // 60:02d}:{rest % 60:02d}"
+
+
+def _repeated(path: Path, times: int, *, speakers: bool = False) -> Path:
+    """The sample's stamped lines ``times`` times, each repetition after the last; with
+    ``speakers``, every line spoken by one of three named people, the speaker changing every
+    few lines (``H:MM:SS Name: text``)."""
+    lines = []
+    for line in SAMPLE.read_text(encoding="utf-8").splitlines():
+        m = _STAMP.match(line)
+        if m:
+            hours, minutes, seconds = (int(g) if g else 0 for g in m.groups())
+            lines.append(((hours * 60 + minutes) * 60 + seconds, line[m.end():]))
+    period = lines[-1][0] + 5
+    out = []
+    for r in range(times):
+        for k, (seconds, text) in enumerate(lines):
+            name = ("Anna", "Marc", "Léa")[(k // 7) % 3]
+            out.append(f"{_clock(r * period + seconds)} {name}: {text}" if speakers
+                       else f"{_clock(r * period + seconds)}{text}")
+    path.write_text("\n".join(out) + "\n", encoding="utf-8")
+    return path
+
+
+def _convert(source: Path, out: Path, *args: str) -> dict[str, bytes]:
+    out.mkdir()
+    result = CliRunner().invoke(main, ["convert", str(source), "-o", str(out / "a.srt"), "-o", str(out / "a.vtt"),
+                                       "--report", str(out / "a.json"), *args])
+    assert result.exit_code == 0, result.output
+    return {p.name: p.read_bytes() for p in out.iterdir()}
+
+
+@pytest.mark.parametrize("speakers, args", [
+    (False, ("--dict", str(DICTIONARY))),             # corrections and typography in every section
+    (True, ("--preset", "netflix-sdh", "--speaker-labels")),   # labels and voices across the cuts
+])
+def test_a_long_transcript_written_section_by_section_is_the_whole_conversion(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, speakers: bool, args: tuple[str, ...]) -> None:
+    source = _repeated(tmp_path / "long.txt", 2, speakers=speakers)
+    whole = _convert(source, tmp_path / "whole", *args)   # 5,600 fragments: one piece at the usual size
+    monkeypatch.setattr(convert, "SECTION_FRAGMENTS", 400)
+    monkeypatch.setattr(convert, "_SECTION_SLACK", 100)
+    calls: list[int] = []
+    real = convert._convert_long
+    monkeypatch.setattr(convert, "_convert_long", lambda *a, **k: calls.append(1) or real(*a, **k))
+    parts = _convert(source, tmp_path / "parts", *args)
+    assert calls, "the long path was not taken"
+    assert len(convert.section_bounds(convert.read_input(source).fragments, 400)) >= 10
+    for name in ("a.srt", "a.vtt"):
+        assert parts[name] == whole[name], name
+    assert json.loads(parts["a.json"]) == json.loads(whole["a.json"])
+    report = json.loads(parts["a.json"])
+    assert report["cues"] > 2000 and report["misses"] and report["typography"]
+    if not speakers:
+        assert report["changes"] and all(c["segment"] >= 0 for c in report["changes"])
+
+
+def test_section_bounds_cover_every_fragment_once_and_cut_after_a_pause() -> None:
+    frags = [Fragment(k * 1000 + (5000 if k % 50 == 30 else 0) + 5000 * (k // 50), f"mot {k}." if k % 10 == 9 else f"mot {k}",
+                      k + 1) for k in range(1000)]
+    bounds = convert.section_bounds(frags, 100)
+    assert bounds[0][0] == 0 and bounds[-1][1] == len(frags)
+    assert all(a < b for a, b in bounds) and all(b == c for (_, b), (c, _) in zip(bounds, bounds[1:]))
+    assert all(100 <= b - a <= 200 for a, b in bounds[:-1])
+    # every cut comes after the longest silence at hand: the fragment before a 5 s jump
+    assert all(frags[b].start_ms - frags[b - 1].start_ms >= 5000 for _, b in bounds[:-1])
+
+
+def test_a_text_glued_to_the_one_before_is_never_cut_from_it() -> None:
+    frags = [Fragment(k * 1000 + (4000 if k == 150 else 0), ", suite" if k == 150 else f"mot {k}.", k + 1)
+             for k in range(400)]
+    assert all(not frags[b].text.startswith(",") for _, b in convert.section_bounds(frags, 100)[:-1])
