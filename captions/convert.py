@@ -35,7 +35,7 @@ from .validate.checks import check_cues
 __all__ = [
     "Report", "ReadingSpeed", "LimitMiss", "check_limits", "ConvertResult", "Corrector", "Recorded", "Record", "ReaderNote",
     "convert_transcript", "convert_cues", "convert_file", "render_output", "webvtt_voices", "SpeechSource", "MEASURED_LAG_MS", "MEASURED_BRIDGE_MS", "label_speakers", "plan_convert_outputs", "read_input", "OutputPlan",
-    "ConvertedFile",
+    "ConvertedFile", "SECTION_FRAGMENTS", "section_bounds", "Progress",
 ]
 
 if TYPE_CHECKING:
@@ -55,6 +55,7 @@ class Recorded(Protocol):
 
 Record = Recorded | Mapping[str, object]   # a record, or its JSON form already
 ReaderNote = Note | Finding   # what the transcript reader decided, or what the caption reader met
+Progress = Callable[[int, int], None]   # called with the work done and the whole (fragments)
 Corrector = Callable[[Transcript], tuple[Transcript, Sequence[Record]]]
 #: Where each fragment's speech is, measured rather than estimated (``captions.audio.speech_from_media``
 #: hears it in the replay): called with the (corrected) fragments and the preset, it returns one
@@ -428,12 +429,13 @@ def _build(job: _Job, fragments: Sequence[Fragment], *, lead: Sequence[Fragment]
         spans = tuple(job.speech(around, job.preset))
         timed = replace(timed, lag_ms=min(timed.lag_ms, MEASURED_LAG_MS),
                         bridge_gap_ms=min(timed.bridge_gap_ms, MEASURED_BRIDGE_MS))
-    marks = None
-    if around is not fragments:
-        spans = spans[len(lead):len(lead) + len(fragments)]
-        marks = mark_fragments(around).part(len(lead), len(lead) + len(fragments))
-    built = build_cues(fragments, spans, timed, lang=job.lang, expressions=job.expressions, before_ms=before_ms,
-                       marks=marks)
+    marks, end = None, None
+    if around is not fragments:   # the section and what follows it, its cues alone kept
+        spans = spans[len(lead):]
+        marks = mark_fragments(around).part(len(lead), len(around))
+        end = len(fragments)
+    built = build_cues((*fragments, *tail) if tail else fragments, spans, timed, lang=job.lang,
+                       expressions=job.expressions, before_ms=before_ms, marks=marks, end=end)
     return _Part(fragments, spans, built, typo)
 
 
@@ -711,7 +713,7 @@ def convert_file(input_path: PathArg, outputs: Sequence[str], preset: Preset | P
                  corrector: Corrector | None = None, report_path: PathArg | None = None,
                  review_path: PathArg | None = None, read_options: ReadOptions | None = None,
                  speech: SpeechSource | None = None, speaker_labels: bool | None = None,
-                 expressions: Sequence[str] = ()) -> ConvertedFile:
+                 expressions: Sequence[str] = (), progress: Progress | None = None) -> ConvertedFile:
     """Read ``input_path``, build the cues, render every output, then write them all or none.
 
     Everything is computed before anything is written, so a bad input or option leaves no
@@ -720,7 +722,9 @@ def convert_file(input_path: PathArg, outputs: Sequence[str], preset: Preset | P
     (:mod:`captions.review_html`) to ``review_path``; ``read_options`` is what the transcript
     reader is asked (chrome kept, lines dropped).  ``speech`` (the replay's, see
     :func:`convert_transcript`) times a transcript; a caption file keeps its own times.
-    ``speaker_labels`` and ``expressions``: see :func:`convert_transcript`.
+    ``speaker_labels`` and ``expressions``: see :func:`convert_transcript`.  ``progress`` is
+    called with the fragments done and their total as a long transcript's sections are written
+    (see :func:`section_bounds`; a short one is done at once).
 
     A caption input written in its own format keeps everything the file holds but the new
     line breaks (:func:`captions.formats.render_document`: headers, NOTE, STYLE and REGION
@@ -739,7 +743,7 @@ def convert_file(input_path: PathArg, outputs: Sequence[str], preset: Preset | P
     warnings: list[str] = []
     if isinstance(source, Transcript) and _is_long(source, plans, review_path):
         job = _LongJob(preset, lang, typography, corrector, speech, speaker_labels, expressions)
-        return _convert_long(source, plans, job, report_path)
+        return _convert_long(source, plans, job, report_path, progress)
     if isinstance(source, Transcript):
         result = convert_transcript(source, preset, lang=lang, typography=typography, corrector=corrector,
                                     speech=speech, speaker_labels=speaker_labels, expressions=expressions)
@@ -774,17 +778,20 @@ _SECTION_MARGIN = 64      # fragments either side of a section that its speech e
 _OPENS = frozenset(",.;:!?)]}…»”’")   # a text starting so is glued to the one before
 
 
-def section_bounds(fragments: Sequence[Fragment], size: int = SECTION_FRAGMENTS) -> list[tuple[int, int]]:
+def section_bounds(fragments: Sequence[Fragment], size: int | None = None) -> list[tuple[int, int]]:
     """Where a long transcript is cut into sections, as ``(first, end)`` fragment indexes: after
-    ``size`` fragments, at the best place within the next :data:`_SECTION_SLACK`: a pause in the
-    estimated speech (where the cue builder cuts its chunks anyway, so that the cues are those
-    of the whole) after a sentence end, else a pause, else a sentence end, the longest gap
-    between stamps first; a text that opens glued to the one before is never cut from it.
+    ``size`` fragments (:data:`SECTION_FRAGMENTS`), at the best place within the next
+    :data:`_SECTION_SLACK`: a pause in the estimated speech (where the cue builder cuts its
+    chunks anyway, so that the cues are those of the whole) after a sentence end, else a pause,
+    the longest silence first (one that a label or a correction cannot close), else a sentence
+    end, else the longest gap between stamps; a text that opens glued to the one before is
+    never cut from it.
 
     >>> frags = [Fragment(k * 1000 + (3000 if k > 4 else 0), "Oui." if k in (3, 4) else "et", k + 1) for k in range(9)]
     >>> section_bounds(frags, 3)
     [(0, 5), (5, 9)]
     """
+    size = SECTION_FRAGMENTS if size is None else size
     n = len(fragments)
     out = []
     first = 0
@@ -793,13 +800,15 @@ def section_bounds(fragments: Sequence[Fragment], size: int = SECTION_FRAGMENTS)
         lo, hi = first + size - 1, first + size + slack - 1   # the last fragment of the section: lo .. hi - 1
         context = max(0, lo - _SECTION_MARGIN)
         spans = estimate_speech(tuple(fragments[k] for k in range(context, min(n, hi + 1 + _SECTION_MARGIN))))
-        best, best_key = hi + 1, (False, False, -1)
+        best, best_key = hi + 1, (False, False, -1, False, -1)
         for k in range(lo, hi):
             here, following = fragments[k], fragments[k + 1]
             if following.text[:1] in _OPENS:
                 continue
             words = here.text.split()
-            key = (spans[k - context].pause_after, bool(words) and ends_sentence(words[-1]),
+            span, after = spans[k - context], spans[k + 1 - context]
+            ends = bool(words) and ends_sentence(words[-1])
+            key = (span.pause_after and ends, span.pause_after, after.start_ms - span.end_ms, ends,
                    following.start_ms - here.start_ms)
             if key > best_key:
                 best, best_key = k + 1, key
@@ -886,25 +895,11 @@ def _shifted(record: Record, segment: int, chars: int) -> Record:
     return cast(Record, replace(cast(Any, record), **moved))
 
 
-def _joined_end(cue: Cue, following: Cue, preset: Preset) -> Cue:
-    """The last cue of a section once the next section's first cue is known: its end kept off
-    the next start by the minimum gap, or closed up to it across a small gap (as
-    :func:`~captions.timing.cue_times` does inside a section)."""
-    limit = following.start_ms - preset.min_gap_ms
-    end = cue.end_ms
-    if end > limit or 0 < limit - end <= preset.chain_gap_ms:
-        end = limit
-        if preset.max_duration_ms is not None:
-            end = min(end, cue.start_ms + preset.max_duration_ms)
-        end = max(end, cue.start_ms + 1)
-    return cue if end == cue.end_ms else replace(cue, end_ms=end)
-
-
 def _convert_long(transcript: Transcript, plans: Sequence[OutputPlan], asked: _LongJob,
-                  report_path: PathArg | None) -> ConvertedFile:
+                  report_path: PathArg | None, progress: Progress | None = None) -> ConvertedFile:
     """:func:`convert_file` of a transcript of more than :data:`SECTION_FRAGMENTS` fragments:
-    converted and written section by section (:func:`section_bounds`), each section's cues
-    written once the next one's first cue is known, the report's figures kept as numbers.
+    converted and written section by section (:func:`section_bounds`), each section built with
+    the first fragments of the next in view, the report's figures kept as numbers.
 
     The cues are those of a conversion of the whole but at the cuts between sections (a cue
     never runs across one; each cut is at a sentence end, the longest pause at hand).  The
@@ -921,7 +916,7 @@ def _convert_long(transcript: Transcript, plans: Sequence[OutputPlan], asked: _L
         totals.notes += notes
         return fixed, changes, sum(len(f.text) + 1 for f in cols)
 
-    def parts() -> Iterator[tuple[_Part, int]]:
+    def parts() -> Iterator[_Part]:
         chars = 0
         lead: Sequence[Fragment] = ()
         after: Fragment | None = None
@@ -942,41 +937,34 @@ def _convert_long(transcript: Transcript, plans: Sequence[OutputPlan], asked: _L
                 lead, after = part.fragments[-_SECTION_MARGIN:], part.fragments[-1]
             if part.built.cues:
                 before_ms = part.built.speech[-1][1]
-            yield part, first
+            yield part
+            if progress is not None:
+                progress(end, len(fragments))
 
-    def finish(held: tuple[_Part, int], following: Cue | None, previous: Cue | None) -> tuple[tuple[bytes, ...], Cue]:
-        """A section's cues, the last one joined to the next section's first: measured, rendered."""
-        part, first = held
+    def finish(part: _Part, previous: Cue | None) -> tuple[tuple[bytes, ...], Cue]:
+        """A section's cues measured (the cue before them in view) and rendered."""
         job: _Job = state["job"]
-        cues = list(part.built.cues)
-        if following is not None:
-            cues[-1] = _joined_end(cues[-1], following, job.preset)
+        cues = part.built.cues
         number = totals.cues + 1
         totals.misses += check_limits(cues, job.preset, lang=job.lang, speech=part.built.speech, previous=previous,
                                       number=number)
-        quality = measure_quality(cues, job.preset, job.lang, fragments=part.fragments, sources=part.built.fragments)
+        quality = measure_quality(cues, job.preset, job.lang, fragments=part.fragments, sources=part.built.fragments,
+                                  previous=previous)
         totals.quality.append((replace(quality, speakers=()), totals.cues))
         totals.add(cues, job.preset)
-        built = replace(part.built, cues=tuple(cues))
         notes = tuple(transcript.metadata)
-        row = tuple(encode_text(render_captions(_voiced(built) if plan.format is Format.VTT else built.cues, plan.format,
+        row = tuple(encode_text(render_captions(_voiced(part.built) if plan.format is Format.VTT else cues, plan.format,
                                                 header_notes=notes, number=number)) for plan in plans)
         return row, cues[-1]
 
     def rows() -> Iterator[tuple[bytes, ...]]:
-        held: tuple[_Part, int] | None = None
         previous: Cue | None = None
-        for part, first in parts():
-            totals.rates.extend(s.rate_cps for s in part.spans)
-            if not part.built.cues:
-                continue
-            if held is not None:
-                row, previous = finish(held, part.built.cues[0], previous)
+        for part in parts():
+            totals.rates.extend(s.rate_cps for s in part.spans[:len(part.fragments)])
+            if part.built.cues:
+                row, previous = finish(part, previous)
                 yield row
-            held = part, first
-        if held is not None:
-            yield finish(held, None, previous)[0]
-        elif "job" in state:   # no cue at all: the files' headers
+        if previous is None:   # no cue at all: the files' headers
             yield tuple(encode_text(render_captions((), plan.format, header_notes=tuple(transcript.metadata)))
                         for plan in plans)
         if report_path is not None:

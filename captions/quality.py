@@ -196,7 +196,7 @@ class QualityReport:
 def measure_quality(cues: Sequence[Cue], preset: Preset, lang: str, *,
                     fragments: Sequence[Fragment] | None = None,
                     sources: Sequence[tuple[int, int]] | None = None,
-                    expressions: Iterable[Sequence[str]] | None = None) -> QualityReport:
+                    expressions: Iterable[Sequence[str]] | None = None, previous: Cue | None = None) -> QualityReport:
     """The quality measures of ``cues``.
 
     Args:
@@ -204,6 +204,8 @@ def measure_quality(cues: Sequence[Cue], preset: Preset, lang: str, *,
             first and last fragment its words come from (``ConvertResult.sources``); without
             them, turns and speakers are not counted.
         expressions: the fixed expressions to check (default: the language's lists).
+        previous: the cue before ``cues``, when they go on from others (a long transcript's
+            section): the blank after it is measured with them (its flag has cue number 0).
 
     >>> from captions.presets import get_preset
     >>> cues = [Cue(0, 2000, ("Il y a, parce", "que c'est",)), Cue(4000, 5000, ("sain.",))]
@@ -218,7 +220,7 @@ def measure_quality(cues: Sequence[Cue], preset: Preset, lang: str, *,
     weak = _weak_line_ends(cues, line_end_words(lang), flags)
     turns = (_Turns.of(cues, fragments, sources) if fragments is not None and sources is not None
              else _Turns.unknown(cues))
-    blanks, unmarked = _blanks(cues, turns.starts, flags)
+    blanks, unmarked = _blanks(cues, turns.starts, flags, previous)
     flags += turns.flags
     flags.sort(key=lambda f: (f.finding.cue or 0, f.line, f.word if f.word >= 0 else 1 << 20))
     return QualityReport(
@@ -488,11 +490,15 @@ def _ends_sentence(cue: Cue) -> bool:
     return text[-1:] in _SENTENCE and not text.endswith("...")
 
 
-def _blanks(cues: Sequence[Cue], turn_starts: frozenset[int], flags: list[Flag]) -> tuple[int, int]:
+def _blanks(cues: Sequence[Cue], turn_starts: frozenset[int], flags: list[Flag],
+            previous: Cue | None = None) -> tuple[int, int]:
     """Blanks of :data:`BLANK_MS` or more between two cues of one sentence (the first does not
-    end one, the second does not start a turn), and those with no ``…`` on either side."""
+    end one, the second does not start a turn), and those with no ``…`` on either side;
+    ``previous``: the cue before ``cues`` (its flag is numbered 0)."""
     total = unmarked = 0
-    for k, (cue, following) in enumerate(zip(cues, cues[1:])):
+    shift = 0 if previous is None else 1
+    pairs = zip(cues, cues[1:]) if previous is None else zip((previous, *cues), cues)
+    for k, (cue, following) in enumerate(pairs, start=-shift):
         blank = following.start_ms - cue.end_ms
         if blank < BLANK_MS or _ends_sentence(cue) or k + 1 in turn_starts:
             continue
@@ -503,7 +509,7 @@ def _blanks(cues: Sequence[Cue], turn_starts: frozenset[int], flags: list[Flag])
             continue
         unmarked += 1
         flags.append(Flag(Finding(FindingCode.BLANK_IN_SENTENCE, Severity.WARNING,
-                                  f"{blank / 1000:.1f} s blank before cue {k + 2}, inside a sentence",
+                                  f"{blank / 1000:.1f} s blank after this cue, inside a sentence",
                                   line=cue.line, cue=k + 1, value=blank, limit=BLANK_MS),
                           max(len(cue.lines) - 1, 0), -1))
     return total, unmarked

@@ -470,7 +470,7 @@ class _Piece(NamedTuple):
 
 def build_cues(fragments: Sequence[Fragment], spans: Sequence[SpeechSpan], preset: Preset, *,
                lang: str = "fr", expressions: Sequence[str] = (), chunked: bool = True,
-               before_ms: int | None = None, marks: Marks | None = None) -> Built:
+               before_ms: int | None = None, marks: Marks | None = None, end: int | None = None) -> Built:
     """Cut the running text of ``fragments`` (with their estimated ``spans``) into cues.
 
     The steps: turns and stretches marked per fragment; then, chunk by chunk between pauses,
@@ -482,7 +482,10 @@ def build_cues(fragments: Sequence[Fragment], spans: Sequence[SpeechSpan], prese
     the speech before ``fragments`` ends, when they go on from other fragments (a section of a
     long transcript, after a pause); ``marks``: :func:`mark_fragments` of the fragments, when
     the caller has marked them among their neighbours (a section's stretches and turns depend
-    on the fragments either side).
+    on the fragments either side).  ``end``: only the cues of ``fragments[:end]`` are built
+    (a chunk ends there); the fragments after it are what follows them, the first chunk of
+    which is built too, so that the last cues are timed and marked as they would be among all
+    the fragments, then left out.
 
     >>> from captions.presets import get_preset
     >>> from captions.timing import estimate_speech
@@ -492,17 +495,18 @@ def build_cues(fragments: Sequence[Fragment], spans: Sequence[SpeechSpan], prese
     """
     data = rules_for(lang, tuple(expressions))
     marks = marks or mark_fragments(fragments)
-    bounds = _chunks(fragments, spans, data)
+    bounds = _chunks(fragments, spans, data, end)
     pauses: frozenset[int] = frozenset()
     if not chunked:   # one chunk, each pause a forced cut inside it
         pauses = frozenset(first for first, _ in bounds[1:])
         bounds = [(0, len(fragments))] if fragments else []
+    stop = next((k + 1 for k, (first, _) in enumerate(bounds) if end is not None and first >= end), len(bounds))
     pieces: list[_Piece] = []
     opened = False   # the next cue opens with the continuation mark
     head = True      # the chunk starts a sentence
     before = before_ms   # where the speech before the chunk ends
     chunk = _Chunk(fragments, spans, marks, *bounds[0], preset, data) if bounds else None
-    for k in range(len(bounds)):
+    for k in range(stop):
         assert chunk is not None
         following = _Chunk(fragments, spans, marks, *bounds[k + 1], preset, data) if k + 1 < len(bounds) else None
         after = chunk.edge(following)
@@ -511,14 +515,18 @@ def build_cues(fragments: Sequence[Fragment], spans: Sequence[SpeechSpan], prese
         if chunk.words.text:
             head, before = after[1], chunk.words.end_ms[-1]
         chunk = following
-    return _built(pieces, preset)
+    return _built(pieces, preset, end)
 
 
-def _built(pieces: Sequence[_Piece], preset: Preset) -> Built:
-    """The cues of ``pieces`` with their display times, and what is known of each."""
+def _built(pieces: Sequence[_Piece], preset: Preset, end: int | None = None) -> Built:
+    """The cues of ``pieces`` with their display times, and what is known of each; only those
+    of the fragments before ``end``, when given (the others timed them)."""
+    times = cue_times([p.timing for p in pieces], preset)
+    if end is not None:
+        kept = sum(1 for p in pieces if p.fragments[0] < end)
+        pieces, times = pieces[:kept], times[:kept]
     if not pieces:
         return Built((), (), ())
-    times = cue_times([p.timing for p in pieces], preset)
     cues = tuple(Cue(start_ms=start, end_ms=stop, lines=p.lines, line=p.line) for p, (start, stop) in zip(pieces, times))
     return Built(cues, tuple(p.fragments for p in pieces),
                  tuple((p.timing.speech_start_ms, p.timing.speech_end_ms) for p in pieces),
@@ -530,15 +538,17 @@ def _built(pieces: Sequence[_Piece], preset: Preset) -> Built:
 _EDGE_WORDS = 6   # words either side of a fragment boundary looked at for an expression across it
 
 
-def _chunks(fragments: Sequence[Fragment], spans: Sequence[SpeechSpan], data: LanguageData) -> list[tuple[int, int]]:
-    """The fragments cut at every pause a cue may end at: ``(first, end)`` per chunk.
+def _chunks(fragments: Sequence[Fragment], spans: Sequence[SpeechSpan], data: LanguageData,
+            end: int | None = None) -> list[tuple[int, int]]:
+    """The fragments cut at every pause a cue may end at, and before ``end`` when given:
+    ``(first, end)`` per chunk.
 
     A pause inside a fixed expression, or before a fragment that starts with glued
     punctuation, is no cut (the cue bridges it)."""
     out = []
     first = 0
     for k in range(len(fragments) - 1):
-        if spans[k].pause_after and _may_cut_between(fragments[k].text, fragments[k + 1].text, data):
+        if k + 1 == end or spans[k].pause_after and _may_cut_between(fragments[k].text, fragments[k + 1].text, data):
             out.append((first, k + 1))
             first = k + 1
     if fragments:

@@ -68,13 +68,16 @@ def test_a_long_transcript_written_section_by_section_is_the_whole_conversion(
     source = _repeated(tmp_path / "long.txt", 2, speakers=speakers)
     whole = _convert(source, tmp_path / "whole", *args)   # 5,600 fragments: one piece at the usual size
     monkeypatch.setattr(convert, "SECTION_FRAGMENTS", 400)
-    monkeypatch.setattr(convert, "_SECTION_SLACK", 100)
+    monkeypatch.setattr(convert, "_SECTION_SLACK", 300)   # room to find a pause, as 2,000 past 20,000 has
     calls: list[int] = []
     real = convert._convert_long
     monkeypatch.setattr(convert, "_convert_long", lambda *a, **k: calls.append(1) or real(*a, **k))
+    sections: list[int] = []
+    real_bounds = convert.section_bounds
+    monkeypatch.setattr(convert, "section_bounds", lambda *a: sections.append(len(real_bounds(*a))) or real_bounds(*a))
     parts = _convert(source, tmp_path / "parts", *args)
     assert calls, "the long path was not taken"
-    assert len(convert.section_bounds(convert.read_input(source).fragments, 400)) >= 10
+    assert sections and sections[0] >= 10
     for name in ("a.srt", "a.vtt"):
         assert parts[name] == whole[name], name
     assert json.loads(parts["a.json"]) == json.loads(whole["a.json"])
@@ -99,3 +102,15 @@ def test_a_text_glued_to_the_one_before_is_never_cut_from_it() -> None:
     frags = [Fragment(k * 1000 + (4000 if k == 150 else 0), ", suite" if k == 150 else f"mot {k}.", k + 1)
              for k in range(400)]
     assert all(not frags[b].text.startswith(",") for _, b in convert.section_bounds(frags, 100)[:-1])
+
+
+def test_a_long_conversion_says_how_far_it_is(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    source = _repeated(tmp_path / "long.txt", 1)
+    monkeypatch.setattr(convert, "SECTION_FRAGMENTS", 500)
+    monkeypatch.setattr(convert, "_SECTION_SLACK", 100)
+    seen: list[tuple[int, int]] = []
+    done = convert.convert_file(source, [str(tmp_path / "a.srt")], progress=lambda d, t: seen.append((d, t)))
+    total = len(convert.read_input(source).fragments)
+    assert len(seen) >= 4 and all(t == total for _, t in seen)
+    assert [d for d, _ in seen] == sorted({d for d, _ in seen}) and seen[-1][0] == total
+    assert done.result.report.cues == (tmp_path / "a.srt").read_text(encoding="utf-8").count(" --> ")

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import functools
+import sys
 
 import click
 
 from ..corrections import apply_to_transcript, load_dictionaries
 from ..corrections import dictionaries_for
-from ..convert import Corrector, convert_file
+from ..convert import Corrector, Progress, convert_file
+from ..files import printable
 from ..convert import Report
 from ..presets import PresetChoice
 from ..transcript import ReadOptions
@@ -79,7 +81,8 @@ def convert(input_path: str, outputs: tuple[str, ...], to: str | None, preset: P
         speech = speech_from_media(media)
     done = convert_file(input_path, outputs, preset, to=to, lang=lang, typography=not no_typography,
                         corrector=corrector, report_path=report_path, review_path=review_path,
-                        read_options=read_options, speech=speech, speaker_labels=speaker_labels)
+                        read_options=read_options, speech=speech, speaker_labels=speaker_labels,
+                        progress=_progress(input_path))
     if done.stdout is not None:
         click.echo(done.stdout, nl=False)
     report = done.result.report
@@ -99,6 +102,20 @@ def convert(input_path: str, outputs: tuple[str, ...], to: str | None, preset: P
         for change in (*report.changes, *report.typography):
             click.echo(change.explain() if hasattr(change, "explain") else str(change), err=True)
     click.echo(summary, err=True)
+
+
+def _progress(input_path: str) -> Progress | None:
+    """On a terminal, a line that says how far a long conversion is (redrawn as its sections
+    are written, cleared at the end); nothing when standard error is not a terminal."""
+    if not sys.stderr.isatty():
+        return None
+    name = printable(input_path)
+
+    def show(done: int, total: int) -> None:
+        line = f"captions: {name}: {done * 100 // max(total, 1)} % of {total:,} fragments written"
+        click.echo("\r\033[K" + (line if done < total else ""), err=True, nl=False)
+
+    return show
 
 
 def _summary(report: Report, report_path: str | None) -> str:

@@ -21,6 +21,7 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from itertools import compress, count, repeat
+from typing import NamedTuple
 from operator import add, itemgetter
 
 from ..model import FragmentColumns, Layout, Note, Piece, Transcript, fast_constructor
@@ -75,14 +76,14 @@ def read_fast(text: str, source: str, encoding: str, *, pieces: bool = True) -> 
     """
     if "&" in text and REFERENCE.search(text):
         return None   # character references: the careful path decodes them
-    rows = _ROW.findall(text)
-    pres = list(map(itemgetter(0), rows))
+    rows = _rows(text)
+    pres = rows.pres
     n = len(pres)
     first = next((i for i, pre in enumerate(pres) if pre), None)
     if first is None:
         return None
     last = next(i for i in range(n - 1, -1, -1) if pres[i])
-    rests = list(map(itemgetter(3), rows))
+    rests = rows.rests
     head = _page(rests[:first])
     if head is None:
         return None
@@ -105,6 +106,44 @@ def read_fast(text: str, source: str, encoding: str, *, pieces: bool = True) -> 
     return _transcript(text, source, encoding, rows, head, ms, texts, seps, counts, turns, lines, more, pieces)
 
 
+class _Rows(NamedTuple):
+    """:data:`_ROW`'s groups over every line, as columns: the minutes and seconds of the stamp
+    ("" for a line without one), the separator, the rest of the line."""
+
+    pres: list[str]
+    secs: list[str]
+    seps: list[str]
+    rests: list[str]
+
+    def row(self, i: int) -> tuple[str, str, str, str]:
+        return self.pres[i], self.secs[i], self.seps[i], self.rests[i]
+
+
+_BLOCK = 1 << 20   # characters one findall reads: its rows (a tuple of four strings a line) stay small
+
+
+def _rows(text: str) -> _Rows:
+    """:data:`_ROW` over every line of ``text``, read a block of lines at a time (the rows of
+    a whole 100 MB transcript would take ten times its size), the stamps' strings shared
+    (a few hundred distinct values, where each row would hold its own)."""
+    out = _Rows([], [], [], [])
+    shared: dict[str, str] = {}
+    one = shared.setdefault
+    pos, size = 0, len(text)
+    while True:
+        end = text.find("\n", pos + _BLOCK) if pos + _BLOCK < size else -1
+        found = _ROW.findall(text, pos, size if end < 0 else end)
+        if found:
+            pres, secs, seps, rests = zip(*found)
+            out.pres.extend(map(one, pres, pres))
+            out.secs.extend(map(one, secs, secs))
+            out.seps.extend(map(one, seps, seps))
+            out.rests.extend(rests)
+        if end < 0:
+            return out
+        pos = end + 1
+
+
 def _page(rests: Sequence[str]) -> list[str] | None:
     """The page lines before the first stamp (metadata), or None when one holds a time (a page
     field, a trailing stamp) or opens a front matter: the careful path decides."""
@@ -120,18 +159,17 @@ def _page(rests: Sequence[str]) -> list[str] | None:
     return out
 
 
-def _columns(rows: Sequence[tuple[str, str, str, str]], pres: Sequence[str], rests: list[str],
+def _columns(rows: _Rows, pres: Sequence[str], rests: list[str],
              stamped: Sequence[int]) -> tuple[list[int], list[str], list[str]] | None:
     """The starts, texts and separators of the stamped lines, or None when one is not the
     usual line (no text after the stamp, a time at its end, a speaker label, a reference)."""
     if isinstance(stamped, range):
-        sub_rows: Sequence[tuple[str, str, str, str]] = rows[stamped.start:stamped.stop]
-        sub_pres, texts = pres[stamped.start:stamped.stop], list(rests[stamped.start:stamped.stop])
+        a, b = stamped.start, stamped.stop
+        sub_pres, secs, seps, texts = pres[a:b], rows.secs[a:b], rows.seps[a:b], rests[a:b]
     else:
-        sub_rows = [rows[i] for i in stamped]
-        sub_pres, texts = [pres[i] for i in stamped], [rests[i] for i in stamped]
-    ms = list(map(add, map(_Minutes().__getitem__, sub_pres), map(_SECONDS_MS.__getitem__, map(itemgetter(1), sub_rows))))
-    seps = list(map(itemgetter(2), sub_rows))
+        sub_pres, secs = [pres[i] for i in stamped], [rows.secs[i] for i in stamped]
+        seps, texts = [rows.seps[i] for i in stamped], [rests[i] for i in stamped]
+    ms = list(map(add, map(_Minutes().__getitem__, sub_pres), map(_SECONDS_MS.__getitem__, secs)))
     for k in list(compress(count(), map(_ODD_ENDS.__contains__, map(itemgetter(-1), texts)))):
         rest = texts[k]
         trail = _TRAILING.search(rest)
@@ -194,7 +232,7 @@ def _more_text(i: int, line: str, k: int, texts: list[str], more: dict[int, list
     return True
 
 
-def _transcript(text: str, source: str, encoding: str, rows: Sequence[tuple[str, str, str, str]], head: list[str],
+def _transcript(text: str, source: str, encoding: str, rows: _Rows, head: list[str],
                 ms: list[int], texts: list[str], seps: list[str], counts: Counter[str], turns: list[bool],
                 lines: Sequence[int], more: dict[int, list[int]], pieces: bool) -> Transcript | None:
     n = len(ms)
@@ -206,7 +244,7 @@ def _transcript(text: str, source: str, encoding: str, rows: Sequence[tuple[str,
         return None
     fragments = FragmentColumns(ms, texts, lines, turns or None)   # built when first read
     footer_from = more.pop(-1)[0]
-    rests = list(map(itemgetter(3), rows[footer_from:]))
+    rests = rows.rests[footer_from:]
     if any(map(_TIME.search, rests)):
         return None   # a time after the last stamp (one with milliseconds, say): the careful path decides
     footer = tuple(s for s in (r.strip() for r in rests) if s)
@@ -221,22 +259,22 @@ def _transcript(text: str, source: str, encoding: str, rows: Sequence[tuple[str,
                       detection.scores, detection.lines)
 
 
-def _pieces(rows: Sequence[tuple[str, str, str, str]], texts: Sequence[str], seps: Sequence[str],
+def _pieces(rows: _Rows, texts: Sequence[str], seps: Sequence[str],
             lines: Sequence[int], more: dict[int, list[int]]) -> list[Piece]:
     """Where each fragment's text sits: after its stamp, then on the lines it continues on."""
     if not more:   # one line per fragment: the pieces from columns too
-        spans = [rows[line - 1] for line in lines]
+        spans = [rows.row(line - 1) for line in lines]
         starts = list(map(add, map(add, map(len, map(itemgetter(0), spans)), map(len, map(itemgetter(2), spans))),
                           repeat(3)))
         ends = map(add, starts, map(len, map(str.rstrip, map(itemgetter(3), spans), repeat(" \t"))))
         return list(map(_make_piece, range(len(starts)), lines, starts, ends))
     out: list[Piece] = []
     for k, line in enumerate(lines):
-        pre, sec, sep, rest = rows[line - 1]
+        pre, sec, sep, rest = rows.row(line - 1)
         start = len(pre) + 1 + len(sec) + len(sep)
         out.append(_make_piece(k, line, start, start + len(rest.rstrip(" \t"))))
         for i in more.get(k, ()):
-            found = text_piece(rows[i][3], 0, len(rows[i][3]))
+            found = text_piece(rows.rests[i], 0, len(rows.rests[i]))
             if found is not None:
                 out.append(_make_piece(k, i + 1, found[1], found[2]))
     return out
