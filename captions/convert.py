@@ -15,7 +15,7 @@ import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, TypedDict, cast, runtime_checkable
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, TypedDict, cast, overload, runtime_checkable
 
 from .errors import ConfigError, UnsupportedFormatError
 from .files import decode, encode_text, read_bytes, same_file, sniff, source_name, write_all, write_rows
@@ -235,7 +235,7 @@ class Report:
     preset_source: str
     lang: str
     cues: int
-    misses: tuple[LimitMiss, ...] = ()
+    misses: Sequence[LimitMiss] = ()
     notes: tuple[ReaderNote, ...] = ()
     changes: tuple[Record, ...] = ()
     reading: ReadingSpeed | None = None
@@ -701,6 +701,7 @@ def read_input(input_path: PathArg, *, options: ReadOptions | None = None) -> Tr
         decoded = decode(data, name)
         fmt = sniff(name, decoded.text)
         if fmt is None:
+            del data   # the text is read from now on: a 100 MB file's bytes are not kept beside it
             return transcript_from_decoded(decoded, name, pieces=False, options=options or Options())
     doc = parse_captions_bytes(data, fmt, name)
     from .transcript import transcript_from_document   # caption files only
@@ -839,6 +840,71 @@ class _LongJob:
     expressions: Sequence[str]
 
 
+def _place(item: Any, items: list[Any], at: dict[Any, int]) -> int:
+    """Where ``item`` is in ``items`` (added when new; ``at`` maps each item to its place)."""
+    place = at.get(item)
+    if place is None:
+        place = at[item] = len(items)
+        items.append(item)
+    return place
+
+
+class _Misses(Sequence[LimitMiss]):
+    """Limit misses kept as columns (arrays of numbers, each code and reason once) and built
+    as :class:`LimitMiss` values when read: a long transcript at the limit of a preset misses
+    one or two limits per cue, millions of them, which the report must still list."""
+
+    def __init__(self) -> None:
+        from array import array
+
+        self._codes, self._cues, self._starts = array("b"), array("q"), array("q")
+        self._values, self._limits, self._lines = array("d"), array("d"), array("q")
+        self._kinds = array("b")          # per miss: value int?, limit int?, line None? (bits)
+        self._others: dict[int, tuple[Measure, Measure]] = {}   # a value or limit that is no number
+        self._names: list[FindingCode] = []
+        self._reasons: list[str] = []
+        self._code_at: dict[FindingCode, int] = {}
+        self._reason_at: dict[str, int] = {}
+        self._reason_of: array[int] = array("l")
+
+    def append(self, miss: LimitMiss) -> None:
+        value, limit = miss.value, miss.limit
+        if isinstance(value, (int, float)) and isinstance(limit, (int, float)):
+            self._values.append(value)
+            self._limits.append(limit)
+        else:
+            self._others[len(self._codes)] = (value, limit)
+            self._values.append(0.0)
+            self._limits.append(0.0)
+        self._codes.append(_place(miss.code, self._names, self._code_at))
+        self._reason_of.append(_place(miss.reason, self._reasons, self._reason_at))
+        self._cues.append(miss.cue)
+        self._starts.append(miss.start_ms)
+        self._lines.append(miss.line if miss.line is not None else -1)
+        self._kinds.append(isinstance(value, int) | isinstance(limit, int) << 1)
+
+    def __len__(self) -> int:
+        return len(self._codes)
+
+    @overload
+    def __getitem__(self, k: int) -> LimitMiss: ...
+
+    @overload
+    def __getitem__(self, k: slice) -> Sequence[LimitMiss]: ...
+
+    def __getitem__(self, k: int | slice) -> LimitMiss | Sequence[LimitMiss]:
+        if isinstance(k, slice):
+            return [self[i] for i in range(*k.indices(len(self)))]
+        if k < 0:
+            k += len(self)
+        kind = self._kinds[k]
+        value, limit = self._others.get(k) or (
+            int(self._values[k]) if kind & 1 else self._values[k], int(self._limits[k]) if kind & 2 else self._limits[k])
+        line = self._lines[k]
+        return LimitMiss(self._names[self._codes[k]], self._cues[k], value, limit, self._starts[k],
+                         None if line < 0 else line, self._reasons[self._reason_of[k]])
+
+
 class _Totals:
     """What the report of a long conversion needs of every cue, kept compact (numbers in
     arrays) as the sections go, and what it lists (misses, notes, changes)."""
@@ -848,7 +914,7 @@ class _Totals:
 
         self.cues = 0
         self.chars, self.units, self.durations, self.rates = array("l"), array("l"), array("l"), array("d")
-        self.misses: list[LimitMiss] = []
+        self.misses = _Misses()
         self.notes: list[ReaderNote] = []
         self.changes: list[Record] = []
         self.typography: list[Record] = []
@@ -879,7 +945,7 @@ class _Totals:
                                sum(1 for m in fast if m.reason.startswith("the speech runs")), preset.speed_unit.value,
                                float(preset.max_wpm) if words and preset.max_wpm is not None else None)
         quality = combine_quality(self.quality, distribution_of(self.units, self.durations, preset))
-        return Report(transcript.source, preset.name, preset.source, job.lang, self.cues, tuple(self.misses),
+        return Report(transcript.source, preset.name, preset.source, job.lang, self.cues, self.misses,
                       tuple(sorted((*notes, *self.notes), key=lambda n: n.line or 0)), tuple(self.changes),
                       reading, quality, job.by_language, preset, tuple(self.typography))
 
@@ -946,8 +1012,9 @@ def _convert_long(transcript: Transcript, plans: Sequence[OutputPlan], asked: _L
         job: _Job = state["job"]
         cues = part.built.cues
         number = totals.cues + 1
-        totals.misses += check_limits(cues, job.preset, lang=job.lang, speech=part.built.speech, previous=previous,
-                                      number=number)
+        for miss in check_limits(cues, job.preset, lang=job.lang, speech=part.built.speech, previous=previous,
+                                 number=number):
+            totals.misses.append(miss)
         quality = measure_quality(cues, job.preset, job.lang, fragments=part.fragments, sources=part.built.fragments,
                                   previous=previous)
         totals.quality.append((replace(quality, speakers=()), totals.cues))

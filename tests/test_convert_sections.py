@@ -13,8 +13,11 @@ import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from captions import convert
+from captions.findings import FindingCode
 from captions.cli import main
 from captions.model import Fragment
 from click.testing import CliRunner
@@ -114,3 +117,18 @@ def test_a_long_conversion_says_how_far_it_is(tmp_path: Path, monkeypatch: pytes
     assert len(seen) >= 4 and all(t == total for _, t in seen)
     assert [d for d, _ in seen] == sorted({d for d, _ in seen}) and seen[-1][0] == total
     assert done.result.report.cues == (tmp_path / "a.srt").read_text(encoding="utf-8").count(" --> ")
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.builds(
+    convert.LimitMiss,
+    st.sampled_from(list(FindingCode)), st.integers(1, 10**7),
+    st.one_of(st.integers(-10**9, 10**9), st.floats(allow_nan=False, allow_infinity=False), st.text(max_size=5), st.none()),
+    st.one_of(st.integers(0, 10**6), st.floats(0, 1e6), st.none()),
+    st.integers(0, 10**10), st.one_of(st.none(), st.integers(1, 10**8)), st.sampled_from(["", "a reason", "another"]))))
+def test_the_long_report_keeps_every_miss_as_it_was(misses: list[convert.LimitMiss]) -> None:
+    kept = convert._Misses()
+    for miss in misses:
+        kept.append(miss)
+    assert len(kept) == len(misses) and list(kept) == misses and list(kept[1:3]) == misses[1:3]
+    assert all(type(a.value) is type(b.value) and type(a.limit) is type(b.limit) for a, b in zip(kept, misses))

@@ -18,6 +18,7 @@ the careful path reads the same.
 from __future__ import annotations
 
 import re
+from array import array
 from collections import Counter
 from collections.abc import Sequence
 from itertools import compress, count, repeat
@@ -242,7 +243,8 @@ def _transcript(text: str, source: str, encoding: str, rows: _Rows, head: list[s
     if n >= 5 and span >= CHAPTER_GAP_MS // 2 * (n - 1) and (
             sum(map(len, texts)) - len(texts[-1])) * 1000 / span < SPEECH_CPS:
         return None
-    fragments = FragmentColumns(ms, texts, lines, turns or None)   # built when first read
+    # built when first read; the starts kept as machine integers (8 bytes each, not 40)
+    fragments = FragmentColumns(array("q", ms), texts, lines, turns or None)
     footer_from = more.pop(-1)[0]
     rests = rows.rests[footer_from:]
     if any(map(_TIME.search, rests)):
