@@ -59,8 +59,10 @@ _START_TURN = 2.0        # saved where the voice's pitch jumps (another person s
 TURN_SEMITONES = 6.0     # the jump between the pitch of the 0.25 s before and after that is a sure turn
 _TURN_FRAMES = 25        # the frames read either side
 _TURN_VOICED = 4         # and how many of them must be voiced
-_COUNT = 1.0             # per squared nucleus of difference, over twice the count's variance
-_SPREAD = 0.15           # the nuclei heard vary by this fraction of the expected count
+PROMINENCE_DB = 4.0     # a syllable nucleus stands this far above the dip before it
+_NUCLEUS_HALF = 3        # frames: and is the loudest within this many either side
+_COUNT = 2.0             # per squared nucleus of difference, over twice the count's variance
+_SPREAD = 0.15           # the count's variance grows with the count (each syllable may be missed or split)
 _FLOOR = 1.0             # plus this much (a nucleus more or less in any fragment)
 _PRIOR = 0.3             # per second away from the text's own estimate (a tie-breaker)
 
@@ -130,7 +132,7 @@ class Listening:
             rise[0] = 1.0
         smooth = np.convolve(level, np.ones(3, np.float32) / 3, mode="same")
         dip = _dips(smooth, loud)
-        peaks = _peaks(smooth, loud)
+        peaks = _prominent(smooth, _peaks(smooth, loud, _NUCLEUS_HALF))
         nuclei = np.concatenate([[0], np.cumsum(peaks)]).astype(np.int32)
         return cls(loud, faint, onset, sound.pitch.astype(np.float32), quiet, rise, dip, nuclei)
 
@@ -162,6 +164,24 @@ def _peaks(smooth: np.ndarray, loud: np.ndarray, half: int = 5) -> np.ndarray:
     peaks[1:] &= ~peaks[:-1]
     found: np.ndarray = peaks
     return found
+
+
+def _prominent(smooth: np.ndarray, peaks: np.ndarray) -> np.ndarray:
+    """The peaks that stand :data:`PROMINENCE_DB` above the lowest point between them and the
+    nucleus before: of two peaks with no such dip between them (one long or slow vowel whose
+    level wavers), the louder is the nucleus."""
+    kept: list[int] = []
+    for p in np.flatnonzero(peaks).tolist():
+        if kept:
+            q = kept[-1]
+            if min(smooth[q], smooth[p]) - smooth[q:p + 1].min() < PROMINENCE_DB:
+                if smooth[p] > smooth[q]:
+                    kept[-1] = p
+                continue
+        kept.append(p)
+    out = np.zeros(len(smooth), bool)
+    out[kept] = True
+    return out
 
 
 def _dips(smooth: np.ndarray, loud: np.ndarray, half: int = 4) -> np.ndarray:
@@ -277,7 +297,7 @@ def _best_path(candidates: Sequence[np.ndarray], heard: Listening, expected: np.
         # the fragment k - 1 runs from a start in ``before`` to a start in ``here``
         counts = nuclei[np.minimum(here, len(nuclei) - 1)][None, :] - nuclei[before][:, None]
         e = expected[k - 1]
-        fit = _COUNT * (counts - e) ** 2 / (2 * (_FLOOR + (_SPREAD * e) ** 2))
+        fit = _COUNT * (counts - e) ** 2 / (2 * (_FLOOR + _SPREAD * e))
         fit = np.where(here[None, :] - before[:, None] >= _MIN_FRAGMENT, fit, np.inf)
         total = cost[:, None] + fit
         choice = np.argmin(total, axis=0)
