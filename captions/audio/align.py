@@ -37,7 +37,7 @@ import numpy as np
 
 from ..model import Fragment
 from ..timing import MAX_CPS, SLOW_CPS, SpeechSpan, estimate_speech
-from .detect import TAIL_DB, audible
+from .detect import OFF, TAIL_DB, audible
 from .speech import FRAME_MS, Sound
 
 __all__ = ["align_fragments", "syllables", "Listening", "QUIET_LEAST_MS", "QUIET_FULL_MS", "INNER_PAUSE_MS", "TAIL_MS",
@@ -49,6 +49,9 @@ _STEP = 3                # candidate starts: every 30 ms, plus every rise and ev
 _MIN_FRAGMENT = 5        # frames: a fragment lasts at least 50 ms
 INNER_PAUSE_MS = 1200    # a fragment's speech goes on through pauses this long (a full stop in slow speech)
 TAIL_MS = 30             # and ends with the faint tail of its last loud frame, at most this long
+SPEECH_REACH_MS = 60     # a loud frame is speech's within this much of a frame the detector does not call
+                         # silence (:data:`~.detect.OFF`; its 32 ms window lags a sharp onset): a note of a
+                         # music bed, a door, is no start and does not draw an end on
 MIN_RUN_MS = 30          # loud runs shorter than this after a pause are the bed, not speech going on
 # the weights of the costs (per start, per fragment)
 _START_RISE = 4.0        # saved at a rise after enough quiet
@@ -123,6 +126,7 @@ class Listening:
         loud = audible(level, sound.hiss) & in_span
         faint = audible(level, sound.hiss, TAIL_DB) & in_span
         onset = audible(level, sound.hiss, onset=True) & in_span   # a bed's note under the voice is no start
+        onset &= _near(sound.voice >= OFF, SPEECH_REACH_MS // FRAME_MS)   # nor one where no voice is heard
         quiet = _quiet_runs(onset, QUIET_FULL_MS // FRAME_MS)
         rise = np.zeros(len(level), np.float32)
         starts = np.flatnonzero(onset[1:] & ~onset[:-1]) + 1
@@ -135,6 +139,19 @@ class Listening:
         peaks = _prominent(smooth, _peaks(smooth, loud, _NUCLEUS_HALF))
         nuclei = np.concatenate([[0], np.cumsum(peaks)]).astype(np.int32)
         return cls(loud, faint, onset, sound.pitch.astype(np.float32), quiet, rise, dip, nuclei)
+
+
+def _near(mask: np.ndarray, reach: int) -> np.ndarray:
+    """The frames within ``reach`` frames of a frame of ``mask``.
+
+    >>> _near(np.array([False, False, True, False, False, False]), 1).tolist()
+    [False, True, True, True, False, False]
+    """
+    if reach <= 0 or not len(mask):
+        return mask.copy()
+    padded = np.concatenate([np.zeros(reach, bool), mask, np.zeros(reach, bool)])
+    near: np.ndarray = np.lib.stride_tricks.sliding_window_view(padded, 2 * reach + 1).any(axis=1)
+    return near
 
 
 def _quiet_runs(loud: np.ndarray, cap: int) -> np.ndarray:
