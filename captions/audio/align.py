@@ -58,10 +58,12 @@ _START_RISE = 4.0        # saved at a rise after enough quiet
 _START_DIP = 1.5         # saved at the bottom of a dip
 _START_SILENT = 3.0      # paid by a start in silence (nothing loud in the next 50 ms)
 _START_INSIDE = 3.0      # paid by a start inside running sound (no quiet just before it, no dip)
-_START_TURN = 2.0        # saved where the voice's pitch jumps (another person speaks)
+_START_TURN = 3.0        # saved where the voice's pitch jumps (another person speaks)
 TURN_SEMITONES = 6.0     # the jump between the pitch of the 0.25 s before and after that is a sure turn
-_TURN_FRAMES = 25        # the frames read either side
-_TURN_VOICED = 4         # and how many of them must be voiced
+_TURN_FRAMES = 10        # the voiced frames read either side
+_TURN_BACK_MS = 1000     # as far back as this
+_TURN_AHEAD_MS = 500     # and ahead
+_TURN_VOICED = 4         # and how many there must be
 PROMINENCE_DB = 4.0     # a syllable nucleus stands this far above the dip before it
 _NUCLEUS_HALF = 3        # frames: and is the loudest within this many either side
 _COUNT = 2.0             # per squared nucleus of difference, over twice the count's variance
@@ -287,13 +289,26 @@ def _start_cost(frames: np.ndarray, heard: Listening) -> np.ndarray:
 
 def _turns(frames: np.ndarray, pitch: np.ndarray) -> np.ndarray:
     """How surely another voice begins at each frame, 0 to 1: the jump between the median pitch
-    of the voiced frames just before it and just after it, over :data:`TURN_SEMITONES`."""
-    if len(pitch) == 0:
+    of the last :data:`_TURN_FRAMES` voiced frames before it (within :data:`_TURN_BACK_MS`) and
+    the first ones after it (within :data:`_TURN_AHEAD_MS`), over :data:`TURN_SEMITONES`.  The
+    voiced frames, not a fixed span: a line often ends on a consonant or a breath, and the voice
+    that ended it is still the one to compare."""
+    voiced = np.flatnonzero(~np.isnan(pitch))
+    if len(frames) == 0 or len(voiced) == 0:
         return np.zeros(len(frames), np.float32)
-    offsets = np.arange(-_TURN_FRAMES, _TURN_FRAMES)
-    index = frames[:, None] + offsets[None, :]
-    around = np.where((index >= 0) & (index < len(pitch)), pitch[np.clip(index, 0, len(pitch) - 1)], np.nan)
-    before, after = around[:, :_TURN_FRAMES], around[:, _TURN_FRAMES:]
+    values = pitch[voiced]
+    at = np.searchsorted(voiced, frames)
+
+    def side(offsets: np.ndarray, inside: np.ndarray) -> np.ndarray:
+        index = at[:, None] + offsets[None, :]
+        ok = (index >= 0) & (index < len(voiced))
+        index = np.clip(index, 0, len(voiced) - 1)
+        ok &= inside(voiced[index])
+        return np.where(ok, values[index], np.nan)
+
+    back, ahead = _TURN_BACK_MS // FRAME_MS, _TURN_AHEAD_MS // FRAME_MS
+    before = side(np.arange(-_TURN_FRAMES, 0), lambda f: f >= frames[:, None] - back)
+    after = side(np.arange(_TURN_FRAMES), lambda f: f < frames[:, None] + ahead)
     enough = ((~np.isnan(before)).sum(axis=1) >= _TURN_VOICED) & ((~np.isnan(after)).sum(axis=1) >= _TURN_VOICED)
     jump = np.zeros(len(frames), np.float64)
     if enough.any():
