@@ -60,6 +60,8 @@ _START_SILENT = 3.0      # paid by a start in silence (nothing loud in the next 
 _START_INSIDE = 3.0      # paid by a start inside running sound (no quiet just before it, no dip)
 _START_TURN = 3.0        # saved where the voice's pitch jumps (another person speaks)
 TURN_SEMITONES = 6.0     # the jump between the pitch of the 0.25 s before and after that is a sure turn
+TURN_MOST = 18.0         # a jump beyond this (one and a half octaves: more than two adults' voices differ)
+_TURN_BEYOND = 0.25      # is mostly the pitch read an octave off, and counts this much
 _TURN_FRAMES = 10        # the voiced frames read either side
 _TURN_BACK_MS = 1000     # as far back as this
 _TURN_AHEAD_MS = 500     # and ahead
@@ -313,7 +315,7 @@ def _turns(frames: np.ndarray, pitch: np.ndarray) -> np.ndarray:
     jump = np.zeros(len(frames), np.float64)
     if enough.any():
         jump[enough] = np.abs(np.nanmedian(before[enough], axis=1) - np.nanmedian(after[enough], axis=1))
-    turns: np.ndarray = np.clip(jump / TURN_SEMITONES, 0.0, 1.0)
+    turns: np.ndarray = np.where(jump > TURN_MOST, _TURN_BEYOND, np.clip(jump / TURN_SEMITONES, 0.0, 1.0))
     return turns
 
 
