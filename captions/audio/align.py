@@ -6,11 +6,15 @@ start at once, by dynamic programming over candidate frames in each fragment's w
 
 * **a start costs less where speech begins**: a frame where the voice band rises out of a
   quiet stretch (the longer the quiet, the cheaper: up to :data:`QUIET_FULL_MS`), less so at
-  the bottom of an energy dip inside speech, less again where the voice's pitch jumps (another
-  person speaks), and more inside silence or inside running sound;
+  the bottom of an energy dip inside speech, less again where the voice's pitch jumps between
+  the last voiced frames before it and the first after it (another person speaks, or a new
+  phrase resets the pitch), and more inside silence or inside running sound; a loud frame is
+  speech's only near a frame the voice detector does not call silence (a music bed's note is
+  no start);
 * **a fragment costs its syllables**: the syllable nuclei heard between its start and the next
-  one (peaks of the voice band) against the syllables of its text (vowel groups), scaled by how
-  many nuclei the sound gives per written syllable over the whole file.  Counting syllables
+  one (peaks of the voice band standing :data:`PROMINENCE_DB` above the dip before them)
+  against the syllables of its text (vowel groups), scaled by how many nuclei the sound gives
+  per written syllable over the whole file.  Counting syllables
   rather than measuring time keeps the rule true when the speaking rate changes from one
   fragment to the next (continuous talk has few silences at fragment boundaries: the counts
   place most of those starts).
@@ -41,7 +45,7 @@ from .detect import OFF, TAIL_DB, audible
 from .speech import FRAME_MS, Sound
 
 __all__ = ["align_fragments", "syllables", "Listening", "QUIET_LEAST_MS", "QUIET_FULL_MS", "INNER_PAUSE_MS", "TAIL_MS",
-           "MIN_RUN_MS"]
+           "MIN_RUN_MS", "SPEECH_REACH_MS", "PROMINENCE_DB", "TURN_SEMITONES", "TURN_MOST"]
 
 QUIET_LEAST_MS = 30      # a rise after less quiet is a syllable, not a start (a stop consonant's closure)
 QUIET_FULL_MS = 250      # a rise after this much quiet is a sure start
@@ -154,7 +158,7 @@ def _near(mask: np.ndarray, reach: int) -> np.ndarray:
     if reach <= 0 or not len(mask):
         return mask.copy()
     padded = np.concatenate([np.zeros(reach, bool), mask, np.zeros(reach, bool)])
-    near: np.ndarray = np.lib.stride_tricks.sliding_window_view(padded, 2 * reach + 1).any(axis=1)
+    near: np.ndarray = np.asarray(np.lib.stride_tricks.sliding_window_view(padded, 2 * reach + 1).any(axis=1))
     return near
 
 
@@ -301,16 +305,18 @@ def _turns(frames: np.ndarray, pitch: np.ndarray) -> np.ndarray:
     values = pitch[voiced]
     at = np.searchsorted(voiced, frames)
 
-    def side(offsets: np.ndarray, inside: np.ndarray) -> np.ndarray:
+    def side(offsets: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
+        """The pitch of the voiced frames at ``offsets`` from each frame's place, where they
+        fall in ``[lo, hi)`` (NaN elsewhere)."""
         index = at[:, None] + offsets[None, :]
         ok = (index >= 0) & (index < len(voiced))
         index = np.clip(index, 0, len(voiced) - 1)
-        ok &= inside(voiced[index])
-        return np.where(ok, values[index], np.nan)
+        ok &= (voiced[index] >= lo[:, None]) & (voiced[index] < hi[:, None])
+        picked: np.ndarray = np.where(ok, values[index], np.nan)
+        return picked
 
-    back, ahead = _TURN_BACK_MS // FRAME_MS, _TURN_AHEAD_MS // FRAME_MS
-    before = side(np.arange(-_TURN_FRAMES, 0), lambda f: f >= frames[:, None] - back)
-    after = side(np.arange(_TURN_FRAMES), lambda f: f < frames[:, None] + ahead)
+    before = side(np.arange(-_TURN_FRAMES, 0), frames - _TURN_BACK_MS // FRAME_MS, frames)
+    after = side(np.arange(_TURN_FRAMES), frames, frames + _TURN_AHEAD_MS // FRAME_MS)
     enough = ((~np.isnan(before)).sum(axis=1) >= _TURN_VOICED) & ((~np.isnan(after)).sum(axis=1) >= _TURN_VOICED)
     jump = np.zeros(len(frames), np.float64)
     if enough.any():
