@@ -12,8 +12,9 @@ result as AAC in an ``.m4a``.  They are made once and kept in ``benchmarks/.data
   errors of the cues built with ``--media`` against the human timing, next to the text alone
   (the cues compared as ``bench_timing`` compares them);
 * **continuous talk**: the bundled sample transcript spoken back to back, each fragment starting
-  at a random point inside its stamp's second and spoken until the next one starts, the voice
-  changing every few fragments: start error of each fragment's speech;
+  at a random point inside its stamp's second (never so late that the fragments after it have
+  no time left to be said) and spoken until the next one starts, the voice changing every few
+  fragments: start error of each fragment's speech;
 * **the detectors** on the film replay: the share of 10 ms frames classified right against the
   lines' true spans, and their time per hour of audio;
 * **an hour of audio** (the film replay's first hour) decoded and detected: wall and CPU time,
