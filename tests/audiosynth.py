@@ -218,17 +218,23 @@ def true_starts(stamps: list[int], texts: list[str], rng: np.random.Generator, *
                 precision_ms: int = 1000) -> list[int]:
     """A true start for each fragment, somewhere inside its stamp's second, in order, each far
     enough after the one before for its text to be said at ``max_cps`` at most (when the
-    second still allows it)."""
+    seconds still allow it: a start is drawn no later than leaves every following fragment its
+    time before its own second ends, so no fragment is squeezed into a few milliseconds that a
+    person took a second to say)."""
+    need = [max(int((len(text) + 1) * 1000 / max_cps), 60) for text in texts]
+    latest = [stamp + precision_ms - 1 for stamp in stamps]
+    for k in range(len(stamps) - 2, -1, -1):
+        latest[k] = min(latest[k], latest[k + 1] - need[k])
     out: list[int] = []
-    for k, (stamp, text) in enumerate(zip(stamps, texts)):
+    for k, stamp in enumerate(stamps):
         last = stamp + precision_ms - 1
         earliest = stamp
         if out:
-            earliest = max(earliest, out[-1] + int((len(texts[k - 1]) + 1) * 1000 / max_cps))
+            earliest = max(earliest, out[-1] + need[k - 1])
         earliest = min(earliest, last)
         if out:
             earliest = max(earliest, out[-1] + 60)
-        out.append(int(rng.integers(earliest, max(last, earliest) + 1)))
+        out.append(int(rng.integers(earliest, max(min(latest[k], last), earliest) + 1)))
     return out
 
 

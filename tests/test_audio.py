@@ -234,11 +234,11 @@ def test_continuous_talk_starts_closer_than_the_text_alone(talk: tuple[list[Frag
     assert sum(e <= 100 for e in heard) > sum(e <= 100 for e in text) * 1.5
 
 
-@pytest.mark.xfail(strict=True, reason="issue 12's goal for continuous talk (mean start error <= 120 ms) is not "
-                                       "reached: with no pause at most fragment boundaries, the syllable counts and "
-                                       "the energy dips (and the pitch, where the voice changes) place a start to "
-                                       "about 185 ms on average, a tail of starts put on the wrong dip around a "
-                                       "median near 0 (benchmarks/bench_audio.py)")
+@pytest.mark.xfail(strict=True, reason="issue 12's goal for continuous talk (mean start error <= 120 ms) is met on "
+                                       "the benchmark's replay (about 115 ms, benchmarks/bench_audio.py) but not in "
+                                       "the tests' voices over a hum: about 140 ms here (100-155 with other seeds), "
+                                       "a tail of starts a syllable or a word off, where neither a pause, a dip nor "
+                                       "a pitch jump marks the boundary and the syllable count is off by one")
 def test_continuous_talk_starts_within_the_goal(talk: tuple[list[Fragment], list[int], Path]) -> None:
     from captions.audio import load_sound
     from captions.audio.align import align_fragments
@@ -296,12 +296,10 @@ def test_film_like_dialogue_is_placed_closer_than_the_text_alone(
     assert end < statistics.mean(abs(s.end_ms - b) for s, (_, b) in zip(text, placed)) * 0.75
 
 
-@pytest.mark.xfail(strict=True, reason="issue 12's goal for a film (mean start error <= 50 ms, end <= 150 ms) is not "
-                                       "reached: a line said right after another (most lines of a dialogue) is "
-                                       "told from a pause inside it by the syllable counts and, when the speaker "
-                                       "changes, the pitch; here the starts come within about 55 ms, on the "
-                                       "benchmark's film about 110 (benchmarks/bench_audio.py)")
 def test_film_like_dialogue_within_the_goal(film_like: tuple[list[Fragment], list[tuple[int, int]], Path]) -> None:
+    """Issue 12's figures for a film (mean start error <= 50 ms, end <= 150 ms), met on this
+    dialogue; the benchmark's film replay, whose lines are stretched to fill their subtitles and
+    follow one another 40 ms apart, is still further off (benchmarks/bench_audio.py)."""
     start, end = _film_errors(film_like)
     assert start <= 50 and end <= 150
 
@@ -313,6 +311,72 @@ def test_syllables_count_vowel_groups() -> None:
     assert syllables("Bonsoir à tous") == 4
     assert syllables("une marmotte") == 3   # the silent final e's are not syllables
     assert syllables("") == 1
+
+
+def _sound(level: list[float], voice: list[float], pitch: list[float] | None = None) -> object:
+    import numpy as np
+
+    from captions.audio.speech import Sound
+
+    n = len(level)
+    return Sound("t.wav", np.array(level, np.float32), np.full(n, -30.0, np.float32), np.array(voice, np.float32),
+                 ((0, n * 10),), np.array(pitch if pitch is not None else [np.nan] * n, np.float32))
+
+
+def test_a_wavering_vowel_is_one_nucleus_and_two_syllables_two() -> None:
+    pytest.importorskip("numpy")
+    from captions.audio.align import Listening
+
+    quiet = [0.0] * 30
+    wavering = [20.0, 24, 26, 25, 24, 25, 27, 26, 24, 20]          # one vowel, 1-3 dB ripples
+    two = [20.0, 26, 27, 26, 20, 12, 20, 26, 27, 20]               # two syllables, a 15 dB dip
+    heard = Listening.of(_sound(quiet + wavering + quiet + two + quiet, [0.9] * 110))
+    assert heard.nuclei[30 + 10] - heard.nuclei[30] == 1
+    assert heard.nuclei[70 + 10] - heard.nuclei[70] == 2
+
+
+def test_a_loud_note_the_detector_calls_silence_is_no_start() -> None:
+    pytest.importorskip("numpy")
+    from captions.audio.align import Listening
+
+    level = [0.0] * 40 + [25.0] * 10 + [0.0] * 6 + [25.0] * 40 + [0.0] * 30
+    voice = [0.0] * 56 + [0.9] * 40 + [0.0] * 30   # the first burst is a note: the detector hears no voice
+    heard = Listening.of(_sound(level, voice))
+    assert not heard.onset[40:50].any()
+    assert heard.rise[56] == 1.0   # the speech after it rises out of quiet, as if the note were not there
+
+
+def test_a_voice_turn_reads_the_voiced_frames_before_a_breath() -> None:
+    pytest.importorskip("numpy")
+    import numpy as np
+
+    from captions.audio.align import _turns
+
+    low, high, octaves = [100.0] * 40, [107.0] * 40, [131.0] * 40
+    pitch = np.array(low + [np.nan] * 30 + high + [np.nan] * 30 + octaves, np.float32)
+    turns = _turns(np.array([70, 100, 140, 180]), pitch)
+    assert turns[0] == 1.0                # 7 semitones after 300 ms unvoiced: another voice
+    assert turns[1] == 0.0                # inside the same voice
+    assert turns[2] == 0.25               # 24 semitones: mostly the pitch read an octave off
+    assert turns[3] == 0.0
+
+
+def test_the_talk_replays_leave_each_fragment_time_to_be_said() -> None:
+    np = pytest.importorskip("numpy")
+    import audiosynth
+
+    from captions.audio.align import syllables
+    from captions.transcript import read_transcript
+
+    fragments = read_transcript(SAMPLE).fragments
+    stamps, texts = [f.start_ms for f in fragments], [f.text for f in fragments]
+    starts = audiosynth.true_starts(stamps, texts, np.random.default_rng(1))
+    inside = [stamp <= start < stamp + 1000 for stamp, start in zip(stamps, starts)]
+    assert sum(inside) / len(inside) > 0.999   # (a start is pushed out only where many share a stamp)
+    assert all(b > a for a, b in zip(starts, starts[1:]))
+    said_in = np.diff(starts)
+    too_fast = [syllables(t) * 1000 / d > 15 for t, d in zip(texts, said_in)]
+    assert sum(too_fast) / len(too_fast) < 0.01   # nobody speaks 15 syllables a second
 
 
 # ---- without the extra ---------------------------------------------------------------------

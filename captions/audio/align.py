@@ -6,11 +6,15 @@ start at once, by dynamic programming over candidate frames in each fragment's w
 
 * **a start costs less where speech begins**: a frame where the voice band rises out of a
   quiet stretch (the longer the quiet, the cheaper: up to :data:`QUIET_FULL_MS`), less so at
-  the bottom of an energy dip inside speech, less again where the voice's pitch jumps (another
-  person speaks), and more inside silence or inside running sound;
+  the bottom of an energy dip inside speech, less again where the voice's pitch jumps between
+  the last voiced frames before it and the first after it (another person speaks, or a new
+  phrase resets the pitch), and more inside silence or inside running sound; a loud frame is
+  speech's only near a frame the voice detector does not call silence (a music bed's note is
+  no start);
 * **a fragment costs its syllables**: the syllable nuclei heard between its start and the next
-  one (peaks of the voice band) against the syllables of its text (vowel groups), scaled by how
-  many nuclei the sound gives per written syllable over the whole file.  Counting syllables
+  one (peaks of the voice band standing :data:`PROMINENCE_DB` above the dip before them)
+  against the syllables of its text (vowel groups), scaled by how many nuclei the sound gives
+  per written syllable over the whole file.  Counting syllables
   rather than measuring time keeps the rule true when the speaking rate changes from one
   fragment to the next (continuous talk has few silences at fragment boundaries: the counts
   place most of those starts).
@@ -37,11 +41,11 @@ import numpy as np
 
 from ..model import Fragment
 from ..timing import MAX_CPS, SLOW_CPS, SpeechSpan, estimate_speech
-from .detect import TAIL_DB, audible
+from .detect import OFF, TAIL_DB, audible
 from .speech import FRAME_MS, Sound
 
 __all__ = ["align_fragments", "syllables", "Listening", "QUIET_LEAST_MS", "QUIET_FULL_MS", "INNER_PAUSE_MS", "TAIL_MS",
-           "MIN_RUN_MS"]
+           "MIN_RUN_MS", "SPEECH_REACH_MS", "PROMINENCE_DB", "TURN_SEMITONES", "TURN_MOST"]
 
 QUIET_LEAST_MS = 30      # a rise after less quiet is a syllable, not a start (a stop consonant's closure)
 QUIET_FULL_MS = 250      # a rise after this much quiet is a sure start
@@ -49,18 +53,27 @@ _STEP = 3                # candidate starts: every 30 ms, plus every rise and ev
 _MIN_FRAGMENT = 5        # frames: a fragment lasts at least 50 ms
 INNER_PAUSE_MS = 1200    # a fragment's speech goes on through pauses this long (a full stop in slow speech)
 TAIL_MS = 30             # and ends with the faint tail of its last loud frame, at most this long
+SPEECH_REACH_MS = 60     # a loud frame is speech's within this much of a frame the detector does not call
+                         # silence (:data:`~.detect.OFF`; its 32 ms window lags a sharp onset): a note of a
+                         # music bed, a door, is no start and does not draw an end on
 MIN_RUN_MS = 30          # loud runs shorter than this after a pause are the bed, not speech going on
 # the weights of the costs (per start, per fragment)
 _START_RISE = 4.0        # saved at a rise after enough quiet
 _START_DIP = 1.5         # saved at the bottom of a dip
 _START_SILENT = 3.0      # paid by a start in silence (nothing loud in the next 50 ms)
 _START_INSIDE = 3.0      # paid by a start inside running sound (no quiet just before it, no dip)
-_START_TURN = 2.0        # saved where the voice's pitch jumps (another person speaks)
+_START_TURN = 3.0        # saved where the voice's pitch jumps (another person speaks)
 TURN_SEMITONES = 6.0     # the jump between the pitch of the 0.25 s before and after that is a sure turn
-_TURN_FRAMES = 25        # the frames read either side
-_TURN_VOICED = 4         # and how many of them must be voiced
-_COUNT = 1.0             # per squared nucleus of difference, over twice the count's variance
-_SPREAD = 0.15           # the nuclei heard vary by this fraction of the expected count
+TURN_MOST = 18.0         # a jump beyond this (one and a half octaves: more than two adults' voices differ)
+_TURN_BEYOND = 0.25      # is mostly the pitch read an octave off, and counts this much
+_TURN_FRAMES = 10        # the voiced frames read either side
+_TURN_BACK_MS = 1000     # as far back as this
+_TURN_AHEAD_MS = 500     # and ahead
+_TURN_VOICED = 4         # and how many there must be
+PROMINENCE_DB = 4.0     # a syllable nucleus stands this far above the dip before it
+_NUCLEUS_HALF = 3        # frames: and is the loudest within this many either side
+_COUNT = 2.0             # per squared nucleus of difference, over twice the count's variance
+_SPREAD = 0.15           # the count's variance grows with the count (each syllable may be missed or split)
 _FLOOR = 1.0             # plus this much (a nucleus more or less in any fragment)
 _PRIOR = 0.3             # per second away from the text's own estimate (a tie-breaker)
 
@@ -121,6 +134,7 @@ class Listening:
         loud = audible(level, sound.hiss) & in_span
         faint = audible(level, sound.hiss, TAIL_DB) & in_span
         onset = audible(level, sound.hiss, onset=True) & in_span   # a bed's note under the voice is no start
+        onset &= _near(sound.voice >= OFF, SPEECH_REACH_MS // FRAME_MS)   # nor one where no voice is heard
         quiet = _quiet_runs(onset, QUIET_FULL_MS // FRAME_MS)
         rise = np.zeros(len(level), np.float32)
         starts = np.flatnonzero(onset[1:] & ~onset[:-1]) + 1
@@ -130,9 +144,22 @@ class Listening:
             rise[0] = 1.0
         smooth = np.convolve(level, np.ones(3, np.float32) / 3, mode="same")
         dip = _dips(smooth, loud)
-        peaks = _peaks(smooth, loud)
+        peaks = _prominent(smooth, _peaks(smooth, loud, _NUCLEUS_HALF))
         nuclei = np.concatenate([[0], np.cumsum(peaks)]).astype(np.int32)
         return cls(loud, faint, onset, sound.pitch.astype(np.float32), quiet, rise, dip, nuclei)
+
+
+def _near(mask: np.ndarray, reach: int) -> np.ndarray:
+    """The frames within ``reach`` frames of a frame of ``mask``.
+
+    >>> _near(np.array([False, False, True, False, False, False]), 1).tolist()
+    [False, True, True, True, False, False]
+    """
+    if reach <= 0 or not len(mask):
+        return mask.copy()
+    padded = np.concatenate([np.zeros(reach, bool), mask, np.zeros(reach, bool)])
+    near: np.ndarray = np.asarray(np.lib.stride_tricks.sliding_window_view(padded, 2 * reach + 1).any(axis=1))
+    return near
 
 
 def _quiet_runs(loud: np.ndarray, cap: int) -> np.ndarray:
@@ -162,6 +189,24 @@ def _peaks(smooth: np.ndarray, loud: np.ndarray, half: int = 5) -> np.ndarray:
     peaks[1:] &= ~peaks[:-1]
     found: np.ndarray = peaks
     return found
+
+
+def _prominent(smooth: np.ndarray, peaks: np.ndarray) -> np.ndarray:
+    """The peaks that stand :data:`PROMINENCE_DB` above the lowest point between them and the
+    nucleus before: of two peaks with no such dip between them (one long or slow vowel whose
+    level wavers), the louder is the nucleus."""
+    kept: list[int] = []
+    for p in np.flatnonzero(peaks).tolist():
+        if kept:
+            q = kept[-1]
+            if min(smooth[q], smooth[p]) - smooth[q:p + 1].min() < PROMINENCE_DB:
+                if smooth[p] > smooth[q]:
+                    kept[-1] = p
+                continue
+        kept.append(p)
+    out = np.zeros(len(smooth), bool)
+    out[kept] = True
+    return out
 
 
 def _dips(smooth: np.ndarray, loud: np.ndarray, half: int = 4) -> np.ndarray:
@@ -250,18 +295,33 @@ def _start_cost(frames: np.ndarray, heard: Listening) -> np.ndarray:
 
 def _turns(frames: np.ndarray, pitch: np.ndarray) -> np.ndarray:
     """How surely another voice begins at each frame, 0 to 1: the jump between the median pitch
-    of the voiced frames just before it and just after it, over :data:`TURN_SEMITONES`."""
-    if len(pitch) == 0:
+    of the last :data:`_TURN_FRAMES` voiced frames before it (within :data:`_TURN_BACK_MS`) and
+    the first ones after it (within :data:`_TURN_AHEAD_MS`), over :data:`TURN_SEMITONES`.  The
+    voiced frames, not a fixed span: a line often ends on a consonant or a breath, and the voice
+    that ended it is still the one to compare."""
+    voiced = np.flatnonzero(~np.isnan(pitch))
+    if len(frames) == 0 or len(voiced) == 0:
         return np.zeros(len(frames), np.float32)
-    offsets = np.arange(-_TURN_FRAMES, _TURN_FRAMES)
-    index = frames[:, None] + offsets[None, :]
-    around = np.where((index >= 0) & (index < len(pitch)), pitch[np.clip(index, 0, len(pitch) - 1)], np.nan)
-    before, after = around[:, :_TURN_FRAMES], around[:, _TURN_FRAMES:]
+    values = pitch[voiced]
+    at = np.searchsorted(voiced, frames)
+
+    def side(offsets: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
+        """The pitch of the voiced frames at ``offsets`` from each frame's place, where they
+        fall in ``[lo, hi)`` (NaN elsewhere)."""
+        index = at[:, None] + offsets[None, :]
+        ok = (index >= 0) & (index < len(voiced))
+        index = np.clip(index, 0, len(voiced) - 1)
+        ok &= (voiced[index] >= lo[:, None]) & (voiced[index] < hi[:, None])
+        picked: np.ndarray = np.where(ok, values[index], np.nan)
+        return picked
+
+    before = side(np.arange(-_TURN_FRAMES, 0), frames - _TURN_BACK_MS // FRAME_MS, frames)
+    after = side(np.arange(_TURN_FRAMES), frames, frames + _TURN_AHEAD_MS // FRAME_MS)
     enough = ((~np.isnan(before)).sum(axis=1) >= _TURN_VOICED) & ((~np.isnan(after)).sum(axis=1) >= _TURN_VOICED)
     jump = np.zeros(len(frames), np.float64)
     if enough.any():
         jump[enough] = np.abs(np.nanmedian(before[enough], axis=1) - np.nanmedian(after[enough], axis=1))
-    turns: np.ndarray = np.clip(jump / TURN_SEMITONES, 0.0, 1.0)
+    turns: np.ndarray = np.where(jump > TURN_MOST, _TURN_BEYOND, np.clip(jump / TURN_SEMITONES, 0.0, 1.0))
     return turns
 
 
@@ -277,7 +337,7 @@ def _best_path(candidates: Sequence[np.ndarray], heard: Listening, expected: np.
         # the fragment k - 1 runs from a start in ``before`` to a start in ``here``
         counts = nuclei[np.minimum(here, len(nuclei) - 1)][None, :] - nuclei[before][:, None]
         e = expected[k - 1]
-        fit = _COUNT * (counts - e) ** 2 / (2 * (_FLOOR + (_SPREAD * e) ** 2))
+        fit = _COUNT * (counts - e) ** 2 / (2 * (_FLOOR + _SPREAD * e))
         fit = np.where(here[None, :] - before[:, None] >= _MIN_FRAGMENT, fit, np.inf)
         total = cost[:, None] + fit
         choice = np.argmin(total, axis=0)
