@@ -875,7 +875,7 @@ class _Misses(Sequence[LimitMiss]):
 
         self._codes, self._cues, self._starts = array("b"), array("q"), array("q")
         self._values, self._limits, self._lines = array("d"), array("d"), array("q")
-        self._kinds = array("b")          # per miss: value int?, limit int?, line None? (bits)
+        self._kinds = array("b")          # per miss: whether its value (bit 0) and limit (bit 1) are ints
         self._others: dict[int, tuple[Measure, Measure]] = {}   # a value or limit that is no number
         self._names: list[FindingCode] = []
         self._reasons: list[str] = []
@@ -983,13 +983,12 @@ def _convert_long(transcript: Transcript, plans: Sequence[OutputPlan], asked: _L
     converted and written section by section (:func:`section_bounds`), each section built with
     the first fragments of the next in view, the report's figures kept as numbers.
 
-    The cues are those of a conversion of the whole but at the cuts between sections (a cue
-    never runs across one; each cut is at a sentence end, the longest pause at hand).  The
-    result holds the report, not the cues (they are in the files)."""
+    The cues are those of a conversion of the whole (a cut falls where the builder ends a
+    chunk: a pause; a cue never runs across one).  The result holds the report, not the cues
+    (they are in the files)."""
     fragments = transcript.fragments
     bounds = section_bounds(fragments)
     totals = _Totals()
-    state: dict[str, Any] = {}
 
     def section(k: int) -> tuple[Sequence[Fragment], tuple[Record, ...], int]:
         first, end = bounds[k]
@@ -998,19 +997,19 @@ def _convert_long(transcript: Transcript, plans: Sequence[OutputPlan], asked: _L
         totals.notes += notes
         return fixed, changes, sum(len(f.text) + 1 for f in cols)
 
-    def parts() -> Iterator[_Part]:
+    upcoming = section(0)
+    job = _job(asked.preset, asked.lang, [f.text for f in upcoming[0][:2000]], asked.typography,
+               asked.expressions, asked.speaker_labels, asked.speech)
+
+    def parts(upcoming: tuple[Sequence[Fragment], tuple[Record, ...], int]) -> Iterator[_Part]:
         chars = 0
         lead: Sequence[Fragment] = ()
         after: Fragment | None = None
         before_ms: int | None = None
-        upcoming = section(0)
         for k, (first, end) in enumerate(bounds):
             fixed, changes, size = upcoming
-            if "job" not in state:
-                state["job"] = _job(asked.preset, asked.lang, [f.text for f in fixed[:2000]], asked.typography,
-                                    asked.expressions, asked.speaker_labels, asked.speech)
             upcoming = section(k + 1) if k + 1 < len(bounds) else ((), (), 0)
-            part = _build(state["job"], fixed, lead=lead, tail=upcoming[0][:_SECTION_MARGIN], after=after,
+            part = _build(job, fixed, lead=lead, tail=upcoming[0][:_SECTION_MARGIN], after=after,
                           before_ms=before_ms)
             totals.changes += (_shifted(c, first, chars) for c in changes)
             totals.typography += (_shifted(c, first, 0) for c in part.typography)
@@ -1025,7 +1024,6 @@ def _convert_long(transcript: Transcript, plans: Sequence[OutputPlan], asked: _L
 
     def finish(part: _Part, previous: Cue | None) -> tuple[tuple[bytes, ...], Cue]:
         """A section's cues measured (the cue before them in view) and rendered."""
-        job: _Job = state["job"]
         cues = part.built.cues
         number = totals.cues + 1
         for miss in check_limits(cues, job.preset, lang=job.lang, speech=part.built.speech, previous=previous,
@@ -1042,7 +1040,7 @@ def _convert_long(transcript: Transcript, plans: Sequence[OutputPlan], asked: _L
 
     def rows() -> Iterator[tuple[bytes, ...]]:
         previous: Cue | None = None
-        for part in parts():
+        for part in parts(upcoming):
             totals.rates.extend(s.rate_cps for s in part.spans[:len(part.fragments)])
             if part.built.cues:
                 row, previous = finish(part, previous)
@@ -1050,13 +1048,14 @@ def _convert_long(transcript: Transcript, plans: Sequence[OutputPlan], asked: _L
         if previous is None:   # no cue at all: the files' headers
             yield tuple(encode_text(render_captions((), plan.format, header_notes=tuple(transcript.metadata)))
                         for plan in plans)
+        reports.append(totals.report(transcript, job, transcript.notes))
         if report_path is not None:
-            report = totals.report(transcript, state["job"], transcript.notes)
-            yield (b"",) * len(plans) + (encode_text(_report_json(report)),)
+            yield (b"",) * len(plans) + (encode_text(_report_json(reports[0])),)
 
+    reports: list[Report] = []
     paths: list[PathArg] = [plan.path for plan in plans if plan.path is not None]
     write_rows([*paths, *([report_path] if report_path is not None else [])], rows())
-    report = totals.report(transcript, state["job"], transcript.notes)
+    report = reports[0]
     result = ConvertResult((), report, report.lang, tuple(transcript.metadata))
     return ConvertedFile(result, tuple(Path(p) for p in paths), None)
 
