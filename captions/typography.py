@@ -18,6 +18,7 @@ import functools
 import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from itertools import repeat
 from typing import TypedDict
 
 from .langdata import LanguageData, PhraseRule, rules_for, word_key
@@ -492,7 +493,6 @@ def _right(word: str, lang: str) -> tuple[bool, bool, bool, int, bool]:
     return False, join, counted, capital, key.strip(".,;:!?…") in data.clinging
 
 
-@functools.lru_cache(maxsize=1 << 16)   # a show repeats its word pairs: cache the verdicts
 def break_penalty(left: str, right: str, lang: str = "fr") -> float:
     """How bad it is to cut between the words ``left`` and ``right`` (0 is best).
 
@@ -512,27 +512,37 @@ def break_penalty(left: str, right: str, lang: str = "fr") -> float:
     >>> break_penalty("devant", "la"), break_penalty("and", "the", "en")
     (30.0, 30.0)
     """
-    never, join, counted, capital, clinging = _right(right, lang)
-    if never:
-        return UNBREAKABLE
-    decided, number, full_stop, name, weak = _left(left, lang)
-    if decided is not None:
-        return decided
-    if full_stop and capital:
-        return 0.0                # "en 2000. Je ne sais pas": a sentence ends with a number
-    if number and not join and counted:
-        return UNBREAKABLE
-    if name and capital and name + capital < 4:
-        return UNBREAKABLE        # a first and a last name, "Tech Co", "Open AI" (not a line in capitals)
-    if weak == 3:
-        return WEAK_END
-    if weak == 2:
-        return CLITIC_END
-    if join:
-        return 2.0
-    if weak or clinging:
-        return 10.0
-    return 4.0
+    return _verdicts((left, right), lang)[0]
+
+
+def _verdicts(words: Sequence[str], lang: str) -> list[float]:
+    """:func:`break_penalty` between each two neighbours of ``words``: what each word brings is
+    read from :func:`_left` and :func:`_right` (made once per word and language), then combined
+    here, in one loop (a show's word pairs rarely repeat, so pairs are not cached)."""
+    langs = repeat(lang)
+    out = []
+    for (decided, number, full_stop, name, weak), (never, join, counted, capital, clinging) in zip(
+            map(_left, words[:-1], langs), map(_right, words[1:], langs)):
+        if never:
+            out.append(UNBREAKABLE)
+        elif decided is not None:
+            out.append(decided)
+        elif full_stop and capital:
+            out.append(0.0)          # "en 2000. Je ne sais pas": a sentence ends with a number
+        elif (number and not join and counted) or (name and capital and name + capital < 4):
+            # a number and its unit; a first and a last name, "Tech Co", "Open AI" (not a line in capitals)
+            out.append(UNBREAKABLE)
+        elif weak == 3:
+            out.append(WEAK_END)
+        elif weak == 2:
+            out.append(CLITIC_END)
+        elif join:
+            out.append(2.0)
+        elif weak or clinging:
+            out.append(10.0)
+        else:
+            out.append(4.0)
+    return out
 
 
 def pair_penalties(words: Sequence[str], lang: str, data: LanguageData | None = None) -> list[float]:
@@ -543,7 +553,7 @@ def pair_penalties(words: Sequence[str], lang: str, data: LanguageData | None = 
     >>> pair_penalties("on parle parce qu'il y a".split(), "fr")   # a clitic, a conjunction, an expression
     [15.0, 2.0, 1200.0, 1200.0, 1200.0]
     """
-    cuts = [break_penalty(a, b, lang) for a, b in zip(words, words[1:])]
+    cuts = _verdicts(words, lang)
     for first, end in (data or rules_for(lang)).expression_spans(words):
         for k in range(first, end - 1):
             cuts[k] = INSIDE_EXPRESSION
