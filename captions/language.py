@@ -134,13 +134,16 @@ def detect(text: str) -> Detected:
     (<Language.HE: 'he'>, None)
     """
     sample = text[:_SAMPLE_CHARS]
-    letters = [c for c in sample if c.isalpha()]
+    letters = Counter(filter(str.isalpha, sample))   # each distinct letter once, in order of appearance
     if not letters:
         return Detected(None, 0.0)
-    scripts = Counter(_script(c) for c in letters)
+    scripts: Counter[Language | None] = Counter()
+    for letter, times in letters.items():
+        scripts[_script(letter)] += times
+    total = letters.total()
     script, count = scripts.most_common(1)[0]
-    if script is not None and count * 2 >= len(letters):
-        return Detected(_refine(script, scripts, sample), count / len(letters))
+    if script is not None and count * 2 >= total:
+        return Detected(_refine(script, scripts, sample), count / total)
     return _by_words(sample)
 
 
@@ -166,7 +169,8 @@ def _by_words(sample: str) -> Detected:
     tokens = [part for w in words for part in (w, *w.split("'")) if part] if words else []
     if len(words) < 2:
         return Detected(None, 0.0)
-    hits = {lang: sum(1 for t in tokens if t in profile) for lang, profile in _profiles().items()}
+    counts = Counter(tokens)
+    hits = {lang: sum(map(counts.__getitem__, profile & counts.keys())) for lang, profile in _profiles().items()}
     ranked = sorted(hits.items(), key=lambda item: item[1], reverse=True)
     (best, top), (_, second) = ranked[0], ranked[1]
     if top == 0:

@@ -241,7 +241,7 @@ def _timed_words(out: _WordList, frag: Fragment, index: int, pending: bool, is_t
     one; a dash that marks a turn, or glued punctuation, goes to the word-by-word reading)."""
     parts = frag.text.split(" ")
     words = frag.words
-    if len(parts) != len(words) or not all(parts) or _UNUSUAL.search(frag.text):
+    if len(parts) != len(words) or not all(parts) or _unusual(frag.text):
         return False
     if pending:
         (out.turn if is_turn else out.probable).add(len(out.text))
@@ -253,8 +253,16 @@ def _timed_words(out: _WordList, frag: Fragment, index: int, pending: bool, is_t
 
 
 # what the word-by-word reading is for: a dash that may mark a turn, a no-break space at a word's
-# edge (glue), a space at either end or two in a row (empty words)
-_UNUSUAL = re.compile("^[-–—\u202f\u00a0]|(?:^| )[-–—] |[\u202f\u00a0] | [\u202f\u00a0]|^ | $|  ")
+# edge (glue), a space at either end or two in a row (empty words).  The text's first character is
+# looked at apart: every pattern left then starts with a blank, which the regex engine scans for
+# instead of trying each pattern at each character.
+_UNUSUAL_FIRST = frozenset("-–—\u202f\u00a0 ")
+_UNUSUAL = re.compile(" [-–—] |[\u202f\u00a0] | [\u202f\u00a0]| $|  ")
+
+
+def _unusual(text: str) -> bool:
+    """Whether ``text`` needs the word-by-word reading (see above)."""
+    return text[:1] in _UNUSUAL_FIRST or _UNUSUAL.search(text) is not None
 
 
 def _usual_words(out: _WordList, frag: Fragment, span: SpeechSpan, index: int, pending: bool,
@@ -262,7 +270,7 @@ def _usual_words(out: _WordList, frag: Fragment, span: SpeechSpan, index: int, p
     """The usual fragment added to ``out`` in bulk: words one space apart, no dash, nothing to
     glue (False, and nothing added, for any other: :func:`_fragment_words` reads it)."""
     text = frag.text
-    if not text or _UNUSUAL.search(text) or (out.text and out.text[-1][-1] in _GLUE):
+    if not text or _unusual(text) or (out.text and out.text[-1][-1] in _GLUE):
         return False
     words = text.split(" ")
     total = len(text)

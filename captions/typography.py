@@ -443,8 +443,11 @@ def _core(key: str) -> str:
     return key.rpartition("'")[2] or key
 
 
-@functools.lru_cache(maxsize=1 << 16)
-def _left(word: str, lang: str) -> tuple[float | None, bool, bool, int, int]:
+_LeftFacts = tuple[float | None, bool, bool, int, int]
+_RightFacts = tuple[bool, bool, bool, int, bool]
+
+
+def _left(word: str, lang: str) -> _LeftFacts:
     """What a cut after ``word`` depends on: (the penalty when the word alone decides it, else
     None; a number; a number that ends with a full stop; a capitalised name, or 2 when it is in
     capitals; 3 for a word a line must not end on, 2 for a subject pronoun, 1 for a word it
@@ -477,8 +480,7 @@ def _shouted(word: str) -> bool:
     return len(word) > 1 and word.isupper()
 
 
-@functools.lru_cache(maxsize=1 << 16)
-def _right(word: str, lang: str) -> tuple[bool, bool, bool, int, bool]:
+def _right(word: str, lang: str) -> _RightFacts:
     """What a cut before ``word`` depends on: (never cut before it; a conjunction, a relative or
     a preposition; a unit, a word or a number (what a number before it holds); a capitalised
     word, or 2 when it is in capitals; a word that should not start a line, the ``pas`` of
@@ -491,6 +493,12 @@ def _right(word: str, lang: str) -> tuple[bool, bool, bool, int, bool]:
     counted = key in data.units or (key.isalpha() and key not in data.pronouns) or bool(_NUMBER.match(key))
     capital = (2 if _shouted(word.rstrip(".,;:!?…")) else 1) if word[:1].isupper() and word[:1].isalpha() else 0
     return False, join, counted, capital, key.strip(".,;:!?…") in data.clinging
+
+
+@functools.lru_cache(maxsize=1 << 16)   # a transcript repeats its words: each is read once
+def _facts(word: str, lang: str) -> tuple[_LeftFacts, _RightFacts]:
+    """What a cut after ``word`` and a cut before it depend on (:func:`_left`, :func:`_right`)."""
+    return _left(word, lang), _right(word, lang)
 
 
 def break_penalty(left: str, right: str, lang: str = "fr") -> float:
@@ -519,10 +527,10 @@ def _verdicts(words: Sequence[str], lang: str) -> list[float]:
     """:func:`break_penalty` between each two neighbours of ``words``: what each word brings is
     read from :func:`_left` and :func:`_right` (made once per word and language), then combined
     here, in one loop (a show's word pairs rarely repeat, so pairs are not cached)."""
-    langs = repeat(lang)
+    facts = list(map(_facts, words, repeat(lang)))
     out = []
-    for (decided, number, full_stop, name, weak), (never, join, counted, capital, clinging) in zip(
-            map(_left, words[:-1], langs), map(_right, words[1:], langs)):
+    for ((decided, number, full_stop, name, weak), _), (_, (never, join, counted, capital, clinging)) in zip(
+            facts, facts[1:]):
         if never:
             out.append(UNBREAKABLE)
         elif decided is not None:
