@@ -258,11 +258,13 @@ class LanguageData:
         for i in maybe:   # in any order: the places are sorted at the end
             key = keys[i]
             core = key.rpartition("'")[2] if "'" in key else key
-            if _punctuated(words[i]):
+            if _punctuated(words[i]) or i + 1 == n:
                 continue
+            following = keys[i + 1]
             for first in (key, core) if core != key else (key,):
                 node = starts.get(first)
-                if node is not None:
+                # most walks stop at the next word: only those that can go on are walked
+                if node is not None and (following in node.children or (node.elided and "'" in following)):
                     out.update((i, end) for end in node.ends_from(words, keys, i + 1, n))
         return sorted(out)
 

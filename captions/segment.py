@@ -109,7 +109,9 @@ def mark_fragments(fragments: Sequence[Fragment]) -> Marks:
     return Marks(tuple(turn), tuple(probable), tuple(plain), tuple(phrased))
 
 
-_SENTENCE_END_MARK = re.compile(r"(?<![\d\s])[.?!…]+(?= |$)|(?<=[ \u202f\u00a0])[?!…]+(?= |$)")
+# (each mark read first, what stands before it looked at after: the regex engine then scans for
+# the marks instead of trying a look-behind at every character)
+_SENTENCE_END_MARK = re.compile(r"[.?!…](?:(?<![\d\s][.?!…])[.?!…]*|(?<=[ \u202f\u00a0][?!…])[?!…]*)(?= |$)")
 
 
 def _sentence_ends(text: str) -> int:
