@@ -206,8 +206,10 @@ def typeset(texts: Sequence[str], lang: str, *, lines: Sequence[int | None] | No
         return Typeset(tuple(texts), ())
     text = "\n".join(t.replace("\n", " ") for t in texts)
     changes: list[TypoChange] = []
+    # no rule writes a character reference or a tag, so a text without one never needs masking
+    protected = _PROTECTED.search(text) is not None
     for rule, finder in finders:
-        edits = _disjoint(finder(text, _masked(text)))
+        edits = _disjoint(finder(text, _masked(text) if protected else text))
         if edits:
             changes += _record(rule, text, edits, lines, starts_ms)
             text = _apply(text, edits)

@@ -3,6 +3,8 @@
 Each rewrite made for speed keeps its plain form here, as it reads best, and a property checks
 that both give the same answer on text made of the characters that matter:
 
+- the typography pass masks character references and tags only in a text that holds one: its
+  rules never write one, so masking every pass changes nothing;
 - the regexes that start with what they find and look behind after it (``etc``, three dots,
   unaccented capitals, a fragment's sentence ends) find the matches of their plain forms, which
   look behind first;
@@ -11,6 +13,9 @@ that both give the same answer on text made of the characters that matter:
 - the cut verdicts combined in one loop over each word's facts are the pair-by-pair rule;
 - the places of fixed expressions, looked up only where one may start and walked only where
   the next word may continue it, are those of the walk from every word;
+- the quality measure reads the words around a line or cue boundary only where the two words
+  at it are a pair of some expression, and finds the cut expressions reading every boundary
+  whose words could each belong to one finds;
 - the language detector, counting each distinct letter and token once, finds what counting
   every letter and every token per language finds.
 """
@@ -23,9 +28,10 @@ from collections import Counter
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from captions import language, segment, typography
-from captions.langdata import _Node, _punctuated, language_data, word_key
+from captions import language, quality, segment, typography
+from captions.langdata import _Node, _punctuated, fixed_expressions, language_data, rules_for, word_key
 from captions.language import Detected
+from captions.model import Cue
 
 # ---- regexes -------------------------------------------------------------------------------
 
@@ -73,6 +79,15 @@ def test_sentence_ends_are_counted_as_the_plain_pattern_counts_them(text: str) -
 @given(st.text(alphabet="a -–—\u202f\u00a0", max_size=10))
 def test_the_unusual_fragment_test_is_the_one_regex_test(text: str) -> None:
     assert segment._unusual(text) == (PLAIN_UNUSUAL.search(text) is not None)
+
+
+@settings(max_examples=300)
+@given(st.lists(st.text(alphabet="&amp;#x1<i>/ ?!:%«»etc.Ea", max_size=12), max_size=4))
+def test_the_typography_pass_masks_only_a_text_that_needs_it(texts: list[str]) -> None:
+    text = "\n".join(t.replace("\n", " ") for t in texts)
+    for _, finder in typography._finders(rules_for("fr")):   # every pass on the masked text
+        text = typography._apply(text, typography._disjoint(finder(text, typography._masked(text))))
+    assert list(typography.typeset(texts, "fr").texts) == (text.split("\n") if texts else [])
 
 
 # ---- cut verdicts ------------------------------------------------------------------------------
@@ -159,6 +174,47 @@ def test_expression_places_are_those_of_the_walk_from_every_word(drawn: tuple[st
     data = language_data(lang)
     assert data is not None
     assert data.expression_spans(words) == plain_expression_spans(data._trie, words)
+
+
+def plain_expression_splits(cues: list[Cue], expressions: list[tuple[str, ...]]) -> tuple[int, list[tuple[str, ...]]]:
+    """Every boundary whose left word may end and whose right word may start an expression is read."""
+    pairs: dict[tuple[str, str], list[tuple[tuple[str, ...], int]]] = {}
+    for expression in expressions:
+        for j in range(1, len(expression)):
+            pairs.setdefault((expression[j - 1], expression[j]), []).append((expression, j))
+    reach = max(len(e) for e in expressions) - 1
+    texts = [line for cue in cues for line in cue.lines]
+    lefts, rights = {left for left, _ in pairs}, {right for _, right in pairs}
+    found = []
+    for n in range(len(texts) - 1):
+        if (lefts.isdisjoint(quality._forms(quality._edge(texts[n], True), -1))
+                or rights.isdisjoint(quality._forms(quality._edge(texts[n + 1], False), 1))):
+            continue
+        before, after = quality._window(texts, n, -1, reach), quality._window(texts, n + 1, 1, reach)
+        hit = quality._cut_expression(before, after, pairs)
+        if hit is not None:
+            found.append((n, hit))
+    return len(found), [hit for _, hit in found]
+
+
+@settings(max_examples=300)
+@given(running_text(), st.lists(st.integers(1, 4), min_size=1, max_size=8))
+def test_cut_expressions_are_found_reading_only_the_pairs(drawn: tuple[str, list[str]], sizes: list[int]) -> None:
+    lang, words = drawn
+    lines, at = [], 0
+    for size in sizes:   # the words cut into lines at the drawn places
+        if at < len(words):
+            lines.append(" ".join(words[at:at + size]))
+            at += size
+    if at < len(words):
+        lines.append(" ".join(words[at:]))
+    cues = [Cue(k * 1000, k * 1000 + 900, tuple(lines[k:k + 2])) for k in range(0, len(lines), 2)]
+    expressions = [e for e in (tuple(quality._norm(w) for w in e) for e in fixed_expressions(lang)) if len(e) > 1]
+    flags: list[quality.Flag] = []
+    count = quality._expression_splits(cues, expressions, flags)
+    expected_count, hits = plain_expression_splits(cues, expressions)
+    assert count == expected_count
+    assert [flag.finding.value for flag in flags] == [" ".join(hit) for hit in hits]
 
 
 # ---- language detection ------------------------------------------------------------------------
