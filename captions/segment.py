@@ -277,12 +277,16 @@ def _usual_words(out: _WordList, frag: Fragment, span: SpeechSpan, index: int, p
     words = text.split(" ")
     total = len(text)
     first_ms, width = span.start_ms, span.end_ms - span.start_ms
-    offsets = list(accumulate([len(word) + 1 for word in words], initial=0))
     at = len(out.text)
     out.text += words
     out.owner += [index] * len(words)
-    out.starts += [first_ms + width * offset // total for offset in offsets[:-1]]
-    out.ends += [first_ms + width * (offset - 1) // total for offset in offsets[1:]]
+    starts, ends = out.starts, out.ends
+    offset = 0   # where the word starts in the text, words one space apart
+    for word in words:
+        stop = offset + len(word)
+        starts.append(first_ms + width * offset // total)
+        ends.append(first_ms + width * stop // total)
+        offset = stop + 1
     if pending:
         (out.turn if is_turn else out.probable).add(at)
     return True
