@@ -30,7 +30,6 @@ from hypothesis import strategies as st
 
 from captions import language, quality, segment, typography
 from captions.langdata import _Node, _punctuated, fixed_expressions, language_data, rules_for, word_key
-from captions.language import Detected
 from captions.model import Cue
 
 # ---- regexes -------------------------------------------------------------------------------
@@ -219,30 +218,6 @@ def test_cut_expressions_are_found_reading_only_the_pairs(drawn: tuple[str, list
 
 # ---- language detection ------------------------------------------------------------------------
 
-def plain_detect(text: str) -> Detected:
-    """Every letter's script looked up, every token counted once per language."""
-    sample = text[:language._SAMPLE_CHARS]
-    letters = [c for c in sample if c.isalpha()]
-    if not letters:
-        return Detected(None, 0.0)
-    scripts = Counter(language._script(c) for c in letters)
-    script, count = scripts.most_common(1)[0]
-    if script is not None and count * 2 >= len(letters):
-        return Detected(language._refine(script, scripts, sample), count / len(letters))
-    words = [w.lower().replace("’", "'") for w in language._WORD.findall(sample)]
-    tokens = [part for w in words for part in (w, *w.split("'")) if part] if words else []
-    if len(words) < 2:
-        return Detected(None, 0.0)
-    hits = {lang: sum(1 for t in tokens if t in profile) for lang, profile in language._profiles().items()}
-    ranked = sorted(hits.items(), key=lambda item: item[1], reverse=True)
-    (best, top), (_, second) = ranked[0], ranked[1]
-    if top == 0:
-        return Detected(None, 0.0)
-    share = min(1.0, top / (0.2 * len(words)))
-    margin = 1.0 - second / top
-    return Detected(best, round(share * min(1.0, 2 * margin), 3))
-
-
 VOCABULARY = ["le", "la", "de", "que", "the", "and", "of", "el", "los", "der", "und", "il", "che", "qu'il",
               "l’eau", "שלום", "привет", "γεια", "こんにちは", "漢字", "مرحبا", "پ", "ї", "12", "!", "Bonsoir"]
 
@@ -251,4 +226,10 @@ VOCABULARY = ["le", "la", "de", "que", "the", "and", "of", "el", "los", "der", "
 @given(st.lists(st.sampled_from(VOCABULARY), max_size=25))
 def test_language_detection_counts_as_the_plain_count(words: list[str]) -> None:
     text = " ".join(words)
-    assert language.detect(text) == plain_detect(text)
+    letters = [c for c in text if c.isalpha()]   # every letter's script looked up
+    scripts, total = language._scripts(text)
+    assert total == len(letters)
+    assert list(scripts.items()) == list(Counter(language._script(c) for c in letters).items())
+    tokens = [part for w in language._WORD.findall(text) for part in (w.lower(), *w.lower().split("'")) if part]
+    plain = {lang: sum(1 for t in tokens if t in profile) for lang, profile in language._profiles().items()}
+    assert language._function_words(tokens) == plain   # every token counted once per language

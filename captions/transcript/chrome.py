@@ -26,24 +26,24 @@ _BUTTON = re.compile(
     r"(?:\s*[(\[]?\d[\d.,\s]*[KkMm]?[)\]]?)?\s*:?$")
 
 
-@functools.cache   # compiled on first use: most files never need it
-def _count() -> re.Pattern[str]:
-    return re.compile(
-        r"(?i)[\d][\d.,\s ]*(?:[KkMm]|k|mille|million|millions|md|Mio\.?)?\s*"
-        r"(?:views?|vues?|visionnages?|likes?|j'aime|j’aime|comments?|commentaires?|abonnés|subscribers|followers|"
-        r"vistas|aufrufe|réponses?|replies|partages?|shares?)(?:\s*•.*)?$")
+# A count and a date: compiled on first use (most files have no such line between the stamps).
+_COUNT = (
+    r"(?i)[\d][\d.,\s ]*(?:[KkMm]|k|mille|million|millions|md|Mio\.?)?\s*"
+    r"(?:views?|vues?|visionnages?|likes?|j'aime|j’aime|comments?|commentaires?|abonnés|subscribers|followers|"
+    r"vistas|aufrufe|réponses?|replies|partages?|shares?)(?:\s*•.*)?$")
+_DATE = (
+    r"(?i)(?:[-•·]\s*)?(?:(?:il y a|hace|vor)\s+\d+\s*(?:secondes?|minutes?|heures?|jours?|semaines?|mois|ans?|"
+    r"seconds?|minutes?|hours?|days?|weeks?|months?|years?|segundos?|minutos?|horas?|días?|semanas?|meses|años?|"
+    r"tagen?|wochen?|monaten?|jahren?)|\d+\s*(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?)\s+ago|"
+    r"(?:publié|diffusé|streamed|premiered|published|posted)\b.{0,40}|"
+    r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2})?)?|\d{1,2}[/.]\d{1,2}[/.]\d{2,4}|"
+    r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{1,2},?\s+\d{4}|"
+    r"\d{1,2}\s+(?:janv|févr|mars|avr|mai|juin|juil|août|sept|oct|nov|déc)[a-zéû]*\.?\s+\d{4})$")
 
 
-@functools.cache   # compiled on first use: most files never need it
-def _date() -> re.Pattern[str]:
-    return re.compile(
-        r"(?i)(?:[-•·]\s*)?(?:(?:il y a|hace|vor)\s+\d+\s*(?:secondes?|minutes?|heures?|jours?|semaines?|mois|ans?|"
-        r"seconds?|minutes?|hours?|days?|weeks?|months?|years?|segundos?|minutos?|horas?|días?|semanas?|meses|años?|"
-        r"tagen?|wochen?|monaten?|jahren?)|\d+\s*(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?)\s+ago|"
-        r"(?:publié|diffusé|streamed|premiered|published|posted)\b.{0,40}|"
-        r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2})?)?|\d{1,2}[/.]\d{1,2}[/.]\d{2,4}|"
-        r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{1,2},?\s+\d{4}|"
-        r"\d{1,2}\s+(?:janv|févr|mars|avr|mai|juin|juil|août|sept|oct|nov|déc)[a-zéû]*\.?\s+\d{4})$")
+@functools.cache
+def _compiled(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern)
 
 
 _HEADING = re.compile(r"#{1,6}\s+\S")
@@ -64,9 +64,9 @@ def chrome_reason(line: str) -> str | None:
         return None
     if _BUTTON.match(text):
         return "a button or menu entry"
-    if _count().match(text):
+    if _compiled(_COUNT).match(text):
         return "a count"
-    if _date().match(text):
+    if _compiled(_DATE).match(text):
         return "a date"
     if _HEADING.match(text) or _RULE.match(text) or _TAGS.match(text):
         return "page markup"
