@@ -18,7 +18,6 @@ import functools
 import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from itertools import repeat
 from typing import TypedDict
 
 from .langdata import LanguageData, PhraseRule, rules_for, word_key
@@ -502,10 +501,29 @@ def _right(word: str, lang: str) -> _RightFacts:
     return False, join, counted, capital, key.strip(".,;:!?…") in data.clinging
 
 
-@functools.lru_cache(maxsize=1 << 16)   # a transcript repeats its words: each is read once
-def _facts(word: str, lang: str) -> tuple[_LeftFacts, _RightFacts]:
-    """What a cut after ``word`` and a cut before it depend on (:func:`_left`, :func:`_right`)."""
-    return _left(word, lang), _right(word, lang)
+class _WordFacts(dict[str, tuple[_LeftFacts, _RightFacts]]):
+    """Per word of one language, what a cut after it and a cut before it depend on (:func:`_left`,
+    :func:`_right`), made on first need: a transcript repeats its words, and a lookup by the word
+    alone is the cheapest there is.  Emptied when it reaches :data:`_MAX_WORDS` words (a batch
+    reads many transcripts in one process)."""
+
+    def __init__(self, lang: str) -> None:
+        super().__init__()
+        self.lang = lang
+
+    def __missing__(self, word: str) -> tuple[_LeftFacts, _RightFacts]:
+        if len(self) >= _MAX_WORDS:
+            self.clear()
+        facts = self[word] = (_left(word, self.lang), _right(word, self.lang))
+        return facts
+
+
+_MAX_WORDS = 1 << 16
+
+
+@functools.cache
+def _facts(lang: str) -> _WordFacts:
+    return _WordFacts(lang)
 
 
 def break_penalty(left: str, right: str, lang: str = "fr") -> float:
@@ -534,7 +552,7 @@ def _verdicts(words: Sequence[str], lang: str) -> list[float]:
     """:func:`break_penalty` between each two neighbours of ``words``: what each word brings is
     read from :func:`_left` and :func:`_right` (made once per word and language), then combined
     here, in one loop (a show's word pairs rarely repeat, so pairs are not cached)."""
-    facts = list(map(_facts, words, repeat(lang)))
+    facts = list(map(_facts(lang).__getitem__, words))
     out = []
     for ((decided, number, full_stop, name, weak), _), (_, (never, join, counted, capital, clinging)) in zip(
             facts, facts[1:]):
