@@ -40,7 +40,7 @@ import re
 from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
-from itertools import accumulate
+from itertools import accumulate, compress
 from typing import NamedTuple
 
 from .langdata import LanguageData, rules_for
@@ -652,12 +652,12 @@ def _next_true(flags: Sequence[bool], n: int) -> list[int]:
     >>> _next_true([True, False, True, False], 3)
     [2, 2, 4, 4]
     """
-    out = [0] * (n + 1)
+    out: list[int] = []
     previous = 0
-    for b in [b for b in range(1, n + 1) if flags[b]]:
-        out[previous:b] = [b] * (b - previous)
+    for b in compress(range(1, n + 1), flags[1:n + 1]):
+        out += [b] * (b - previous)
         previous = b
-    out[previous:] = [n + 1] * (n + 1 - previous)
+    out += [n + 1] * (n + 1 - previous)
     return out
 
 
