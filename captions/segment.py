@@ -406,7 +406,9 @@ def measure_cuts(words: Words, data: LanguageData, phrased: Sequence[bool] = (),
     for b in words.turn:
         sentence[b] = True
     sentence[0], sentence[n] = head, tail
-    forced = [b == n or (0 < b and owner[b] != owner[b - 1] and owner[b] in pauses) for b in range(n + 1)]
+    forced = [False] * n + [True]   # the chunk's end; a pause inside it when it is the whole text
+    for b in range(1, n) if pauses else ():
+        forced[b] = owner[b] != owner[b - 1] and owner[b] in pauses
     line = [0.0 if f else p * _CUT_WEIGHT for p, f in zip(penalty, forced)]   # every cut passes a forced one
     cue = [c - bonus for c, bonus in zip(line, cue_bonus)]
     return Cuts(tuple(penalty), tuple(line), tuple(cue), tuple(sentence), tuple(split), tuple(dash), tuple(forced))
