@@ -30,10 +30,10 @@ __all__ = ["MIN_FIXES", "cache_dir", "content_key", "load_cached", "store"]
 #: Smaller dictionaries load faster than the cache is read: they are not stored.
 MIN_FIXES = 1_000
 
-#: Files smaller than this together cannot hold :data:`MIN_FIXES` fixes (a fix is at least three
-#: bytes and a line end: ``a<TAB>b`` in a table), so they are neither hashed nor looked up; hashing,
-#: pickling and the cache's folder are never loaded for a dictionary of a few names.
-MIN_BYTES = 3 * MIN_FIXES
+#: Files smaller than this together cannot hold :data:`MIN_FIXES` fixes (a fix takes two bytes at
+#: the very least: a one-character key and the tab or line end after it, in a table), so they are
+#: neither hashed nor looked up; hashing and pickling are never loaded for a dictionary of a few names.
+MIN_BYTES = 2 * MIN_FIXES
 
 _FORMAT = 2
 
