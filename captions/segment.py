@@ -127,9 +127,10 @@ def _stretches(fragments: Sequence[Fragment]) -> tuple[list[bool], list[bool]]:
     :data:`_PLAIN_WORDS` words (unpunctuated: speech recognition without punctuation, cut at its
     pauses).  A run shorter than :data:`_PLAIN_RUN` fragments is no stretch."""
     n = len(fragments)
-    words = [0, *accumulate(f.text.count(" ") + 1 for f in fragments)]
-    ends = [0, *accumulate(_sentence_ends(f.text) for f in fragments)]
-    chars = [0, *accumulate(len(f.text) for f in fragments)]
+    texts = [f.text for f in fragments]
+    words = [0, *accumulate(text.count(" ") + 1 for text in texts)]
+    ends = [0, *accumulate(map(_sentence_ends, texts))]
+    chars = [0, *accumulate(map(len, texts))]
     phrased, plain = [], []
     for k in range(n):
         lo, hi = max(0, k - _PLAIN_WINDOW), min(n, k + _PLAIN_WINDOW + 1)
