@@ -14,7 +14,11 @@ child holds until it starts the new program):
 
 Then where the convert command's time goes, as processes too: the interpreter alone, the
 command line's group, every module the convert command loads imported and nothing run (the
-list taken from a run of the command, so it follows the code), and the whole command.
+list taken from a run of the command, so it follows the code), and the whole command; the
+command's work is the whole command less those imports.  Last, what those imports spend their
+time on, in one process: making the dataclasses (Python 3.11 compiles each generated method
+apart) and compiling the regular expressions made at import, against the rest (reading the
+bytecode, running the module bodies).
 
 The bytecode is cached, as after ``pip install`` (a first uncounted run writes it, under a
 temporary ``PYTHONPYCACHEPREFIX`` so that the tree is left as it is).  The ``captions`` script
@@ -106,11 +110,78 @@ def _where(env: dict[str, str], tmp: str, convert: list[str]) -> None:
     print("\n### Where the convert command's time goes (processes, medians of 7 runs)\n")
     print("| process | median wall s | median CPU s | peak MiB | note |")
     print("|---|---:|---:|---:|---|")
+    cpu = {}
     for name, argv, note in rows:
         run_process(argv, cwd=str(REPO), env=env)
         runs = [run_process(argv, cwd=str(REPO), env=env) for _ in range(7)]
-        print(f"| `{name}` | {_median(runs, lambda r: r.wall):.4f} | {_median(runs, lambda r: r.cpu):.4f} | "
+        cpu[name] = _median(runs, lambda r: r.cpu)
+        print(f"| `{name}` | {_median(runs, lambda r: r.wall):.4f} | {cpu[name]:.4f} | "
               f"{_median(runs, lambda r: r.peak_mib):.1f} | {note} |")
+    work = cpu["captions convert SAMPLE -o OUT.srt"] - cpu["every module convert loads, imported"]
+    print(f"\nthe command's work (the whole command less its imports): {work:.4f} s CPU")
+    _import_parts(importable, env, tmp)
+
+
+# Run in a child: every module the command loads imported, timing (CPU) the making of dataclasses
+# and the compiling of regular expressions apart (each counted once, outermost call only).
+_PARTS = '''
+import dataclasses, json, re, sys, time
+clock = time.process_time
+spent = {"dataclasses": 0.0, "regexes": 0.0}
+made = {"dataclasses": 0, "regexes": 0}
+def timed(kind, function):
+    depth = [0]
+    def wrapper(*args, **kwargs):
+        depth[0] += 1
+        start = clock()
+        try:
+            return function(*args, **kwargs)
+        finally:
+            depth[0] -= 1
+            if not depth[0]:
+                spent[kind] += clock() - start
+                made[kind] += 1
+    return wrapper
+dataclasses._process_class = timed("dataclasses", dataclasses._process_class)
+compile_pattern = re._compile
+def counted(pattern, flags):
+    key = (type(pattern), pattern, flags.value if isinstance(flags, re.RegexFlag) else flags)
+    if isinstance(pattern, re.Pattern) or key in re._cache:
+        return compile_pattern(pattern, flags)
+    return fresh(pattern, flags)
+fresh = timed("regexes", compile_pattern)
+re._compile = counted
+start = clock()
+for name in sys.argv[2:]:
+    __import__(name)
+total = clock() - start
+with open(sys.argv[1], "w") as out:
+    json.dump({"total": total, "spent": spent, "made": made}, out)
+'''
+
+
+def _import_parts(modules: list[str], env: dict[str, str], tmp: str) -> None:
+    """What importing ``modules`` spends its CPU time on, medians of 7 runs of a child."""
+    import json
+
+    result = Path(tmp, "parts.json")
+    runs = []
+    for _ in range(8):
+        run_process([sys.executable, "-c", _PARTS, str(result), *modules], cwd=str(REPO), env=env)
+        runs.append(json.loads(result.read_text("utf-8")))
+    runs = runs[1:]   # the first one fills the bytecode cache
+    total = statistics.median(r["total"] for r in runs)
+    print("\n### What importing those modules costs, in one process (CPU, medians of 7 runs)\n")
+    print("| part | median CPU s | share | note |")
+    print("|---|---:|---:|---|")
+    print(f"| every module convert loads, imported | {total:.4f} | 100% | after the interpreter and `site` |")
+    rest = total
+    for kind, label, note in (("dataclasses", "making dataclasses", "classes (each generated method compiled apart)"),
+                              ("regexes", "compiling regexes", "patterns compiled while importing")):
+        part = statistics.median(r["spent"][kind] for r in runs)
+        rest -= part
+        print(f"| of which {label} | {part:.4f} | {100 * part / total:.0f}% | {runs[0]['made'][kind]} {note} |")
+    print(f"| of which the rest | {rest:.4f} | {100 * rest / total:.0f}% | reading bytecode, module bodies, enums |")
 
 
 def _imports(name: str, env: dict[str, str]) -> bool:

@@ -21,7 +21,6 @@ from .errors import ConfigError, UnsupportedFormatError
 from .files import decode, encode_text, read_bytes, same_file, sniff, source_name, write_all, write_rows
 from .findings import Finding, FindingCode, FindingDict, Measure
 from .formats import CaptionDocument, Format, format_for_path, parse_captions_bytes, render_captions, render_document
-from .formats.markup import payload_with
 from .langdata import rules_for
 from .language import Detected, detect, parse_language
 from .model import Cue, Fragment, FragmentColumns, Note, NoteCode, NoteDict, Transcript
@@ -558,6 +557,8 @@ def convert_cues(cues: Sequence[Cue], preset: Preset | PresetChoice | None = Non
 
 def _relaid(cue: Cue, lines: tuple[str, ...], fmt: Format | None) -> Cue:
     """``cue`` with ``lines``, its payload following them (see :func:`convert_cues`)."""
+    from .formats.markup import payload_with   # caption input only
+
     if lines == cue.lines:
         return cue
     relaid = payload_with(cue, lines, fmt)

@@ -24,6 +24,8 @@ import functools
 import tomllib
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from itertools import compress, count, repeat
+from operator import contains
 from typing import Any
 
 from .files import package_text
@@ -245,16 +247,24 @@ class LanguageData:
         root = self._trie
         if not root.children:
             return []
-        keys = [word_key(w) for w in words]
+        keys = list(map(word_key, words))
         n = len(words)
         starts = root.children
-        for i, key in enumerate(keys):
+        # the words an expression may start at, found without a Python step per word: a key that
+        # starts one, or an elided key ("qu'il") whose core may
+        maybe = set(compress(count(), map(starts.__contains__, keys)))
+        maybe.update(i for i in compress(count(), map(contains, keys, repeat("'")))
+                     if keys[i].rpartition("'")[2] in starts)
+        for i in maybe:   # in any order: the places are sorted at the end
+            key = keys[i]
             core = key.rpartition("'")[2] if "'" in key else key
-            if (key not in starts and core not in starts) or _punctuated(words[i]):
+            if _punctuated(words[i]) or i + 1 == n:
                 continue
+            following = keys[i + 1]
             for first in (key, core) if core != key else (key,):
                 node = starts.get(first)
-                if node is not None:
+                # most walks stop at the next word: only those that can go on are walked
+                if node is not None and (following in node.children or (node.elided and "'" in following)):
                     out.update((i, end) for end in node.ends_from(words, keys, i + 1, n))
         return sorted(out)
 

@@ -22,6 +22,7 @@ import re
 import tomllib
 import unicodedata
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .files import package_text
@@ -134,14 +135,23 @@ def detect(text: str) -> Detected:
     (<Language.HE: 'he'>, None)
     """
     sample = text[:_SAMPLE_CHARS]
-    letters = [c for c in sample if c.isalpha()]
-    if not letters:
+    scripts, total = _scripts(sample)
+    if not total:
         return Detected(None, 0.0)
-    scripts = Counter(_script(c) for c in letters)
     script, count = scripts.most_common(1)[0]
-    if script is not None and count * 2 >= len(letters):
-        return Detected(_refine(script, scripts, sample), count / len(letters))
+    if script is not None and count * 2 >= total:
+        return Detected(_refine(script, scripts, sample), count / total)
     return _by_words(sample)
+
+
+def _scripts(sample: str) -> tuple[Counter[Language | None], int]:
+    """How many letters of ``sample`` each script has (in the order the scripts first appear),
+    and how many letters it has: each distinct letter is looked up once."""
+    letters = Counter(filter(str.isalpha, sample))
+    scripts: Counter[Language | None] = Counter()
+    for letter, times in letters.items():
+        scripts[_script(letter)] += times
+    return scripts, letters.total()
 
 
 def _refine(script: Language, scripts: Counter[Language | None], sample: str) -> Language:
@@ -166,7 +176,7 @@ def _by_words(sample: str) -> Detected:
     tokens = [part for w in words for part in (w, *w.split("'")) if part] if words else []
     if len(words) < 2:
         return Detected(None, 0.0)
-    hits = {lang: sum(1 for t in tokens if t in profile) for lang, profile in _profiles().items()}
+    hits = _function_words(tokens)
     ranked = sorted(hits.items(), key=lambda item: item[1], reverse=True)
     (best, top), (_, second) = ranked[0], ranked[1]
     if top == 0:
@@ -174,3 +184,10 @@ def _by_words(sample: str) -> Detected:
     share = min(1.0, top / (0.2 * len(words)))
     margin = 1.0 - second / top
     return Detected(best, round(share * min(1.0, 2 * margin), 3))
+
+
+def _function_words(tokens: Sequence[str]) -> dict[Language, int]:
+    """How many of ``tokens`` are function words of each language (each distinct token looked
+    up once, counted as often as it occurs)."""
+    counts = Counter(tokens)
+    return {lang: sum(map(counts.__getitem__, profile & counts.keys())) for lang, profile in _profiles().items()}

@@ -403,12 +403,15 @@ def _expression_splits(cues: Sequence[Cue], expressions: Sequence[tuple[str, ...
     reach = max(len(e) for e in expressions) - 1
     lines = [(k, i, line) for k, cue in enumerate(cues) for i, line in enumerate(cue.lines)]
     texts = [line for _, _, line in lines]
-    lefts, rights = {left for left, _ in pairs}, {right for _, right in pairs}
+    lefts = {left for left, _ in pairs}
     found = 0
     for n in range(len(lines) - 1):
-        if (lefts.isdisjoint(_forms(_edge(texts[n], True), -1))
-                or rights.isdisjoint(_forms(_edge(texts[n + 1], False), 1))):
+        left = _forms(_edge(texts[n], True), -1)
+        if lefts.isdisjoint(left):
             continue
+        right = _forms(_edge(texts[n + 1], False), 1)
+        if not any((a, b) in pairs for a in left for b in right):
+            continue   # the two words at the place are no pair of an expression: nothing to read around it
         before, after = _window(texts, n, -1, reach), _window(texts, n + 1, 1, reach)
         hit = _cut_expression(before, after, pairs)
         if hit is None:
@@ -474,7 +477,7 @@ def _weak_line_ends(cues: Sequence[Cue], weak: frozenset[str], flags: list[Flag]
     found = 0
     for k, cue in enumerate(cues):
         for i, line in enumerate(cue.lines):
-            last = _TAG.sub("", line).rstrip().rpartition(" ")[2]
+            last = (_TAG.sub("", line) if "<" in line else line).rstrip().rpartition(" ")[2]
             norm = _norm(last)
             if not norm or _punct_after(last) or not (norm in weak or norm.rpartition("'")[2] in weak):
                 continue

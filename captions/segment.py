@@ -40,7 +40,7 @@ import re
 from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
-from itertools import accumulate
+from itertools import accumulate, compress
 from typing import NamedTuple
 
 from .langdata import LanguageData, rules_for
@@ -113,7 +113,9 @@ def mark_fragments(fragments: Sequence[Fragment]) -> Marks:
     return Marks(tuple(turn), tuple(probable), tuple(plain), tuple(phrased))
 
 
-_SENTENCE_END_MARK = re.compile(r"(?<![\d\s])[.?!…]+(?= |$)|(?<=[ \u202f\u00a0])[?!…]+(?= |$)")
+# (each mark read first, what stands before it looked at after: the regex engine then scans for
+# the marks instead of trying a look-behind at every character)
+_SENTENCE_END_MARK = re.compile(r"[.?!…](?:(?<![\d\s][.?!…])[.?!…]*|(?<=[ \u202f\u00a0][?!…])[?!…]*)(?= |$)")
 
 
 def _sentence_ends(text: str) -> int:
@@ -129,9 +131,10 @@ def _stretches(fragments: Sequence[Fragment]) -> tuple[list[bool], list[bool]]:
     :data:`_PLAIN_WORDS` words (unpunctuated: speech recognition without punctuation, cut at its
     pauses).  A run shorter than :data:`_PLAIN_RUN` fragments is no stretch."""
     n = len(fragments)
-    words = [0, *accumulate(f.text.count(" ") + 1 for f in fragments)]
-    ends = [0, *accumulate(_sentence_ends(f.text) for f in fragments)]
-    chars = [0, *accumulate(len(f.text) for f in fragments)]
+    texts = [f.text for f in fragments]
+    words = [0, *accumulate(text.count(" ") + 1 for text in texts)]
+    ends = [0, *accumulate(map(_sentence_ends, texts))]
+    chars = [0, *accumulate(map(len, texts))]
     phrased, plain = [], []
     for k in range(n):
         lo, hi = max(0, k - _PLAIN_WINDOW), min(n, k + _PLAIN_WINDOW + 1)
@@ -245,7 +248,7 @@ def _timed_words(out: _WordList, frag: Fragment, index: int, pending: bool, is_t
     one; a dash that marks a turn, or glued punctuation, goes to the word-by-word reading)."""
     parts = frag.text.split(" ")
     words = frag.words
-    if len(parts) != len(words) or not all(parts) or _UNUSUAL.search(frag.text):
+    if len(parts) != len(words) or not all(parts) or _unusual(frag.text):
         return False
     if pending:
         (out.turn if is_turn else out.probable).add(len(out.text))
@@ -257,8 +260,16 @@ def _timed_words(out: _WordList, frag: Fragment, index: int, pending: bool, is_t
 
 
 # what the word-by-word reading is for: a dash that may mark a turn, a no-break space at a word's
-# edge (glue), a space at either end or two in a row (empty words)
-_UNUSUAL = re.compile("^[-–—\u202f\u00a0]|(?:^| )[-–—] |[\u202f\u00a0] | [\u202f\u00a0]|^ | $|  ")
+# edge (glue), a space at either end or two in a row (empty words).  The text's first character is
+# looked at apart: every pattern left then starts with a blank, which the regex engine scans for
+# instead of trying each pattern at each character.
+_UNUSUAL_FIRST = frozenset("-–—\u202f\u00a0 ")
+_UNUSUAL = re.compile(" [-–—] |[\u202f\u00a0] | [\u202f\u00a0]| $|  ")
+
+
+def _unusual(text: str) -> bool:
+    """Whether ``text`` needs the word-by-word reading (see above)."""
+    return text[:1] in _UNUSUAL_FIRST or _UNUSUAL.search(text) is not None
 
 
 def _usual_words(out: _WordList, frag: Fragment, span: SpeechSpan, index: int, pending: bool,
@@ -266,17 +277,21 @@ def _usual_words(out: _WordList, frag: Fragment, span: SpeechSpan, index: int, p
     """The usual fragment added to ``out`` in bulk: words one space apart, no dash, nothing to
     glue (False, and nothing added, for any other: :func:`_fragment_words` reads it)."""
     text = frag.text
-    if not text or _UNUSUAL.search(text) or (out.text and out.text[-1][-1] in _GLUE):
+    if not text or _unusual(text) or (out.text and out.text[-1][-1] in _GLUE):
         return False
     words = text.split(" ")
     total = len(text)
     first_ms, width = span.start_ms, span.end_ms - span.start_ms
-    offsets = list(accumulate([len(word) + 1 for word in words], initial=0))
     at = len(out.text)
     out.text += words
     out.owner += [index] * len(words)
-    out.starts += [first_ms + width * offset // total for offset in offsets[:-1]]
-    out.ends += [first_ms + width * (offset - 1) // total for offset in offsets[1:]]
+    starts, ends = out.starts, out.ends
+    offset = 0   # where the word starts in the text, words one space apart
+    for word in words:
+        stop = offset + len(word)
+        starts.append(first_ms + width * offset // total)
+        ends.append(first_ms + width * stop // total)
+        offset = stop + 1
     if pending:
         (out.turn if is_turn else out.probable).add(at)
     return True
@@ -396,7 +411,9 @@ def measure_cuts(words: Words, data: LanguageData, phrased: Sequence[bool] = (),
     for b in words.turn:
         sentence[b] = True
     sentence[0], sentence[n] = head, tail
-    forced = [b == n or (0 < b and owner[b] != owner[b - 1] and owner[b] in pauses) for b in range(n + 1)]
+    forced = [False] * n + [True]   # the chunk's end; a pause inside it when it is the whole text
+    for b in range(1, n) if pauses else ():
+        forced[b] = owner[b] != owner[b - 1] and owner[b] in pauses
     line = [0.0 if f else p * _CUT_WEIGHT for p, f in zip(penalty, forced)]   # every cut passes a forced one
     cue = [c - bonus for c, bonus in zip(line, cue_bonus)]
     return Cuts(tuple(penalty), tuple(line), tuple(cue), tuple(sentence), tuple(split), tuple(dash), tuple(forced))
@@ -662,12 +679,12 @@ def _next_true(flags: Sequence[bool], n: int) -> list[int]:
     >>> _next_true([True, False, True, False], 3)
     [2, 2, 4, 4]
     """
-    out = [0] * (n + 1)
+    out: list[int] = []
     previous = 0
-    for b in [b for b in range(1, n + 1) if flags[b]]:
-        out[previous:b] = [b] * (b - previous)
+    for b in compress(range(1, n + 1), flags[1:n + 1]):
+        out += [b] * (b - previous)
         previous = b
-    out[previous:] = [n + 1] * (n + 1 - previous)
+    out += [n + 1] * (n + 1 - previous)
     return out
 
 

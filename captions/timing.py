@@ -264,7 +264,7 @@ def _spans(starts: Sequence[float], size: Sequence[int], rates: Sequence[float])
         else:
             end = min(round(spoken), next_start)
             pause = next_start - end >= PAUSE_MS
-        out.append(SpeechSpan(start_ms=start, end_ms=max(end, start + 1), rate_cps=rate, pause_after=pause))
+        out.append(SpeechSpan(start, max(end, start + 1), rate, pause))   # (start_ms, end_ms, rate_cps, pause_after)
     return tuple(out)
 
 

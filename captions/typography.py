@@ -205,8 +205,10 @@ def typeset(texts: Sequence[str], lang: str, *, lines: Sequence[int | None] | No
         return Typeset(tuple(texts), ())
     text = "\n".join(t.replace("\n", " ") for t in texts)
     changes: list[TypoChange] = []
+    # no rule writes a character reference or a tag, so a text without one never needs masking
+    protected = _PROTECTED.search(text) is not None
     for rule, finder in finders:
-        edits = _disjoint(finder(text, _masked(text)))
+        edits = _disjoint(finder(text, _masked(text) if protected else text))
         if edits:
             changes += _record(rule, text, edits, lines, starts_ms)
             text = _apply(text, edits)
@@ -261,8 +263,12 @@ def _finders(data: LanguageData) -> tuple[tuple[TypoRule, _Finder], ...]:
     return tuple(out)
 
 
-_ETC = re.compile(r"(?<![\w.])etc(?:\.\.\.|…|(?![\w.]))")
-_THREE_DOTS = re.compile(r"(?<!\.)\.\.\.(?!\.)")
+# A pattern here starts with what it finds and looks behind it after (``etc`` not after a word
+# character: ``etc(?<![\w.]etc)``), so that the regex engine scans for its first characters
+# instead of trying the look-behind at every character of the running text (15 to 25 times faster,
+# the same matches).
+_ETC = re.compile(r"etc(?<![\w.]etc)(?:\.\.\.|…|(?![\w.]))")
+_THREE_DOTS = re.compile(r"\.\.\.(?<!\.\.\.\.)(?!\.)")
 
 
 def _regex_finder(pattern: re.Pattern[str], new: str) -> _Finder:
@@ -367,7 +373,8 @@ def _accent_finder(accents: Sequence[tuple[str, str]]) -> _Finder:
     table = dict(accents)
     table.update({k.upper(): v.upper() for k, v in accents if len(k) >= 4})
     letters = "".join(sorted({k[0] for k in table}))
-    pattern = re.compile(rf"(?<![\w'’\-])[{re.escape(letters)}][\w\-]*(?![\w'’])")
+    first = f"[{re.escape(letters)}]"
+    pattern = re.compile(rf"{first}(?<![\w'’\-]{first})[\w\-]*(?![\w'’])")   # see _ETC
 
     def find(text: str, masked: str) -> list[_Edit]:
         out = []
@@ -442,8 +449,11 @@ def _core(key: str) -> str:
     return key.rpartition("'")[2] or key
 
 
-@functools.lru_cache(maxsize=1 << 16)
-def _left(word: str, lang: str) -> tuple[float | None, bool, bool, int, int]:
+_LeftFacts = tuple[float | None, bool, bool, int, int]
+_RightFacts = tuple[bool, bool, bool, int, bool]
+
+
+def _left(word: str, lang: str) -> _LeftFacts:
     """What a cut after ``word`` depends on: (the penalty when the word alone decides it, else
     None; a number; a number that ends with a full stop; a capitalised name, or 2 when it is in
     capitals; 3 for a word a line must not end on, 2 for a subject pronoun, 1 for a word it
@@ -476,8 +486,7 @@ def _shouted(word: str) -> bool:
     return len(word) > 1 and word.isupper()
 
 
-@functools.lru_cache(maxsize=1 << 16)
-def _right(word: str, lang: str) -> tuple[bool, bool, bool, int, bool]:
+def _right(word: str, lang: str) -> _RightFacts:
     """What a cut before ``word`` depends on: (never cut before it; a conjunction, a relative or
     a preposition; a unit, a word or a number (what a number before it holds); a capitalised
     word, or 2 when it is in capitals; a word that should not start a line, the ``pas`` of
@@ -492,7 +501,31 @@ def _right(word: str, lang: str) -> tuple[bool, bool, bool, int, bool]:
     return False, join, counted, capital, key.strip(".,;:!?…") in data.clinging
 
 
-@functools.lru_cache(maxsize=1 << 16)   # a show repeats its word pairs: cache the verdicts
+class _WordFacts(dict[str, tuple[_LeftFacts, _RightFacts]]):
+    """Per word of one language, what a cut after it and a cut before it depend on (:func:`_left`,
+    :func:`_right`), made on first need: a transcript repeats its words, and a lookup by the word
+    alone is the cheapest there is.  Emptied when it reaches :data:`_MAX_WORDS` words (a batch
+    reads many transcripts in one process)."""
+
+    def __init__(self, lang: str) -> None:
+        super().__init__()
+        self.lang = lang
+
+    def __missing__(self, word: str) -> tuple[_LeftFacts, _RightFacts]:
+        if len(self) >= _MAX_WORDS:
+            self.clear()
+        facts = self[word] = (_left(word, self.lang), _right(word, self.lang))
+        return facts
+
+
+_MAX_WORDS = 1 << 16
+
+
+@functools.cache
+def _facts(lang: str) -> _WordFacts:
+    return _WordFacts(lang)
+
+
 def break_penalty(left: str, right: str, lang: str = "fr") -> float:
     """How bad it is to cut between the words ``left`` and ``right`` (0 is best).
 
@@ -512,27 +545,37 @@ def break_penalty(left: str, right: str, lang: str = "fr") -> float:
     >>> break_penalty("devant", "la"), break_penalty("and", "the", "en")
     (30.0, 30.0)
     """
-    never, join, counted, capital, clinging = _right(right, lang)
-    if never:
-        return UNBREAKABLE
-    decided, number, full_stop, name, weak = _left(left, lang)
-    if decided is not None:
-        return decided
-    if full_stop and capital:
-        return 0.0                # "en 2000. Je ne sais pas": a sentence ends with a number
-    if number and not join and counted:
-        return UNBREAKABLE
-    if name and capital and name + capital < 4:
-        return UNBREAKABLE        # a first and a last name, "Tech Co", "Open AI" (not a line in capitals)
-    if weak == 3:
-        return WEAK_END
-    if weak == 2:
-        return CLITIC_END
-    if join:
-        return 2.0
-    if weak or clinging:
-        return 10.0
-    return 4.0
+    return _verdicts((left, right), lang)[0]
+
+
+def _verdicts(words: Sequence[str], lang: str) -> list[float]:
+    """:func:`break_penalty` between each two neighbours of ``words``: what each word brings is
+    read from :func:`_left` and :func:`_right` (made once per word and language), then combined
+    here, in one loop (a show's word pairs rarely repeat, so pairs are not cached)."""
+    facts = list(map(_facts(lang).__getitem__, words))
+    out = []
+    for ((decided, number, full_stop, name, weak), _), (_, (never, join, counted, capital, clinging)) in zip(
+            facts, facts[1:]):
+        if never:
+            out.append(UNBREAKABLE)
+        elif decided is not None:
+            out.append(decided)
+        elif full_stop and capital:
+            out.append(0.0)          # "en 2000. Je ne sais pas": a sentence ends with a number
+        elif (number and not join and counted) or (name and capital and name + capital < 4):
+            # a number and its unit; a first and a last name, "Tech Co", "Open AI" (not a line in capitals)
+            out.append(UNBREAKABLE)
+        elif weak == 3:
+            out.append(WEAK_END)
+        elif weak == 2:
+            out.append(CLITIC_END)
+        elif join:
+            out.append(2.0)
+        elif weak or clinging:
+            out.append(10.0)
+        else:
+            out.append(4.0)
+    return out
 
 
 def pair_penalties(words: Sequence[str], lang: str, data: LanguageData | None = None) -> list[float]:
@@ -543,7 +586,7 @@ def pair_penalties(words: Sequence[str], lang: str, data: LanguageData | None = 
     >>> pair_penalties("on parle parce qu'il y a".split(), "fr")   # a clitic, a conjunction, an expression
     [15.0, 2.0, 1200.0, 1200.0, 1200.0]
     """
-    cuts = [break_penalty(a, b, lang) for a, b in zip(words, words[1:])]
+    cuts = _verdicts(words, lang)
     for first, end in (data or rules_for(lang)).expression_spans(words):
         for k in range(first, end - 1):
             cuts[k] = INSIDE_EXPRESSION

@@ -115,3 +115,17 @@ def test_small_dictionaries_and_an_off_cache_store_nothing(cache_dir: Path, tmp_
     assert cache.cache_dir() is None
     load_dictionaries([_large(tmp_path / "big.dict.toml")])
     assert not cache_dir.exists()
+
+
+def test_files_too_small_to_hold_a_cached_dictionary_are_not_hashed(cache_dir: Path, tmp_path: Path) -> None:
+    from captions.corrections.matcher import _cache_key
+
+    assert SAMPLE_DICT.stat().st_size < cache.MIN_BYTES
+    assert _cache_key([SAMPLE_DICT]) is None   # neither hashed nor looked up
+    # the shortest table of MIN_FIXES fixes (distinct one-character-or-more keys, one-character
+    # replacements) is never below the bound, so it is always looked up
+    keys = [format(n, "x") for n in range(cache.MIN_FIXES)]
+    table = tmp_path / "short.dict.tsv"
+    table.write_text("".join(f"{key}\tx\n" for key in keys), encoding="utf-8")
+    assert table.stat().st_size >= cache.MIN_BYTES
+    assert _cache_key([table]) is not None

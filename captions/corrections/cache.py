@@ -16,12 +16,9 @@ slow load.
 
 from __future__ import annotations
 
-import hashlib
 import os
-import pickle
 import stat
 import sys
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Sequence
 
@@ -32,6 +29,11 @@ __all__ = ["MIN_FIXES", "cache_dir", "content_key", "load_cached", "store"]
 
 #: Smaller dictionaries load faster than the cache is read: they are not stored.
 MIN_FIXES = 1_000
+
+#: Files smaller than this together cannot hold :data:`MIN_FIXES` fixes (a fix takes two bytes at
+#: the very least: a one-character key and the tab or line end after it, in a table), so they are
+#: neither hashed nor looked up; hashing and pickling are never loaded for a dictionary of a few names.
+MIN_BYTES = 2 * MIN_FIXES
 
 _FORMAT = 2
 
@@ -48,6 +50,8 @@ def cache_dir() -> Path | None:
 def content_key(paths: Sequence[str | os.PathLike[str]], contents: Sequence[bytes]) -> str:
     """The hash that names a compiled dictionary: names and bytes of its files, in order, with
     the versions that built it."""
+    import hashlib   # loaded only for a dictionary large enough to be cached
+
     from .. import __version__
 
     digest = hashlib.sha256(f"{_FORMAT}\0{__version__}\0{sys.version}\0".encode())
@@ -60,6 +64,8 @@ def content_key(paths: Sequence[str | os.PathLike[str]], contents: Sequence[byte
 
 def load_cached(key: str) -> Dictionary | None:
     """The dictionary stored under ``key``, or None (absent, not ours, unreadable)."""
+    import pickle
+
     from .matcher import Dictionary
 
     folder = cache_dir()
@@ -79,6 +85,9 @@ def load_cached(key: str) -> Dictionary | None:
 
 def store(key: str, dictionary: Dictionary) -> None:
     """Keep ``dictionary`` under ``key`` (silently nothing when the cache cannot be written)."""
+    import pickle
+    import tempfile
+
     folder = cache_dir()
     if folder is None or len(dictionary.fixes) < MIN_FIXES:
         return

@@ -856,16 +856,17 @@ def load_dictionaries(paths: Sequence[str | os.PathLike[str]]) -> Dictionary:
 
 
 def _cache_key(paths: Sequence[str | os.PathLike[str]]) -> str | None:
-    """The content hash of regular files (None for anything else: a pipe is read once, by the reader)."""
+    """The content hash of regular files (None for anything else: a pipe is read once, by the
+    reader; and for files too small to hold a dictionary the cache keeps, :data:`.cache.MIN_BYTES`)."""
     from . import cache
 
-    contents = []
-    for path in paths:
-        try:
-            if not os.path.isfile(path):
-                return None
+    try:
+        if not all(os.path.isfile(path) for path in paths) or sum(map(os.path.getsize, paths)) < cache.MIN_BYTES:
+            return None
+        contents = []
+        for path in paths:
             with open(path, "rb") as handle:
                 contents.append(handle.read())
-        except OSError:
-            return None
+    except OSError:
+        return None
     return cache.content_key(paths, contents)

@@ -37,7 +37,6 @@ from ..model import Cue, Format, fast_constructor
 from ..timecode import SRT_LENIENT, SRT_STRICT, format_srt, from_fields, loose_timing, srt_time
 from ._text import display_lines, without_arrow
 from .document import BlockWriter, CaptionDocument, block_lines, in_line_order, span_length
-from .markup import has_markup, shown
 
 if TYPE_CHECKING:
     import pysrt
@@ -60,6 +59,8 @@ _make_cue = fast_constructor(Cue)
 def _text_lines(payload: tuple[str, ...]) -> tuple[str, ...]:
     """What a viewer reads of a payload: the payload itself unless it holds markup, and never a
     blank line (one inside a cue is where pysrt and others end it)."""
+    from .markup import has_markup, shown   # caption files read: a transcript's cues have no payload
+
     if any(has_markup(line, Format.SRT) for line in payload):
         return tuple(line for line, raw in zip(shown(payload, Format.SRT), payload) if raw.strip())
     if all(line.strip() for line in payload):

@@ -9,7 +9,6 @@ last stamp on, the page's footer.  Every turn mark becomes data on its fragment
 
 from __future__ import annotations
 
-import html
 import re
 from collections import Counter
 from collections.abc import Sequence
@@ -85,6 +84,8 @@ def decode_references(text: str) -> tuple[str, int]:
     >>> decode_references("Lindsey&#39;s R&amp;D & co")
     ("Lindsey's R&D & co", 2)
     """
+    import html   # its table of entities loads only for a text that holds a reference
+
     count = 0
 
     def one(m: re.Match[str]) -> str:

@@ -12,6 +12,7 @@ starts the page's footer (comments follow it, whatever they look like).
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -23,11 +24,14 @@ _BUTTON = re.compile(
     r"s'abonner|s’abonner|abonnez-vous|subscribe|subscribed|afficher la transcription|show transcript|"
     r"sort by|trier par|top comments|newest first|plus récents)"
     r"(?:\s*[(\[]?\d[\d.,\s]*[KkMm]?[)\]]?)?\s*:?$")
-_COUNT = re.compile(
+
+
+# A count and a date: compiled on first use (most files have no such line between the stamps).
+_COUNT = (
     r"(?i)[\d][\d.,\s ]*(?:[KkMm]|k|mille|million|millions|md|Mio\.?)?\s*"
     r"(?:views?|vues?|visionnages?|likes?|j'aime|j’aime|comments?|commentaires?|abonnés|subscribers|followers|"
     r"vistas|aufrufe|réponses?|replies|partages?|shares?)(?:\s*•.*)?$")
-_DATE = re.compile(
+_DATE = (
     r"(?i)(?:[-•·]\s*)?(?:(?:il y a|hace|vor)\s+\d+\s*(?:secondes?|minutes?|heures?|jours?|semaines?|mois|ans?|"
     r"seconds?|minutes?|hours?|days?|weeks?|months?|years?|segundos?|minutos?|horas?|días?|semanas?|meses|años?|"
     r"tagen?|wochen?|monaten?|jahren?)|\d+\s*(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?)\s+ago|"
@@ -35,6 +39,13 @@ _DATE = re.compile(
     r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2})?)?|\d{1,2}[/.]\d{1,2}[/.]\d{2,4}|"
     r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{1,2},?\s+\d{4}|"
     r"\d{1,2}\s+(?:janv|févr|mars|avr|mai|juin|juil|août|sept|oct|nov|déc)[a-zéû]*\.?\s+\d{4})$")
+
+
+@functools.cache
+def _compiled(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern)
+
+
 _HEADING = re.compile(r"#{1,6}\s+\S")
 _RULE = re.compile(r"(?:-{3,}|\*{3,}|_{3,}|={3,})$")
 _TAGS = re.compile(r"(?:</?[A-Za-z][^<>]*>\s*)+$")
@@ -53,9 +64,9 @@ def chrome_reason(line: str) -> str | None:
         return None
     if _BUTTON.match(text):
         return "a button or menu entry"
-    if _COUNT.match(text):
+    if _compiled(_COUNT).match(text):
         return "a count"
-    if _DATE.match(text):
+    if _compiled(_DATE).match(text):
         return "a date"
     if _HEADING.match(text) or _RULE.match(text) or _TAGS.match(text):
         return "page markup"

@@ -18,6 +18,7 @@ Otter names and dashes are speakers and turns is decided here for the whole file
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
 from collections.abc import Sequence
@@ -111,7 +112,13 @@ def candidate_raw(c: Candidate, lines: Sequence[str]) -> str:
 _STAMP, _MS = CLOCK, CLOCK_MILLIS
 #: A person's name as transcripts write it: capitalised words (particles allowed), or ``Speaker 2``.
 NAME = r"(?:[A-ZÀ-ÖØ-Þ][\w'’.-]*|Speaker|Intervenant)(?:[ ](?:[A-ZÀ-ÖØ-Þ0-9][\w'’.-]*|de|du|van|von|le|la))*"
-_NAME_RE = re.compile(rf"{NAME}$")
+
+
+@functools.cache   # compiled on first use: most files never need it
+def _name_re() -> re.Pattern[str]:
+    return re.compile(rf"{NAME}$")
+
+
 # What may stand between a stamp and its text: blanks, or a dash or bar followed by blanks (a
 # dash glued to the stamp, "04:41– Je", is one too).
 _SEPARATOR = re.compile(r"[ \t]*(?:(?P<mark>[-–—|])[ \t]+)?")
@@ -309,7 +316,9 @@ class SpeakerLabel:
 
 
 # A name ends with a letter, or is an initial ("J.", "Jr."): "Précisément." is the end of a sentence.
-_NOT_A_NAME_END = re.compile(r"(?:[,;:!?…]|[^\W\d_]{4,}\.)$")
+@functools.cache   # compiled on first use: most files never need it
+def _not_a_name_end() -> re.Pattern[str]:
+    return re.compile(r"(?:[,;:!?…]|[^\W\d_]{4,}\.)$")
 
 
 class TrailingStamp:
@@ -333,8 +342,8 @@ class TrailingStamp:
         prefix = line[text_start:m.start()].strip()
         if not prefix:
             return None
-        otter = (lead is None and _NAME_RE.match(prefix) is not None and len(prefix.split()) <= 4
-                 and _NOT_A_NAME_END.search(prefix) is None)
+        otter = (lead is None and _name_re().match(prefix) is not None and len(prefix.split()) <= 4
+                 and _not_a_name_end().search(prefix) is None)
         return Stamp(index, clock_ms(m), Layout.SPEAKER if otter else Layout.GLUED, True, False, 1000,
                      len(line), m.start(), m.group(0).strip(), speaker=prefix if otter else None,
                      reader="otter" if otter else self.name)
@@ -409,19 +418,27 @@ class LineStamps:
 # glued to text, i.e. followed by neither another ":digit", nor a decimal point or comma and a
 # digit (milliseconds, an SBV timing), nor a separator or any blank (\s: what str.isspace and so
 # BareStamp call a blank).
-_FAST = re.compile(CLOCK + r"(?!:\d|[.,]\d)(?=[^\s\-–—|])")
+@functools.cache   # compiled on first use: most files never need it
+def _fast_stamp() -> re.Pattern[str]:
+    return re.compile(CLOCK + r"(?!:\d|[.,]\d)(?=[^\s\-–—|])")
+
+
 _DIGITS = frozenset("0123456789")
 # A line ending so may end with a stamp (or carry blanks to normalise): the careful path reads it.
 _DIGITS_SPACE = frozenset("0123456789 \t\u00a0")
 
 # A front matter: "---" (YAML) or "+++" (TOML) on the first line, closed within the first lines.
 _FRONT_MATTER_LINES = 80
+
+
 # A page field whose value is a time: "- **Duration**: 10:05", 'duration: "14:01"', "Durée : 10:05".
-_FIELD = re.compile(
-    r"[ \t]*(?:[-*+][ \t]+)?(?:\*\*|__)?[ \t]*(?i:duration|length|runtime|running[ \t]time|total[ \t]time|time|"
-    r"durée|duree|temps|dauer|länge|duración|duracion|durata|recorded|published|date|episode[ \t]length)"
-    r"[ \t]*(?:\*\*|__)?[ \t]*:[ \t]*(?:\*\*|__)?[ \t]*[\"']?[ \t]*" + CLOCK + r"(?:[.,]\d+)?[ \t]*[\"']?"
-    r"[ \t]*(?:\*\*|__)?[ \t]*$")
+@functools.cache   # compiled on first use: most files never need it
+def _field() -> re.Pattern[str]:
+    return re.compile(
+        r"[ \t]*(?:[-*+][ \t]+)?(?:\*\*|__)?[ \t]*(?i:duration|length|runtime|running[ \t]time|total[ \t]time|time|"
+        r"durée|duree|temps|dauer|länge|duración|duracion|durata|recorded|published|date|episode[ \t]length)"
+        r"[ \t]*(?:\*\*|__)?[ \t]*:[ \t]*(?:\*\*|__)?[ \t]*[\"']?[ \t]*" + CLOCK + r"(?:[.,]\d+)?[ \t]*[\"']?"
+        r"[ \t]*(?:\*\*|__)?[ \t]*$")
 
 
 def page_lines(lines: Sequence[str]) -> frozenset[int]:
@@ -440,7 +457,7 @@ def page_lines(lines: Sequence[str]) -> frozenset[int]:
         if close is not None:
             out.update(range(first, close + 1))
     for i, line in enumerate(lines):
-        if ":" in line and len(line) < 80 and _FIELD.match(line):
+        if ":" in line and len(line) < 80 and _field().match(line):
             out.add(i)
     return frozenset(out)
 
@@ -457,7 +474,7 @@ def scan(lines: Sequence[str], *, skip: frozenset[int] = frozenset()) -> LineSta
     """
     leads: list[Candidate | None] = [None] * len(lines)
     trails: dict[int, Stamp] = {}
-    fast = _FAST.match
+    fast = _fast_stamp().match
     page = page_lines(lines)
     never = page | skip
     for i, line in enumerate(lines):
@@ -531,10 +548,20 @@ def _decide_dashes(stamps: LineStamps) -> None:
 
 # A turn on a line of its own, without a stamp: a dialogue dash ("– Oui.", "-Oui."), ">>"
 # (broadcast captions), a bold name ("**Ali**: text", "**Ali**"), or a name alone or before a colon.
-_LINE_DASH = re.compile(r"[ \t]*(?:[-–—](?:[ \t]+|(?=[^\W\d_]|[«“\"'¿¡]))|>>[ \t]*)(?=\S)")
-_LINE_NAME = re.compile(rf"[ \t]*(?:\*\*[ \t]*(?P<bold>[^*\n]{{1,60}}?)[ \t]*:?\*\*[ \t]*:?|(?P<name>{NAME})[ \t]*:)"
-                        r"[ \t]*")
-_LINE_NAME_ALONE = re.compile(rf"[ \t]*(?:\*\*)?[ \t]*(?P<name>{NAME})[ \t]*(?:\*\*)?[ \t]*:?[ \t]*$")
+@functools.cache   # compiled on first use: most files never need it
+def _line_dash() -> re.Pattern[str]:
+    return re.compile(r"[ \t]*(?:[-–—](?:[ \t]+|(?=[^\W\d_]|[«“\"'¿¡]))|>>[ \t]*)(?=\S)")
+
+
+@functools.cache   # compiled on first use: most files never need it
+def _line_name() -> re.Pattern[str]:
+    return re.compile(rf"[ \t]*(?:\*\*[ \t]*(?P<bold>[^*\n]{{1,60}}?)[ \t]*:?\*\*[ \t]*:?|(?P<name>{NAME})[ \t]*:)"
+                      r"[ \t]*")
+
+
+@functools.cache   # compiled on first use: most files never need it
+def _line_name_alone() -> re.Pattern[str]:
+    return re.compile(rf"[ \t]*(?:\*\*)?[ \t]*(?P<name>{NAME})[ \t]*(?:\*\*)?[ \t]*:?[ \t]*$")
 
 
 def unstamped_turn(line: str, speakers: frozenset[str] | set[str]) -> Turn | None:
@@ -544,15 +571,15 @@ def unstamped_turn(line: str, speakers: frozenset[str] | set[str]) -> Turn | Non
     >>> unstamped_turn("– Oui, bien sûr.", set()), unstamped_turn("Ali", {"Ali"}), unstamped_turn("Note: x", set())
     ((None, 2), ('Ali', 3), None)
     """
-    m = _LINE_DASH.match(line)
+    m = _line_dash().match(line)
     if m is not None:
         return None, m.end()
     if not speakers:
         return None
-    m = _LINE_NAME_ALONE.match(line)
+    m = _line_name_alone().match(line)
     if m is not None and m.group("name") in speakers:
         return m.group("name"), len(line)
-    m = _LINE_NAME.match(line)
+    m = _line_name().match(line)
     if m is not None:
         name = (m.group("bold") or m.group("name") or "").strip()
         if name in speakers:
