@@ -567,6 +567,11 @@ def _relaid(cue: Cue, lines: tuple[str, ...], fmt: Format | None) -> Cue:
     return relaid
 
 
+def _speech_faster(reason: str) -> bool:
+    """Whether a too-fast miss's reason says the speech itself is faster than the limit."""
+    return reason.startswith("the speech runs")
+
+
 def _reading(cues: Sequence[Cue], misses: Sequence[LimitMiss], preset: Preset,
              speech_cps: float | None) -> ReadingSpeed:
     spread = reading_speeds(cues)
@@ -579,7 +584,7 @@ def _reading(cues: Sequence[Cue], misses: Sequence[LimitMiss], preset: Preset,
         speech_median_cps=speech_cps,
         limit_cps=None if words or preset.cps_steps else preset.max_cps,
         too_fast=len(fast),
-        too_fast_speech=sum(1 for m in fast if m.reason.startswith("the speech runs")),
+        too_fast_speech=sum(1 for m in fast if _speech_faster(m.reason)),
         unit=preset.speed_unit.value,
         limit_wpm=float(preset.max_wpm) if words and preset.max_wpm is not None else None,
     )
@@ -903,6 +908,16 @@ class _Misses(Sequence[LimitMiss]):
     def __len__(self) -> int:
         return len(self._codes)
 
+    def count_of(self, code: FindingCode, reason: Callable[[str], bool] = bool) -> int:
+        """How many misses have ``code`` (and a reason ``reason`` accepts), counted on the
+        columns: no miss is built."""
+        if code not in self._code_at:
+            return 0
+        wanted = self._code_at[code]
+        accepted = {k for k, text in enumerate(self._reasons) if reason(text)} if reason is not bool else None
+        return sum(1 for c, r in zip(self._codes, self._reason_of)
+                   if c == wanted and (accepted is None or r in accepted))
+
     @overload
     def __getitem__(self, k: int) -> LimitMiss: ...
 
@@ -953,13 +968,16 @@ class _Totals:
         from .quality import combine_quality, distribution_of
 
         spread = speed_spread([n * 1000 / d for n, d in zip(self.chars, self.durations)])
-        fast = [m for m in self.misses if m.code is FindingCode.TOO_FAST]
         preset = job.preset
         words = preset.speed_unit is SpeedUnit.WPM
         rates = sorted(self.rates)
-        reading = ReadingSpeed(spread.median_cps, spread.p90_cps, spread.max_cps, median(rates) if rates else None,
-                               None if words or preset.cps_steps else preset.max_cps, len(fast),
-                               sum(1 for m in fast if m.reason.startswith("the speech runs")), preset.speed_unit.value,
+        speech = median(rates) if rates else None
+        del rates
+        fast = self.misses.count_of(FindingCode.TOO_FAST)
+        fast_speech = self.misses.count_of(FindingCode.TOO_FAST, _speech_faster)
+        reading = ReadingSpeed(spread.median_cps, spread.p90_cps, spread.max_cps, speech,
+                               None if words or preset.cps_steps else preset.max_cps, fast, fast_speech,
+                               preset.speed_unit.value,
                                float(preset.max_wpm) if words and preset.max_wpm is not None else None)
         quality = combine_quality(self.quality, distribution_of(self.units, self.durations, preset))
         return Report(transcript.source, preset.name, preset.source, job.lang, self.cues, self.misses,

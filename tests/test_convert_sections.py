@@ -132,3 +132,7 @@ def test_the_long_report_keeps_every_miss_as_it_was(misses: list[convert.LimitMi
         kept.append(miss)
     assert len(kept) == len(misses) and list(kept) == misses and list(kept[1:3]) == misses[1:3]
     assert all(type(a.value) is type(b.value) and type(a.limit) is type(b.limit) for a, b in zip(kept, misses))
+    for code in (FindingCode.TOO_FAST, FindingCode.TOO_SHORT):
+        assert kept.count_of(code) == sum(1 for m in misses if m.code is code)
+        assert kept.count_of(code, lambda r: r.startswith("a")) == sum(
+            1 for m in misses if m.code is code and m.reason.startswith("a"))
