@@ -88,7 +88,7 @@ def sync_captions(decoded: Decoded, fmt: Format, sound: Sound, *, source: str = 
     document = parse_captions(decoded.text, fmt, source)
     fit = estimate_fit(document.cues, sound)
     if fit.confidence < min_confidence:
-        return SyncResult(source, fit, False, document.cues, "", decoded)
+        return SyncResult(source, fit, False, tuple(document.cues), "", decoded)
     text = retime_text(decoded.text, document, fit.apply)
     moved = tuple(replace(c, start_ms=fit.apply(c.start_ms), end_ms=fit.apply(c.end_ms)) for c in document.cues)
     return SyncResult(source, fit, True, moved, text, decoded)

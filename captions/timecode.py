@@ -10,8 +10,8 @@ functions.  The forms:
 * SRT: ``HH:MM:SS,mmm`` (:data:`SRT_STRICT`), read leniently as players do
   (:data:`SRT_LENIENT`, :func:`srt_time`): ``.`` for ``,``, one-digit fields, one or two
   millisecond digits read as a decimal fraction (``,5`` is 500 ms);
-* WebVTT: ``[HH:]MM:SS.mmm`` by the W3C algorithm (:func:`vtt_timestamp`), whose strict form
-  (:data:`VTT_STRICT`) the readers' fast paths match.
+* WebVTT: ``[HH:]MM:SS.mmm`` by the W3C algorithm (:func:`vtt_timestamp`), whose usual forms
+  (:data:`VTT_USUAL`) the reader's fast path matches; :data:`VTT_STRICT` is the form we write.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 __all__ = [
     "from_fields", "fraction_ms", "CLOCK", "clock_pattern", "clock_ms", "SRT_STRICT", "SRT_LENIENT", "srt_time",
-    "VTT_STRICT", "vtt_timestamp", "format_srt", "format_vtt", "format_clock", "LooseTiming", "loose_timing",
+    "VTT_STRICT", "VTT_USUAL", "vtt_timestamp", "format_srt", "format_vtt", "format_clock", "LooseTiming", "loose_timing",
     "MAX_DIGITS",
 ]
 
@@ -126,6 +126,10 @@ def srt_time(hours: str, minutes: str, seconds: str, separator: str | None,
 
 #: ``HH:MM:SS.mmm`` with two hour digits, fields as groups: what the readers' fast path takes.
 VTT_STRICT = r"([0-9]{2}):([0-5][0-9]):([0-5][0-9])\.([0-9]{3})"
+#: ``[H:]MM:SS.mmm`` as :func:`vtt_timestamp` reads it, with hours (when written) of one to nine
+#: digits, fields as groups (hours None when left out): what the WebVTT reader's fast path takes
+#: (longer hours are read by :func:`vtt_timestamp` alone).
+VTT_USUAL = r"(?:([0-9]{1,9}):)?([0-5][0-9]):([0-5][0-9])\.([0-9]{3})"
 
 
 def _digits(s: str, pos: int) -> int:

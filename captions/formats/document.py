@@ -9,21 +9,30 @@ back byte for byte (:func:`render_document`): the blocks that are not cues (the 
 ``NOTE``, ``STYLE``, ``REGION`` blocks, text players ignore) are copied as they are, and so is
 every cue a repair did not change; a changed cue gets a new timing line (its settings or
 coordinates kept as written) or new text, nothing else.
+
+What a reader returns grows like the file, not like its lines: the lines are the decoded text
+itself (:class:`TextLines`, split only when someone reads them by index), and the cues are the
+reader's columns over that text (:class:`CueColumns`: times, lines and offsets, each cue built
+when it is read), so that checking a million cues never holds a million cues nor five million
+lines.  The readers read the lines of a block their fast path leaves through a
+:class:`LineCursor`, which walks the text instead of splitting it.
 """
 
 from __future__ import annotations
 
 import codecs
-from collections.abc import Sequence
+from array import array
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import overload
 
 from ..errors import Location, OutputError, ParseError
 from ..files import Decoded, decode
 from ..findings import Finding, FindingCode, Severity
-from ..model import Cue, Format
+from ..model import Cue, Format, fast_constructor
 
-__all__ = ["CaptionDocument", "Decoded", "decode_caption_bytes", "block_lines", "span_length", "in_line_order",
-           "render_document", "BlockWriter", "cue_span", "encode_document"]
+__all__ = ["CaptionDocument", "Decoded", "decode_caption_bytes", "block_lines", "in_line_order", "TextLines",
+           "LineCursor", "CueColumns", "render_document", "BlockWriter", "cue_span", "encode_document"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,12 +44,14 @@ class CaptionDocument:
         source: the file name used in messages.
         format: the format it was read as.
         cues: the cues kept, in file order; ``Cue.line`` is the timing line, and the text
-            lines follow it directly.
+            lines follow it directly.  A tuple, or (from the readers) a :class:`CueColumns`
+            that builds the same cues as they are read.
         problems: everything met on the way, in line order.
         encoding: the codec the bytes were decoded with.
         notes: WebVTT NOTE block texts (the header metadata of files we write).
-        lines: every line of the file as decoded, without its line end ("" for a document
-            made from cues alone).
+        lines: every line of the file as decoded, without its line end (``()`` for a document
+            made from cues alone): a tuple, or (from the readers) a :class:`TextLines` over the
+            decoded text that splits it when a line is first read by index.
         newline: the file's line end (what a new line gets).
         line_ends: each line's own end when the file mixes several (None: all ``newline``).
         bom: whether the file started with a byte-order mark.
@@ -49,11 +60,11 @@ class CaptionDocument:
 
     source: str
     format: Format
-    cues: tuple[Cue, ...]
+    cues: Sequence[Cue]
     problems: tuple[Finding, ...] = ()
     encoding: str = "utf-8"
     notes: tuple[str, ...] = ()
-    lines: tuple[str, ...] = field(default=(), repr=False)
+    lines: Sequence[str] = field(default=(), repr=False)
     newline: str = "\n"
     line_ends: tuple[str, ...] | None = field(default=None, repr=False)
     bom: bool = False
@@ -148,14 +159,323 @@ def block_lines(text: str) -> list[str]:
     return lines
 
 
-def span_length(lines: Sequence[str], start: int, end: int) -> int:
-    """How many characters ``lines[start:end]`` take in the text they were split from, each
-    with its newline: what a reader adds to its offset when it has read those lines.
+_CHUNK = 1 << 16   # characters split at once when the lines of a text are iterated
 
-    >>> span_length(["WEBVTT", "", "00:01.000 --> 00:02.000"], 0, 2)
-    8
+
+class TextLines(Sequence[str]):
+    """The lines of decoded caption text (:func:`block_lines`'s), kept as the text itself.
+
+    Counting them does not split the text, nor does iterating (a chunk at a time); reading a
+    line by index splits it once (a caller that reads one line by index reads many: writing a
+    document back, repairing it) and keeps the lines.  It is the tuple of those lines in every
+    way a caller can tell: the same items, equal to that tuple, the same hash, and it pickles as
+    that tuple.
+
+    >>> lines = TextLines("WEBVTT\\n\\n00:01.000 --> 00:02.000\\nOui")
+    >>> len(lines), lines.is_split, lines[3], lines.is_split, lines == ("WEBVTT", "", "00:01.000 --> 00:02.000", "Oui")
+    (4, False, 'Oui', True, True)
     """
-    return sum(len(lines[k]) + 1 for k in range(start, end))
+
+    __slots__ = ("_text", "_count", "_split")
+
+    def __init__(self, text: str) -> None:
+        if text and not text.endswith("\n"):
+            text += "\n"
+        self._text = text
+        self._count = text.count("\n")
+        self._split: list[str] | None = None
+
+    @property
+    def text(self) -> str:
+        """The lines, each with its ``\\n`` (the last one too): the text they were read from."""
+        return self._text
+
+    @property
+    def is_split(self) -> bool:
+        """Whether the lines have been split out of the text (someone read one by index)."""
+        return self._split is not None
+
+    def split(self) -> list[str]:
+        """Every line, split out of the text once (and kept)."""
+        if self._split is None:
+            lines = self._text.split("\n")
+            lines.pop()   # the empty string after the last newline is not a line
+            self._split = lines
+        return self._split
+
+    def __len__(self) -> int:
+        return self._count
+
+    @overload
+    def __getitem__(self, index: int) -> str: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> tuple[str, ...]: ...
+
+    def __getitem__(self, index: int | slice) -> str | tuple[str, ...]:
+        if isinstance(index, slice):
+            return tuple(self.split()[index])
+        return self.split()[index]
+
+    def __iter__(self) -> Iterator[str]:
+        if self._split is not None:
+            return iter(self._split)
+        return self._chunks()
+
+    def _chunks(self) -> Iterator[str]:
+        text, pos, size = self._text, 0, len(self._text)
+        while pos < size:
+            cut = text.index("\n", min(pos + _CHUNK, size - 1))   # the end of the line the chunk ends in
+            yield from text[pos:cut].split("\n")
+            pos = cut + 1
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, TextLines):
+            return self._text == other._text
+        if isinstance(other, tuple):
+            return len(other) == self._count and all(a == b for a, b in zip(self, other))
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(tuple(self))
+
+    def __repr__(self) -> str:
+        return repr(tuple(self))
+
+    def __reduce__(self) -> tuple[type[tuple[str, ...]], tuple[tuple[str, ...]]]:
+        return tuple, (tuple(self),)
+
+
+class LineCursor(Sequence[str]):
+    """The lines of decoded caption text that ends with a newline, each read from the text when
+    it is asked for: what a reader's careful path indexes.
+
+    Line ``k`` is found by walking from the line read last, or from where the reader says a line
+    starts (:meth:`at`: where its fast path stopped), so reading the few lines of a block costs
+    those lines alone, and the text is never split whole.
+
+    >>> cursor = LineCursor("1\\n00:00:01,000 --> 00:00:02,000\\nOui\\n")
+    >>> len(cursor), cursor[2], cursor[0], cursor.offset(3), cursor[1:]
+    (3, 'Oui', '1', 36, ('00:00:01,000 --> 00:00:02,000', 'Oui'))
+    """
+
+    __slots__ = ("_text", "_count", "_line", "_at")
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+        self._count = text.count("\n")
+        self._line = 0   # a line whose start is known, and where it starts
+        self._at = 0
+
+    def at(self, line: int, offset: int) -> None:
+        """Say that line index ``line`` starts at ``offset`` in the text."""
+        self._line, self._at = line, offset
+
+    def offset(self, line: int) -> int:
+        """Where line index ``line`` starts in the text (its length for ``line == len(self)``)."""
+        k, at, text = self._line, self._at, self._text
+        while k < line:
+            at = text.index("\n", at) + 1
+            k += 1
+        while k > line:
+            at = text.rfind("\n", 0, at - 1) + 1
+            k -= 1
+        self._line, self._at = k, at
+        return at
+
+    def __len__(self) -> int:
+        return self._count
+
+    @overload
+    def __getitem__(self, index: int) -> str: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> tuple[str, ...]: ...
+
+    def __getitem__(self, index: int | slice) -> str | tuple[str, ...]:
+        if isinstance(index, slice):
+            return tuple(self[k] for k in range(*index.indices(self._count)))
+        if index < 0:
+            index += self._count
+        if not 0 <= index < self._count:
+            raise IndexError("line index out of range")
+        at = self.offset(index)
+        return self._text[at:self._text.index("\n", at)]
+
+
+_make_cue = fast_constructor(Cue)
+_make_timed = fast_constructor(Cue, lines=(), identifier="", settings="", line=None, payload=())
+_TIMES = range(-(1 << 63), 1 << 63)   # what a column of times holds
+
+
+class CueColumns(Sequence[Cue]):
+    """The cues of a caption file as its reader's columns over the decoded text: each cue's
+    times, timing line and two offsets, and the cue built from them each time it is read (one
+    at a time, never kept).
+
+    A cue the fast path reads is its columns alone (:meth:`add`): its identifier is the line
+    before its timing line, its settings what follows the times on that line, its payload the
+    lines after it, and what a viewer reads is the payload.  Every other cue (the careful path's,
+    one whose markup a viewer reads otherwise) is kept as it is (:meth:`append`).  It is the
+    tuple of those cues in every way a caller can tell: the same items, equal to that tuple (and
+    to any equal :class:`CueColumns`), the same hash, and it pickles as that tuple.  A reader
+    fills it, then hands it over in a :class:`CaptionDocument` (:meth:`done`), unchanged from then.
+
+    Args:
+        text: the decoded text (the reader's, ending with a newline), which it keeps.
+        separator: what comes before the milliseconds of the times of a timing line the fast
+            path reads (``.`` in WebVTT, ``,`` in SRT): the settings follow the three digits
+            after the one in the end time.
+
+    >>> text = "WEBVTT\\n\\nid\\n00:00:01.000 --> 00:00:02.000 align:start\\nOui\\n"
+    >>> cues = CueColumns(text, ".")
+    >>> cues.add(1000, 2000, 4, -text.index("00:"), len(text))
+    >>> cues[0]
+    Cue(start_ms=1000, end_ms=2000, lines=('Oui',), identifier='id', settings='align:start', line=4, payload=('Oui',))
+    >>> cues.append(Cue(3000, 4000, ("R&D",), line=9, payload=("R&amp;D",)))
+    >>> len(cues), cues[1].payload, cues.times()[1].tolist(), cues == tuple(cues)
+    (2, ('R&amp;D',), [2000, 4000], True)
+    """
+
+    __slots__ = ("_text", "_separator", "_starts", "_ends", "_lines", "_timings", "_stops", "_kept", "_exact")
+
+    def __init__(self, text: str, separator: str) -> None:
+        offsets = "i" if len(text) < 1 << 31 else "q"
+        self._text, self._separator = text, separator
+        self._starts, self._ends = array("q"), array("q")
+        self._lines, self._timings, self._stops = array(offsets), array(offsets), array(offsets)
+        self._kept: list[Cue] = []
+        self._exact = True   # every time fits its column
+
+    def add(self, start_ms: int, end_ms: int, line: int, timing: int, stop: int) -> None:
+        """A cue the fast path read: its times, its timing line (1-based), the offset where that
+        line starts (negated when the line before it is the cue's identifier), and the offset
+        after its last payload line (the timing line's end when it has none)."""
+        self._starts.append(start_ms)
+        self._ends.append(end_ms)
+        self._lines.append(line)
+        self._timings.append(timing)
+        self._stops.append(stop)
+
+    def append(self, cue: Cue) -> None:
+        """A cue kept as it is."""
+        self._starts.append(0)
+        self._ends.append(0)
+        self._lines.append(0)
+        self._timings.append(0)
+        self._stops.append(0)
+        self[-1] = cue
+
+    def __setitem__(self, index: int, cue: Cue) -> None:
+        """Cue ``index`` is ``cue`` from now on (a reader that adds lines to the cue it read last)."""
+        k = index + len(self) if index < 0 else index
+        start, end = cue.start_ms, cue.end_ms
+        if start not in _TIMES or end not in _TIMES:
+            self._exact, start, end = False, 0, 0
+        self._starts[k], self._ends[k], self._lines[k] = start, end, cue.line or 0
+        stop = self._stops[k]
+        if stop < 0:
+            self._kept[-stop - 1] = cue
+        else:
+            self._stops[k] = -len(self._kept) - 1
+            self._kept.append(cue)
+
+    def done(self) -> Sequence[Cue]:
+        """What a reader hands over: these columns, or the tuple of the cues when a time does not
+        fit a column (hours by the billion)."""
+        return self if self._exact else tuple(self)
+
+    def times(self) -> tuple[memoryview, memoryview]:
+        """Each cue's start and end (ms), read-only, without building a cue."""
+        return memoryview(self._starts).toreadonly(), memoryview(self._ends).toreadonly()
+
+    def timing_lines(self) -> memoryview:
+        """Each cue's timing line (1-based; 0 for a cue read from nowhere), read-only."""
+        return memoryview(self._lines).toreadonly()
+
+    def timed(self) -> Sequence[Cue]:
+        """The cues without their text (their times alone): what a figure of the times reads
+        (reading speeds over the cues' lengths), at a fraction of building the cues."""
+        return _TimedCues(self._starts, self._ends)
+
+    def __len__(self) -> int:
+        return len(self._starts)
+
+    @overload
+    def __getitem__(self, index: int) -> Cue: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> tuple[Cue, ...]: ...
+
+    def __getitem__(self, index: int | slice) -> Cue | tuple[Cue, ...]:
+        if isinstance(index, slice):
+            return tuple(self._cue(k) for k in range(*index.indices(len(self))))
+        k = index + len(self) if index < 0 else index
+        if not 0 <= k < len(self):
+            raise IndexError("cue index out of range")
+        return self._cue(k)
+
+    def _cue(self, k: int) -> Cue:
+        stop = self._stops[k]
+        if stop < 0:
+            return self._kept[-stop - 1]
+        return self._built(self._starts[k], self._ends[k], self._lines[k], self._timings[k], stop)
+
+    def _built(self, start: int, end: int, line: int, timing: int, stop: int) -> Cue:
+        text = self._text
+        identifier = ""
+        if timing < 0:
+            timing = -timing
+            identifier = text[text.rfind("\n", 0, timing - 1) + 1:timing - 1]
+        eol = text.index("\n", timing)
+        settings = text[text.index(self._separator, text.index("-->", timing) + 3) + 4:eol].strip()
+        payload = tuple(text[eol + 1:stop - 1].split("\n")) if stop > eol + 1 else ()
+        return _make_cue(start, end, payload, identifier, settings, line, payload)
+
+    def __iter__(self) -> Iterator[Cue]:
+        kept, built = self._kept, self._built
+        for start, end, line, timing, stop in zip(self._starts, self._ends, self._lines, self._timings, self._stops):
+            yield kept[-stop - 1] if stop < 0 else built(start, end, line, timing, stop)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, (CueColumns, tuple)):
+            return len(self) == len(other) and all(a == b for a, b in zip(self, other))
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(tuple(self))
+
+    def __repr__(self) -> str:
+        return repr(tuple(self))
+
+    def __reduce__(self) -> tuple[type[tuple[Cue, ...]], tuple[tuple[Cue, ...]]]:
+        return tuple, (tuple(self),)
+
+
+class _TimedCues(Sequence[Cue]):
+    """Cues made of two columns of times alone (:meth:`CueColumns.timed`)."""
+
+    __slots__ = ("_starts", "_ends")
+
+    def __init__(self, starts: Sequence[int], ends: Sequence[int]) -> None:
+        self._starts, self._ends = starts, ends
+
+    def __len__(self) -> int:
+        return len(self._starts)
+
+    @overload
+    def __getitem__(self, index: int) -> Cue: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> tuple[Cue, ...]: ...
+
+    def __getitem__(self, index: int | slice) -> Cue | tuple[Cue, ...]:
+        if isinstance(index, slice):
+            return tuple(map(_make_timed, self._starts[index], self._ends[index]))
+        return _make_timed(self._starts[index], self._ends[index])
+
+    def __iter__(self) -> Iterator[Cue]:
+        return map(_make_timed, self._starts, self._ends)
 
 
 def in_line_order(problems: list[Finding]) -> tuple[Finding, ...]:

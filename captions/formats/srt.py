@@ -30,13 +30,13 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from ..findings import Finding, FindingCode, Severity
 from ..model import Cue, Format, fast_constructor
 from ..timecode import SRT_LENIENT, SRT_STRICT, format_srt, from_fields, loose_timing, srt_time
 from ._text import display_lines, without_arrow
-from .document import BlockWriter, CaptionDocument, block_lines, in_line_order, span_length
+from .document import BlockWriter, CaptionDocument, CueColumns, LineCursor, TextLines, in_line_order
 
 if TYPE_CHECKING:
     import pysrt
@@ -54,6 +54,19 @@ _FAST_BLOCK = re.compile(
     r"((?:[^\S\n]*\S[^\n]*\n)*)"
 )
 _make_cue = fast_constructor(Cue)
+
+
+class CueList(Protocol):
+    """The cues read so far, as the careful path reads and changes them: a list, or the reader's
+    :class:`~captions.formats.document.CueColumns`."""
+
+    def __len__(self) -> int: ...
+
+    def __getitem__(self, index: int) -> Cue: ...
+
+    def __setitem__(self, index: int, cue: Cue) -> None: ...
+
+    def append(self, cue: Cue) -> None: ...
 
 
 def _text_lines(payload: tuple[str, ...]) -> tuple[str, ...]:
@@ -118,7 +131,7 @@ def _block_starts(lines: Sequence[str], k: int) -> bool:
         k + 1 < len(lines) and _INDEX.match(lines[k]) is not None and _timing_at(lines, k + 1) is not None)
 
 
-def read_block(lines: Sequence[str], i: int, cues: list[Cue], problems: list[Finding]) -> int:
+def read_block(lines: Sequence[str], i: int, cues: CueList, problems: list[Finding]) -> int:
     """The careful path: read the block at line index ``i`` (blank lines before it skipped) line
     by line, reporting every problem; returns the index of the line after it.
 
@@ -152,7 +165,7 @@ def read_block(lines: Sequence[str], i: int, cues: list[Cue], problems: list[Fin
     return _read_stray_lines(lines, i, cues, problems)
 
 
-def _read_cue(lines: Sequence[str], i: int, timing: _Timing, identifier: str, cues: list[Cue],
+def _read_cue(lines: Sequence[str], i: int, timing: _Timing, identifier: str, cues: CueList,
               problems: list[Finding]) -> int:
     """Read the cue whose timing line is at index ``i``: its text runs to a blank line, or to a
     line where a new block starts (reported: no blank line before it)."""
@@ -173,7 +186,7 @@ def _read_cue(lines: Sequence[str], i: int, timing: _Timing, identifier: str, cu
     return i
 
 
-def _read_stray_lines(lines: Sequence[str], i: int, cues: list[Cue], problems: list[Finding]) -> int:
+def _read_stray_lines(lines: Sequence[str], i: int, cues: CueList, problems: list[Finding]) -> int:
     """Read the non-blank lines from index ``i`` that do not start a block, up to a blank line or
     a block start: a block whose timing line cannot be read, a numbered block without a timing
     line, text after a blank line inside the last cue (kept in it), or text without a timing
@@ -191,7 +204,7 @@ def _read_stray_lines(lines: Sequence[str], i: int, cues: list[Cue], problems: l
     elif len(block) > 1 and _INDEX.match(block[0]):
         problems.append(Finding(FindingCode.MISSING_TIMING, Severity.ERROR, f"cue {block[0].strip()!r} has no "
                                 f"timing line (lines {i + 1}-{j}); players leave it out", i + 1))
-    elif cues and _follows_cue(lines, cues[-1], i):
+    elif len(cues) and _follows_cue(lines, cues[-1], i):
         last = cues[-1]
         problems.append(Finding(FindingCode.BLANK_LINE_IN_CUE, Severity.ERROR, f"blank line inside cue {len(cues)}: "
                                 f"the text of lines {i + 1}-{j} is kept in it (pysrt and others drop it)", i))
@@ -227,32 +240,49 @@ def _unreadable_timing(block: Sequence[str], i: int) -> Finding | None:
                    f"block of lines {i + 1}-{i + len(block)} left out", i + at + 1)
 
 
-def _read_usual_blocks(text: str, i: int, pos: int, cues: list[Cue]) -> tuple[int, int]:
+def _read_usual_blocks(text: str, i: int, pos: int, cues: CueColumns) -> tuple[int, int]:
     """The fast path: read usual blocks from line index ``i`` (at offset ``pos`` in ``text``) with
     one pattern, as long as they come; returns the line index and offset of the first block it
     leaves to :func:`read_block`.
 
     The usual block: blank lines, an index, a strict timing line, text lines, then a blank line
     or the end, with no ``-->`` in its text (that would be a timing line: a cue starting without
-    a blank line before it).  It needs no report, so nothing here appends a problem.
+    a blank line before it).  It needs no report, so nothing here appends a problem.  Its cue is
+    its columns, unless a viewer reads its markup as other text than written: that cue is built
+    here and kept.
     """
     fast = _FAST_BLOCK.match
     count = text.count
-    append = cues.append
+    add, keep = cues.add, cues.append
     while True:
         m = fast(text, pos)
-        if m is None or "-->" in m.group(11):
+        if m is None:
+            return i, pos
+        body = m.group(11)
+        if "-->" in body:
             return i, pos
         h1, m1, s1, f1, h2, m2, s2, f2 = m.group(2, 3, 4, 5, 6, 7, 8, 9)
-        body = m.group(11)
-        index_at = i + count("\n", pos, m.start(1))
-        payload = tuple(body[:-1].split("\n")) if body else ()
-        shows = _text_lines(payload) if "<" in body or "{" in body else payload
-        append(_make_cue(from_fields(int(h1), int(m1), int(s1), int(f1)),
-                         from_fields(int(h2), int(m2), int(s2), int(f2)),
-                         shows, m.group(1), m.group(10).strip(), index_at + 2, payload))
-        i = index_at + 2 + count("\n", m.start(11), m.end(11))
+        line = i + count("\n", pos, m.start(1)) + 2   # the timing line, after the index
+        start = from_fields(int(h1), int(m1), int(s1), int(f1))
+        end = from_fields(int(h2), int(m2), int(s2), int(f2))
+        cue = _marked_cue(body, start, end, m.group(1), m.group(10), line) if "<" in body or "{" in body else None
+        if cue is None:
+            add(start, end, line, -m.start(2), m.end())
+        else:
+            keep(cue)
+        i = line + count("\n", m.start(11), m.end(11))
         pos = m.end()
+
+
+def _marked_cue(body: str, start: int, end: int, index: str, rest: str, line: int) -> Cue | None:
+    """The cue of a usual block whose text (``body``, its lines each with their newline) may hold
+    markup, built when a viewer reads other lines than written (None: the text is what a viewer
+    reads, and the reader's columns say it all)."""
+    payload = tuple(body[:-1].split("\n"))
+    shows = _text_lines(payload)
+    if shows == payload:
+        return None
+    return _make_cue(start, end, shows, index, rest.strip(), line, payload)
 
 
 def parse(text: str, source: str = "<input>", *, problems: list[Finding] | None = None,
@@ -272,17 +302,17 @@ def parse(text: str, source: str = "<input>", *, problems: list[Finding] | None 
     final_newline = text.endswith("\n")
     if text and not final_newline:
         text += "\n"   # the same lines; lets the block pattern end every line with "\n"
-    lines = block_lines(text)
-    cues: list[Cue] = []
+    lines = LineCursor(text)
+    cues = CueColumns(text, ",")
     i = pos = 0   # ``pos`` is the offset of line ``i`` in ``text``
     while i < len(lines):
         i, pos = _read_usual_blocks(text, i, pos, cues)
         if i < len(lines):
-            j = read_block(lines, i, cues, problems)
-            pos += span_length(lines, i, j)
-            i = j
-    return CaptionDocument(source, Format.SRT, tuple(cues), in_line_order(problems), encoding, lines=tuple(lines),
-                           final_newline=final_newline)
+            lines.at(i, pos)
+            i = read_block(lines, i, cues, problems)
+            pos = lines.offset(i)
+    return CaptionDocument(source, Format.SRT, cues.done(), in_line_order(problems), encoding,
+                           lines=TextLines(text), final_newline=final_newline)
 
 
 # ---- what validate --fix asks of the format -----------------------------------------------

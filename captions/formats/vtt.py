@@ -23,9 +23,9 @@ from typing import TYPE_CHECKING
 
 from ..findings import Finding, FindingCode, Severity
 from ..model import Cue, Format, fast_constructor
-from ..timecode import VTT_STRICT, format_vtt, from_fields, loose_timing, vtt_timestamp
+from ..timecode import VTT_USUAL, format_vtt, from_fields, loose_timing, vtt_timestamp
 from ._text import display_lines, note_lines
-from .document import BlockWriter, CaptionDocument, block_lines, in_line_order, span_length
+from .document import BlockWriter, CaptionDocument, CueColumns, LineCursor, TextLines, in_line_order
 from .markup import CHAR_REF, VTT_SPANS, is_timestamp_tag
 
 if TYPE_CHECKING:
@@ -38,11 +38,12 @@ _SETTINGS = frozenset({"vertical", "line", "position", "size", "align", "region"
 _TAG_NAME_END = re.compile(r"[\s.]")
 _NOTE = re.compile(r"NOTE($|[ \t])")
 _WS = " \t\f"
-# Blank lines, an optional identifier line, a strict timing line (no digit after the
-# milliseconds), non-empty text lines: what needs no report (see _read_usual_cues).
+# Blank lines, an optional identifier line, a timing line of usual timestamps and one space
+# around the arrow (no digit after the milliseconds), non-empty text lines: what needs no
+# report (see _read_usual_cues).
 _FAST_CUE = re.compile(
     r"\n*((?:[^\n]+\n)?)"
-    rf"{VTT_STRICT} --> {VTT_STRICT}"
+    rf"{VTT_USUAL} --> {VTT_USUAL}"
     r"(?![0-9])([^\n]*)\n((?:[^\n]+\n)*)"
 )
 _make_cue = fast_constructor(Cue)
@@ -334,14 +335,26 @@ def has_signature(first_line: str) -> bool:
 
 # ---- the reader --------------------------------------------------------------------------
 
+def _marked_cue(written: str, start: int, end: int, head: str, settings: str, line: int,
+                problems: list[Finding]) -> Cue | None:
+    """The cue of a usual block (its timing line at ``line``) whose payload holds markup: its
+    tags and references reported, and the cue built when a viewer reads other text than
+    ``written`` (None: the payload is what a viewer reads, and the reader's columns say it all)."""
+    shown = parse_cue_text(written, line + 1, problems)
+    if shown == written:
+        return None
+    return _make_cue(start, end, tuple(shown.split("\n")), head[:-1], settings.strip(), line,
+                     tuple(written.split("\n")))
+
+
 class _Reader:
     """One reading of a WebVTT text with a signature: the cues, notes and problems met."""
 
-    def __init__(self, text: str, lines: list[str], problems: list[Finding]) -> None:
+    def __init__(self, text: str, lines: LineCursor, problems: list[Finding]) -> None:
         self.text = text
         self.lines = lines
         self.problems = problems
-        self.cues: list[Cue] = []
+        self.cues = CueColumns(text, ".")
         self.notes: list[str] = []
         self.seen_cue = False
 
@@ -352,19 +365,19 @@ class _Reader:
         if broke:
             self.problems.append(Finding(FindingCode.MISSING_BLANK_LINE, Severity.WARNING,
                                          "a cue starts right after the header, without a blank line", i + 1))
-        pos = span_length(lines, 0, i)   # the offset of line ``i`` in ``text``
+        pos = lines.offset(i)   # the offset of line ``i`` in ``text``
         after_arrow = False
         while True:
             # a block that starts at a "-->" line ending the one before goes the careful way
             if not after_arrow:
                 i, pos = self._read_usual_cues(i, pos)
-            before = i
+                lines.at(i, pos)
             while i < len(lines) and lines[i] == "":
                 i += 1
             if i >= len(lines):
                 return
             block = read_block(lines, i, seen_cue=self.seen_cue)
-            pos += span_length(lines, before, block.end)
+            pos = lines.offset(block.end)
             self._take(block, after_arrow)
             i, after_arrow = block.end, block.broke_on_arrow
 
@@ -373,35 +386,37 @@ class _Reader:
         pattern, as long as they come; returns the line index and offset of the first block it
         leaves to :func:`read_block`.
 
-        The usual block: blank lines, an optional identifier, a strict timing line, text lines,
+        The usual block: blank lines, an optional identifier, a timing line of usual timestamps, text lines,
         then a blank line or the end, with no ``-->`` in its identifier or text (that would be
-        the next block's timing line).
+        the next block's timing line).  Its cue is its columns (:class:`CueColumns`), unless a
+        viewer reads its markup as other text than written: that cue is built here and kept.
         """
         text, problems = self.text, self.problems
         fast = _FAST_CUE.match
         count = text.count
-        append = self.cues.append
+        add, keep = self.cues.add, self.cues.append
         start_i = i
         while True:
             m = fast(text, pos)
-            if m is None or "-->" in m.group(1) or "-->" in m.group(11):
+            if m is None:
+                break
+            head, raw_settings, payload = m.group(1, 10, 11)
+            if "-->" in head or "-->" in payload:
                 break
             h1, m1, s1, f1, h2, m2, s2, f2 = m.group(2, 3, 4, 5, 6, 7, 8, 9)
-            raw_settings, payload = m.group(10), m.group(11)
-            timing_line = i + count("\n", pos, m.start(2)) + 1
+            timing = m.end(1)   # where the timing line starts
+            timing_line = i + count("\n", pos, timing) + 1
             if raw_settings and not raw_settings.isspace():
                 _check_settings(raw_settings, timing_line, problems)
-            if payload:
-                payload = payload[:-1]
-                written = tuple(payload.split("\n"))
-                cue_lines = written
-                if "<" in payload or "&" in payload:
-                    cue_lines = tuple(parse_cue_text(payload, timing_line + 1, problems).split("\n"))
+            start = from_fields(int(h1) if h1 else 0, int(m1), int(s1), int(f1))
+            end = from_fields(int(h2) if h2 else 0, int(m2), int(s2), int(f2))
+            cue = None
+            if "<" in payload or "&" in payload:
+                cue = _marked_cue(payload[:-1], start, end, head, raw_settings, timing_line, problems)
+            if cue is None:
+                add(start, end, timing_line, -timing if head else timing, m.end())
             else:
-                written = cue_lines = ()
-            append(_make_cue(from_fields(int(h1), int(m1), int(s1), int(f1)),
-                             from_fields(int(h2), int(m2), int(s2), int(f2)),
-                             cue_lines, m.group(1)[:-1], raw_settings.strip(), timing_line, written))
+                keep(cue)
             i = timing_line + count("\n", m.start(11), m.end(11))
             pos = m.end()
         if i != start_i:
@@ -455,17 +470,17 @@ def parse(text: str, source: str = "<input>", *, problems: list[Finding] | None 
     final_newline = text.endswith("\n")
     if text and not final_newline:
         text += "\n"   # the same lines; lets the cue pattern end every line with "\n"
-    lines = block_lines(text)
+    lines = LineCursor(text)
     first = lines[0] if lines else ""
     if not has_signature(first):
         problems.append(Finding(FindingCode.BAD_SIGNATURE, Severity.ERROR, f"first line {first[:30]!r} is not the WebVTT signature; expected 'WEBVTT' "
                                 f"alone or followed by a space or tab; players read no cue from this file", 1))
-        return CaptionDocument(source, Format.VTT, (), tuple(problems), encoding, lines=tuple(lines),
+        return CaptionDocument(source, Format.VTT, (), tuple(problems), encoding, lines=TextLines(text),
                                final_newline=final_newline)
     reader = _Reader(text, lines, problems)
     reader.read()
-    return CaptionDocument(source, Format.VTT, tuple(reader.cues), in_line_order(problems), encoding,
-                           tuple(reader.notes), tuple(lines), final_newline=final_newline)
+    return CaptionDocument(source, Format.VTT, reader.cues.done(), in_line_order(problems), encoding,
+                           tuple(reader.notes), TextLines(text), final_newline=final_newline)
 
 
 # ---- what validate --fix asks of the format -----------------------------------------------

@@ -13,6 +13,7 @@ from typing import TypedDict
 
 from ..findings import Finding, FindingDict
 from ..formats import CaptionDocument, Format, format_for_path, parse_captions_bytes, read_captions
+from ..formats.document import CueColumns
 from ..model import Cue
 from ..presets import Preset, reading_chars, reading_speeds
 from ..timecode import format_clock
@@ -75,7 +76,7 @@ class ValidationResult:
     source: str
     format: Format
     preset: str
-    cues: tuple[Cue, ...]
+    cues: Sequence[Cue]
     findings: tuple[Finding, ...]
     summary: Summary
     encoding: str = "utf-8"
@@ -97,11 +98,21 @@ def _summarize(cues: Sequence[Cue], findings: Sequence[Finding], chars_of: Seque
 
 
 def _figures(cues: Sequence[Cue], counts: tuple[tuple[str, int], ...], chars_of: Sequence[int]) -> Summary:
-    spread = reading_speeds(cues, chars_of)
-    span = max(0, max(c.end_ms for c in cues) - min(c.start_ms for c in cues)) if cues else 0
-    return Summary(cues=len(cues), duration_ms=span, shown_ms=sum([max(0, c.end_ms - c.start_ms) for c in cues]),
+    timed, starts, ends = _times(cues)
+    spread = reading_speeds(timed, chars_of)
+    span = max(0, max(ends) - min(starts)) if cues else 0
+    return Summary(cues=len(cues), duration_ms=span, shown_ms=sum(e - s for s, e in zip(starts, ends) if e > s),
                    cps_median=round(spread.median_cps, 1), cps_p90=round(spread.p90_cps, 1),
                    cps_max=round(spread.max_cps, 1), counts=counts)
+
+
+def _times(cues: Sequence[Cue]) -> tuple[Sequence[Cue], Sequence[int], Sequence[int]]:
+    """The cues as far as the figures read them (their times: from a reader's columns, without
+    building each cue's text), and each one's start and end."""
+    if isinstance(cues, CueColumns):
+        starts, ends = cues.times()
+        return cues.timed(), starts, ends
+    return cues, [c.start_ms for c in cues], [c.end_ms for c in cues]
 
 
 def check_document(document: CaptionDocument, preset: Preset, *, lang: str | None = None) -> ValidationResult:
@@ -159,12 +170,13 @@ def _with_cues(document: CaptionDocument) -> list[Finding]:
     """The document's reading problems, each naming the cue whose lines it falls on."""
     if not document.problems:
         return []
-    starts = [c.line or 0 for c in document.cues]
+    cues = document.cues
+    starts = cues.timing_lines() if isinstance(cues, CueColumns) else [c.line or 0 for c in cues]
     found = []
     for p in document.problems:
         line = p.line or 0
         k = bisect.bisect_right(starts, line) - 1
-        cue = k + 1 if k >= 0 and line <= starts[k] + len(document.cues[k].lines) else None
+        cue = k + 1 if k >= 0 and line <= starts[k] + len(cues[k].lines) else None
         found.append(replace(p, cue=cue))
     return found
 
