@@ -24,6 +24,7 @@ import codecs
 from array import array
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from itertools import accumulate
 from typing import overload
 
 from ..errors import Location, OutputError, ParseError
@@ -250,37 +251,47 @@ class LineCursor(Sequence[str]):
     """The lines of decoded caption text that ends with a newline, each read from the text when
     it is asked for: what a reader's careful path indexes.
 
-    Line ``k`` is found by walking from the line read last, or from where the reader says a line
-    starts (:meth:`at`: where its fast path stopped), so reading the few lines of a block costs
-    those lines alone, and the text is never split whole.
+    A line asked for is split out of the text with the few lines after it (a window of about
+    :data:`_WINDOW` characters: the careful path reads a block's lines, then the next block's);
+    a line outside the window is found by walking from it, or from where the reader says a line
+    starts (:meth:`at`: where its fast path stopped).  Reading a block costs its lines alone,
+    and the text is never split whole.
 
     >>> cursor = LineCursor("1\\n00:00:01,000 --> 00:00:02,000\\nOui\\n")
-    >>> len(cursor), cursor[2], cursor[0], cursor.offset(3), cursor[1:]
-    (3, 'Oui', '1', 36, ('00:00:01,000 --> 00:00:02,000', 'Oui'))
+    >>> len(cursor), cursor[2], cursor[0], cursor.offset(3), cursor[1:], cursor[-1]
+    (3, 'Oui', '1', 36, ('00:00:01,000 --> 00:00:02,000', 'Oui'), 'Oui')
     """
 
-    __slots__ = ("_text", "_count", "_line", "_at")
+    __slots__ = ("_text", "_count", "_base", "_at", "_window", "_lengths", "_after")
 
     def __init__(self, text: str) -> None:
         self._text = text
         self._count = text.count("\n")
-        self._line = 0   # a line whose start is known, and where it starts
-        self._at = 0
+        self._base = self._at = 0     # a line whose start is known, and where it starts
+        self._window: list[str] = []  # the lines from there, when split
+        self._lengths: list[int] = [0]  # the length of the window's first lines, 0 to all of them
+        self._after = 0               # where the line after the window starts
 
     def at(self, line: int, offset: int) -> None:
         """Say that line index ``line`` starts at ``offset`` in the text."""
-        self._line, self._at = line, offset
+        if not 0 < line - self._base < len(self._window):   # else the window holds it already
+            self._base, self._at, self._window, self._lengths, self._after = line, offset, [], [0], offset
 
     def offset(self, line: int) -> int:
         """Where line index ``line`` starts in the text (its length for ``line == len(self)``)."""
-        k, at, text = self._line, self._at, self._text
+        k, at, text = self._base, self._at, self._text
+        inside = line - k
+        if 0 <= inside <= len(self._window):
+            return at + self._lengths[inside] + inside
+        if inside > 0:
+            k, at = k + len(self._window), self._after
         while k < line:
             at = text.index("\n", at) + 1
             k += 1
         while k > line:
             at = text.rfind("\n", 0, at - 1) + 1
             k -= 1
-        self._line, self._at = k, at
+        self.at(line, at)
         return at
 
     def __len__(self) -> int:
@@ -295,12 +306,27 @@ class LineCursor(Sequence[str]):
     def __getitem__(self, index: int | slice) -> str | tuple[str, ...]:
         if isinstance(index, slice):
             return tuple(self[k] for k in range(*index.indices(self._count)))
+        inside = index - self._base
+        if 0 <= inside < len(self._window):
+            return self._window[inside]
+        return self._split_from(index)
+
+    def _split_from(self, index: int) -> str:
+        """Line ``index``, with the window of lines from it split out of the text."""
         if index < 0:
             index += self._count
         if not 0 <= index < self._count:
             raise IndexError("line index out of range")
+        text = self._text
         at = self.offset(index)
-        return self._text[at:self._text.index("\n", at)]
+        end = text.index("\n", min(at + _WINDOW, len(text) - 1))
+        self._base, self._at = index, at
+        self._window, self._after = text[at:end].split("\n"), end + 1
+        self._lengths = list(accumulate(map(len, self._window), initial=0))
+        return self._window[0]
+
+
+_WINDOW = 4096   # characters split at once by a LineCursor
 
 
 _make_cue = fast_constructor(Cue)
@@ -359,19 +385,26 @@ class CueColumns(Sequence[Cue]):
 
     def append(self, cue: Cue) -> None:
         """A cue kept as it is."""
-        self._starts.append(0)
-        self._ends.append(0)
-        self._lines.append(0)
+        start, end = self._times_of(cue)
+        self._starts.append(start)
+        self._ends.append(end)
+        self._lines.append(cue.line or 0)
         self._timings.append(0)
-        self._stops.append(0)
-        self[-1] = cue
+        self._stops.append(-len(self._kept) - 1)
+        self._kept.append(cue)
+
+    def _times_of(self, cue: Cue) -> tuple[int, int]:
+        """The times of a cue kept, as its columns hold them (0 when they cannot: :meth:`done`)."""
+        start, end = cue.start_ms, cue.end_ms
+        if start in _TIMES and end in _TIMES:
+            return start, end
+        self._exact = False
+        return 0, 0
 
     def __setitem__(self, index: int, cue: Cue) -> None:
         """Cue ``index`` is ``cue`` from now on (a reader that adds lines to the cue it read last)."""
         k = index + len(self) if index < 0 else index
-        start, end = cue.start_ms, cue.end_ms
-        if start not in _TIMES or end not in _TIMES:
-            self._exact, start, end = False, 0, 0
+        start, end = self._times_of(cue)
         self._starts[k], self._ends[k], self._lines[k] = start, end, cue.line or 0
         stop = self._stops[k]
         if stop < 0:

@@ -103,14 +103,18 @@ def _timestamp(groups: tuple[str, ...], line: int, column: int, problems: list[F
 
 
 def _timing_at(lines: Sequence[str], k: int) -> _Timing | None:
-    """The timing line at line index ``k`` read leniently, or None (not a timing line, or no line).
+    """The timing line at line index ``k`` read leniently, or None (not a timing line, or no line)."""
+    return _timing_of(lines[k], k) if 0 <= k < len(lines) else None
+
+
+def _timing_of(line: str, k: int) -> _Timing | None:
+    """``line`` (at line index ``k``) read leniently as a timing line, or None.
 
     A ``-->`` line players read: the usual lenient pattern first, else
     :func:`captions.timecode.loose_timing` (no hours, leading zeros, negative times).
     """
-    if not (0 <= k < len(lines)) or "-->" not in lines[k]:
+    if "-->" not in line:
         return None
-    line = lines[k]
     m = _TIMING.match(line)
     if m is not None:
         problems: list[Finding] = []
@@ -125,10 +129,11 @@ def _timing_at(lines: Sequence[str], k: int) -> _Timing | None:
     return _Timing(loose.start_ms, loose.end_ms, loose.rest, (found,))
 
 
-def _block_starts(lines: Sequence[str], k: int) -> bool:
-    """Whether a block starts at line index ``k``: an index line then a timing line, or a timing line."""
-    return _timing_at(lines, k) is not None or (
-        k + 1 < len(lines) and _INDEX.match(lines[k]) is not None and _timing_at(lines, k + 1) is not None)
+def _block_starts(lines: Sequence[str], k: int, line: str) -> bool:
+    """Whether a block starts at line index ``k`` (``line``): an index line then a timing line, or a
+    timing line."""
+    return _timing_of(line, k) is not None or (
+        _INDEX.match(line) is not None and _timing_at(lines, k + 1) is not None)
 
 
 def read_block(lines: Sequence[str], i: int, cues: CueList, problems: list[Finding]) -> int:
@@ -147,19 +152,19 @@ def read_block(lines: Sequence[str], i: int, cues: CueList, problems: list[Findi
     (1000, ('Oui',), '1', 3, [])
     """
     n = len(lines)
-    while i < n and not lines[i].strip():
+    while i < n and not (first := lines[i]).strip():
         i += 1
     if i >= n:
         return i
-    timing = _timing_at(lines, i)
+    timing = _timing_of(first, i)
     if timing is not None:
         problems.append(Finding(FindingCode.MISSING_INDEX, Severity.WARNING,
                                 "cue without an index line; expected a number before the timing line", i + 1))
         return _read_cue(lines, i, timing, "", cues, problems)
     timing = _timing_at(lines, i + 1)
     if timing is not None:
-        identifier = lines[i].strip()
-        if not _INDEX.match(lines[i]):
+        identifier = first.strip()
+        if not _INDEX.match(first):
             problems.append(Finding(FindingCode.BAD_INDEX, Severity.ERROR, f"index {identifier!r} is not a number", i + 1))
         return _read_cue(lines, i + 1, timing, identifier, cues, problems)
     return _read_stray_lines(lines, i, cues, problems)
@@ -173,12 +178,13 @@ def _read_cue(lines: Sequence[str], i: int, timing: _Timing, identifier: str, cu
     timing_line = i + 1
     i += 1
     text: list[str] = []
-    while i < len(lines) and lines[i].strip():
-        if _block_starts(lines, i):
+    n = len(lines)
+    while i < n and (line := lines[i]).strip():
+        if _block_starts(lines, i, line):
             problems.append(Finding(FindingCode.MISSING_BLANK_LINE, Severity.ERROR,
                                     "a new cue starts without a blank line before it", i + 1))
             break
-        text.append(lines[i])
+        text.append(line)
         i += 1
     payload = tuple(text)
     cues.append(Cue(timing.start_ms, timing.end_ms, _text_lines(payload), identifier, timing.rest.strip(),
@@ -192,7 +198,7 @@ def _read_stray_lines(lines: Sequence[str], i: int, cues: CueList, problems: lis
     line, text after a blank line inside the last cue (kept in it), or text without a timing
     line.  Returns the index after them."""
     j = i + 1
-    while j < len(lines) and lines[j].strip() and not _block_starts(lines, j):
+    while j < len(lines) and (line := lines[j]).strip() and not _block_starts(lines, j, line):
         j += 1
     if j < len(lines) and lines[j].strip():
         problems.append(Finding(FindingCode.MISSING_BLANK_LINE, Severity.ERROR,
@@ -347,7 +353,7 @@ def unreadable_span(lines: Sequence[str], k: int) -> tuple[int, int]:
     if k > 0 and lines[k - 1].strip() and _INDEX.match(lines[k - 1]) and _timing_at(lines, k - 1) is None:
         start = k - 1
     end = k + 1
-    while end < len(lines) and lines[end].strip() and not _block_starts(lines, end):
+    while end < len(lines) and (line := lines[end]).strip() and not _block_starts(lines, end, line):
         end += 1
     return start, end
 

@@ -142,9 +142,8 @@ class Streamed:
         self.counts: Counter[str] = Counter()
         self.worst = -1
         self._chars_of: list[int] = []
-        problems = _with_cues(document)
         checks = iter_checks(document.cues, preset, document.format, lang, self._chars_of)
-        self._merged = heapq.merge(problems, checks, key=_line_order) if problems else checks
+        self._merged = heapq.merge(_with_cues(document), checks, key=_line_order) if document.problems else checks
 
     def __iter__(self) -> Iterator[Finding]:
         counts = self.counts
@@ -166,19 +165,16 @@ def stream_document(document: CaptionDocument, preset: Preset, *, lang: str | No
     return Streamed(document, preset, lang)
 
 
-def _with_cues(document: CaptionDocument) -> list[Finding]:
-    """The document's reading problems, each naming the cue whose lines it falls on."""
-    if not document.problems:
-        return []
+def _with_cues(document: CaptionDocument) -> Iterator[Finding]:
+    """The document's reading problems, each naming the cue whose lines it falls on (one at a
+    time: a file with a problem on every cue holds them once)."""
     cues = document.cues
     starts = cues.timing_lines() if isinstance(cues, CueColumns) else [c.line or 0 for c in cues]
-    found = []
     for p in document.problems:
         line = p.line or 0
         k = bisect.bisect_right(starts, line) - 1
         cue = k + 1 if k >= 0 and line <= starts[k] + len(cues[k].lines) else None
-        found.append(replace(p, cue=cue))
-    return found
+        yield replace(p, cue=cue)
 
 
 def _line_order(f: Finding) -> tuple[int, int]:
