@@ -25,7 +25,7 @@ from array import array
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import accumulate
-from typing import overload
+from typing import TypeVar, overload
 
 from ..errors import Location, OutputError, ParseError
 from ..files import Decoded, decode
@@ -161,9 +161,31 @@ def block_lines(text: str) -> list[str]:
 
 
 _CHUNK = 1 << 16   # characters split at once when the lines of a text are iterated
+T = TypeVar("T")
 
 
-class TextLines(Sequence[str]):
+class _AsTuple(Sequence[T]):
+    """What makes a sequence built on demand the tuple of its items to a caller: equal to that
+    tuple (and to any equal sequence of its kind), the same hash and repr, pickled as that tuple."""
+
+    __slots__ = ()
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, (type(self), tuple)):
+            return len(self) == len(other) and all(a == b for a, b in zip(self, other))
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(tuple(self))
+
+    def __repr__(self) -> str:
+        return repr(tuple(self))
+
+    def __reduce__(self) -> tuple[type[tuple[T, ...]], tuple[tuple[T, ...]]]:
+        return tuple, (tuple(self),)
+
+
+class TextLines(_AsTuple[str]):
     """The lines of decoded caption text (:func:`block_lines`'s), kept as the text itself.
 
     Counting them does not split the text, nor does iterating (a chunk at a time); reading a
@@ -229,22 +251,6 @@ class TextLines(Sequence[str]):
             cut = text.index("\n", min(pos + _CHUNK, size - 1))   # the end of the line the chunk ends in
             yield from text[pos:cut].split("\n")
             pos = cut + 1
-
-    def __eq__(self, other: object) -> bool:
-        if isinstance(other, TextLines):
-            return self._text == other._text
-        if isinstance(other, tuple):
-            return len(other) == self._count and all(a == b for a, b in zip(self, other))
-        return NotImplemented
-
-    def __hash__(self) -> int:
-        return hash(tuple(self))
-
-    def __repr__(self) -> str:
-        return repr(tuple(self))
-
-    def __reduce__(self) -> tuple[type[tuple[str, ...]], tuple[tuple[str, ...]]]:
-        return tuple, (tuple(self),)
 
 
 class LineCursor(Sequence[str]):
@@ -334,7 +340,7 @@ _make_timed = fast_constructor(Cue, lines=(), identifier="", settings="", line=N
 _TIMES = range(-(1 << 63), 1 << 63)   # what a column of times holds
 
 
-class CueColumns(Sequence[Cue]):
+class CueColumns(_AsTuple[Cue]):
     """The cues of a caption file as its reader's columns over the decoded text: each cue's
     times, timing line and two offsets, and the cue built from them each time it is read (one
     at a time, never kept).
@@ -469,20 +475,6 @@ class CueColumns(Sequence[Cue]):
         kept, built = self._kept, self._built
         for start, end, line, timing, stop in zip(self._starts, self._ends, self._lines, self._timings, self._stops):
             yield kept[-stop - 1] if stop < 0 else built(start, end, line, timing, stop)
-
-    def __eq__(self, other: object) -> bool:
-        if isinstance(other, (CueColumns, tuple)):
-            return len(self) == len(other) and all(a == b for a, b in zip(self, other))
-        return NotImplemented
-
-    def __hash__(self) -> int:
-        return hash(tuple(self))
-
-    def __repr__(self) -> str:
-        return repr(tuple(self))
-
-    def __reduce__(self) -> tuple[type[tuple[Cue, ...]], tuple[tuple[Cue, ...]]]:
-        return tuple, (tuple(self),)
 
 
 class _TimedCues(Sequence[Cue]):
