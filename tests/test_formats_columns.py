@@ -212,3 +212,15 @@ def test_the_library_checks_without_splitting_and_fix_reads_the_lines(text, fmt)
     fixed = fix_document(parse_captions_bytes(text.encode("utf-8"), fmt, "a"), PRESET, target="b", lang="fr",
                          drop_unreadable=True)
     assert fixed.repairs and fixed.remaining is not None
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["", "00:", "01:", "7:", "100:", "833:", "123456789:"]),
+                          st.integers(0, 59), st.integers(0, 59), _millis), min_size=1, max_size=6))
+def test_the_webvtt_fast_path_takes_hours_past_99_and_none(times):
+    stamps = [f"{hours}{minutes:02d}:{seconds:02d}.{millis:03d}" for hours, minutes, seconds, millis in times]
+    text = "WEBVTT\n" + "".join(f"\n{stamp} --> {stamp} line:0\nOui\n" for stamp in stamps)
+    with mock.patch.object(vtt, "read_block", side_effect=AssertionError("a usual block went the careful way")):
+        doc = vtt.parse(text)
+    expected = [vtt.read_block(block_lines(text), 2 + 3 * k).to_cue([]) for k in range(len(stamps))]
+    assert list(doc.cues) == expected and doc.problems == ()
