@@ -143,19 +143,27 @@ def _check_all(files: Sequence[str], read_as: Format | None, encoding: str | Non
     if as_json:
         out.line('{"version": 1, "files": [')
     for k, path in enumerate(files):
-        document = read_captions(path, read_as, encoding=encoding)
-        findings, summary, worst = _checked(document, preset, lang, media)
-        if as_json:
-            _json_file(out, _head(document.source, document, preset), findings, summary, last=k == len(files) - 1)
-        else:
-            for finding in findings:
-                out.line(format_finding(document.source, finding))
-            out.line(format_summary(document.source, summary(), preset.name))
-        failed = failed or worst() >= limit
+        # one file at a time: the document read before is let go before the next is read
+        worst = _check_one(out, read_captions(path, read_as, encoding=encoding), preset, lang, as_json,
+                           media, last=k == len(files) - 1)
+        failed = failed or worst >= limit
     if as_json:
         out.line("]}")
     out.flush()
     return failed
+
+
+def _check_one(out: _Out, document: CaptionDocument, preset: Preset, lang: str | None, as_json: bool,
+               media: MediaCheck | None, *, last: bool) -> int:
+    """Write one file's findings as they are found, then its summary; the worst severity rank met."""
+    findings, summary, worst = _checked(document, preset, lang, media)
+    if as_json:
+        _json_file(out, _head(document.source, document, preset), findings, summary, last=last)
+    else:
+        for finding in findings:
+            out.line(format_finding(document.source, finding))
+        out.line(format_summary(document.source, summary(), preset.name))
+    return worst()
 
 
 def _checked(document: CaptionDocument, preset: Preset, lang: str | None, media: MediaCheck | None
