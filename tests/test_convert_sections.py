@@ -136,3 +136,26 @@ def test_the_long_report_keeps_every_miss_as_it_was(misses: list[convert.LimitMi
         assert kept.count_of(code) == sum(1 for m in misses if m.code is code)
         assert kept.count_of(code, lambda r: r.startswith("a")) == sum(
             1 for m in misses if m.code is code and m.reason.startswith("a"))
+
+
+def test_a_long_conversion_that_fails_halfway_leaves_every_output_as_it_was(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    source = _repeated(tmp_path / "long.txt", 1)
+    monkeypatch.setattr(convert, "SECTION_FRAGMENTS", 400)
+    monkeypatch.setattr(convert, "_SECTION_SLACK", 100)
+    (tmp_path / "a.srt").write_text("an older file\n", encoding="utf-8")
+    real, built = convert._build, []
+
+    def failing(*args: object, **kwargs: object) -> object:
+        built.append(1)
+        if len(built) == 3:
+            raise KeyboardInterrupt   # Ctrl-C while the third section is built
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(convert, "_build", failing)
+    with pytest.raises(KeyboardInterrupt):
+        convert.convert_file(source, [str(tmp_path / "a.srt"), str(tmp_path / "a.vtt")],
+                             report_path=tmp_path / "a.json")
+    assert len(built) == 3   # two sections were written to the temporary files first
+    assert (tmp_path / "a.srt").read_text(encoding="utf-8") == "an older file\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.srt", "long.txt"]
