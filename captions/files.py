@@ -15,7 +15,7 @@ import os
 import pkgutil
 import re
 import stat
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -557,24 +557,15 @@ def write_all(outputs: Sequence[tuple[str | os.PathLike[str], bytes | Iterable[b
     Raises:
         OutputError: an output cannot be written (``file: reason``).
     """
-    staged: list[tuple[str, Path]] = []
-    try:
-        for path, data in outputs:
-            target = Path(os.path.realpath(path))   # a link is written through, to its target
-            _refuse_special(target, str(path))
-            staged.append((_stage(target, data, str(path), sync), target))
-        for tmp, target in staged:
-            try:
-                os.replace(tmp, target)
-            except OSError as exc:
-                raise _output_error(str(target), exc) from None
-    except BaseException:
-        for tmp, _ in staged:
-            try:
-                os.unlink(tmp)
-            except FileNotFoundError:
-                pass
-        raise
+    paths = [path for path, _ in outputs]
+    write_rows(paths, _in_turn([data for _, data in outputs], len(paths)), sync=sync)
+
+
+def _in_turn(outputs: Sequence[bytes | Iterable[bytes]], count: int) -> Iterator[tuple[bytes, ...]]:
+    """The outputs' chunks as :func:`write_rows` takes them: each output's in turn, one per row."""
+    for k, data in enumerate(outputs):
+        for chunk in (data,) if isinstance(data, bytes) else data:
+            yield tuple(chunk if i == k else b"" for i in range(count))
 
 
 def _refuse_special(target: Path, name: str) -> None:
@@ -587,19 +578,6 @@ def _refuse_special(target: Path, name: str) -> None:
     if not stat.S_ISREG(mode):
         what = "a folder" if stat.S_ISDIR(mode) else "a device, a FIFO or a socket, not a regular file"
         raise OutputError(f"cannot write the file: it is {what}", Location(name))
-
-
-def _stage(target: Path, data: bytes | Iterable[bytes], name: str, sync: bool = True) -> str:
-    """Write ``data`` to a new temporary file beside ``target`` and return its path."""
-    staged = _Staged(target, name)
-    try:
-        for chunk in (data,) if isinstance(data, bytes) else data:
-            staged.write(chunk)
-        staged.close(sync)
-    except BaseException:
-        staged.discard()
-        raise
-    return staged.tmp
 
 
 class _Staged:
@@ -640,7 +618,8 @@ class _Staged:
             pass
 
 
-def write_rows(paths: Sequence[str | os.PathLike[str]], rows: Iterable[Sequence[bytes]]) -> None:
+def write_rows(paths: Sequence[str | os.PathLike[str]], rows: Iterable[Sequence[bytes]], *,
+               sync: bool = True) -> None:
     """Write several outputs all or none, as :func:`write_all` does, their bytes given row by
     row: each row holds the next chunk of every output, in the order of ``paths`` (a long
     transcript is converted and written section by section, never held whole).
@@ -651,14 +630,15 @@ def write_rows(paths: Sequence[str | os.PathLike[str]], rows: Iterable[Sequence[
     staged: list[_Staged] = []
     try:
         for path in paths:
-            target = Path(os.path.realpath(path))
+            target = Path(os.path.realpath(path))   # a link is written through, to its target
             _refuse_special(target, str(path))
             staged.append(_Staged(target, str(path)))
         for row in rows:
             for out, chunk in zip(staged, row):
-                out.write(chunk)
+                if chunk:
+                    out.write(chunk)
         for out in staged:
-            out.close(True)
+            out.close(sync)
         for out in staged:
             try:
                 os.replace(out.tmp, out.target)
