@@ -24,8 +24,9 @@ from .formats import CaptionDocument, Format, format_for_path, parse_captions_by
 from .langdata import rules_for
 from .language import Detected, detect, parse_language
 from .model import Cue, Fragment, FragmentColumns, Note, NoteCode, NoteDict, Transcript
-from .presets import Preset, PresetChoice, SpeedUnit, median, reading_speeds, resolve_preset
-from .quality import QualityData, QualityReport, measure_quality
+from .presets import (Preset, PresetChoice, SpeedSpread, SpeedUnit, median, reading_chars, reading_speeds, resolve_preset,
+                      speed_spread)
+from .quality import QualityData, QualityReport, combine_quality, distribution_of, measure_quality
 from .segment import Built, build_cues, layout_cue, mark_fragments
 from .timing import SpeechSpan, estimate_speech
 from .typography import ends_sentence, typeset
@@ -444,14 +445,15 @@ def _build(job: _Job, fragments: Sequence[Fragment], *, lead: Sequence[Fragment]
         timed = replace(timed, lag_ms=min(timed.lag_ms, MEASURED_LAG_MS),
                         bridge_gap_ms=min(timed.bridge_gap_ms, MEASURED_BRIDGE_MS))
         spans = _leave_gaps(tuple(job.speech(around, job.preset)), timed.min_gap_ms)
-    marks, end = None, None
-    if around is not fragments:   # the section and what follows it, its cues alone kept
-        spans = spans[len(lead):]
-        marks = mark_fragments(around).part(len(lead), len(around))
-        end = len(fragments)
-    built = build_cues((*fragments, *tail) if tail else fragments, spans, timed, lang=job.lang,
-                       expressions=job.expressions, before_ms=before_ms, marks=marks, end=end)
-    return _Part(fragments, spans, built, typo)
+    if around is fragments:
+        built = build_cues(fragments, spans, timed, lang=job.lang, expressions=job.expressions)
+        return _Part(fragments, spans, built, typo)
+    # the section and what follows it, its cues alone kept
+    first = len(lead)
+    built = build_cues((*fragments, *tail), spans[first:], timed, lang=job.lang, expressions=job.expressions,
+                       before_ms=before_ms, marks=mark_fragments(around).part(first, len(around)),
+                       end=len(fragments))
+    return _Part(fragments, spans[first:first + len(fragments)], built, typo)
 
 
 # C0 and C1 control characters but the tab and line ends, with the ANSI sequences ESC starts: a
@@ -574,8 +576,14 @@ def _speech_faster(reason: str) -> bool:
 
 def _reading(cues: Sequence[Cue], misses: Sequence[LimitMiss], preset: Preset,
              speech_cps: float | None) -> ReadingSpeed:
-    spread = reading_speeds(cues)
     fast = [m for m in misses if m.code is FindingCode.TOO_FAST]
+    return _reading_of(reading_speeds(cues), len(fast), sum(1 for m in fast if _speech_faster(m.reason)), preset,
+                       speech_cps)
+
+
+def _reading_of(spread: SpeedSpread, too_fast: int, too_fast_speech: int, preset: Preset,
+                speech_cps: float | None) -> ReadingSpeed:
+    """The reading-speed summary from the cues' spread and the too-fast misses counted."""
     words = preset.speed_unit is SpeedUnit.WPM
     return ReadingSpeed(
         median_cps=spread.median_cps,
@@ -583,8 +591,8 @@ def _reading(cues: Sequence[Cue], misses: Sequence[LimitMiss], preset: Preset,
         max_cps=spread.max_cps,
         speech_median_cps=speech_cps,
         limit_cps=None if words or preset.cps_steps else preset.max_cps,
-        too_fast=len(fast),
-        too_fast_speech=sum(1 for m in fast if _speech_faster(m.reason)),
+        too_fast=too_fast,
+        too_fast_speech=too_fast_speech,
         unit=preset.speed_unit.value,
         limit_wpm=float(preset.max_wpm) if words and preset.max_wpm is not None else None,
     )
@@ -621,12 +629,10 @@ def _voices(cues: Sequence[Cue], built: Built | None) -> tuple[tuple[str, ...], 
     return tuple(out)
 
 
-def _voiced(built: Built | None, cues: Sequence[Cue] | None = None) -> tuple[Cue, ...]:
-    """The cues (``built``'s, or ``cues``: the same cues with other times) with their WebVTT
-    payload naming each speaker (:func:`webvtt_voices`), for a transcript that names them; the
-    cues as they are otherwise."""
-    assert built is not None or cues is not None
-    cues = tuple(cues if cues is not None else built.cues if built is not None else ())
+def _voiced(cues: Sequence[Cue], built: Built | None) -> Sequence[Cue]:
+    """The cues with their WebVTT payload naming each speaker (:func:`webvtt_voices`), for a
+    transcript that names them (``built``: what the builder knows of them); the cues as they
+    are otherwise."""
     if built is None or not any(name for speakers in built.speakers for name in speakers):
         return cues
     return tuple(replace(cue, payload=voices) for cue, voices in zip(cues, _voices(cues, built)))
@@ -953,8 +959,6 @@ class _Totals:
         self.quality: list[tuple[QualityReport, int]] = []
 
     def add(self, cues: Sequence[Cue], preset: Preset) -> None:
-        from .presets import reading_chars
-
         for cue in cues:
             duration = cue.end_ms - cue.start_ms
             if duration > 0:
@@ -964,21 +968,13 @@ class _Totals:
         self.cues += len(cues)
 
     def report(self, transcript: Transcript, job: _Job, notes: Sequence[ReaderNote]) -> Report:
-        from .presets import speed_spread
-        from .quality import combine_quality, distribution_of
-
         spread = speed_spread([n * 1000 / d for n, d in zip(self.chars, self.durations)])
         preset = job.preset
-        words = preset.speed_unit is SpeedUnit.WPM
         rates = sorted(self.rates)
         speech = median(rates) if rates else None
         del rates
-        fast = self.misses.count_of(FindingCode.TOO_FAST)
-        fast_speech = self.misses.count_of(FindingCode.TOO_FAST, _speech_faster)
-        reading = ReadingSpeed(spread.median_cps, spread.p90_cps, spread.max_cps, speech,
-                               None if words or preset.cps_steps else preset.max_cps, fast, fast_speech,
-                               preset.speed_unit.value,
-                               float(preset.max_wpm) if words and preset.max_wpm is not None else None)
+        reading = _reading_of(spread, self.misses.count_of(FindingCode.TOO_FAST),
+                              self.misses.count_of(FindingCode.TOO_FAST, _speech_faster), preset, speech)
         quality = combine_quality(self.quality, distribution_of(self.units, self.durations, preset))
         return Report(transcript.source, preset.name, preset.source, job.lang, self.cues, self.misses,
                       tuple(sorted((*notes, *self.notes), key=lambda n: n.line or 0)), tuple(self.changes),
@@ -1053,14 +1049,14 @@ def _convert_long(transcript: Transcript, plans: Sequence[OutputPlan], asked: _L
         totals.quality.append((replace(quality, speakers=()), totals.cues))
         totals.add(cues, job.preset)
         notes = tuple(transcript.metadata)
-        row = tuple(encode_text(render_captions(_voiced(part.built) if plan.format is Format.VTT else cues, plan.format,
+        row = tuple(encode_text(render_captions(_voiced(cues, part.built) if plan.format is Format.VTT else cues, plan.format,
                                                 header_notes=notes, number=number)) for plan in plans)
         return row, cues[-1]
 
     def rows() -> Iterator[tuple[bytes, ...]]:
         previous: Cue | None = None
         for part in parts(upcoming):
-            totals.rates.extend(s.rate_cps for s in part.spans[:len(part.fragments)])
+            totals.rates.extend(s.rate_cps for s in part.spans)
             if part.built.cues:
                 row, previous = finish(part, previous)
                 yield row
@@ -1090,7 +1086,7 @@ def render_output(source: Transcript | CaptionDocument, result: ConvertResult, f
     own format (every block and tag kept), or as a new file in the other format with a warning
     added to ``warnings`` (naming the output ``name``) for what that format cannot carry."""
     if isinstance(source, Transcript):
-        cues = _voiced(result.built, result.cues) if fmt is Format.VTT else result.cues
+        cues = _voiced(result.cues, result.built) if fmt is Format.VTT else result.cues
         return render_captions(cues, fmt, header_notes=result.header_notes)
     if fmt is source.format:
         return render_document(source, result.cues).replace("\r\n", "\n").replace("\r", "\n")
