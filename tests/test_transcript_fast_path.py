@@ -179,6 +179,26 @@ def test_the_bulk_reader_takes_the_usual_files() -> None:
         assert read_fast(text, "t.txt", "utf-8") is not None, text[:40]
 
 
+@settings(max_examples=200, deadline=None)
+@given(usual_files(), st.integers(1, 40))
+def test_the_bulk_reader_reads_a_file_a_block_at_a_time_as_it_reads_it_whole(text: str, block: int) -> None:
+    """A long file is read a block of lines at a time (its rows would take ten times its size):
+    blocks of any size give the transcript of one read over the whole text."""
+    import captions.transcript.fast as fast
+
+    whole = read_fast(text, "t.txt", "utf-8")
+    saved = fast._BLOCK
+    fast._BLOCK = block
+    try:
+        blocked = read_fast(text, "t.txt", "utf-8")
+    finally:
+        fast._BLOCK = saved
+    assert blocked == whole
+    if whole is not None:
+        assert blocked is not None and (blocked.pieces, blocked.notes, blocked.metadata, blocked.footer) == (
+            whole.pieces, whole.notes, whole.metadata, whole.footer)
+
+
 def test_fragments_built_when_first_read_are_the_tuple_in_every_way() -> None:
     """The bulk reader's fragments (kept as columns until read) equal, hash and pickle as the
     careful path's tuple; one read by index is the same value."""
