@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 
 D = TypeVar("D", bound="DataclassInstance")
 
-__all__ = ["Word", "Fragment", "FragmentColumns", "Cue", "Transcript", "Note", "NoteCode", "Layout", "Format", "Piece",
+__all__ = ["Word", "Fragment", "FragmentColumns", "TupleView", "Cue", "Transcript", "Note", "NoteCode", "Layout", "Format", "Piece",
            "fast_constructor",
            "NoteDict", "FragmentDict", "WordDict", "TranscriptDict", "TranscriptPageDict", "DetectionDict"]
 
@@ -187,7 +187,32 @@ class Fragment:
         return data
 
 
-class FragmentColumns(Sequence[Fragment]):
+T = TypeVar("T")
+
+
+class TupleView(Sequence[T]):
+    """What makes a sequence built on demand the tuple of its items to a caller: equal to that
+    tuple (and to any equal sequence of its kind), the same hash and repr, pickled as that tuple
+    (:class:`FragmentColumns`; a caption reader's lines and cues)."""
+
+    __slots__ = ()
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, (type(self), tuple)):
+            return len(self) == len(other) and all(a == b for a, b in zip(self, other))
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(tuple(self))
+
+    def __repr__(self) -> str:
+        return repr(tuple(self))
+
+    def __reduce__(self) -> tuple[type[tuple[T, ...]], tuple[tuple[T, ...]]]:
+        return tuple, (tuple(self),)
+
+
+class FragmentColumns(TupleView[Fragment]):
     """The fragments of the usual transcript, kept as the reader's columns (starts, texts, lines,
     turns) until they are first read, then built once (and the columns let go).
 
@@ -244,22 +269,6 @@ class FragmentColumns(Sequence[Fragment]):
 
     def __iter__(self) -> Iterator[Fragment]:
         return iter(self.built())
-
-    def __eq__(self, other: object) -> bool:
-        if isinstance(other, FragmentColumns):
-            return self.built() == other.built()
-        if isinstance(other, tuple):
-            return self.built() == other
-        return NotImplemented
-
-    def __hash__(self) -> int:
-        return hash(self.built())
-
-    def __repr__(self) -> str:
-        return repr(self.built())
-
-    def __reduce__(self) -> tuple[type[tuple[Fragment, ...]], tuple[tuple[Fragment, ...]]]:
-        return tuple, (self.built(),)
 
 
 def _make_usual() -> Callable[..., Fragment]:

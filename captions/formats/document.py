@@ -25,12 +25,12 @@ from array import array
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import accumulate
-from typing import TypeVar, overload
+from typing import overload
 
 from ..errors import Location, OutputError, ParseError
 from ..files import Decoded, decode
 from ..findings import Finding, FindingCode, Severity
-from ..model import Cue, Format, fast_constructor
+from ..model import Cue, Format, TupleView, fast_constructor
 
 __all__ = ["CaptionDocument", "Decoded", "decode_caption_bytes", "block_lines", "in_line_order", "TextLines",
            "LineCursor", "CueColumns", "render_document", "BlockWriter", "cue_span", "encode_document"]
@@ -161,31 +161,7 @@ def block_lines(text: str) -> list[str]:
 
 
 _CHUNK = 1 << 16   # characters split at once when the lines of a text are iterated
-T = TypeVar("T")
-
-
-class _AsTuple(Sequence[T]):
-    """What makes a sequence built on demand the tuple of its items to a caller: equal to that
-    tuple (and to any equal sequence of its kind), the same hash and repr, pickled as that tuple."""
-
-    __slots__ = ()
-
-    def __eq__(self, other: object) -> bool:
-        if isinstance(other, (type(self), tuple)):
-            return len(self) == len(other) and all(a == b for a, b in zip(self, other))
-        return NotImplemented
-
-    def __hash__(self) -> int:
-        return hash(tuple(self))
-
-    def __repr__(self) -> str:
-        return repr(tuple(self))
-
-    def __reduce__(self) -> tuple[type[tuple[T, ...]], tuple[tuple[T, ...]]]:
-        return tuple, (tuple(self),)
-
-
-class TextLines(_AsTuple[str]):
+class TextLines(TupleView[str]):
     """The lines of decoded caption text (:func:`block_lines`'s), kept as the text itself.
 
     Counting them does not split the text, nor does iterating (a chunk at a time); reading a
@@ -340,7 +316,7 @@ _make_timed = fast_constructor(Cue, lines=(), identifier="", settings="", line=N
 _TIMES = range(-(1 << 63), 1 << 63)   # what a column of times holds
 
 
-class CueColumns(_AsTuple[Cue]):
+class CueColumns(TupleView[Cue]):
     """The cues of a caption file as its reader's columns over the decoded text: each cue's
     times, timing line and two offsets, and the cue built from them each time it is read (one
     at a time, never kept).
