@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 from click.testing import CliRunner
 
-from captions.cli import EXIT_BAD_INPUT, EXIT_FOUND, EXIT_INTERNAL, main
+import captions.cli
+from captions.cli import EXIT_BAD_INPUT, EXIT_FOUND, EXIT_INTERNAL, main, run
 from captions.cli import inspect as inspect_command
 from captions.errors import Location, ParseError
 
@@ -70,3 +75,59 @@ def test_a_file_whose_only_cue_ends_before_it_starts_is_a_finding(tmp_path) -> N
     bad.write_text("1\n00:00:05,000 --> 00:00:01,000\nOui\n", encoding="utf-8")
     result = CliRunner().invoke(main, ["validate", str(bad)])
     assert result.exit_code == 1 and "end-not-after-start" in result.stdout
+
+
+# ---- the script's quick exit (cli.run) --------------------------------------------------------
+
+SAMPLE = Path(__file__).resolve().parents[1] / "samples" / "techco-2026-03-05.txt"
+
+
+def _script(*args: str) -> subprocess.CompletedProcess[bytes]:
+    return subprocess.run([sys.executable, "-m", "captions", *args], capture_output=True, timeout=120)
+
+
+def test_the_script_flushes_everything_before_its_quick_exit(tmp_path) -> None:
+    # 110 KB on standard output through a pipe and the summary on standard error: all of it arrives
+    done = _script("convert", str(SAMPLE), "-o", "-", "--to", "vtt")
+    here = CliRunner().invoke(main, ["convert", str(SAMPLE), "-o", "-", "--to", "vtt"])
+    assert done.returncode == here.exit_code == 0
+    assert len(done.stdout) > 100_000 and done.stdout == here.stdout_bytes
+    assert done.stderr.decode("utf-8") == here.stderr
+
+
+def test_the_script_keeps_every_exit_status(tmp_path) -> None:
+    bad = tmp_path / "a.srt"
+    bad.write_text("1\n00:00:05,000 --> 00:00:01,000\nOui\n", encoding="utf-8")
+    assert _script("validate", str(bad)).returncode == EXIT_FOUND
+    missing = _script("convert", str(tmp_path / "missing.txt"))
+    assert missing.returncode == EXIT_BAD_INPUT and missing.stderr.startswith(b"captions: error: ")
+    assert _script("convert", "--nope").returncode == 2
+    assert _script("--version").returncode == 0
+
+
+def test_the_quick_exit_runs_the_exit_handlers(monkeypatch) -> None:
+    calls: list[object] = []
+
+    class Exited(Exception):
+        pass
+
+    def fake_exit(status: int) -> None:
+        calls.append(status)
+        raise Exited
+
+    monkeypatch.setattr(captions.cli, "main", lambda prog_name: sys.exit(EXIT_FOUND))
+    monkeypatch.setattr("atexit._run_exitfuncs", lambda: calls.append("atexit"))
+    monkeypatch.setattr("os._exit", fake_exit)
+    monkeypatch.setattr("threading.active_count", lambda: 1)
+    with pytest.raises(Exited):
+        run()
+    assert calls == ["atexit", EXIT_FOUND]
+
+
+def test_a_running_thread_gets_the_interpreters_own_exit(monkeypatch) -> None:
+    monkeypatch.setattr(captions.cli, "main", lambda prog_name: sys.exit(EXIT_FOUND))
+    monkeypatch.setattr("os._exit", lambda status: pytest.fail("quick exit with a thread running"))
+    monkeypatch.setattr("threading.active_count", lambda: 2)
+    with pytest.raises(SystemExit) as exited:
+        run()
+    assert exited.value.code == EXIT_FOUND

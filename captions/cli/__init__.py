@@ -30,7 +30,7 @@ import click
 
 from .. import __version__
 
-__all__ = ["main", "EXIT_OK", "EXIT_FOUND", "EXIT_BAD_INPUT", "EXIT_INTERNAL", "EXIT_INTERRUPTED"]
+__all__ = ["main", "run", "EXIT_OK", "EXIT_FOUND", "EXIT_BAD_INPUT", "EXIT_INTERNAL", "EXIT_INTERRUPTED"]
 
 EXIT_OK, EXIT_FOUND, EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 
@@ -149,3 +149,34 @@ def main() -> None:
     Example:
       captions inspect samples/techco-2026-03-05.txt
     """
+
+
+def run() -> NoReturn:
+    """The ``captions`` script and ``python -m captions``: :func:`main`, then an exit that skips the
+    interpreter's teardown.
+
+    Tearing down frees every object and module one by one, which on a short command is a
+    noticeable share of its time (about 5 % of converting the sample) and changes nothing a user
+    can see: the outputs are written, closed and renamed into place before the command returns.
+    What an exit must still do is done: the standard streams are flushed and the ``atexit``
+    handlers run.  With a thread still running (or a flush that fails, such as a closed pipe), the
+    interpreter's own exit runs instead, so that nothing differs from a plain ``sys.exit``.
+    Callers that run :func:`main` in their own process (tests, ``click.testing``) are not affected.
+    """
+    try:
+        main(prog_name="captions")
+        status: Any = EXIT_OK
+    except SystemExit as exc:
+        status = exc.code
+    threading = sys.modules.get("threading")
+    if not isinstance(status, int) or (threading is not None and threading.active_count() > 1):
+        sys.exit(status)
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except (OSError, ValueError):   # a closed pipe or stream: the interpreter's exit reports it as usual
+        sys.exit(status)
+    import atexit
+
+    atexit._run_exitfuncs()
+    os._exit(status)
