@@ -21,13 +21,13 @@ from .errors import ConfigError, UnsupportedFormatError
 from .files import decode, encode_text, read_bytes, same_file, sniff, source_name, write_all, write_rows
 from .findings import Finding, FindingCode, FindingDict, Measure
 from .formats import CaptionDocument, Format, format_for_path, parse_captions_bytes, render_captions, render_document
-from .langdata import rules_for
+from .langdata import NEUTRAL, LanguageData, rules_for
 from .language import Detected, detect, parse_language
 from .model import Cue, Fragment, FragmentColumns, Note, NoteCode, NoteDict, Transcript
 from .presets import (Preset, PresetChoice, SpeedSpread, SpeedUnit, median, reading_chars, reading_speeds, resolve_preset,
                       speed_spread)
 from .quality import QualityData, QualityReport, combine_quality, distribution_of, measure_quality
-from .segment import Built, build_cues, layout_cue, mark_fragments
+from .segment import Built, build_cues, layout_cue, mark_fragments, may_cut_between
 from .timing import SpeechSpan, estimate_speech
 from .typography import ends_sentence, typeset
 from .validate.checks import check_cues
@@ -300,6 +300,9 @@ class ConvertResult:
 
 # ---- the jobs --------------------------------------------------------------------------
 
+_DETECTED = 2000   # the fragments the language is detected from (the first ones)
+
+
 def _language(lang: str | None, texts: Sequence[str]) -> str:
     """The language whose rules apply: ``lang`` when given (a code of
     :class:`~captions.language.Language`), else the detected one when the detection is
@@ -309,7 +312,7 @@ def _language(lang: str | None, texts: Sequence[str]) -> str:
             return parse_language(lang).value
         except ValueError as error:
             raise ConfigError(str(error)) from None
-    found: Detected = detect(" ".join(texts[:2000]))
+    found: Detected = detect(" ".join(texts[:_DETECTED]))
     if found.language is not None and found.confident(found.language):
         return found.language.value
     return "und"
@@ -804,23 +807,26 @@ def convert_file(input_path: PathArg, outputs: Sequence[str], preset: Preset | P
 SECTION_FRAGMENTS = 20_000
 _SECTION_SLACK = 2_000    # how far past SECTION_FRAGMENTS a section may run to end at a good place
 _SECTION_MARGIN = 64      # fragments either side of a section that its speech estimate looks at
-_OPENS = frozenset(",.;:!?)]}…»”’")   # a text starting so is glued to the one before
+_OPENS = frozenset(",.;:!?)]}…»”’")   # a text starting so is glued to the one before (typography glues it)
 
 
-def section_bounds(fragments: Sequence[Fragment], size: int | None = None) -> list[tuple[int, int]]:
+def section_bounds(fragments: Sequence[Fragment], size: int | None = None,
+                   data: LanguageData | None = None) -> list[tuple[int, int]]:
     """Where a long transcript is cut into sections, as ``(first, end)`` fragment indexes: after
     ``size`` fragments (:data:`SECTION_FRAGMENTS`), at the best place within the next
     :data:`_SECTION_SLACK`: a pause in the estimated speech (where the cue builder cuts its
     chunks anyway, so that the cues are those of the whole) after a sentence end, else a pause,
     the longest silence first (one that a label or a correction cannot close), else a sentence
-    end, else the longest gap between stamps; a text that opens glued to the one before is
-    never cut from it.
+    end, else the longest gap between stamps.  Never where the builder would not end a chunk
+    (:func:`~captions.segment.may_cut_between`, with the language's fixed expressions when
+    ``data`` is given), nor before a text that opens with punctuation glued to the one before.
 
     >>> frags = [Fragment(k * 1000 + (3000 if k > 4 else 0), "Oui." if k in (3, 4) else "et", k + 1) for k in range(9)]
     >>> section_bounds(frags, 3)
     [(0, 5), (5, 9)]
     """
     size = SECTION_FRAGMENTS if size is None else size
+    data = NEUTRAL if data is None else data
     n = len(fragments)
     out = []
     first = 0
@@ -832,7 +838,7 @@ def section_bounds(fragments: Sequence[Fragment], size: int | None = None) -> li
         best, best_key = hi + 1, (False, False, -1, False, -1)
         for k in range(lo, hi):
             here, following = fragments[k], fragments[k + 1]
-            if following.text[:1] in _OPENS:
+            if following.text[:1] in _OPENS or not may_cut_between(here.text, following.text, data):
                 continue
             words = here.text.split()
             span, after = spans[k - context], spans[k + 1 - context]
@@ -1002,7 +1008,13 @@ def _convert_long(transcript: Transcript, plans: Sequence[OutputPlan], asked: _L
     chunk: a pause; a cue never runs across one).  The result holds the report, not the cues
     (they are in the files)."""
     fragments = transcript.fragments
-    bounds = section_bounds(fragments)
+    # the language first (from the first fragments, as corrected: a correction reaches a few
+    # words around it, so those of the first section are these), then the cuts it allows
+    head = tuple(fragments[:_DETECTED + _SECTION_MARGIN])
+    job = _job(asked.preset, asked.lang, [f.text for f in _prepared(Transcript(transcript.source, head),
+                                                                     asked.corrector)[0][:_DETECTED]],
+               asked.typography, asked.expressions, asked.speaker_labels, asked.speech)
+    bounds = section_bounds(fragments, data=rules_for(job.lang, tuple(job.expressions)))
     totals = _Totals()
 
     def section(k: int) -> tuple[Sequence[Fragment], tuple[Record, ...], int]:
@@ -1013,8 +1025,6 @@ def _convert_long(transcript: Transcript, plans: Sequence[OutputPlan], asked: _L
         return fixed, changes, sum(len(f.text) + 1 for f in cols)
 
     upcoming = section(0)
-    job = _job(asked.preset, asked.lang, [f.text for f in upcoming[0][:2000]], asked.typography,
-               asked.expressions, asked.speaker_labels, asked.speech)
 
     def parts(upcoming: tuple[Sequence[Fragment], tuple[Record, ...], int]) -> Iterator[_Part]:
         chars = 0

@@ -51,7 +51,7 @@ from .timing import MAX_HANG_MS, CueTiming, SpeechSpan, cue_times
 from .typography import CLAUSE_END, NNBSP, UNBREAKABLE, WEAK_END, ends_sentence, pair_penalties
 
 __all__ = ["Marks", "Words", "Cuts", "Built", "mark_fragments", "split_words", "measure_cuts", "build_cues",
-           "layout_cue", "DASHES"]
+           "layout_cue", "may_cut_between", "DASHES"]
 
 #: Words that mark a turn when they open a fragment or follow a sentence end.
 DASHES = frozenset({"-", "–", "—"})
@@ -565,7 +565,7 @@ def _chunks(fragments: Sequence[Fragment], spans: Sequence[SpeechSpan], data: La
     out = []
     first = 0
     for k in range(len(fragments) - 1):
-        if k + 1 == end or spans[k].pause_after and _may_cut_between(fragments[k].text, fragments[k + 1].text, data):
+        if k + 1 == end or spans[k].pause_after and may_cut_between(fragments[k].text, fragments[k + 1].text, data):
             out.append((first, k + 1))
             first = k + 1
     if fragments:
@@ -573,7 +573,15 @@ def _chunks(fragments: Sequence[Fragment], spans: Sequence[SpeechSpan], data: La
     return out
 
 
-def _may_cut_between(before: str, after: str, data: LanguageData) -> bool:
+def may_cut_between(before: str, after: str, data: LanguageData) -> bool:
+    """Whether a pause between the texts ``before`` and ``after`` may end a chunk (a cue never
+    runs across one that does): not before or after a glued word (a no-break space at its
+    edge), not beside a blank text, not inside a fixed expression of ``data``.
+
+    >>> from captions.langdata import rules_for
+    >>> may_cut_between("on parle parce", "qu'il y a", rules_for("fr")), may_cut_between("Oui.", "Non.", rules_for("fr"))
+    (False, True)
+    """
     if after.startswith(_GLUE) or before.endswith(_GLUE) or not before.strip() or not after.strip():
         return False
     left = before.split()[-_EDGE_WORDS:]

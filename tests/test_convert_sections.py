@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 
 from captions import convert
 from captions.findings import FindingCode
+from captions.langdata import rules_for
 from captions.cli import main
 from captions.model import Fragment
 from click.testing import CliRunner
@@ -77,7 +78,8 @@ def test_a_long_transcript_written_section_by_section_is_the_whole_conversion(
     monkeypatch.setattr(convert, "_convert_long", lambda *a, **k: calls.append(1) or real(*a, **k))
     sections: list[int] = []
     real_bounds = convert.section_bounds
-    monkeypatch.setattr(convert, "section_bounds", lambda *a: sections.append(len(real_bounds(*a))) or real_bounds(*a))
+    monkeypatch.setattr(convert, "section_bounds",
+                        lambda *a, **k: sections.append(len(real_bounds(*a, **k))) or real_bounds(*a, **k))
     parts = _convert(source, tmp_path / "parts", *args)
     assert calls, "the long path was not taken"
     assert sections and sections[0] >= 10
@@ -105,6 +107,16 @@ def test_a_text_glued_to_the_one_before_is_never_cut_from_it() -> None:
     frags = [Fragment(k * 1000 + (4000 if k == 150 else 0), ", suite" if k == 150 else f"mot {k}.", k + 1)
              for k in range(400)]
     assert all(not frags[b].text.startswith(",") for _, b in convert.section_bounds(frags, 100)[:-1])
+
+
+def test_a_section_is_never_cut_inside_a_fixed_expression() -> None:
+    # a pause after "parce" (3 s of silence) is the longest at hand, but "parce que" is one
+    # expression of French: the builder would bridge it, so no section ends there
+    frags = [Fragment(k * 1000 + (3000 if k > 150 else 0), "qu'il pleut." if k == 151 else "parce" if k == 150
+                      else f"mot {k}", k + 1) for k in range(400)]
+    assert (0, 151) in convert.section_bounds(frags, 100)
+    cuts = [b for _, b in convert.section_bounds(frags, 100, rules_for("fr"))[:-1]]
+    assert 151 not in cuts and len(cuts) >= 2
 
 
 def test_a_long_conversion_says_how_far_it_is(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
