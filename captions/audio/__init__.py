@@ -77,7 +77,7 @@ def load_sound(path: str | os.PathLike[str], *, cache: bool = True, workers: int
         MediaError: the extra or ffmpeg missing, a file that cannot be read or has no audio.
     """
     require_audio()
-    from .cache import read_cached, write_cached
+    from .cache import kept, read_cached, write_cached
     from .decode import media_hash
     from .detect import listen
 
@@ -85,7 +85,7 @@ def load_sound(path: str | os.PathLike[str], *, cache: bool = True, workers: int
     digest = media_hash(path)
     sound = read_cached(digest, name) if cache else None
     if sound is None:
-        sound = listen(path, workers=workers)
+        sound = kept(listen(path, workers=workers))   # as the cache keeps it, whether it is kept or not
         if cache:
             write_cached(digest, sound)
     if not sound.spans:

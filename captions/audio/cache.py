@@ -19,9 +19,21 @@ import numpy as np
 
 from .speech import Sound
 
-__all__ = ["VERSION", "cache_dir", "cache_path", "read_cached", "write_cached"]
+__all__ = ["VERSION", "cache_dir", "cache_path", "read_cached", "write_cached", "kept"]
 
 VERSION = 3
+_KEPT = np.float16   # the precision each per-frame figure is kept in (a few MB an hour)
+
+
+def kept(sound: Sound) -> Sound:
+    """``sound`` as the cache keeps it: each per-frame figure rounded to :data:`_KEPT`, so that a
+    command hears the same whether the analysis was just made or read back (at full precision,
+    a cue could move by a frame between the first run on a replay and the next)."""
+    def rounded(values: np.ndarray) -> np.ndarray:
+        return values.astype(_KEPT).astype(np.float32)
+
+    return Sound(sound.source, rounded(sound.level), rounded(sound.hiss), rounded(sound.voice), sound.spans,
+                 rounded(sound.pitch))
 
 
 def cache_dir() -> Path:
@@ -63,8 +75,9 @@ def write_cached(digest: str, sound: Sound) -> Path | None:
         handle, staged = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
         try:
             with os.fdopen(handle, "wb") as out:
-                np.savez_compressed(out, level=sound.level.astype(np.float16), hiss=sound.hiss.astype(np.float16), voice=sound.voice.astype(np.float16),
-                                    pitch=sound.pitch.astype(np.float16), spans=np.array(sound.spans, np.int64).reshape(-1, 2))
+                np.savez_compressed(out, level=sound.level.astype(_KEPT), hiss=sound.hiss.astype(_KEPT),
+                                    voice=sound.voice.astype(_KEPT), pitch=sound.pitch.astype(_KEPT),
+                                    spans=np.array(sound.spans, np.int64).reshape(-1, 2))
             os.replace(staged, path)
         except BaseException:
             Path(staged).unlink(missing_ok=True)
