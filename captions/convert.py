@@ -773,8 +773,8 @@ def convert_file(input_path: PathArg, outputs: Sequence[str], preset: Preset | P
             raise ConfigError(f"refusing to write over the input {source_name(input_path)}; choose another file")
     source = read_input(input_path, options=read_options)
     warnings: list[str] = []
-    if isinstance(source, Transcript) and _is_long(source, plans, review_path):
-        job = _LongJob(preset, lang, typography, corrector, speech, speaker_labels, expressions)
+    if isinstance(source, Transcript) and speech is None and _is_long(source, plans, review_path):
+        job = _LongJob(preset, lang, typography, corrector, speaker_labels, expressions)
         return _convert_long(source, plans, job, report_path, progress)
     if isinstance(source, Transcript):
         result = convert_transcript(source, preset, lang=lang, typography=typography, corrector=corrector,
@@ -856,7 +856,10 @@ def section_bounds(fragments: Sequence[Fragment], size: int | None = None,
 def _is_long(transcript: Transcript, plans: Sequence[OutputPlan], review_path: PathArg | None) -> bool:
     """Whether :func:`convert_file` converts ``transcript`` section by section: a transcript of
     more than :data:`SECTION_FRAGMENTS` fragments written to files only (standard output and
-    the review page are made from all the cues at once)."""
+    the review page are made from all the cues at once).  A transcript timed on its media is
+    always converted whole (its caller says so): the aligner places each fragment with the
+    whole recording's speech in view (its rate of syllables, its best path), which a section
+    would not see."""
     return (len(transcript.fragments) > SECTION_FRAGMENTS + _SECTION_SLACK and review_path is None
             and all(plan.path is not None for plan in plans))
 
@@ -869,7 +872,6 @@ class _LongJob:
     lang: str | None
     typography: bool
     corrector: Corrector | None
-    speech: SpeechSource | None
     speaker_labels: bool | None
     expressions: Sequence[str]
 
@@ -1013,7 +1015,7 @@ def _convert_long(transcript: Transcript, plans: Sequence[OutputPlan], asked: _L
     head = tuple(fragments[:_DETECTED + _SECTION_MARGIN])
     job = _job(asked.preset, asked.lang, [f.text for f in _prepared(Transcript(transcript.source, head),
                                                                      asked.corrector)[0][:_DETECTED]],
-               asked.typography, asked.expressions, asked.speaker_labels, asked.speech)
+               asked.typography, asked.expressions, asked.speaker_labels, None)
     bounds = section_bounds(fragments, data=rules_for(job.lang, tuple(job.expressions)))
     totals = _Totals()
 
