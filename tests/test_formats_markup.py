@@ -112,3 +112,17 @@ def test_payload_with_a_cue_not_read_from_a_file_or_without_markup():
     # the cue's lines are what its payload shows
     relaid = payload_with(Cue(0, 1, ("This  is it",), payload=("This {\\an8} is it",)), ["This is", "it"], Format.SRT)
     assert relaid.payload == ("This {\\an8} is", "it") and relaid.lines == ("This  is", "it")
+
+
+# the validator's cue-text reader (formats.vtt.parse_cue_text, which also reports problems at
+# their column) and the markup tokenizer (formats.markup, which keeps every tag to write it
+# back) follow the same W3C tokenizer apart: what a viewer reads must be the same in both
+_CUE_TEXT_PIECES = st.sampled_from(list("ab <>/&;#x1i.v:0\n") + [
+    "&amp;", "&lt;", "&gt;", "&nbsp;", "&#33;", "&#x21;", "&amp", "&lrm;", "<i>", "</i>", "<b.loud>", "<v Bob>",
+    "</v>", "<c.a.b>", "<ruby>", "<rt>", "<lang fr>", "<00:01.000>", "<1>", "< i>", "\u00a0", "\u202f"])
+
+
+@settings(max_examples=800)
+@given(st.lists(_CUE_TEXT_PIECES, max_size=16).map("".join))
+def test_the_validator_and_the_markup_tokenizer_read_the_same_cue_text(payload: str) -> None:
+    assert "\n".join(shown(payload.split("\n"), Format.VTT)) == parse_cue_text(payload)
