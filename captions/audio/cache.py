@@ -2,8 +2,9 @@
 same replay does not decode it again.
 
 Where: ``$CAPTIONS_CACHE_DIR`` when set, else ``$XDG_CACHE_HOME/captions/audio`` (by default
-``~/.cache/captions/audio``); one ``SHA256.vN.npz`` file per media file (a few MB per hour of
-audio: two levels, a speech probability and a pitch every 10 ms, and the speech spans).  ``N`` is
+``~/.cache/captions/audio``); one ``SHA256.vN.npz`` file per media file (about ten MB per hour
+of audio: two levels, a speech probability, a pitch and a timbre every 10 ms, and the speech
+spans).  ``N`` is
 :data:`VERSION`, raised whenever the analysis changes, so an old entry is never read as a new
 one.  Deleting the folder is always safe.  A cache that cannot be written (a read-only home) is
 not an error: the analysis is simply done again next time.
@@ -21,8 +22,8 @@ from .speech import Sound
 
 __all__ = ["VERSION", "cache_dir", "cache_path", "read_cached", "write_cached", "kept"]
 
-VERSION = 3
-_KEPT = np.float16   # the precision each per-frame figure is kept in (a few MB an hour)
+VERSION = 4
+_KEPT = np.float16   # the precision each per-frame figure is kept in (about ten MB an hour)
 
 
 def kept(sound: Sound) -> Sound:
@@ -33,7 +34,7 @@ def kept(sound: Sound) -> Sound:
         return values.astype(_KEPT).astype(np.float32)
 
     return Sound(sound.source, rounded(sound.level), rounded(sound.hiss), rounded(sound.voice), sound.spans,
-                 rounded(sound.pitch))
+                 rounded(sound.pitch), rounded(sound.timbre))
 
 
 def cache_dir() -> Path:
@@ -60,10 +61,11 @@ def read_cached(digest: str, source: str) -> Sound | None:
             hiss = data["hiss"].astype(np.float32)
             voice = data["voice"].astype(np.float32)
             pitch = data["pitch"].astype(np.float32)
+            timbre = data["timbre"].astype(np.float32)
             spans = tuple((int(a), int(b)) for a, b in data["spans"].reshape(-1, 2))
     except (OSError, KeyError, ValueError):
         return None
-    return Sound(source, level, hiss, voice, spans, pitch)
+    return Sound(source, level, hiss, voice, spans, pitch, timbre)
 
 
 def write_cached(digest: str, sound: Sound) -> Path | None:
@@ -77,7 +79,7 @@ def write_cached(digest: str, sound: Sound) -> Path | None:
             with os.fdopen(handle, "wb") as out:
                 np.savez_compressed(out, level=sound.level.astype(_KEPT), hiss=sound.hiss.astype(_KEPT),
                                     voice=sound.voice.astype(_KEPT), pitch=sound.pitch.astype(_KEPT),
-                                    spans=np.array(sound.spans, np.int64).reshape(-1, 2))
+                                    timbre=sound.timbre.astype(_KEPT), spans=np.array(sound.spans, np.int64).reshape(-1, 2))
             os.replace(staged, path)
         except BaseException:
             Path(staged).unlink(missing_ok=True)

