@@ -344,7 +344,8 @@ def test_a_loud_note_the_detector_calls_silence_is_no_start() -> None:
     voice = [0.0] * 56 + [0.9] * 40 + [0.0] * 30   # the first burst is a note: the detector hears no voice
     heard = Listening.of(_sound(level, voice))
     assert not heard.onset[40:50].any()
-    assert heard.rise[56] == 1.0   # the speech after it rises out of quiet, as if the note were not there
+    without = Listening.of(_sound([0.0] * 56 + level[56:], voice))
+    assert heard.rise[56] == without.rise[56] >= 1.0   # the speech after it rises out of quiet, as if the note were not there
 
 
 def test_a_voice_turn_reads_the_voiced_frames_before_a_breath() -> None:
@@ -360,6 +361,17 @@ def test_a_voice_turn_reads_the_voiced_frames_before_a_breath() -> None:
     assert turns[1] == 0.0                # inside the same voice
     assert turns[2] == 0.25               # 24 semitones: mostly the pitch read an octave off
     assert turns[3] == 0.0
+
+
+def test_a_rise_after_a_long_pause_is_a_surer_start_than_after_a_comma() -> None:
+    pytest.importorskip("numpy")
+    from captions.audio.align import Listening
+
+    word = [0.0, 20.0, 26.0, 27.0, 26.0, 20.0]
+    level = [0.0] * 20 + word + [0.0] * 30 + word + [0.0] * 100 + word + [0.0] * 30
+    heard = Listening.of(_sound(level, [0.9] * len(level)))
+    after_comma, after_pause = heard.rise[20 + 6 + 30 + 1], heard.rise[20 + 12 + 130 + 1]
+    assert 0 < after_comma < after_pause
 
 
 def test_a_change_of_timbre_marks_another_voice_and_a_pause_does_not() -> None:

@@ -5,7 +5,8 @@ says where speech can start and how much of it there is.  :func:`align_fragments
 start at once, by dynamic programming over candidate frames in each fragment's window:
 
 * **a start costs less where speech begins**: a frame where the voice band rises out of a
-  quiet stretch (the longer the quiet, the cheaper: up to :data:`QUIET_FULL_MS`), less so at
+  quiet stretch (the longer the quiet, the cheaper: up to :data:`QUIET_FULL_MS`, and a little
+  more up to :data:`PAUSE_MS`, longer than a comma's pause inside a line), less so at
   the bottom of an energy dip inside speech, less again where the voice's pitch jumps between
   the last voiced frames before it and the first after it (another person speaks, or a new
   phrase resets the pitch), less where the shape of the voice's spectrum (its timbre) differs
@@ -15,7 +16,8 @@ start at once, by dynamic programming over candidate frames in each fragment's w
   speech's only near a frame the voice detector does not call silence (a music bed's note is
   no start);
 * **a fragment costs its syllables**: the syllable nuclei heard between its start and the next
-  one (peaks of the voice band standing :data:`PROMINENCE_DB` above the dip before them)
+  one (peaks of the voice band standing :data:`PROMINENCE_DB` above the dip before them, where
+  the detector hears a voice)
   against the syllables of its text (vowel groups), scaled by how many nuclei the sound gives
   per written syllable over the whole file.  Counting syllables
   rather than measuring time keeps the rule true when the speaking rate changes from one
@@ -48,10 +50,13 @@ from .detect import OFF, TAIL_DB, audible
 from .speech import FRAME_MS, Sound
 
 __all__ = ["align_fragments", "syllables", "Listening", "QUIET_LEAST_MS", "QUIET_FULL_MS", "INNER_PAUSE_MS", "TAIL_MS",
-           "MIN_RUN_MS", "SPEECH_REACH_MS", "PROMINENCE_DB", "TURN_SEMITONES", "TURN_MOST", "CHANGE_MS"]
+           "MIN_RUN_MS", "SPEECH_REACH_MS", "PROMINENCE_DB", "TURN_SEMITONES", "TURN_MOST", "CHANGE_MS",
+           "PAUSE_MS"]
 
 QUIET_LEAST_MS = 30      # a rise after less quiet is a syllable, not a start (a stop consonant's closure)
 QUIET_FULL_MS = 250      # a rise after this much quiet is a sure start
+PAUSE_MS = 800           # and after this much (longer than a comma's pause inside a line), surer still:
+_PAUSE_MORE = 0.5        # its rise counts this much more (a line's first word, not its second after a comma)
 _STEP = 3                # candidate starts: every 30 ms, plus every rise and every dip
 _MIN_FRAGMENT = 5        # frames: a fragment lasts at least 50 ms
 INNER_PAUSE_MS = 1200    # a fragment's speech goes on through pauses this long (a full stop in slow speech)
@@ -147,16 +152,19 @@ class Listening:
         faint = audible(level, sound.hiss, TAIL_DB) & in_span
         onset = audible(level, sound.hiss, onset=True) & in_span   # a bed's note under the voice is no start
         onset &= _near(sound.voice >= OFF, SPEECH_REACH_MS // FRAME_MS)   # nor one where no voice is heard
-        quiet = _quiet_runs(onset, QUIET_FULL_MS // FRAME_MS)
+        quiet = _quiet_runs(onset, PAUSE_MS // FRAME_MS)
         rise = np.zeros(len(level), np.float32)
         starts = np.flatnonzero(onset[1:] & ~onset[:-1]) + 1
         least, full = QUIET_LEAST_MS // FRAME_MS, QUIET_FULL_MS // FRAME_MS
-        rise[starts] = np.clip((quiet[starts] - least) / (full - least), 0.0, 1.0)
+        pause = PAUSE_MS // FRAME_MS
+        rise[starts] = (np.clip((quiet[starts] - least) / (full - least), 0.0, 1.0)
+                        + _PAUSE_MORE * np.clip((quiet[starts] - full) / (pause - full), 0.0, 1.0))
         if len(loud) and loud[0]:
             rise[0] = 1.0
         smooth = np.convolve(level, np.ones(3, np.float32) / 3, mode="same")
         dip = _dips(smooth, loud)
-        peaks = _prominent(smooth, _peaks(smooth, loud, _NUCLEUS_HALF))
+        heard_voice = loud & _near(sound.voice >= OFF, SPEECH_REACH_MS // FRAME_MS)   # a bed's peak is no syllable
+        peaks = _prominent(smooth, _peaks(smooth, heard_voice, _NUCLEUS_HALF))
         nuclei = np.concatenate([[0], np.cumsum(peaks)]).astype(np.int32)
         change = _changes(sound.timbre, loud, CHANGE_MS // FRAME_MS)
         return cls(loud, faint, onset, sound.pitch.astype(np.float32), quiet, rise, dip, nuclei, change)

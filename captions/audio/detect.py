@@ -127,7 +127,8 @@ def _levels(block: _Block) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     power = (spectrum.real ** 2 + spectrum.imag ** 2).astype(np.float32)
     voice = power[:, _VOICE_BINS[0]:_VOICE_BINS[1]].sum(axis=1)
     hiss = power[:, _HISS_BINS[0]:_HISS_BINS[1]].sum(axis=1)
-    timbre = (10 * np.log10(power @ _BANDS + 1e-10)) @ _DCT
+    # einsum, not a matrix product: BLAS would start threads of its own beside the detector's
+    timbre = np.einsum("fb,bc->fc", 10 * np.log10(np.einsum("fk,kb->fb", power, _BANDS) + 1e-10), _DCT)
     return ((10 * np.log10(voice + 1e-10)).astype(np.float32), (10 * np.log10(hiss + 1e-10)).astype(np.float32),
             timbre.astype(np.float32))
 
