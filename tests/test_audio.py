@@ -121,6 +121,8 @@ def test_the_analysis_is_cached_by_content_and_not_decoded_again(replay: Replay,
     monkeypatch.setattr(detect, "listen", no_decoding)
     again = load_sound(copy)
     assert again.spans == first.spans and again.source == str(copy)
+    assert again.timbre.shape == first.timbre.shape == (len(first.level), 12)   # every measure is kept
+    assert abs(again.timbre - first.timbre).max() < 0.05 * max(abs(first.timbre).max(), 1.0)
 
 
 def test_the_cache_folder_can_be_set(replay: Replay, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
