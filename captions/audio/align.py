@@ -181,9 +181,10 @@ def _changes(timbre: np.ndarray, speech: np.ndarray, reach: int) -> np.ndarray:
     if n == 0 or int(speech[:n].sum()) < 2 * _CHANGE_LEAST:
         return change
     use = speech[:n]
-    spoken = timbre[:n][use].astype(np.float64)
-    spread = np.maximum(spoken.std(axis=0), 1e-6)
-    z = np.where(use[:, None], (timbre[:n] - spoken.mean(axis=0)) / spread, 0.0).astype(np.float32)
+    spoken = timbre[:n][use]
+    centre = spoken.mean(axis=0, dtype=np.float64).astype(np.float32)
+    spread = np.maximum(spoken.std(axis=0, dtype=np.float64), 1e-6).astype(np.float32)
+    z = np.where(use[:, None], (timbre[:n].astype(np.float32) - centre) / spread, np.float32(0.0))
     sums = np.concatenate([np.zeros((1, z.shape[1]), np.float32), np.cumsum(z, axis=0, dtype=np.float32)])
     counts = np.concatenate([[0], np.cumsum(use)]).astype(np.int32)
     distance = np.zeros(n, np.float32)

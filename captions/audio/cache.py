@@ -34,7 +34,7 @@ def kept(sound: Sound) -> Sound:
         return values.astype(_KEPT).astype(np.float32)
 
     return Sound(sound.source, rounded(sound.level), rounded(sound.hiss), rounded(sound.voice), sound.spans,
-                 rounded(sound.pitch), rounded(sound.timbre))
+                 rounded(sound.pitch), sound.timbre.astype(_KEPT))   # twelve values a frame: left in _KEPT
 
 
 def cache_dir() -> Path:
@@ -61,7 +61,7 @@ def read_cached(digest: str, source: str) -> Sound | None:
             hiss = data["hiss"].astype(np.float32)
             voice = data["voice"].astype(np.float32)
             pitch = data["pitch"].astype(np.float32)
-            timbre = data["timbre"].astype(np.float32)
+            timbre = data["timbre"].astype(_KEPT)
             spans = tuple((int(a), int(b)) for a, b in data["spans"].reshape(-1, 2))
     except (OSError, KeyError, ValueError):
         return None

@@ -121,7 +121,7 @@ def _levels(block: _Block) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     count = len(block.samples) // _HOP
     if count == 0:
         empty = np.zeros(0, np.float32)
-        return empty, empty, np.zeros((0, TIMBRE_COEFFICIENTS), np.float32)
+        return empty, empty, np.zeros((0, TIMBRE_COEFFICIENTS), np.float16)
     frames = np.lib.stride_tricks.sliding_window_view(samples, _FRAME)[: count * _HOP: _HOP]
     spectrum = np.fft.rfft(frames * np.hanning(_FRAME).astype(np.float32), axis=1)
     power = (spectrum.real ** 2 + spectrum.imag ** 2).astype(np.float32)
@@ -130,7 +130,7 @@ def _levels(block: _Block) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     # einsum, not a matrix product: BLAS would start threads of its own beside the detector's
     timbre = np.einsum("fb,bc->fc", 10 * np.log10(np.einsum("fk,kb->fb", power, _BANDS) + 1e-10), _DCT)
     return ((10 * np.log10(voice + 1e-10)).astype(np.float32), (10 * np.log10(hiss + 1e-10)).astype(np.float32),
-            timbre.astype(np.float32))
+            timbre.astype(np.float16))   # twelve values a frame: kept as the cache keeps them
 
 
 def _pitch(block: _Block) -> np.ndarray:
@@ -205,7 +205,7 @@ def analyse_blocks(chunks: Iterable[np.ndarray], *, workers: int | None = None) 
         parts.extend(future.result() for future in pending)
     if not parts:
         empty = np.zeros(0, np.float32)
-        return empty, empty, empty, empty, np.zeros((0, TIMBRE_COEFFICIENTS), np.float32)
+        return empty, empty, empty, empty, np.zeros((0, TIMBRE_COEFFICIENTS), np.float16)
     level = np.concatenate([p[0] for p in parts])
     hiss = np.concatenate([p[1] for p in parts])
     pitch = np.concatenate([p[3] for p in parts])

@@ -29,8 +29,8 @@ class Sound:
         pitch: the voice's pitch at each frame (semitones above 1 Hz, ``12 log2 f``; NaN where
             the sound is not voiced): where it jumps, another person speaks.
         timbre: the shape of each frame's spectrum (one row of mel-cepstral coefficients per
-            frame, the level left out: see :mod:`.detect`): where the voice's average shape
-            changes, another person speaks.
+            frame, the level left out: see :mod:`.detect`; float16, twelve values a frame):
+            where the voice's average shape changes, another person speaks.
     """
 
     source: str
