@@ -218,7 +218,7 @@ class FragmentColumns(TupleView[Fragment]):
 
     It is the tuple of those fragments in every way a caller can tell: the same items, equal to
     that tuple (and to any equal sequence of fragments), the same hash, and it pickles as that
-    tuple.  One fragment read by index is built alone.  Reading a transcript is then the reader's
+    tuple.  One fragment read by index, or a slice of them, is built alone.  Reading a transcript is then the reader's
     cost alone; building the values is paid by the first caller who reads them (the reader's
     benchmark shows both).
 
@@ -261,10 +261,15 @@ class FragmentColumns(TupleView[Fragment]):
     def __getitem__(self, index: slice) -> tuple[Fragment, ...]: ...
 
     def __getitem__(self, index: int | slice) -> Fragment | tuple[Fragment, ...]:
-        if self._built is None and isinstance(index, int):
-            turns = self._turns
-            return Fragment(self._starts[index], self._texts[index], self._lines[index],
-                            turn=turns[index] if turns is not None else False)
+        if self._built is None:
+            if isinstance(index, int):
+                turns = self._turns
+                return Fragment(self._starts[index], self._texts[index], self._lines[index],
+                                turn=turns[index] if turns is not None else False)
+            first, end, step = index.indices(len(self._starts))
+            if step == 1:
+                return self.section(first, max(first, end))
+            return tuple(self[k] for k in range(first, end, step))
         return self.built()[index]
 
     def __iter__(self) -> Iterator[Fragment]:

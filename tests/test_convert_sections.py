@@ -109,6 +109,24 @@ def test_a_text_glued_to_the_one_before_is_never_cut_from_it() -> None:
     assert all(not frags[b].text.startswith(",") for _, b in convert.section_bounds(frags, 100)[:-1])
 
 
+def test_a_long_conversion_never_builds_every_fragment_at_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # the reader's columns are built a section at a time: every fragment built at once (and
+    # kept) is what the section-by-section path is there to avoid (a slice of the first
+    # fragments, to detect the language, once built them all: 35 MB more per 10 MB of input)
+    from captions.model import FragmentColumns
+
+    source = _repeated(tmp_path / "long.txt", 1)
+    monkeypatch.setattr(convert, "SECTION_FRAGMENTS", 500)
+    monkeypatch.setattr(convert, "_SECTION_SLACK", 100)
+
+    def refused(self: FragmentColumns) -> None:
+        raise AssertionError("every fragment built at once")
+
+    monkeypatch.setattr(FragmentColumns, "built", refused)
+    done = convert.convert_file(source, [str(tmp_path / "a.srt")])
+    assert done.written and (tmp_path / "a.srt").stat().st_size > 10_000
+
+
 def test_a_section_is_never_cut_inside_a_fixed_expression() -> None:
     # a pause after "parce" (3 s of silence) is the longest at hand, but "parce que" is one
     # expression of French: the builder would bridge it, so no section ends there

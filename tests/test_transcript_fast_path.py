@@ -217,3 +217,19 @@ def test_fragments_built_when_first_read_are_the_tuple_in_every_way() -> None:
     again = pickle.loads(pickle.dumps(fast))
     assert again == careful and isinstance(again.fragments, tuple)
     assert fast.fragments[1:] == careful.fragments[1:]
+
+
+@settings(max_examples=200)
+@given(st.integers(0, 8), st.one_of(st.none(), st.integers(-10, 10)), st.one_of(st.none(), st.integers(-10, 10)),
+       st.sampled_from([None, 1, 2, -1, -3]), st.booleans())
+def test_a_slice_of_the_columns_is_the_slice_of_the_tuple(n: int, start: int | None, stop: int | None,
+                                                           step: int | None, turns: bool) -> None:
+    """A slice read from the columns (built alone, without the rest) is that slice of the tuple."""
+    from captions.model import FragmentColumns
+
+    def columns() -> FragmentColumns:
+        return FragmentColumns([1000 * k for k in range(n)], [f"mot {k}" for k in range(n)], list(range(1, n + 1)),
+                               [k % 3 == 0 for k in range(n)] if turns else None)
+
+    whole = tuple(columns())
+    assert columns()[start:stop:step] == whole[start:stop:step]
