@@ -773,7 +773,7 @@ def convert_file(input_path: PathArg, outputs: Sequence[str], preset: Preset | P
             raise ConfigError(f"refusing to write over the input {source_name(input_path)}; choose another file")
     source = read_input(input_path, options=read_options)
     warnings: list[str] = []
-    if isinstance(source, Transcript) and speech is None and _is_long(source, plans, review_path):
+    if isinstance(source, Transcript) and _is_long(source, plans, review_path, timed=speech is not None):
         job = _LongJob(preset, lang, typography, corrector, speaker_labels, expressions)
         return _convert_long(source, plans, job, report_path, progress)
     if isinstance(source, Transcript):
@@ -853,14 +853,14 @@ def section_bounds(fragments: Sequence[Fragment], size: int | None = None,
     return out
 
 
-def _is_long(transcript: Transcript, plans: Sequence[OutputPlan], review_path: PathArg | None) -> bool:
+def _is_long(transcript: Transcript, plans: Sequence[OutputPlan], review_path: PathArg | None, *,
+             timed: bool = False) -> bool:
     """Whether :func:`convert_file` converts ``transcript`` section by section: a transcript of
     more than :data:`SECTION_FRAGMENTS` fragments written to files only (standard output and
-    the review page are made from all the cues at once).  A transcript timed on its media is
-    always converted whole (its caller says so): the aligner places each fragment with the
-    whole recording's speech in view (its rate of syllables, its best path), which a section
-    would not see."""
-    return (len(transcript.fragments) > SECTION_FRAGMENTS + _SECTION_SLACK and review_path is None
+    the review page are made from all the cues at once), not ``timed`` on its media (the
+    aligner places each fragment with the whole recording's speech in view, its rate of
+    syllables and its best path, which a section would not see)."""
+    return (not timed and len(transcript.fragments) > SECTION_FRAGMENTS + _SECTION_SLACK and review_path is None
             and all(plan.path is not None for plan in plans))
 
 
