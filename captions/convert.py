@@ -23,7 +23,7 @@ from .findings import Finding, FindingCode, FindingDict, Measure
 from .formats import CaptionDocument, Format, format_for_path, parse_captions_bytes, render_captions, render_document
 from .langdata import NEUTRAL, LanguageData, rules_for
 from .language import Detected, detect, parse_language
-from .model import Cue, Fragment, FragmentColumns, Note, NoteCode, NoteDict, Transcript
+from .model import Cue, Fragment, Note, NoteCode, NoteDict, Transcript
 from .presets import (Preset, PresetChoice, SpeedSpread, SpeedUnit, median, reading_chars, reading_speeds, resolve_preset,
                       speed_spread)
 from .quality import QualityData, QualityReport, combine_quality, distribution_of, measure_quality
@@ -1018,10 +1018,11 @@ def _convert_long(transcript: Transcript, plans: Sequence[OutputPlan], asked: _L
                asked.typography, asked.expressions, asked.speaker_labels, None)
     bounds = section_bounds(fragments, data=rules_for(job.lang, tuple(job.expressions)))
     totals = _Totals()
+    header = tuple(transcript.metadata)
 
     def section(k: int) -> tuple[Sequence[Fragment], tuple[Record, ...], int]:
         first, end = bounds[k]
-        cols = fragments.section(first, end) if isinstance(fragments, FragmentColumns) else tuple(fragments[first:end])
+        cols = tuple(fragments[first:end])   # the reader's columns build this slice alone
         fixed, notes, changes = _prepared(Transcript(transcript.source, cols), asked.corrector)
         totals.notes += notes
         return fixed, changes, sum(len(f.text) + 1 for f in cols)
@@ -1060,9 +1061,8 @@ def _convert_long(transcript: Transcript, plans: Sequence[OutputPlan], asked: _L
                                   previous=previous)
         totals.quality.append((replace(quality, speakers=()), totals.cues))
         totals.add(cues, job.preset)
-        notes = tuple(transcript.metadata)
         row = tuple(encode_text(render_captions(_voiced(cues, part.built) if plan.format is Format.VTT else cues, plan.format,
-                                                header_notes=notes, number=number)) for plan in plans)
+                                                header_notes=header, number=number)) for plan in plans)
         return row, cues[-1]
 
     def rows() -> Iterator[tuple[bytes, ...]]:
@@ -1073,8 +1073,7 @@ def _convert_long(transcript: Transcript, plans: Sequence[OutputPlan], asked: _L
                 row, previous = finish(part, previous)
                 yield row
         if previous is None:   # no cue at all: the files' headers
-            yield tuple(encode_text(render_captions((), plan.format, header_notes=tuple(transcript.metadata)))
-                        for plan in plans)
+            yield tuple(encode_text(render_captions((), plan.format, header_notes=header)) for plan in plans)
         reports.append(totals.report(transcript, job, transcript.notes))
         if report_path is not None:
             yield (b"",) * len(plans) + (encode_text(_report_json(reports[0])),)
@@ -1083,7 +1082,7 @@ def _convert_long(transcript: Transcript, plans: Sequence[OutputPlan], asked: _L
     paths: list[PathArg] = [plan.path for plan in plans if plan.path is not None]
     write_rows([*paths, *([report_path] if report_path is not None else [])], rows())
     report = reports[0]
-    result = ConvertResult((), report, report.lang, tuple(transcript.metadata))
+    result = ConvertResult((), report, report.lang, header)
     return ConvertedFile(result, tuple(Path(p) for p in paths), None)
 
 

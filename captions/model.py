@@ -243,14 +243,6 @@ class FragmentColumns(TupleView[Fragment]):
             self._starts, self._texts, self._lines, self._turns = (), (), (), None
         return self._built
 
-    def section(self, first: int, end: int) -> tuple[Fragment, ...]:
-        """The fragments ``first`` to ``end`` (excluded), built from the columns without building
-        the others (a long transcript is converted section by section)."""
-        if self._built is not None:
-            return self._built[first:end]
-        turns = self._turns[first:end] if self._turns is not None else repeat(False, max(0, end - first))
-        return tuple(map(_make_usual(), self._starts[first:end], self._texts[first:end], self._lines[first:end], turns))
-
     def __len__(self) -> int:
         return len(self._built) if self._built is not None else len(self._starts)
 
@@ -267,9 +259,12 @@ class FragmentColumns(TupleView[Fragment]):
                 return Fragment(self._starts[index], self._texts[index], self._lines[index],
                                 turn=turns[index] if turns is not None else False)
             first, end, step = index.indices(len(self._starts))
-            if step == 1:
-                return self.section(first, max(first, end))
-            return tuple(self[k] for k in range(first, end, step))
+            if step != 1:
+                return tuple(self[k] for k in range(first, end, step))
+            # a section of a long transcript: built from the columns, without building the others
+            flags = self._turns[first:end] if self._turns is not None else repeat(False, max(0, end - first))
+            return tuple(map(_make_usual(), self._starts[first:end], self._texts[first:end], self._lines[first:end],
+                             flags))
         return self.built()[index]
 
     def __iter__(self) -> Iterator[Fragment]:
