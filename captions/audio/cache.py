@@ -34,7 +34,7 @@ def kept(sound: Sound) -> Sound:
         return values.astype(_KEPT).astype(np.float32)
 
     return Sound(sound.source, rounded(sound.level), rounded(sound.hiss), rounded(sound.voice), sound.spans,
-                 rounded(sound.pitch), sound.timbre.astype(_KEPT))   # twelve values a frame: left in _KEPT
+                 rounded(sound.pitch), sound.timbre.astype(_KEPT, copy=False))   # twelve values a frame: left in _KEPT
 
 
 def cache_dir() -> Path:
@@ -79,7 +79,7 @@ def write_cached(digest: str, sound: Sound) -> Path | None:
             with os.fdopen(handle, "wb") as out:
                 np.savez_compressed(out, level=sound.level.astype(_KEPT), hiss=sound.hiss.astype(_KEPT),
                                     voice=sound.voice.astype(_KEPT), pitch=sound.pitch.astype(_KEPT),
-                                    timbre=sound.timbre.astype(_KEPT), spans=np.array(sound.spans, np.int64).reshape(-1, 2))
+                                    timbre=sound.timbre.astype(_KEPT, copy=False), spans=np.array(sound.spans, np.int64).reshape(-1, 2))
             os.replace(staged, path)
         except BaseException:
             Path(staged).unlink(missing_ok=True)
