@@ -12,9 +12,14 @@ start at once, by dynamic programming over candidate frames in each fragment's w
   phrase resets the pitch), less where the shape of the voice's spectrum (its timbre) differs
   between the speech of the :data:`CHANGE_MS` before and after it (another person speaks: the
   distance of the two averages, as speaker-change detectors measure it, against the distances
-  the same file gives inside its speech), and more inside silence or inside running sound; a loud frame is
-  speech's only near a frame the voice detector does not call silence (a music bed's note is
-  no start);
+  the same file gives inside its speech), less again where the speech around the whole window
+  reads as two voices split there (the speech surely the fragment before's, from the end of
+  its window, and surely this one's, up to the next window: how much of the timbre's scatter
+  two averages split at the frame explain beyond one, past what one voice's own phonemes
+  explain: :data:`_SPLIT_NULL`; more speech on each side than the short comparison, so it finds
+  the turn when nothing else marks it, between two voices with no pause), and more inside
+  silence or inside running sound; a loud frame is speech's only near a frame the voice
+  detector does not call silence (a music bed's note is no start);
 * **a fragment costs its syllables**: the syllable nuclei heard between its start and the next
   one (peaks of the voice band standing :data:`PROMINENCE_DB` above the dip before them, where
   the detector hears a voice)
@@ -24,10 +29,12 @@ start at once, by dynamic programming over candidate frames in each fragment's w
   fragment to the next (continuous talk has few silences at fragment boundaries: the counts
   place most of those starts).
 
-A fragment's speech ends after the last run of loud frames (near the voice's own level: a bed's
-note after it does not keep it going) its speech reaches before the next start (through pauses of
-up to :data:`INNER_PAUSE_MS`; runs too short to be speech, a note or a click of the bed, do not
-count), with its faint tail; a pause follows when the silence after it is long enough that a cue
+A start after a pause takes in half the faint sound just before the first loud frame (at most
+:data:`LEAD_MS`: a voiceless first consonant, ``s`` or ``f``, is faint; a codec's pre-echo looks
+the same, so half).  A fragment's speech ends after the last run of loud frames (near the
+voice's own level: a bed's note after it does not keep it going) its speech reaches before the
+next start (through pauses of up to :data:`INNER_PAUSE_MS`; runs too short to be speech, a note
+or a click of the bed, do not count), with its faint tail; a pause follows when the silence after it is long enough that a cue
 held over it would sit over silence longer than the preset allows (``max_silence_ms``, the
 preset's chaining gap).
 The result is the same :class:`~captions.timing.SpeechSpan` sequence
@@ -51,7 +58,7 @@ from .speech import FRAME_MS, Sound
 
 __all__ = ["align_fragments", "syllables", "Listening", "QUIET_LEAST_MS", "QUIET_FULL_MS", "INNER_PAUSE_MS", "TAIL_MS",
            "MIN_RUN_MS", "SPEECH_REACH_MS", "PROMINENCE_DB", "TURN_SEMITONES", "TURN_MOST", "CHANGE_MS",
-           "PAUSE_MS"]
+           "PAUSE_MS", "LEAD_MS"]
 
 QUIET_LEAST_MS = 30      # a rise after less quiet is a syllable, not a start (a stop consonant's closure)
 QUIET_FULL_MS = 250      # a rise after this much quiet is a sure start
@@ -60,6 +67,8 @@ _PAUSE_MORE = 0.5        # its rise counts this much more (a line's first word, 
 _STEP = 3                # candidate starts: every 30 ms, plus every rise and every dip
 _MIN_FRAGMENT = 5        # frames: a fragment lasts at least 50 ms
 INNER_PAUSE_MS = 1200    # a fragment's speech goes on through pauses this long (a full stop in slow speech)
+LEAD_MS = 150            # a start after a pause takes in the faint sound just before it, at most this long
+_LEAD_SHARE = 0.5        # half of it: a voiceless first consonant and a codec's pre-echo look alike
 TAIL_MS = 30             # and ends with the faint tail of its last loud frame, at most this long
 SPEECH_REACH_MS = 60     # a loud frame is speech's within this much of a frame the detector does not call
                          # silence (:data:`~.detect.OFF`; its 32 ms window lags a sharp onset): a note of a
@@ -90,6 +99,10 @@ _NUCLEUS_HALF = 3        # frames: and is the loudest within this many either si
 _COUNT = 2.0             # per squared nucleus of difference, over twice the count's variance
 _SPREAD = 0.15           # the count's variance grows with the count (each syllable may be missed or split)
 _FLOOR = 1.0             # plus this much (a nucleus more or less in any fragment)
+_SPLIT = 0.1             # saved per unit of timbre scatter a change of voice at a start explains
+_SPLIT_REACH = 300       # frames: the speech compared around a window (at most 3 s either side)
+_SPLIT_NULL = 20.0       # what one voice's own phonemes explain as well (the 90th percentile of
+                         # boundaries inside one voice, in continuous talk): no change of voice
 _PRIOR = 0.3             # per second away from the text's own estimate (a tie-breaker)
 
 _VOWELS = re.compile(r"[aeiouyàâäéèêëîïôöùûüœæ]+", re.IGNORECASE)
@@ -141,6 +154,8 @@ class Listening:
     dip: np.ndarray
     nuclei: np.ndarray
     change: np.ndarray
+    voices: np.ndarray
+    spoken: np.ndarray
 
     @classmethod
     def of(cls, sound: Sound) -> Listening:
@@ -166,27 +181,42 @@ class Listening:
         heard_voice = loud & _near(sound.voice >= OFF, SPEECH_REACH_MS // FRAME_MS)   # a bed's peak is no syllable
         peaks = _prominent(smooth, _peaks(smooth, heard_voice, _NUCLEUS_HALF))
         nuclei = np.concatenate([[0], np.cumsum(peaks)]).astype(np.int32)
-        change = _changes(sound.timbre, loud, CHANGE_MS // FRAME_MS)
-        return cls(loud, faint, onset, sound.pitch.astype(np.float32), quiet, rise, dip, nuclei, change)
+        voices, spoken = _voice_sums(sound.timbre, loud)
+        change = _changes(voices, spoken, loud, CHANGE_MS // FRAME_MS)
+        return cls(loud, faint, onset, sound.pitch.astype(np.float32), quiet, rise, dip, nuclei, change, voices,
+                   spoken)
 
 
-def _changes(timbre: np.ndarray, speech: np.ndarray, reach: int) -> np.ndarray:
-    """How surely the voice changes at each frame, 0 to 1: the distance between the average
-    timbre (each coefficient in units of its spread over the file's speech) of the ``speech``
-    frames among the ``reach`` frames before it and of those among the ``reach`` frames from it,
-    scaled between the file's own median distance inside speech (0: phonemes change, the voice
-    does not) and its 90th percentile (1).  No voice is assumed: the scale is the file's."""
+def _voice_sums(timbre: np.ndarray, speech: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The running sums of the timbre of the ``speech`` frames (each coefficient about its mean
+    and in units of its spread over the file's speech) and the running count of those frames,
+    so that the average timbre of any stretch's speech is one subtraction."""
     n = min(len(timbre), len(speech))
-    change = np.zeros(len(speech), np.float32)
-    if n == 0 or int(speech[:n].sum()) < 2 * _CHANGE_LEAST:
+    width = timbre.shape[1] if timbre.ndim == 2 else 0
+    use = np.zeros(len(speech), bool)
+    use[:n] = speech[:n]
+    counts: np.ndarray = np.concatenate([[0], np.cumsum(use)]).astype(np.int32)
+    sums = np.zeros((len(speech) + 1, width), np.float32)
+    if n and use.any() and width:
+        spoken = timbre[:n][use[:n]]
+        centre = spoken.mean(axis=0, dtype=np.float64).astype(np.float32)
+        spread = np.maximum(spoken.std(axis=0, dtype=np.float64), 1e-6).astype(np.float32)
+        z = np.where(use[:n, None], (timbre[:n].astype(np.float32) - centre) / spread, np.float32(0.0))
+        np.cumsum(z, axis=0, dtype=np.float32, out=sums[1:n + 1])
+        sums[n + 1:] = sums[n]
+    return sums, counts
+
+
+def _changes(sums: np.ndarray, counts: np.ndarray, speech: np.ndarray, reach: int) -> np.ndarray:
+    """How surely the voice changes at each frame, 0 to 1: the distance between the average
+    timbre (see :func:`_voice_sums`) of the ``speech`` frames among the ``reach`` frames before
+    it and of those among the ``reach`` frames from it, scaled between the file's own median
+    distance inside speech (0: phonemes change, the voice does not) and its 90th percentile (1).
+    No voice is assumed: the scale is the file's."""
+    n = len(speech)
+    change = np.zeros(n, np.float32)
+    if n == 0 or int(counts[-1]) < 2 * _CHANGE_LEAST or sums.shape[1] == 0:
         return change
-    use = speech[:n]
-    spoken = timbre[:n][use]
-    centre = spoken.mean(axis=0, dtype=np.float64).astype(np.float32)
-    spread = np.maximum(spoken.std(axis=0, dtype=np.float64), 1e-6).astype(np.float32)
-    z = np.where(use[:, None], (timbre[:n].astype(np.float32) - centre) / spread, np.float32(0.0))
-    sums = np.concatenate([np.zeros((1, z.shape[1]), np.float32), np.cumsum(z, axis=0, dtype=np.float32)])
-    counts = np.concatenate([[0], np.cumsum(use)]).astype(np.int32)
     distance = np.zeros(n, np.float32)
     valid = np.zeros(n, bool)
     for first in range(0, n, _CHANGE_CHUNK):   # a chunk at a time: the means are twelve values a frame
@@ -197,11 +227,11 @@ def _changes(timbre: np.ndarray, speech: np.ndarray, reach: int) -> np.ndarray:
         mean_before = (sums[here] - sums[lo]) / np.maximum(before, 1).astype(np.float32)[:, None]
         mean_after = (sums[hi] - sums[here]) / np.maximum(after, 1).astype(np.float32)[:, None]
         distance[here] = np.sqrt(np.mean((mean_before - mean_after) ** 2, axis=1))
-    inside = valid & use
+    inside = valid & speech
     if not inside.any():
         return change
     typical, sure = np.percentile(distance[inside], [_CHANGE_TYPICAL, _CHANGE_SURE])
-    change[:n] = np.where(valid, np.clip((distance - typical) / max(sure - typical, 1e-6), 0.0, 1.0), 0.0)
+    change[:] = np.where(valid, np.clip((distance - typical) / max(sure - typical, 1e-6), 0.0, 1.0), 0.0)
     return change
 
 
@@ -298,8 +328,9 @@ def align_fragments(fragments: Sequence[Fragment], sound: Sound, *, max_silence_
     candidates = [_candidates(lo, hi, heard, prior[k].start_ms // FRAME_MS) for k, (lo, hi) in enumerate(windows)]
     expected = np.array([syllables(f.text) for f in fragments], np.float64)
     ratio = _nuclei_per_syllable(heard, windows, expected)
-    starts = _best_path(candidates, heard, expected * ratio, prior)
-    return _spans(fragments, starts, heard, prior, max_silence_ms)
+    voice = [_split_gain(c, _anchors(windows, k), heard) for k, c in enumerate(candidates)]
+    starts = _best_path(candidates, heard, expected * ratio, prior, voice)
+    return _spans(fragments, starts, heard, prior, max_silence_ms, windows)
 
 
 def _windows(fragments: Sequence[Fragment], frames: int) -> list[tuple[int, int]]:
@@ -382,11 +413,11 @@ def _turns(frames: np.ndarray, pitch: np.ndarray) -> np.ndarray:
 
 
 def _best_path(candidates: Sequence[np.ndarray], heard: Listening, expected: np.ndarray,
-               prior: Sequence[SpeechSpan]) -> list[int]:
+               prior: Sequence[SpeechSpan], voice: Sequence[np.ndarray]) -> list[int]:
     """The cheapest starts, one per fragment, increasing (dynamic programming over the candidates)."""
     n = len(candidates)
     nuclei = heard.nuclei
-    cost = _start_cost(candidates[0], heard) + _prior_cost(candidates[0], prior[0])
+    cost = _unary(0, candidates, heard, prior, voice)
     back: list[np.ndarray] = []
     for k in range(1, n):
         here, before = candidates[k], candidates[k - 1]
@@ -401,12 +432,48 @@ def _best_path(candidates: Sequence[np.ndarray], heard: Listening, expected: np.
         if not np.isfinite(best).any():   # no order fits (a window inside the one before): keep going
             best = np.where(np.isfinite(best), best, cost.min())
         back.append(choice)
-        cost = best + _start_cost(here, heard) + _prior_cost(here, prior[k])
+        cost = best + _unary(k, candidates, heard, prior, voice)
     path = [int(np.argmin(cost))]
     for choice in reversed(back):
         path.append(int(choice[path[-1]]))
     path.reverse()
     return [int(candidates[k][i]) for k, i in enumerate(path)]
+
+
+def _anchors(windows: Sequence[tuple[int, int]], k: int) -> tuple[int, int]:
+    """The stretch around fragment ``k``'s window whose speech before the window is surely the
+    fragment before's, and after it surely fragment ``k``'s own (up to :data:`_SPLIT_REACH`
+    frames either side)."""
+    lo, hi = windows[k]
+    left = windows[k - 1][1] if k else lo - _SPLIT_REACH
+    right = windows[k + 1][0] if k + 1 < len(windows) else hi + _SPLIT_REACH
+    return max(min(left, lo), lo - _SPLIT_REACH, 0), min(max(right, hi + 1), hi + _SPLIT_REACH)
+
+
+def _split_gain(frames: np.ndarray, anchors: tuple[int, int], heard: Listening) -> np.ndarray:
+    """How much of the timbre's scatter over the stretch ``anchors`` is explained by a change
+    of voice at each of ``frames`` (two averages, before and after, instead of one), each side
+    weighed by how much speech it has."""
+    sums, counts = heard.voices, heard.spoken
+    top = len(counts) - 1
+    left, right = min(anchors[0], top), min(anchors[1], top)
+    at = np.clip(frames, left, right)
+    n1 = (counts[at] - counts[left]).astype(np.float64)
+    n2 = (counts[right] - counts[at]).astype(np.float64)
+    m1 = (sums[at] - sums[left]) / np.maximum(n1, 1)[:, None]
+    m2 = (sums[right] - sums[at]) / np.maximum(n2, 1)[:, None]
+    weight = np.where((n1 >= _CHANGE_LEAST) & (n2 >= _CHANGE_LEAST), n1 * n2 / np.maximum(n1 + n2, 1), 0.0)
+    gain: np.ndarray = weight * ((m1 - m2) ** 2).mean(axis=1)
+    return gain
+
+
+def _unary(k: int, candidates: Sequence[np.ndarray], heard: Listening, prior: Sequence[SpeechSpan],
+           voice: Sequence[np.ndarray]) -> np.ndarray:
+    """What each of fragment ``k``'s candidate starts costs on its own: the sound there, the
+    distance from the text's estimate, and the change of voice it explains (see :func:`_split_gain`)."""
+    cost: np.ndarray = (_start_cost(candidates[k], heard) + _prior_cost(candidates[k], prior[k])
+                        - _SPLIT * np.maximum(voice[k] - _SPLIT_NULL, 0.0))
+    return cost
 
 
 def _prior_cost(frames: np.ndarray, span: SpeechSpan) -> np.ndarray:
@@ -415,16 +482,19 @@ def _prior_cost(frames: np.ndarray, span: SpeechSpan) -> np.ndarray:
 
 
 def _spans(fragments: Sequence[Fragment], starts: Sequence[int], heard: Listening,
-           prior: Sequence[SpeechSpan], max_silence_ms: int) -> tuple[SpeechSpan, ...]:
+           prior: Sequence[SpeechSpan], max_silence_ms: int,
+           windows: Sequence[tuple[int, int]]) -> tuple[SpeechSpan, ...]:
     """Speech spans from the chosen start frames: each ends where the sound stops before the next."""
     loud = heard.loud
     n = len(fragments)
     out = []
+    end = 0
     for k in range(n):
         start = starts[k]
         if not loud[start:start + 100].any():   # nothing heard where it should start: the text's estimate
             out.append(prior[k])
             continue
+        start = _lead_in(start, max(windows[k][0], end), heard)
         stop = starts[k + 1] if k + 1 < n else min(start + _last_length(fragments[k], prior[k]), len(loud))
         end = _end(start, stop, heard)
         start_ms, end_ms = start * FRAME_MS, end * FRAME_MS
@@ -433,6 +503,22 @@ def _spans(fragments: Sequence[Fragment], starts: Sequence[int], heard: Listenin
         pause = k + 1 == n or (stop - end) * FRAME_MS > max_silence_ms
         out.append(SpeechSpan(start_ms=start_ms, end_ms=end_ms, rate_cps=rate, pause_after=pause))
     return tuple(out)
+
+
+def _lead_in(start: int, floor: int, heard: Listening) -> int:
+    """A start after a pause, moved back over the faint sound that leads into it (a voiceless
+    consonant before the first vowel: ``s``, ``f``, ``ch``), at most :data:`LEAD_MS` and never
+    before ``floor``; a faint run longer than that is the bed, and the start stays."""
+    if heard.quiet_before[start] < QUIET_LEAST_MS // FRAME_MS:
+        return start
+    faint = heard.faint
+    least = max(floor, start - LEAD_MS // FRAME_MS, 0)
+    at = start
+    while at > least and faint[at - 1]:
+        at -= 1
+    if at == least and at > floor and at > 0 and faint[at - 1]:
+        return start
+    return start - int(round((start - at) * _LEAD_SHARE))
 
 
 def _end(start: int, stop: int, heard: Listening) -> int:
