@@ -166,6 +166,8 @@ class LanguageData:
 
     Attributes:
         determiners: never end a line or cue on them (an article stays with its noun).
+        standalone: of those, the ones that also stand alone as pronouns or numbers (``un``,
+            ``some``): before a conjunction, a relative or a preposition they are no article.
         pronouns: a pronoun stays with its verb (a soft rule).
         clitics: unstressed pronouns: never end a line or cue on them.
         subjects: of those, the subject pronouns (a lesser fault than the other weak ends).
@@ -187,6 +189,7 @@ class LanguageData:
 
     code: str
     determiners: frozenset[str] = frozenset()
+    standalone: frozenset[str] = frozenset()
     pronouns: frozenset[str] = frozenset()
     clitics: frozenset[str] = frozenset()
     subjects: frozenset[str] = frozenset()
@@ -321,8 +324,8 @@ def language_data(code: str) -> LanguageData | None:
     expressions = frozenset(parse_expression(line) for line in _read(code, "-expressions.txt").splitlines()
                             if line.strip() and not line.lstrip().startswith("#"))
     classes = {name: _words(table, name) for name in
-               ("determiners", "pronouns", "clitics", "subjects", "conjunctions", "relatives", "prepositions",
-                "auxiliaries", "endings", "leading", "clinging", "units")}
+               ("determiners", "standalone", "pronouns", "clitics", "subjects", "conjunctions", "relatives",
+                "prepositions", "auxiliaries", "endings", "leading", "clinging", "units")}
     return LanguageData(code=code, **classes, expressions=expressions,
                         dialogue_dash=str(table.get("dialogue_dash", "- ")),
                         continuation_end=str(table.get("continuation_end", "…")),

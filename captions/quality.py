@@ -25,7 +25,7 @@ from dataclasses import dataclass, field, replace
 from typing import NamedTuple, TypedDict
 
 from .findings import Finding, FindingCode, FindingDict, Severity
-from .langdata import fixed_expressions, language_data
+from .langdata import LanguageData, fixed_expressions, language_data
 from .model import Cue, Fragment
 from .presets import Preset, SpeedUnit, median
 
@@ -217,7 +217,7 @@ def measure_quality(cues: Sequence[Cue], preset: Preset, lang: str, *,
                                                        else fixed_expressions(lang)))
     flags: list[Flag] = []
     splits = _expression_splits(cues, [e for e in known if len(e) > 1], flags)
-    weak = _weak_line_ends(cues, line_end_words(lang), flags)
+    weak = _weak_line_ends(cues, line_end_words(lang), flags, language_data(lang))
     turns = (_Turns.of(cues, fragments, sources) if fragments is not None and sources is not None
              else _Turns.unknown(cues))
     blanks, unmarked = _blanks(cues, turns.starts, flags, previous)
@@ -470,8 +470,11 @@ def _forms(word: str, role: int) -> tuple[str, ...]:
     return word, head + "e", head + "a", head + "i"
 
 
-def _weak_line_ends(cues: Sequence[Cue], weak: frozenset[str], flags: list[Flag]) -> int:
-    """The lines ending on a word of ``weak`` (not followed by punctuation)."""
+def _weak_line_ends(cues: Sequence[Cue], weak: frozenset[str], flags: list[Flag],
+                    data: LanguageData | None = None) -> int:
+    """The lines ending on a word of ``weak`` (not followed by punctuation; nor a determiner
+    that stands alone, ``un`` of ``il y en a un / qui``, before the conjunction, relative or
+    preposition that starts the next line or cue)."""
     if not weak:
         return 0
     found = 0
@@ -481,11 +484,24 @@ def _weak_line_ends(cues: Sequence[Cue], weak: frozenset[str], flags: list[Flag]
             norm = _norm(last)
             if not norm or _punct_after(last) or not (norm in weak or norm.rpartition("'")[2] in weak):
                 continue
+            if data is not None and norm in data.standalone and _next_word(cues, k, i) in data.joins:
+                continue
             found += 1
             flags.append(Flag(Finding(FindingCode.WEAK_LINE_END, Severity.WARNING,
                                       f"line {i + 1} ends on « {norm} »", line=cue.line, cue=k + 1, value=norm),
                               i, -1))
     return found
+
+
+def _next_word(cues: Sequence[Cue], k: int, i: int) -> str:
+    """The first word after line ``i`` of cue ``k`` (normalised; "" at the end)."""
+    lines = cues[k].lines
+    if i + 1 < len(lines):
+        following = lines[i + 1]
+    else:
+        following = cues[k + 1].lines[0] if k + 1 < len(cues) and cues[k + 1].lines else ""
+    words = _TAG.sub("", following).split()
+    return _norm(words[0]) if words else ""
 
 
 def _ends_sentence(cue: Cue) -> bool:

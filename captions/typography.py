@@ -456,8 +456,9 @@ _RightFacts = tuple[bool, bool, bool, int, bool]
 def _left(word: str, lang: str) -> _LeftFacts:
     """What a cut after ``word`` depends on: (the penalty when the word alone decides it, else
     None; a number; a number that ends with a full stop; a capitalised name, or 2 when it is in
-    capitals; 3 for a word a line must not end on, 2 for a subject pronoun, 1 for a word it
-    should not end on, else 0)."""
+    capitals; 4 for a determiner that may stand alone (no cut unless a conjunction, a relative
+    or a preposition follows), 3 for a word a line must not end on, 2 for a subject pronoun, 1
+    for a word it should not end on, else 0)."""
     data = rules_for(lang)
     last = word[-1:]
     if last in _ELISION_END or word == "&":
@@ -469,12 +470,14 @@ def _left(word: str, lang: str) -> _LeftFacts:
         return 1.0, False, False, 0, 0
     key = word_key(word)
     core = _core(key)
-    if key in data.determiners or core in data.determiners or key.endswith("'"):
+    if not {key, core}.isdisjoint(data.standalone):
+        return None, False, False, 0, 4   # an article, unless a conjunction, a relative or a preposition follows
+    if not {key, core}.isdisjoint(data.determiners) or key.endswith("'"):
         return UNBREAKABLE, False, False, 0, 0
     weak = 0
     if data.ends_weak(word):
-        weak = 2 if key in data.subjects or core in data.subjects else 3
-    elif key in data.weak or core in data.weak:
+        weak = 2 if not {key, core}.isdisjoint(data.subjects) else 3
+    elif not {key, core}.isdisjoint(data.weak):
         weak = 1
     # a capitalised word that may start a name (not a function word); 2: in capitals
     name = (2 if _shouted(word) else 1) if word[:1].isupper() and word.isalpha() and key not in data.weak else 0
@@ -530,7 +533,8 @@ def break_penalty(left: str, right: str, lang: str = "fr") -> float:
     """How bad it is to cut between the words ``left`` and ``right`` (0 is best).
 
     0 after a sentence end (a number ending with a full stop before a capital: ``2000. Je``),
-    1 after clause punctuation, 2 before a conjunction, a relative pronoun or a preposition, 4
+    1 after clause punctuation, 2 before a conjunction, a relative pronoun or a preposition
+    (after a determiner that stands alone there too: ``il y en a un | qui``), 4
     elsewhere, 10 after a pronoun or an adjective or adverb that comes before its word
     (``grande | cérémonie``) and before the ``pas`` of a negation, :data:`CLITIC_END` after a subject
     pronoun (``qu'ils | entrent``), :data:`WEAK_END` after another word a line must not end on (a
@@ -544,6 +548,8 @@ def break_penalty(left: str, right: str, lang: str = "fr") -> float:
     (0.0, 1000.0, 2.0)
     >>> break_penalty("devant", "la"), break_penalty("and", "the", "en")
     (30.0, 30.0)
+    >>> break_penalty("un", "homme"), break_penalty("un", "qui"), break_penalty("le", "qui")
+    (1000.0, 2.0, 1000.0)
     """
     return _verdicts((left, right), lang)[0]
 
@@ -565,6 +571,8 @@ def _verdicts(words: Sequence[str], lang: str) -> list[float]:
         elif (number and not join and counted) or (name and capital and name + capital < 4):
             # a number and its unit; a first and a last name, "Tech Co", "Open AI" (not a line in capitals)
             out.append(UNBREAKABLE)
+        elif weak == 4:
+            out.append(2.0 if join else UNBREAKABLE)   # "il y en a un | qui", "un | de mes amis"
         elif weak == 3:
             out.append(WEAK_END)
         elif weak == 2:

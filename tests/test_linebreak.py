@@ -166,3 +166,20 @@ def test_an_expression_is_the_last_cut_taken():
     cuts = pair_penalties(words, "fr")
     assert cuts[2] == INSIDE_EXPRESSION > cuts[4] == UNBREAKABLE   # "parce | que", then "la | maison"
     assert break_lines("elle dit que c'est-à-dire que", 18, 2) == ("elle dit que", "c'est-à-dire que")
+
+
+@pytest.mark.parametrize("text, lang, lines", [
+    ("du moment où il y en a un qui va vraiment s'enrhumer.", "fr",
+     ("du moment où il y en a un", "qui va vraiment s'enrhumer.")),
+    ("That I'm willing to fight for those who cannot fight for themselves.", "en",
+     ("That I'm willing to fight for those", "who cannot fight for themselves.")),
+])
+def test_a_determiner_standing_alone_may_end_a_line_before_a_relative(text, lang, lines):
+    """``un`` in ``il y en a un qui``, ``those`` in ``those who`` are pronouns, not articles: the
+    natural cut is before the relative, not after the next word."""
+    assert break_lines(text, 42, 2, lang) == lines
+
+
+def test_an_article_still_stays_with_its_noun():
+    assert break_penalty("un", "homme") == break_penalty("les", "qui") == UNBREAKABLE
+    assert break_penalty("un", "qui") == break_penalty("un", "pour") == break_penalty("some", "of", "en") == 2.0

@@ -118,6 +118,12 @@ def test_a_line_ending_on_a_weak_word_is_flagged_unless_punctuation_follows():
     assert q.weak_line_ends == 3 and q.lines == 8
 
 
+def test_a_determiner_standing_alone_before_a_relative_is_no_weak_end():
+    cues = _cues(("Il y en a un", "qui part."), ("Il en reste un",), ("pour toi.",), ("Il y a un", "homme."))
+    q = measure_quality(cues, FR, "fr", expressions=())
+    assert [(f.finding.cue, f.finding.value) for f in q.flags] == [(4, "un")]   # "un | homme": an article
+
+
 def test_every_word_of_the_builders_lists_is_weak_at_a_line_end():
     for lang in ("fr", "en"):
         data = language_data(lang)
