@@ -20,6 +20,11 @@ start at once, by dynamic programming over candidate frames in each fragment's w
   the turn when nothing else marks it, between two voices with no pause), and more inside
   silence or inside running sound; a loud frame is speech's only near a frame the voice
   detector does not call silence (a music bed's note is no start);
+* **a second pass hears each line's own voice**: with every start chosen once, each fragment's
+  pitch is the median of its speech's voiced frames (its core, away from the windows), and
+  every start is chosen again, each candidate saving :data:`_FIT_PITCH` for every voiced frame
+  of its window whose pitch is nearer the line it falls to than the line on the other side
+  of it (and paying as much for every one the other way);
 * **a fragment costs its syllables**: the syllable nuclei heard between its start and the next
   one (peaks of the voice band standing :data:`PROMINENCE_DB` above the dip before them, where
   the detector hears a voice)
@@ -79,7 +84,7 @@ _START_RISE = 4.0        # saved at a rise after enough quiet
 _START_DIP = 1.5         # saved at the bottom of a dip
 _START_SILENT = 3.0      # paid by a start in silence (nothing loud in the next 50 ms)
 _START_INSIDE = 3.0      # paid by a start inside running sound (no quiet just before it, no dip)
-_START_TURN = 3.0        # saved where the voice's pitch jumps (another person speaks)
+_START_TURN = 2.5        # saved where the voice's pitch jumps (another person speaks)
 TURN_SEMITONES = 6.0     # the jump between the pitch of the 0.25 s before and after that is a sure turn
 TURN_MOST = 18.0         # a jump beyond this (one and a half octaves: more than two adults' voices differ)
 _TURN_BEYOND = 0.25      # is mostly the pitch read an octave off, and counts this much
@@ -103,6 +108,11 @@ _SPLIT = 0.1             # saved per unit of timbre scatter a change of voice at
 _SPLIT_REACH = 300       # frames: the speech compared around a window (at most 3 s either side)
 _SPLIT_NULL = 20.0       # what one voice's own phonemes explain as well (the 90th percentile of
                          # boundaries inside one voice, in continuous talk): no change of voice
+_FIT_PITCH = 0.05        # saved per voiced frame of a window whose pitch is nearer the line it is given to
+_FIT_SEMITONES = 6.0     # than to the line on the other side of the start (a difference beyond this counts
+                         # no more: the pitch read an octave off, or a word said much higher)
+_FIT_CORE = 30           # frames of speech a line's core needs to stand for its voice (else its whole speech)
+_FIT_VOICED = 5          # and voiced frames, for its pitch to be known
 _PRIOR = 0.3             # per second away from the text's own estimate (a tie-breaker)
 
 _VOWELS = re.compile(r"[aeiouyàâäéèêëîïôöùûüœæ]+", re.IGNORECASE)
@@ -329,7 +339,11 @@ def align_fragments(fragments: Sequence[Fragment], sound: Sound, *, max_silence_
     expected = np.array([syllables(f.text) for f in fragments], np.float64)
     ratio = _nuclei_per_syllable(heard, windows, expected)
     voice = [_split_gain(c, _anchors(windows, k), heard) for k, c in enumerate(candidates)]
-    starts = _best_path(candidates, heard, expected * ratio, prior, voice)
+    unary = [_unary(k, candidates, heard, prior, voice) for k in range(len(fragments))]
+    starts = _best_path(candidates, heard, expected * ratio, unary)
+    if _FIT_PITCH:   # a second pass: each line's own voice, as the first one heard it, claims its frames
+        fits = _pitch_fits(candidates, windows, _line_pitches(starts, windows, heard), heard)
+        starts = _best_path(candidates, heard, expected * ratio, [u - f for u, f in zip(unary, fits)])
     return _spans(fragments, starts, heard, prior, max_silence_ms, windows)
 
 
@@ -413,11 +427,11 @@ def _turns(frames: np.ndarray, pitch: np.ndarray) -> np.ndarray:
 
 
 def _best_path(candidates: Sequence[np.ndarray], heard: Listening, expected: np.ndarray,
-               prior: Sequence[SpeechSpan], voice: Sequence[np.ndarray]) -> list[int]:
+               unary: Sequence[np.ndarray]) -> list[int]:
     """The cheapest starts, one per fragment, increasing (dynamic programming over the candidates)."""
     n = len(candidates)
     nuclei = heard.nuclei
-    cost = _unary(0, candidates, heard, prior, voice)
+    cost = unary[0]
     back: list[np.ndarray] = []
     for k in range(1, n):
         here, before = candidates[k], candidates[k - 1]
@@ -432,7 +446,7 @@ def _best_path(candidates: Sequence[np.ndarray], heard: Listening, expected: np.
         if not np.isfinite(best).any():   # no order fits (a window inside the one before): keep going
             best = np.where(np.isfinite(best), best, cost.min())
         back.append(choice)
-        cost = best + _unary(k, candidates, heard, prior, voice)
+        cost = best + unary[k]
     path = [int(np.argmin(cost))]
     for choice in reversed(back):
         path.append(int(choice[path[-1]]))
@@ -547,3 +561,51 @@ def _end(start: int, stop: int, heard: Listening) -> int:
 def _last_length(fragment: Fragment, prior: SpeechSpan) -> int:
     """How far the last fragment's speech may run (twice the text's estimate, in frames)."""
     return max(2 * (prior.end_ms - prior.start_ms) // FRAME_MS, 100)
+
+
+def _line_pitches(starts: Sequence[int], windows: Sequence[tuple[int, int]], heard: Listening) -> np.ndarray:
+    """Each fragment's pitch as a first pass placed it: the median pitch of the voiced frames of
+    its speech (of its core, between its own window and the next, when that has
+    :data:`_FIT_CORE` frames of speech: the windows are where the first pass may be wrong), NaN
+    when fewer than :data:`_FIT_VOICED` are voiced."""
+    n = len(starts)
+    top = len(heard.spoken) - 1
+    out = np.full(n, np.nan)
+    for k in range(n):
+        a = starts[k]
+        b = starts[k + 1] if k + 1 < n else a + _SPLIT_REACH
+        core_a, core_b = max(a, windows[k][1] + 1), (min(b, windows[k + 1][0]) if k + 1 < n else b)
+        if core_b > core_a and int(heard.spoken[min(core_b, top)] - heard.spoken[min(core_a, top)]) >= _FIT_CORE:
+            a, b = core_a, core_b
+        a, b = min(a, top), min(max(b, a), top)
+        pitch = heard.pitch[a:b][heard.loud[a:b]]
+        pitch = pitch[~np.isnan(pitch)]
+        if len(pitch) >= _FIT_VOICED:
+            out[k] = float(np.median(pitch))
+    return out
+
+
+def _pitch_fits(candidates: Sequence[np.ndarray], windows: Sequence[tuple[int, int]], pitches: np.ndarray,
+                heard: Listening) -> list[np.ndarray]:
+    """What each candidate start saves by the pitch of its window's speech: every voiced frame
+    before it whose pitch is nearer the fragment before's (see :func:`_line_pitches`) than this
+    one's, and every one from it nearer this one's, counts for the start (up to
+    :data:`_FIT_PITCH` a frame; a frame between the two counts in part), the others against it.
+    Two lines in the same voice have the same pitch and the term is nothing; where the voice
+    changes with no pause, the frames say on which side of each candidate the other voice is."""
+    out = [np.zeros(len(candidates[0]))]
+    for k in range(1, len(candidates)):
+        lo, hi = windows[k]
+        before, here = pitches[k - 1], pitches[k]
+        if np.isnan(before) or np.isnan(here) or hi <= lo:
+            out.append(np.zeros(len(candidates[k])))
+            continue
+        pitch = heard.pitch[lo:hi + 1]
+        voiced = ~np.isnan(pitch) & heard.loud[lo:hi + 1]
+        pitch = np.where(voiced, pitch, 0.0)
+        nearer_before = (np.minimum(np.abs(pitch - here), _FIT_SEMITONES)
+                         - np.minimum(np.abs(pitch - before), _FIT_SEMITONES)) / _FIT_SEMITONES
+        running = np.concatenate([[0.0], np.cumsum(np.where(voiced, nearer_before, 0.0))])
+        at = np.clip(candidates[k], lo, hi + 1) - lo
+        out.append(_FIT_PITCH * (2 * running[at] - running[-1]))
+    return out
