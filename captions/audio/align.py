@@ -21,10 +21,12 @@ start at once, by dynamic programming over candidate frames in each fragment's w
   silence or inside running sound; a loud frame is speech's only near a frame the voice
   detector does not call silence (a music bed's note is no start);
 * **a second pass hears each line's own voice**: with every start chosen once, each fragment's
-  pitch is the median of its speech's voiced frames (its core, away from the windows), and
-  every start is chosen again, each candidate saving :data:`_FIT_PITCH` for every voiced frame
-  of its window whose pitch is nearer the line it falls to than the line on the other side
-  of it (and paying as much for every one the other way);
+  pitch is the median of its speech's voiced frames and its level the median of its loud
+  frames' (its core, away from the windows), and every start is chosen again, each candidate
+  saving :data:`_FIT_PITCH` for every voiced frame of its window whose pitch is nearer the line
+  it falls to than the line on the other side of it, and :data:`_FIT_LEVEL` for every loud
+  frame whose level is (and paying as much for every one the other way): speakers differ in
+  loudness as in pitch;
 * **a fragment costs its syllables**: the syllable nuclei heard between its start and the next
   one (peaks of the voice band standing :data:`PROMINENCE_DB` above the dip before them, where
   the detector hears a voice)
@@ -113,6 +115,9 @@ _FIT_SEMITONES = 6.0     # than to the line on the other side of the start (a di
                          # no more: the pitch read an octave off, or a word said much higher)
 _FIT_CORE = 30           # frames of speech a line's core needs to stand for its voice (else its whole speech)
 _FIT_VOICED = 5          # and voiced frames, for its pitch to be known
+_FIT_LEVEL = 0.08        # saved per loud frame of a window whose voice-band level is nearer the line it is
+_FIT_DB = 10.0           # given to than the other's (a difference beyond this counts no more: a stressed
+                         # vowel, a faint consonant)
 _PRIOR = 0.3             # per second away from the text's own estimate (a tie-breaker)
 
 _VOWELS = re.compile(r"[aeiouyàâäéèêëîïôöùûüœæ]+", re.IGNORECASE)
@@ -153,6 +158,7 @@ class Listening:
         rise / dip: how good a start each frame is, 0 to 1.
         nuclei: the running count of syllable nuclei before each frame.
         change: how surely the timbre changes at each frame, 0 to 1 (see :func:`_changes`).
+        level: the voice band's level (dB), smoothed over three frames.
     """
 
     loud: np.ndarray
@@ -166,6 +172,7 @@ class Listening:
     change: np.ndarray
     voices: np.ndarray
     spoken: np.ndarray
+    level: np.ndarray
 
     @classmethod
     def of(cls, sound: Sound) -> Listening:
@@ -194,7 +201,7 @@ class Listening:
         voices, spoken = _voice_sums(sound.timbre, loud)
         change = _changes(voices, spoken, loud, CHANGE_MS // FRAME_MS)
         return cls(loud, faint, onset, sound.pitch.astype(np.float32), quiet, rise, dip, nuclei, change, voices,
-                   spoken)
+                   spoken, smooth)
 
 
 def _voice_sums(timbre: np.ndarray, speech: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -341,8 +348,8 @@ def align_fragments(fragments: Sequence[Fragment], sound: Sound, *, max_silence_
     voice = [_split_gain(c, _anchors(windows, k), heard) for k, c in enumerate(candidates)]
     unary = [_unary(k, candidates, heard, prior, voice) for k in range(len(fragments))]
     starts = _best_path(candidates, heard, expected * ratio, unary)
-    if _FIT_PITCH:   # a second pass: each line's own voice, as the first one heard it, claims its frames
-        fits = _pitch_fits(candidates, windows, _line_pitches(starts, windows, heard), heard)
+    if _FIT_PITCH or _FIT_LEVEL:   # a second pass: each line's own voice, as the first one heard it, claims its frames
+        fits = _voice_fits(candidates, windows, starts, heard)
         starts = _best_path(candidates, heard, expected * ratio, [u - f for u, f in zip(unary, fits)])
     return _spans(fragments, starts, heard, prior, max_silence_ms, windows)
 
@@ -563,11 +570,26 @@ def _last_length(fragment: Fragment, prior: SpeechSpan) -> int:
     return max(2 * (prior.end_ms - prior.start_ms) // FRAME_MS, 100)
 
 
-def _line_pitches(starts: Sequence[int], windows: Sequence[tuple[int, int]], heard: Listening) -> np.ndarray:
-    """Each fragment's pitch as a first pass placed it: the median pitch of the voiced frames of
-    its speech (of its core, between its own window and the next, when that has
-    :data:`_FIT_CORE` frames of speech: the windows are where the first pass may be wrong), NaN
-    when fewer than :data:`_FIT_VOICED` are voiced."""
+def _voice_fits(candidates: Sequence[np.ndarray], windows: Sequence[tuple[int, int]], starts: Sequence[int],
+                heard: Listening) -> list[np.ndarray]:
+    """What each candidate start saves by how its window's speech sides with each line's own
+    voice as a first pass (``starts``) placed it: by pitch (its voiced frames) and by level
+    (its loud frames; see :func:`_line_values` and :func:`_side_fits`)."""
+    fits = [np.zeros(len(c)) for c in candidates]
+    for weight, values, clip in ((_FIT_PITCH, heard.pitch, _FIT_SEMITONES), (_FIT_LEVEL, heard.level, _FIT_DB)):
+        if weight:
+            lines = _line_values(starts, windows, heard, values)
+            fits = [f + weight * g for f, g in zip(fits, _side_fits(candidates, windows, lines, values, heard.loud, clip))]
+    return fits
+
+
+def _line_values(starts: Sequence[int], windows: Sequence[tuple[int, int]], heard: Listening,
+                 values: np.ndarray) -> np.ndarray:
+    """Each fragment's own pitch or level as a first pass placed it: the median of ``values`` over
+    the loud frames of its speech where they are known (not NaN: a pitch is known in voiced
+    frames only), read from its core (between its own window and the next) when that has
+    :data:`_FIT_CORE` frames of speech (the windows are where the first pass may be wrong); NaN
+    when fewer than :data:`_FIT_VOICED` frames give it."""
     n = len(starts)
     top = len(heard.spoken) - 1
     out = np.full(n, np.nan)
@@ -578,34 +600,34 @@ def _line_pitches(starts: Sequence[int], windows: Sequence[tuple[int, int]], hea
         if core_b > core_a and int(heard.spoken[min(core_b, top)] - heard.spoken[min(core_a, top)]) >= _FIT_CORE:
             a, b = core_a, core_b
         a, b = min(a, top), min(max(b, a), top)
-        pitch = heard.pitch[a:b][heard.loud[a:b]]
-        pitch = pitch[~np.isnan(pitch)]
-        if len(pitch) >= _FIT_VOICED:
-            out[k] = float(np.median(pitch))
+        known = values[a:b][heard.loud[a:b]]
+        known = known[~np.isnan(known)]
+        if len(known) >= _FIT_VOICED:
+            out[k] = float(np.median(known))
     return out
 
 
-def _pitch_fits(candidates: Sequence[np.ndarray], windows: Sequence[tuple[int, int]], pitches: np.ndarray,
-                heard: Listening) -> list[np.ndarray]:
-    """What each candidate start saves by the pitch of its window's speech: every voiced frame
-    before it whose pitch is nearer the fragment before's (see :func:`_line_pitches`) than this
-    one's, and every one from it nearer this one's, counts for the start (up to
-    :data:`_FIT_PITCH` a frame; a frame between the two counts in part), the others against it.
-    Two lines in the same voice have the same pitch and the term is nothing; where the voice
-    changes with no pause, the frames say on which side of each candidate the other voice is."""
+def _side_fits(candidates: Sequence[np.ndarray], windows: Sequence[tuple[int, int]], lines: np.ndarray,
+               values: np.ndarray, counted: np.ndarray, clip: float) -> list[np.ndarray]:
+    """What each candidate start gains by its window's frames (``counted`` ones where ``values`` is
+    known): every frame before it whose value is nearer the fragment before's (``lines``) than
+    this one's, and every one from it nearer this one's, counts for the start (up to 1 a frame,
+    a difference beyond ``clip`` counting no more; a frame between the two counts in part), the
+    others against it; the caller weighs the sum.  Two lines in the same voice have the same
+    value and the term is nothing; where the voice changes with no pause, the frames say on
+    which side of each candidate the other voice is."""
     out = [np.zeros(len(candidates[0]))]
     for k in range(1, len(candidates)):
         lo, hi = windows[k]
-        before, here = pitches[k - 1], pitches[k]
+        before, here = lines[k - 1], lines[k]
         if np.isnan(before) or np.isnan(here) or hi <= lo:
             out.append(np.zeros(len(candidates[k])))
             continue
-        pitch = heard.pitch[lo:hi + 1]
-        voiced = ~np.isnan(pitch) & heard.loud[lo:hi + 1]
-        pitch = np.where(voiced, pitch, 0.0)
-        nearer_before = (np.minimum(np.abs(pitch - here), _FIT_SEMITONES)
-                         - np.minimum(np.abs(pitch - before), _FIT_SEMITONES)) / _FIT_SEMITONES
-        running = np.concatenate([[0.0], np.cumsum(np.where(voiced, nearer_before, 0.0))])
+        value = values[lo:hi + 1]
+        known = ~np.isnan(value) & counted[lo:hi + 1]
+        value = np.where(known, value, 0.0)
+        nearer_before = (np.minimum(np.abs(value - here), clip) - np.minimum(np.abs(value - before), clip)) / clip
+        running = np.concatenate([[0.0], np.cumsum(np.where(known, nearer_before, 0.0))])
         at = np.clip(candidates[k], lo, hi + 1) - lo
-        out.append(_FIT_PITCH * (2 * running[at] - running[-1]))
+        out.append(2 * running[at] - running[-1])
     return out
