@@ -110,7 +110,7 @@ _SPLIT = 0.1             # saved per unit of timbre scatter a change of voice at
 _SPLIT_REACH = 300       # frames: the speech compared around a window (at most 3 s either side)
 _SPLIT_NULL = 20.0       # what one voice's own phonemes explain as well (the 90th percentile of
                          # boundaries inside one voice, in continuous talk): no change of voice
-_FIT_PITCH = 0.05        # saved per voiced frame of a window whose pitch is nearer the line it is given to
+_FIT_PITCH = 0.08        # saved per voiced frame of a window whose pitch is nearer the line it is given to
 _FIT_SEMITONES = 6.0     # than to the line on the other side of the start (a difference beyond this counts
                          # no more: the pitch read an octave off, or a word said much higher)
 _FIT_CORE = 30           # frames of speech a line's core needs to stand for its voice (else its whole speech)
