@@ -476,6 +476,25 @@ def test_each_line_s_own_level_claims_the_frames_of_its_window() -> None:
     assert both[1].max() == pytest.approx(_FIT_LEVEL * side[1].max())
 
 
+def test_a_start_the_detector_made_moves_back_to_where_the_sound_begins() -> None:
+    """The voice detector misses a slowed line's first syllable: the start it makes (where its
+    voice begins) moves back over the sound just before it, as loud, to where that begins; a
+    run of sound longer than :data:`HEAD_MS` before it is a bed, and the start stays (as it does
+    when the run goes on before the fragment's window)."""
+    pytest.importorskip("numpy")
+    from captions.audio.align import HEAD_MS, Listening, _head
+
+    hiss, loud = -30.0, 10.0
+    missed = [0.0] * 70 + [0.9] * 60                      # no voice heard until 0.7 s
+    heard = Listening.of(_sound([hiss] * 50 + [loud] * 80, missed))
+    start = 64                                            # where the detector's voice begins (it reaches 60 ms back)
+    assert heard.onset[start] and not heard.onset[start - 1] and heard.sounding[50:start].all()
+    assert _head(0, [start], [(0, 99)], heard) == 50      # the sound begins at 0.5 s
+    assert _head(0, [start], [(55, 99)], heard) == start  # the sound goes on before its window: not known, stays
+    long = Listening.of(_sound([hiss] * 20 + [loud] * 110, missed))
+    assert 64 - 20 > HEAD_MS // 10 and _head(0, [start], [(0, 99)], long) == start
+
+
 def test_a_start_after_a_pause_takes_in_half_its_faint_first_consonant() -> None:
     pytest.importorskip("numpy")
     from captions.audio.align import LEAD_MS, Listening, _lead_in

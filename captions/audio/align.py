@@ -36,6 +36,9 @@ start at once, by dynamic programming over candidate frames in each fragment's w
   fragment to the next (continuous talk has few silences at fragment boundaries: the counts
   place most of those starts).
 
+A start the voice detector alone makes (the sound just before it is as loud, but the detector
+hears no voice there yet: it misses some lines' first syllable) moves back to where that sound
+begins, by at most :data:`HEAD_MS`.
 A start after a pause takes in half the faint sound just before the first loud frame (at most
 :data:`LEAD_MS`: a voiceless first consonant, ``s`` or ``f``, is faint; a codec's pre-echo looks
 the same, so half).  A fragment's speech ends after the last run of loud frames (near the
@@ -65,7 +68,7 @@ from .speech import FRAME_MS, Sound
 
 __all__ = ["align_fragments", "syllables", "Listening", "QUIET_LEAST_MS", "QUIET_FULL_MS", "INNER_PAUSE_MS", "TAIL_MS",
            "MIN_RUN_MS", "SPEECH_REACH_MS", "PROMINENCE_DB", "TURN_SEMITONES", "TURN_MOST", "CHANGE_MS",
-           "PAUSE_MS", "LEAD_MS"]
+           "PAUSE_MS", "LEAD_MS", "HEAD_MS"]
 
 QUIET_LEAST_MS = 30      # a rise after less quiet is a syllable, not a start (a stop consonant's closure)
 QUIET_FULL_MS = 250      # a rise after this much quiet is a sure start
@@ -74,6 +77,7 @@ _PAUSE_MORE = 0.5        # its rise counts this much more (a line's first word, 
 _STEP = 3                # candidate starts: every 30 ms, plus every rise and every dip
 _MIN_FRAGMENT = 5        # frames: a fragment lasts at least 50 ms
 INNER_PAUSE_MS = 1200    # a fragment's speech goes on through pauses this long (a full stop in slow speech)
+HEAD_MS = 250            # a start where only the detector's speech begins moves back over this much sound at most
 LEAD_MS = 150            # a start after a pause takes in the faint sound just before it, at most this long
 _LEAD_SHARE = 0.5        # half of it: a voiceless first consonant and a codec's pre-echo look alike
 TAIL_MS = 30             # and ends with the faint tail of its last loud frame, at most this long
@@ -159,6 +163,7 @@ class Listening:
         nuclei: the running count of syllable nuclei before each frame.
         change: how surely the timbre changes at each frame, 0 to 1 (see :func:`_changes`).
         level: the voice band's level (dB), smoothed over three frames.
+        sounding: as ``onset``, in or out of the detector's speech spans.
     """
 
     loud: np.ndarray
@@ -173,6 +178,7 @@ class Listening:
     voices: np.ndarray
     spoken: np.ndarray
     level: np.ndarray
+    sounding: np.ndarray
 
     @classmethod
     def of(cls, sound: Sound) -> Listening:
@@ -182,7 +188,8 @@ class Listening:
             in_span[max(a // FRAME_MS - 5, 0):b // FRAME_MS + 5] = True
         loud = audible(level, sound.hiss) & in_span
         faint = audible(level, sound.hiss, TAIL_DB) & in_span
-        onset = audible(level, sound.hiss, onset=True) & in_span   # a bed's note under the voice is no start
+        sounding = audible(level, sound.hiss, onset=True)
+        onset = sounding & in_span   # a bed's note under the voice is no start
         onset &= _near(sound.voice >= OFF, SPEECH_REACH_MS // FRAME_MS)   # nor one where no voice is heard
         quiet = _quiet_runs(onset, PAUSE_MS // FRAME_MS)
         rise = np.zeros(len(level), np.float32)
@@ -201,7 +208,7 @@ class Listening:
         voices, spoken = _voice_sums(sound.timbre, loud)
         change = _changes(voices, spoken, loud, CHANGE_MS // FRAME_MS)
         return cls(loud, faint, onset, sound.pitch.astype(np.float32), quiet, rise, dip, nuclei, change, voices,
-                   spoken, smooth)
+                   spoken, smooth, sounding)
 
 
 def _voice_sums(timbre: np.ndarray, speech: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -351,6 +358,7 @@ def align_fragments(fragments: Sequence[Fragment], sound: Sound, *, max_silence_
     if _FIT_PITCH or _FIT_LEVEL:   # a second pass: each line's own voice, as the first one heard it, claims its frames
         fits = _voice_fits(candidates, windows, starts, heard)
         starts = _best_path(candidates, heard, expected * ratio, [u - f for u, f in zip(unary, fits)])
+    starts = [_head(k, starts, windows, heard) for k in range(len(starts))]
     return _spans(fragments, starts, heard, prior, max_silence_ms, windows)
 
 
@@ -524,6 +532,24 @@ def _spans(fragments: Sequence[Fragment], starts: Sequence[int], heard: Listenin
         pause = k + 1 == n or (stop - end) * FRAME_MS > max_silence_ms
         out.append(SpeechSpan(start_ms=start_ms, end_ms=end_ms, rate_cps=rate, pause_after=pause))
     return tuple(out)
+
+
+def _head(k: int, starts: Sequence[int], windows: Sequence[tuple[int, int]], heard: Listening) -> int:
+    """Fragment ``k``'s start, moved back to where its sound begins when it is a rise only the
+    voice detector made (the sound just before it as loud, near the voice's own level, but out
+    of the detector's speech: it missed the line's first syllable, a slowed or quiet one), by at
+    most :data:`HEAD_MS`, within its window and not to within :data:`_MIN_FRAGMENT` frames of the
+    fragment before's start; a run of sound longer than that (or going on past those bounds) is
+    the bed, or not known to begin here, and the start stays."""
+    start = starts[k]
+    sounding = heard.sounding
+    if start <= 0 or not heard.onset[start] or heard.onset[start - 1] or not sounding[start - 1]:
+        return start
+    least = max(windows[k][0], starts[k - 1] + _MIN_FRAGMENT if k else 0, start - HEAD_MS // FRAME_MS)
+    at = start
+    while at > least and sounding[at - 1]:
+        at -= 1
+    return start if at > 0 and sounding[at - 1] else at
 
 
 def _lead_in(start: int, floor: int, heard: Listening) -> int:
