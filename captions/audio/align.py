@@ -44,9 +44,9 @@ A start after a pause takes in half the faint sound just before the first loud f
 the same, so half).  A fragment's speech ends after the last run of loud frames (near the
 voice's own level: a bed's note after it does not keep it going) its speech reaches before the
 next start (through pauses of up to :data:`INNER_PAUSE_MS`; runs too short to be speech, a note
-or a click of the bed, do not count), with its faint tail; a pause follows when the silence after it is long enough that a cue
-held over it would sit over silence longer than the preset allows (``max_silence_ms``, the
-preset's chaining gap).
+or a click of the bed, do not count), with its faint tail; a pause follows when the silence
+after it is long enough that a cue held over it would sit over silence longer than the preset
+allows (``max_silence_ms``, the preset's chaining gap).
 The result is the same :class:`~captions.timing.SpeechSpan` sequence
 :func:`captions.timing.estimate_speech` gives from the text alone, so the cue builder is the
 same with or without the sound.  Where the sound has nothing in a fragment's window (the media
@@ -605,7 +605,8 @@ def _voice_fits(candidates: Sequence[np.ndarray], windows: Sequence[tuple[int, i
     for weight, values, clip in ((_FIT_PITCH, heard.pitch, _FIT_SEMITONES), (_FIT_LEVEL, heard.level, _FIT_DB)):
         if weight:
             lines = _line_values(starts, windows, heard, values)
-            fits = [f + weight * g for f, g in zip(fits, _side_fits(candidates, windows, lines, values, heard.loud, clip))]
+            sides = _side_fits(candidates, windows, lines, values, heard.loud, clip)
+            fits = [f + weight * g for f, g in zip(fits, sides)]
     return fits
 
 
