@@ -192,14 +192,12 @@ def film_errors() -> None:
     transcript = read_transcript(TIMING / "film-fr.txt")
     preset = get_preset("fr-tv")
     cues = [("text alone", convert_transcript(transcript, preset))]
-    rows = []
+    rows = [("text alone (estimate_speech)", estimate_speech(transcript.fragments), film_replay(FILM)[1])]
     for label, cast in (("", FILM), (", second cast", OTHER_FILM), (", third cast (never tuned on)", THIRD_FILM)):
         media, placed = film_replay(cast)
         sound = _sound(media)
         cues.append((f"--media{label}", convert_transcript(
             transcript, preset, speech=lambda f, p: align_fragments(f, sound, max_silence_ms=p.chain_gap_ms))))
-        if not rows:
-            rows.append(("text alone (estimate_speech)", estimate_speech(transcript.fragments), placed))
         rows.append((f"--media (align_fragments){label}",
                      align_fragments(transcript.fragments, sound, max_silence_ms=preset.chain_gap_ms), placed))
     print("\n### The film replay: cues against the human timing (1,330 lines, preset fr-tv)\n")

@@ -352,8 +352,7 @@ def align_fragments(fragments: Sequence[Fragment], sound: Sound, *, max_silence_
     candidates = [_candidates(lo, hi, heard, prior[k].start_ms // FRAME_MS) for k, (lo, hi) in enumerate(windows)]
     expected = np.array([syllables(f.text) for f in fragments], np.float64)
     ratio = _nuclei_per_syllable(heard, windows, expected)
-    voice = [_split_gain(c, _anchors(windows, k), heard) for k, c in enumerate(candidates)]
-    unary = [_unary(k, candidates, heard, prior, voice) for k in range(len(fragments))]
+    unary = [_unary(c, heard, prior[k], _anchors(windows, k)) for k, c in enumerate(candidates)]
     starts = _best_path(candidates, heard, expected * ratio, unary)
     if _FIT_PITCH or _FIT_LEVEL:   # a second pass: each line's own voice, as the first one heard it, claims its frames
         fits = _voice_fits(candidates, windows, starts, heard)
@@ -496,12 +495,12 @@ def _split_gain(frames: np.ndarray, anchors: tuple[int, int], heard: Listening) 
     return gain
 
 
-def _unary(k: int, candidates: Sequence[np.ndarray], heard: Listening, prior: Sequence[SpeechSpan],
-           voice: Sequence[np.ndarray]) -> np.ndarray:
-    """What each of fragment ``k``'s candidate starts costs on its own: the sound there, the
-    distance from the text's estimate, and the change of voice it explains (see :func:`_split_gain`)."""
-    cost: np.ndarray = (_start_cost(candidates[k], heard) + _prior_cost(candidates[k], prior[k])
-                        - _SPLIT * np.maximum(voice[k] - _SPLIT_NULL, 0.0))
+def _unary(frames: np.ndarray, heard: Listening, prior: SpeechSpan, anchors: tuple[int, int]) -> np.ndarray:
+    """What each of a fragment's candidate starts ``frames`` costs on its own: the sound there,
+    the distance from the text's estimate ``prior``, and the change of voice it explains over
+    the stretch ``anchors`` (see :func:`_split_gain`)."""
+    cost: np.ndarray = (_start_cost(frames, heard) + _prior_cost(frames, prior)
+                        - _SPLIT * np.maximum(_split_gain(frames, anchors, heard) - _SPLIT_NULL, 0.0))
     return cost
 
 
@@ -546,9 +545,7 @@ def _head(k: int, starts: Sequence[int], windows: Sequence[tuple[int, int]], hea
     if start <= 0 or not heard.onset[start] or heard.onset[start - 1] or not sounding[start - 1]:
         return start
     least = max(windows[k][0], starts[k - 1] + _MIN_FRAGMENT if k else 0, start - HEAD_MS // FRAME_MS)
-    at = start
-    while at > least and sounding[at - 1]:
-        at -= 1
+    at = _run_start(sounding, start, least)
     return start if at > 0 and sounding[at - 1] else at
 
 
@@ -560,12 +557,23 @@ def _lead_in(start: int, floor: int, heard: Listening) -> int:
         return start
     faint = heard.faint
     least = max(floor, start - LEAD_MS // FRAME_MS, 0)
-    at = start
-    while at > least and faint[at - 1]:
-        at -= 1
+    at = _run_start(faint, start, least)
     if at == least and at > floor and at > 0 and faint[at - 1]:
         return start
     return start - int(round((start - at) * _LEAD_SHARE))
+
+
+def _run_start(mask: np.ndarray, start: int, least: int) -> int:
+    """Where the run of ``mask`` frames just before ``start`` begins, looking back no further
+    than ``least`` (``start`` itself when the frame before it is not in ``mask``).
+
+    >>> _run_start(np.array([0, 1, 1, 1, 0], bool), 4, 0), _run_start(np.array([0, 1, 1, 1, 0], bool), 4, 2)
+    (1, 2)
+    """
+    at = start
+    while at > least and mask[at - 1]:
+        at -= 1
+    return at
 
 
 def _end(start: int, stop: int, heard: Listening) -> int:
