@@ -61,7 +61,7 @@ def read_cached(digest: str, source: str) -> Sound | None:
             hiss = data["hiss"].astype(np.float32)
             voice = data["voice"].astype(np.float32)
             pitch = data["pitch"].astype(np.float32)
-            timbre = data["timbre"].astype(_KEPT)
+            timbre = data["timbre"].astype(_KEPT, copy=False)   # stored in _KEPT: not copied again
             spans = tuple((int(a), int(b)) for a, b in data["spans"].reshape(-1, 2))
     except (OSError, KeyError, ValueError):
         return None
