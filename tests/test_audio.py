@@ -436,7 +436,7 @@ def test_each_line_s_own_pitch_claims_the_frames_of_its_window() -> None:
     each candidate start each voice is, wherever the first pass put the start; two lines in
     the same voice leave every candidate as it was."""
     np = pytest.importorskip("numpy")
-    from captions.audio.align import _FIT_SEMITONES, Listening, _line_values, _side_fits
+    from captions.audio.align import _FIT_SEMITONES, Listening, _cores, _line_values, _side_fits
 
     windows = [(0, 99), (250, 349), (600, 699)]   # the middle fragment may start anywhere in 2.5-3.5 s
     candidates = [np.arange(0, 100), np.arange(250, 350), np.arange(600, 700)]
@@ -445,7 +445,7 @@ def test_each_line_s_own_pitch_claims_the_frames_of_its_window() -> None:
         n = len(pitch)
         heard = Listening.of(_sound([25.0] * n, [0.9] * n, pitch))  # type: ignore[arg-type]
         heard = dataclasses.replace(heard, loud=np.ones(n, bool), spoken=np.arange(n + 1))   # all of it speech
-        pitches = _line_values([0, 250, 600], windows, heard, heard.pitch)   # a first pass that started it too early
+        pitches = _line_values(_cores([0, 250, 600], windows, heard), heard.loud, heard.pitch)   # a first pass that started it too early
         return _side_fits(candidates, windows, pitches, heard.pitch, heard.loud, _FIT_SEMITONES)
 
     unvoiced = [float("nan")] * 3
@@ -461,14 +461,14 @@ def test_each_line_s_own_level_claims_the_frames_of_its_window() -> None:
     """The same for loudness: a louder voice's line that follows a softer one with no pause
     claims the loud frames at its level, and the start is where the level steps up."""
     np = pytest.importorskip("numpy")
-    from captions.audio.align import _FIT_DB, _FIT_LEVEL, Listening, _line_values, _side_fits, _voice_fits
+    from captions.audio.align import _FIT_DB, _FIT_LEVEL, Listening, _cores, _line_values, _side_fits, _voice_fits
 
     windows = [(0, 99), (250, 349), (600, 699)]
     candidates = [np.arange(0, 100), np.arange(250, 350), np.arange(600, 700)]
     level = [20.0] * 310 + [32.0] * 390                  # the second voice, 12 dB louder, from 3.1 s
     heard = Listening.of(_sound(level, [0.9] * len(level)))  # type: ignore[arg-type]
     heard = dataclasses.replace(heard, loud=np.ones(len(level), bool), spoken=np.arange(len(level) + 1))
-    levels = _line_values([0, 250, 600], windows, heard, heard.level)
+    levels = _line_values(_cores([0, 250, 600], windows, heard), heard.loud, heard.level)
     assert levels[0] == pytest.approx(20.0) and levels[1] == pytest.approx(32.0)
     side = _side_fits(candidates, windows, levels, heard.level, heard.loud, _FIT_DB)
     assert abs(int(np.argmax(side[1])) + 250 - 310) <= 1

@@ -162,6 +162,8 @@ class Listening:
         rise / dip: how good a start each frame is, 0 to 1.
         nuclei: the running count of syllable nuclei before each frame.
         change: how surely the timbre changes at each frame, 0 to 1 (see :func:`_changes`).
+        voices / spoken: the running sums of the loud frames' timbre and the running count of
+            the loud frames (see :func:`_voice_sums`).
         level: the voice band's level (dB), smoothed over three frames.
         sounding: as ``onset``, in or out of the detector's speech spans.
     """
@@ -400,8 +402,8 @@ def _nuclei_per_syllable(heard: Listening, windows: Sequence[tuple[int, int]], e
 
 
 def _start_cost(frames: np.ndarray, heard: Listening) -> np.ndarray:
-    loud_before = np.concatenate([[0], np.cumsum(heard.loud)])
-    silent = loud_before[np.minimum(frames + 5, len(heard.loud))] == loud_before[frames]   # nothing loud in 50 ms
+    counted = heard.spoken   # loud frames before each frame
+    silent = counted[np.minimum(frames + 5, len(heard.loud))] == counted[frames]   # nothing loud in the next 50 ms
     inside = (heard.quiet_before[frames] == 0) & heard.onset[frames] & ~silent
     cost: np.ndarray = (-_START_RISE * heard.rise[frames] - _START_DIP * heard.dip[frames] + _START_SILENT * silent
                         + _START_INSIDE * inside * (1.0 - heard.dip[frames])
@@ -626,32 +628,40 @@ def _voice_fits(candidates: Sequence[np.ndarray], windows: Sequence[tuple[int, i
     voice as a first pass (``starts``) placed it: by pitch (its voiced frames) and by level
     (its loud frames; see :func:`_line_values` and :func:`_side_fits`)."""
     fits = [np.zeros(len(c)) for c in candidates]
+    cores = _cores(starts, windows, heard)
     for weight, values, clip in ((_FIT_PITCH, heard.pitch, _FIT_SEMITONES), (_FIT_LEVEL, heard.level, _FIT_DB)):
         if weight:
-            lines = _line_values(starts, windows, heard, values)
+            lines = _line_values(cores, heard.loud, values)
             sides = _side_fits(candidates, windows, lines, values, heard.loud, clip)
             fits = [f + weight * g for f, g in zip(fits, sides)]
     return fits
 
 
-def _line_values(starts: Sequence[int], windows: Sequence[tuple[int, int]], heard: Listening,
-                 values: np.ndarray) -> np.ndarray:
-    """Each fragment's own pitch or level as a first pass placed it: the median of ``values`` over
-    the loud frames of its speech where they are known (not NaN: a pitch is known in voiced
-    frames only), read from its core (between its own window and the next) when that has
-    :data:`_FIT_CORE` frames of speech (the windows are where the first pass may be wrong); NaN
-    when fewer than :data:`_FIT_VOICED` frames give it."""
+def _cores(starts: Sequence[int], windows: Sequence[tuple[int, int]], heard: Listening) -> list[tuple[int, int]]:
+    """The stretch each fragment's own voice is read from, as a first pass (``starts``) placed
+    it: its core (between its own window and the next) when that has :data:`_FIT_CORE` frames
+    of speech (the windows are where the first pass may be wrong), else its whole speech."""
     n = len(starts)
     top = len(heard.spoken) - 1
-    out = np.full(n, np.nan)
+    out = []
     for k in range(n):
         a = starts[k]
         b = starts[k + 1] if k + 1 < n else a + _SPLIT_REACH
         core_a, core_b = max(a, windows[k][1] + 1), (min(b, windows[k + 1][0]) if k + 1 < n else b)
         if core_b > core_a and int(heard.spoken[min(core_b, top)] - heard.spoken[min(core_a, top)]) >= _FIT_CORE:
             a, b = core_a, core_b
-        a, b = min(a, top), min(max(b, a), top)
-        known = values[a:b][heard.loud[a:b]]
+        a = min(a, top)
+        out.append((a, min(max(b, a), top)))
+    return out
+
+
+def _line_values(cores: Sequence[tuple[int, int]], loud: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """Each fragment's own pitch or level: the median of ``values`` over the ``loud`` frames of
+    its core (see :func:`_cores`) where they are known (not NaN: a pitch is known in voiced
+    frames only); NaN when fewer than :data:`_FIT_VOICED` frames give it."""
+    out = np.full(len(cores), np.nan)
+    for k, (a, b) in enumerate(cores):
+        known = values[a:b][loud[a:b]]
         known = known[~np.isnan(known)]
         if len(known) >= _FIT_VOICED:
             out[k] = float(np.median(known))
