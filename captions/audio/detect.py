@@ -11,7 +11,10 @@ One pass over the decoded samples (:mod:`.decode`, block by block, memory flat i
   on the half second before it), so they run on ``workers`` threads (the model's calls release
   the interpreter's lock) and the result does not depend on how many there are;
 * **the pitch** of the voice (70-400 Hz) every 20 ms, from the autocorrelation of a 40 ms window
-  (NaN where no period stands out): where it jumps, another person speaks (:mod:`.align`);
+  divided by the window's own (as Praat does: a low voice's period stands out as well as a high
+  one's), at half the strongest lag when that correlates nearly as well (a steady voice is not
+  read an octave low); NaN where no period stands out: where it jumps, another person speaks
+  (:mod:`.align`);
 * **the timbre** of each frame: the shape of its spectrum, as :data:`TIMBRE_COEFFICIENTS`
   cepstral coefficients of :data:`_MEL_BANDS` mel bands (100-7600 Hz) from the same 20 ms
   spectrum as the levels, the overall level left out (the first coefficient): one voice keeps
@@ -64,8 +67,16 @@ _PITCH_FRAME = 4 * _HOP                         # a 40 ms window for the pitch: 
 _PITCH_FFT = 1024                               # long enough that the lags read do not wrap around
 _PITCH_LAGS = (SAMPLE_RATE // 400, SAMPLE_RATE // 70)   # a voice's pitch: 70-400 Hz
 _VOICED = 0.5                                   # the autocorrelation at the period, against lag 0
+_HALF = 0.9                                     # a period is read at half a lag that reaches this share of the
+                                                # lag's correlation (a steady voice correlates as well at twice
+                                                # its period: its pitch is not an octave lower)
 _MEL_BANDS = 20                                 # the timbre: mel bands from 100 to 7600 Hz
 TIMBRE_COEFFICIENTS = 12                        # and the cepstral coefficients 1-12 kept of them
+
+# the Hann window's own autocorrelation: a windowed signal's is lowered by it at every lag (at a 70 Hz
+# period, to 0.42), and divided by it (Boersma 1993)
+_WINDOW_CORRELATION = np.fft.irfft(np.abs(np.fft.rfft(np.hanning(_PITCH_FRAME), _PITCH_FFT)) ** 2).astype(np.float32)
+_WINDOW_CORRELATION /= _WINDOW_CORRELATION[0]
 
 
 def _mel_cepstrum() -> tuple[np.ndarray, np.ndarray]:
@@ -148,9 +159,15 @@ def _pitch(block: _Block) -> np.ndarray:
     frames = np.lib.stride_tricks.sliding_window_view(samples, _PITCH_FRAME)[: count * _HOP: 2 * _HOP]
     spectrum = np.fft.rfft(frames * np.hanning(_PITCH_FRAME).astype(np.float32), _PITCH_FFT, axis=1)
     lo, hi = _PITCH_LAGS
-    correlation = np.fft.irfft(spectrum.real ** 2 + spectrum.imag ** 2, axis=1)[:, :hi]
-    lag = lo + np.argmax(correlation[:, lo:hi], axis=1)
-    strength = correlation[np.arange(len(frames)), lag] / np.maximum(correlation[:, 0], 1e-9)
+    correlation = np.fft.irfft(spectrum.real ** 2 + spectrum.imag ** 2, axis=1)[:, :hi] / _WINDOW_CORRELATION[:hi]
+    normal = correlation[:, lo:hi] / np.maximum(correlation[:, :1], 1e-9)
+    rows = np.arange(len(frames))
+    at = np.argmax(normal, axis=1)
+    halves = np.clip((at + lo)[:, None] // 2 + np.array([-1, 0, 1]) - lo, 0, hi - lo - 1)   # half the lag, +-1
+    halved = halves[rows, np.argmax(normal[rows[:, None], halves], axis=1)]
+    at = np.where(((at + lo) // 2 - 1 >= lo) & (normal[rows, halved] >= _HALF * normal[rows, at]), halved, at)
+    lag = lo + at
+    strength = normal[rows, at]
     pitch: np.ndarray = np.where(strength >= _VOICED, 12 * np.log2(SAMPLE_RATE / lag), np.nan).astype(np.float32)
     return np.repeat(pitch, 2)[:count]
 
