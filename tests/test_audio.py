@@ -269,8 +269,8 @@ def test_continuous_talk_starts_closer_than_the_text_alone(talk: tuple[list[Frag
 
 
 @pytest.mark.xfail(strict=True, reason="issue 12's goal for continuous talk (mean start error <= 120 ms) is met on "
-                                       "the benchmark's replay (about 113 ms, benchmarks/bench_audio.py) but not in "
-                                       "the tests' voices over a hum: about 132 ms here (85-150 with other seeds), "
+                                       "the benchmark's replay (about 102 ms, benchmarks/bench_audio.py) but not in "
+                                       "the tests' voices over a hum: about 131 ms here (85-150 with other seeds), "
                                        "a tail of starts a syllable or a word off, where neither a pause, a dip nor "
                                        "a pitch jump marks the boundary and the syllable count is off by one")
 def test_continuous_talk_starts_within_the_goal(talk: tuple[list[Fragment], list[int], Path]) -> None:
