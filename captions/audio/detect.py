@@ -25,7 +25,7 @@ The speech spans follow the probability with hysteresis (on at :data:`ON`, off u
 :data:`OFF`), short blips dropped and short holes closed, then each edge is moved onto the frame
 where the voice band rises out of (or falls back into) the background around it; a start only
 where the sound also comes near the voice's own level (:data:`ONSET_DB`), not on a bed's note
-just before it.
+just before it; and back over a first word the model missed (:func:`_first_words`).
 """
 
 from __future__ import annotations
@@ -51,6 +51,10 @@ MIN_SPEECH_MS = 90       # shorter blips are not speech (a click, a cough of the
 MIN_SILENCE_MS = 120     # shorter holes inside speech are closed (a stop consonant, a breath)
 NEAR_MS = 150            # an edge moves onto a rise (or fall) of the level this near it
 EDGE_BACK_MS = 300       # and then along the loud run, at most this far
+FIRST_WORD_MS = 600      # a start moves back over a first word the model missed, this long at most,
+FIRST_WORD_GAP_MS = 150  # through pauses this short (a word's end and the next's start; a comma's pause is longer),
+FIRST_WORD_DB = 6.0      # where the voice band comes within this much of the span's own level (a bed is far under it)
+_WORD_MS = 80            # and 80 ms of it at least: a syllable
 RISE_DB = 6.0            # a band this far above its background is voice
 TAIL_DB = 3.0            # and this far, next to voice, is its onset or its fading tail
 ONSET_DB = 15.0          # speech begins only within this much of the loudest of the 0.6 s around it: a
@@ -295,7 +299,7 @@ def speech_spans(level: np.ndarray, hiss: np.ndarray, voice: np.ndarray) -> tupl
     bands = Bands.of(level, hiss)
     onset = (bands.audible(onset=True), bands.audible(TAIL_DB, onset=True))
     fading = (bands.audible(), bands.audible(TAIL_DB))
-    refined = [_refine(a, b, onset, fading) for a, b in runs]
+    refined = _first_words([_refine(a, b, onset, fading) for a, b in runs], level, onset)
     out: list[tuple[int, int]] = []
     for a, b in refined:   # refining may bring two spans together: keep them apart and in order
         if out and a <= out[-1][1]:
@@ -354,6 +358,34 @@ def _refine(a: int, b: int, onset: tuple[np.ndarray, np.ndarray],
         while end < limit and (faint[end] or (end + 1 < limit and faint[end + 1])):
             end += 1
     return start, max(end, start + 1)
+
+
+def _first_words(runs: list[tuple[int, int]], level: np.ndarray,
+                 onset: tuple[np.ndarray, np.ndarray]) -> list[tuple[int, int]]:
+    """Each run's start moved back over the first word the model missed (it hears some voices'
+    first syllables late, or not at all: a span then starts at the second word): the frames
+    just before it, within :data:`FIRST_WORD_MS` and after the run before, where the voice band
+    comes near the voice's level (``onset``: see :meth:`Bands.audible`) and within
+    :data:`FIRST_WORD_DB` of the run's own (the median of its first 0.8 s), joined to it through
+    pauses of at most :data:`FIRST_WORD_GAP_MS`, 80 ms of them at least (a syllable); then
+    over the word's faint onset.  Sound that goes on past those bounds is not known to begin
+    there (or belongs to the run before), and the start stays."""
+    loud, faint = onset
+    reach, gap = FIRST_WORD_MS // FRAME_MS, FIRST_WORD_GAP_MS // FRAME_MS
+    out: list[tuple[int, int]] = []
+    for a, b in runs:
+        limit = max(a - reach, out[-1][1] if out else 0)
+        own = level[a:a + 80][loud[a:a + 80]]
+        if a > limit and len(own):
+            near = np.flatnonzero(loud[limit:a] & (level[limit:a] >= float(np.median(own)) - FIRST_WORD_DB))
+            breaks = np.flatnonzero(np.diff(np.concatenate([near, [a - limit]])) > gap + 1)
+            word = near[breaks[-1] + 1:] if len(breaks) else near   # the frames joined to the start
+            if len(word) * FRAME_MS >= _WORD_MS and word[0] > gap:
+                a = limit + int(word[0])
+                while a > limit and faint[a - 1]:
+                    a -= 1
+        out.append((a, b))
+    return out
 
 
 def background(level: np.ndarray) -> np.ndarray:
