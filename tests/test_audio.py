@@ -191,6 +191,29 @@ def test_the_pitch_of_a_low_voice_and_of_a_high_one_is_read(hz: float) -> None:
     assert np.nanmax(np.abs(pitch - 12 * np.log2(hz))) <= 0.5   # semitones
 
 
+def test_the_model_forgets_what_it_heard_a_reset_ago() -> None:
+    """Silero's recurrent state drifts over a long stream (snakers4/silero-vad#725: after some
+    tens of seconds of some voices over white noise, it hears clear speech at 0.02-0.08): it is
+    reset every RESET_MS, so what it says of a window depends on the few seconds before it, not
+    on the minutes before."""
+    import numpy as np
+
+    from captions.audio.detect import RESET_MS, _Block, _Models, _probabilities
+
+    rng = np.random.default_rng(3)
+    seconds = 4 * RESET_MS // 1000
+    t = np.arange(seconds * 16000) / 16000
+    voiced = np.sin(2 * np.pi * 140 * t) * (np.sin(2 * np.pi * 3 * t) > 0)   # a tone in syllables
+    samples = (0.2 * voiced + rng.normal(0, 0.01, len(t))).astype(np.float32)
+    other = samples.copy()
+    other[:RESET_MS * 16] = rng.normal(0, 0.3, RESET_MS * 16)   # the first reset's stretch: loud noise
+    first, second = (_probabilities(_Block(0, s, np.zeros(0, np.float32)), _Models()) for s in (samples, other))
+    window = 512 / 16000
+    after = int(2 * RESET_MS / 1000 / window) + 1   # from the second reset on: its warm-up is past the change
+    assert not np.array_equal(first[:after], second[:after])
+    assert np.array_equal(first[after:], second[after:])
+
+
 def test_noise_has_no_pitch() -> None:
     import numpy as np
 

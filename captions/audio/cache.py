@@ -22,7 +22,7 @@ from .speech import Sound
 
 __all__ = ["VERSION", "cache_dir", "cache_path", "read_cached", "write_cached", "kept"]
 
-VERSION = 6
+VERSION = 7
 _KEPT = np.float16   # the precision each per-frame figure is kept in (about ten MB an hour)
 
 

