@@ -57,6 +57,7 @@ FIRST_WORD_MS = 600      # a start moves back over a first word the model missed
 FIRST_WORD_GAP_MS = 150  # through pauses this short (a word's end and the next's start; a comma's pause is longer),
 FIRST_WORD_DB = 6.0      # where the voice band comes within this much of the span's own level (a bed is far under it)
 _WORD_MS = 80            # and 80 ms of it at least: a syllable
+_OWN_MS = 800            # the span's own level: the median of its loud frames over this much of its start
 RISE_DB = 6.0            # a band this far above its background is voice
 TAIL_DB = 3.0            # and this far, next to voice, is its onset or its fading tail
 ONSET_DB = 15.0          # speech begins only within this much of the loudest of the 0.6 s around it: a
@@ -374,7 +375,7 @@ def _first_words(runs: list[tuple[int, int]], level: np.ndarray,
     first syllables late, or not at all: a span then starts at the second word): the frames
     just before it, within :data:`FIRST_WORD_MS` and after the run before, where the voice band
     comes near the voice's level (``onset``: see :meth:`Bands.audible`) and within
-    :data:`FIRST_WORD_DB` of the run's own (the median of its first 0.8 s), joined to it through
+    :data:`FIRST_WORD_DB` of the run's own (over its first :data:`_OWN_MS`), joined to it through
     pauses of at most :data:`FIRST_WORD_GAP_MS`, 80 ms of them at least (a syllable); then
     over the word's faint onset.  Sound that goes on past those bounds is not known to begin
     there (or belongs to the run before), and the start stays."""
@@ -383,7 +384,7 @@ def _first_words(runs: list[tuple[int, int]], level: np.ndarray,
     out: list[tuple[int, int]] = []
     for a, b in runs:
         limit = max(a - reach, out[-1][1] if out else 0)
-        own = level[a:a + 80][loud[a:a + 80]]
+        own = level[a:a + _OWN_MS // FRAME_MS][loud[a:a + _OWN_MS // FRAME_MS]]
         if a > limit and len(own):
             near = np.flatnonzero(loud[limit:a] & (level[limit:a] >= float(np.median(own)) - FIRST_WORD_DB))
             breaks = np.flatnonzero(np.diff(np.concatenate([near, [a - limit]])) > gap + 1)
