@@ -63,7 +63,7 @@ import numpy as np
 
 from ..model import Fragment
 from ..timing import MAX_CPS, SLOW_CPS, SpeechSpan, estimate_speech
-from .detect import OFF, TAIL_DB, Bands
+from .detect import OFF, TAIL_DB, Bands, run_start
 from .speech import FRAME_MS, Sound
 
 __all__ = ["align_fragments", "syllables", "Listening", "QUIET_LEAST_MS", "QUIET_FULL_MS", "INNER_PAUSE_MS", "TAIL_MS",
@@ -563,7 +563,7 @@ def _head(k: int, starts: Sequence[int], windows: Sequence[tuple[int, int]], hea
     if start <= 0 or not heard.onset[start] or heard.onset[start - 1] or not sounding[start - 1]:
         return start
     least = max(windows[k][0], starts[k - 1] + _MIN_FRAGMENT if k else 0, start - HEAD_MS // FRAME_MS)
-    at = _run_start(sounding, start, least)
+    at = run_start(sounding, start, least)
     return start if at > 0 and sounding[at - 1] else at
 
 
@@ -575,23 +575,10 @@ def _lead_in(start: int, floor: int, heard: Listening) -> int:
         return start
     faint = heard.faint
     least = max(floor, start - LEAD_MS // FRAME_MS, 0)
-    at = _run_start(faint, start, least)
+    at = run_start(faint, start, least)
     if at == least and at > floor and at > 0 and faint[at - 1]:
         return start
     return start - int(round((start - at) * _LEAD_SHARE))
-
-
-def _run_start(mask: np.ndarray, start: int, least: int) -> int:
-    """Where the run of ``mask`` frames just before ``start`` begins, looking back no further
-    than ``least`` (``start`` itself when the frame before it is not in ``mask``).
-
-    >>> _run_start(np.array([0, 1, 1, 1, 0], bool), 4, 0), _run_start(np.array([0, 1, 1, 1, 0], bool), 4, 2)
-    (1, 2)
-    """
-    at = start
-    while at > least and mask[at - 1]:
-        at -= 1
-    return at
 
 
 def _end(start: int, stop: int, heard: Listening) -> int:

